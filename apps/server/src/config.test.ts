@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('gives working defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      tzDefault: 'Asia/Tokyo',
+      nodeEnv: 'development',
+    });
+    expect(c.dataDir).toMatch(/\.data$/);
+    expect(c.media.workers).toBeGreaterThan(0);
+  });
+
+  it('names a bad PORT in its message', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: must be an integer port/);
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(ConfigError);
+  });
+
+  it('lists every bad variable at once', () => {
+    try {
+      loadConfig({ PORT: '-1', TZ_DEFAULT: 'Mars/Olympus', PUBLIC_URL: 'not a url', NODE_ENV: 'staging' });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const names = (err as ConfigError).problems.map((p) => p.split(':')[0]).sort();
+      expect(names).toEqual(['NODE_ENV', 'PORT', 'PUBLIC_URL', 'TZ_DEFAULT']);
+    }
+  });
+
+  it('accepts other IANA time zones and treats empty values as unset', () => {
+    expect(loadConfig({ TZ_DEFAULT: 'America/New_York', PORT: '' }).tzDefault).toBe('America/New_York');
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+  });
+
+  it('refuses an RTC port range that is upside down', () => {
+    expect(() => loadConfig({ RTC_MIN_PORT: '50000', RTC_MAX_PORT: '40000' })).toThrow(/RTC_MIN_PORT/);
+  });
+});

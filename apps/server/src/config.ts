@@ -1,0 +1,152 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** True when `tz` is an IANA time zone this runtime knows. */
+export function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((s, ctx) => {
+      const n = Number(s);
+      if (!/^\d+$/.test(s) || n < 0 || n > 65535) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer port 0–65535 (got "${s}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const positiveInt = (fallback: number, max = 1_000_000) =>
+  z
+    .string()
+    .default(String(fallback))
+    .transform((s, ctx) => {
+      const n = Number(s);
+      if (!/^\d+$/.test(s) || n < 1 || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be an integer 1–${max} (got "${s}")` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const url = z.string().refine((s) => URL.canParse(s), { message: 'must be an absolute URL' });
+
+/**
+ * Every environment variable the server reads, with its default. `loadConfig` validates all of them
+ * at once and names every bad one; nothing else in the server reads `process.env`.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Port for HTTP and socket.io (0 picks a free port; tests use it). */
+  PORT: port(3000),
+  /** Interface to listen on; production behind a proxy usually sets 0.0.0.0. */
+  HOST: z.string().min(1).default('127.0.0.1'),
+  /** Where the embedded store (SQLite) and other local data live. */
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** The URL users reach Tsudoi at; used in mail links and cookie security. Defaults to http://localhost:PORT. */
+  PUBLIC_URL: url.optional(),
+  /** Outgoing mail, e.g. smtp://user:pass@mail.example.com:587. Empty in development: see DEV_MAIL_INBOX. */
+  SMTP_URL: url.optional(),
+  /** Sender address of Tsudoi's mail. */
+  MAIL_FROM: z.string().min(3).default('Tsudoi <no-reply@tsudoi.invalid>'),
+  /** 1: run a built-in SMTP sink and an inbox page at /dev/inbox (development only). */
+  DEV_MAIL_INBOX: z.enum(['0', '1']).default('0'),
+  /** Time zone for new workspaces and their 1:00 a.m. retention job. */
+  TZ_DEFAULT: z
+    .string()
+    .default('Asia/Tokyo')
+    .refine(isTimeZone, { message: 'must be an IANA time zone such as Asia/Tokyo' }),
+  /** Number of mediasoup workers (default: one per core). */
+  MEDIA_WORKERS: positiveInt(os.availableParallelism(), 64),
+  /** IP that mediasoup's WebRTC transports listen on. */
+  RTC_LISTEN_IP: z.string().min(1).default('127.0.0.1'),
+  /** Public IP or host name announced in ICE candidates (production behind NAT); default: the listen IP. */
+  RTC_ANNOUNCED_ADDRESS: z.string().min(1).optional(),
+  RTC_MIN_PORT: positiveInt(40000, 65535),
+  RTC_MAX_PORT: positiveInt(49999, 65535),
+  /** Directory holding the built web app; default: apps/web/dist of this checkout. */
+  WEB_DIST: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.input<typeof EnvSchema>;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string | undefined;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  devMailInbox: boolean;
+  tzDefault: string;
+  media: {
+    workers: number;
+    listenIp: string;
+    announcedAddress: string | undefined;
+    minPort: number;
+    maxPort: number;
+  };
+  webDist: string;
+  logLevel: string;
+}
+
+/** Thrown by {@link loadConfig}; `problems` names each bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment and returns the server's configuration, or throws {@link ConfigError}. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => {
+        const name = String(i.path[0] ?? '?');
+        return `${name}: ${i.message}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
+    throw new ConfigError([
+      `RTC_MIN_PORT: must not exceed RTC_MAX_PORT (${e.RTC_MIN_PORT} > ${e.RTC_MAX_PORT})`,
+    ]);
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    publicUrl: e.PUBLIC_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    devMailInbox: e.DEV_MAIL_INBOX === '1',
+    tzDefault: e.TZ_DEFAULT,
+    media: {
+      workers: e.MEDIA_WORKERS,
+      listenIp: e.RTC_LISTEN_IP,
+      announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
+      minPort: e.RTC_MIN_PORT,
+      maxPort: e.RTC_MAX_PORT,
+    },
+    webDist: e.WEB_DIST,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,141 @@
+import type { Database } from 'better-sqlite3';
+import type {
+  AccessLogEvent,
+  AccessLogQuery,
+  AccessLogRepo,
+  LeaseRepo,
+  MetaRepo,
+  Workspace,
+  WorkspaceRepo,
+} from '../store.js';
+
+interface WorkspaceRow {
+  id: string;
+  name: string;
+  plan: Workspace['plan'];
+  time_zone: string;
+  created_at: string;
+}
+const toWorkspace = (r: WorkspaceRow): Workspace => ({
+  id: r.id,
+  name: r.name,
+  plan: r.plan,
+  timeZone: r.time_zone,
+  createdAt: r.created_at,
+});
+
+export function sqliteWorkspaces(db: Database): WorkspaceRepo {
+  const get = (id: string) =>
+    db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?').get(id);
+  return {
+    async create(ws) {
+      db.prepare('INSERT INTO workspaces (id, name, plan, time_zone, created_at) VALUES (?, ?, ?, ?, ?)').run(
+        ws.id,
+        ws.name,
+        ws.plan,
+        ws.timeZone,
+        ws.createdAt,
+      );
+    },
+    async get(id) {
+      const row = get(id);
+      return row && toWorkspace(row);
+    },
+    async update(id, patch) {
+      const row = get(id);
+      if (!row) return undefined;
+      const next = { ...toWorkspace(row), ...patch };
+      db.prepare('UPDATE workspaces SET name = ?, plan = ?, time_zone = ? WHERE id = ?').run(
+        next.name,
+        next.plan,
+        next.timeZone,
+        id,
+      );
+      return next;
+    },
+    async listByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = db
+        .prepare<string[], WorkspaceRow>(
+          `SELECT * FROM workspaces WHERE id IN (${ids.map(() => '?').join(',')}) ORDER BY name`,
+        )
+        .all(...ids);
+      return rows.map(toWorkspace);
+    },
+  };
+}
+
+interface AccessLogRow {
+  id: string;
+  workspace_id: string | null;
+  user_id: string | null;
+  type: string;
+  at: string;
+  ip: string | null;
+  user_agent: string | null;
+  detail: string;
+}
+
+export function sqliteAccessLog(db: Database): AccessLogRepo {
+  return {
+    async append(e: AccessLogEvent) {
+      db.prepare(
+        'INSERT INTO access_log (id, workspace_id, user_id, type, at, ip, user_agent, detail) VALUES (?,?,?,?,?,?,?,?)',
+      ).run(e.id, e.workspaceId, e.userId, e.type, e.at, e.ip, e.userAgent, JSON.stringify(e.detail));
+    },
+    async list(q: AccessLogQuery) {
+      const where = ['workspace_id = @workspaceId'];
+      if (q.userId) where.push('user_id = @userId');
+      if (q.type) where.push('type = @type');
+      if (q.from) where.push('at >= @from');
+      if (q.to) where.push('at < @to');
+      const rows = db
+        .prepare<Record<string, unknown>, AccessLogRow>(
+          `SELECT * FROM access_log WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT @limit`,
+        )
+        .all({ ...q, limit: q.limit ?? 1000 });
+      return rows.map((r) => ({
+        id: r.id,
+        workspaceId: r.workspace_id,
+        userId: r.user_id,
+        type: r.type,
+        at: r.at,
+        ip: r.ip,
+        userAgent: r.user_agent,
+        detail: JSON.parse(r.detail) as AccessLogEvent['detail'],
+      }));
+    },
+  };
+}
+
+export function sqliteLeases(db: Database): LeaseRepo {
+  return {
+    async tryAcquire(name, holder, now, ttlMs) {
+      const t = now.getTime();
+      const res = db
+        .prepare(
+          `INSERT INTO leases (name, holder, expires_at) VALUES (@name, @holder, @exp)
+           ON CONFLICT(name) DO UPDATE SET holder = @holder, expires_at = @exp
+           WHERE leases.holder = @holder OR leases.expires_at <= @now`,
+        )
+        .run({ name, holder, exp: t + ttlMs, now: t });
+      return res.changes === 1;
+    },
+    async release(name, holder) {
+      db.prepare('DELETE FROM leases WHERE name = ? AND holder = ?').run(name, holder);
+    },
+  };
+}
+
+export function sqliteMeta(db: Database): MetaRepo {
+  return {
+    async get(key) {
+      return db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?').get(key)?.value;
+    },
+    async set(key, value) {
+      db.prepare(
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      ).run(key, value);
+    },
+  };
+}

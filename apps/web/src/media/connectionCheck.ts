@@ -1,0 +1,53 @@
+import { Device } from 'mediasoup-client';
+import type { RtpCapabilities } from 'mediasoup-client/types';
+import { request } from '../realtime/socket';
+import { connectionActions } from '../state/store';
+
+/**
+ * Runs the connection check: sends the microphone through a real WebRTC transport to the SFU and waits
+ * until the server has seen DTLS complete and RTP arrive. Lives outside React; reports to the store.
+ */
+export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
+  connectionActions.setCheck({ phase: 'running' });
+  let stream: MediaStream | undefined;
+  let transport: { close(): void } | undefined;
+  try {
+    const started = await request('check:start', {});
+    const device = new Device();
+    await device.load({ routerRtpCapabilities: started.routerRtpCapabilities as RtpCapabilities });
+    const send = device.createSendTransport(
+      started.transport as Parameters<Device['createSendTransport']>[0],
+    );
+    transport = send;
+    send.on('connect', ({ dtlsParameters }, ok, fail) => {
+      request('check:connect', { dtlsParameters }).then(() => ok(), fail);
+    });
+    send.on('produce', ({ kind, rtpParameters }, ok, fail) => {
+      request('check:produce', { kind, rtpParameters }).then(
+        ({ producerId }) => ok({ id: producerId }),
+        fail,
+      );
+    });
+    stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const track = stream.getAudioTracks()[0];
+    if (!track) throw new Error('no microphone');
+    await send.produce({ track });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const stats = await request('check:stats', {});
+      if (stats.dtlsState === 'connected' && stats.bytesReceived > 0) {
+        connectionActions.setCheck({ phase: 'ok', bytesReceived: stats.bytesReceived });
+        return;
+      }
+      if (stats.dtlsState === 'failed' || Date.now() > deadline) {
+        throw new Error(`ICE ${stats.iceState}, DTLS ${stats.dtlsState}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (err) {
+    connectionActions.setCheck({ phase: 'failed', reason: err instanceof Error ? err.message : String(err) });
+  } finally {
+    for (const t of stream?.getTracks() ?? []) t.stop();
+    transport?.close();
+  }
+}

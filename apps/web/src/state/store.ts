@@ -1,0 +1,44 @@
+import { create } from 'zustand';
+import type { Lang } from '../i18n/messages';
+
+export type ConnectionStatus = 'connecting' | 'online' | 'outdated';
+export type CheckState =
+  | { phase: 'idle' }
+  | { phase: 'running' }
+  | { phase: 'ok'; bytesReceived: number }
+  | { phase: 'failed'; reason: string };
+
+interface UiSlice {
+  lang: Lang;
+  setLang: (lang: Lang) => void;
+}
+interface ConnectionSlice {
+  connection: ConnectionStatus;
+  check: CheckState;
+}
+
+export type AppState = UiSlice & ConnectionSlice;
+
+const initialLang = (): Lang => {
+  const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('tsudoi.lang') : null;
+  if (saved === 'ja' || saved === 'en') return saved;
+  return typeof navigator !== 'undefined' && navigator.language.startsWith('ja') ? 'ja' : 'en';
+};
+
+/** The one client store, made of slices; socket handlers update it through the actions below. */
+export const useAppStore = create<AppState>()((set) => ({
+  lang: initialLang(),
+  setLang: (lang) => {
+    localStorage.setItem('tsudoi.lang', lang);
+    document.documentElement.lang = lang;
+    set({ lang });
+  },
+  connection: 'connecting',
+  check: { phase: 'idle' },
+}));
+
+/** Actions callable outside React (socket handlers, media code). */
+export const connectionActions = {
+  setStatus: (connection: ConnectionStatus) => useAppStore.setState({ connection }),
+  setCheck: (check: CheckState) => useAppStore.setState({ check }),
+};

@@ -1,0 +1,46 @@
+/**
+ * The catalogue of stable error codes. Clients switch on `code`, never on message text; the server maps
+ * each code to an HTTP status (below) or a socket ack `{ ok: false, error }`.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: 400,
+  VALIDATION_FAILED: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CSRF_FAILED: 403,
+  PLAN_REQUIRED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  PROTOCOL_OUTDATED: 426,
+  INTERNAL: 500,
+  UNAVAILABLE: 503,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The JSON body of every failed HTTP request and the `error` of every failed socket ack. */
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  /** Field-level problems for VALIDATION_FAILED: path → message. */
+  fields?: Record<string, string>;
+  /** Seconds until a RATE_LIMITED request may be retried. */
+  retryAfter?: number;
+}
+
+/** HTTP status for an error code. */
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code];
+}
+
+/** True when a value has the shape of an {@link ErrorBody}. */
+export function isErrorBody(value: unknown): value is ErrorBody {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    (value as { code: string }).code in ERROR_CODES
+  );
+}

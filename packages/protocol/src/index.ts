@@ -1,0 +1,5 @@
+export * from './errors.js';
+export * from './http.js';
+export * from './media.js';
+export * from './socket.js';
+export * from './version.js';

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import type { ErrorBody } from './errors.js';
+import { CheckConnectPayload, CheckProducePayload, type CheckStartResult, type CheckStats } from './media.js';
+
+/** What a client sends in the socket.io handshake (`io(url, { auth })`). */
+export const HandshakeAuth = z.object({
+  protocolVersion: z.number().int(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+/** Every acknowledged request answers with this union. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ErrorBody };
+export type AckCallback<T> = (result: Ack<T>) => void;
+
+/** Sent by the server right after a socket is accepted. */
+export const ServerHello = z.object({
+  protocolVersion: z.number().int(),
+  serverTime: z.string(),
+});
+export type ServerHello = z.infer<typeof ServerHello>;
+
+/** Events the server emits (socket.io `ServerToClientEvents`). */
+export interface ServerToClientEvents {
+  'server:hello': (hello: ServerHello) => void;
+}
+
+/** Events the client emits (socket.io `ClientToServerEvents`); payloads are validated at the gateway. */
+export interface ClientToServerEvents {
+  ping: (payload: unknown, ack: AckCallback<{ serverTime: string }>) => void;
+  'check:start': (payload: unknown, ack: AckCallback<CheckStartResult>) => void;
+  'check:connect': (payload: unknown, ack: AckCallback<Record<string, never>>) => void;
+  'check:produce': (payload: unknown, ack: AckCallback<{ producerId: string }>) => void;
+  'check:stats': (payload: unknown, ack: AckCallback<CheckStats>) => void;
+}
+
+/** Schemas for client-sent payloads, keyed by event name; the gateway parses with these. */
+export const ClientPayloads = {
+  ping: z.object({}).strict(),
+  'check:start': z.object({}).strict(),
+  'check:connect': CheckConnectPayload,
+  'check:produce': CheckProducePayload,
+  'check:stats': z.object({}).strict(),
+} satisfies Record<keyof ClientToServerEvents, z.ZodType>;
+
+export type InterServerEvents = Record<string, never>;
+
+/** Reasons a socket connection is refused (sent as `connect_error` data). */
+export const CONNECT_REFUSALS = ['PROTOCOL_OUTDATED', 'UNAUTHENTICATED', 'FORBIDDEN'] as const;
