@@ -5,7 +5,7 @@
 #   2. mediasoup-worker built offline from the pinned npm release's sources, cached in
 #      $TSUDOI_CACHE (default ~/.cache/tsudoi) by version, so fresh clones reuse it.
 #   3. `npm ci` when package-lock.json (or Node's version) changed since the last install.
-# Source it (`. infra/setup.sh`) to get MEDIASOUP_WORKER_BIN exported into your shell.
+# Then `. infra/env.sh` gives your shell MEDIASOUP_WORKER_BIN and the other settings the scripts use.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/infra/env.sh"
