@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
+import { m001Foundation } from './migrations/001-foundation.js';
 
-/** A schema change. Versions are consecutive integers; a released migration is never edited. */
+/** A schema change. Versions increase; a released migration is never edited. */
 export interface Migration {
   version: number;
   name: string;
@@ -8,43 +9,7 @@ export interface Migration {
 }
 
 /**
- * The SQLite schema, oldest first. Every table holding tenant data has `workspace_id`; queries on it
- * always filter by it.
+ * The SQLite schema, oldest first; each domain's migration lives in `migrations/NNN-domain.ts`.
+ * Every table holding tenant data has `workspace_id`; queries on it always filter by it.
  */
-export const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    name: 'workspaces, access log, leases, meta',
-    up(db) {
-      db.exec(`
-        CREATE TABLE workspaces (
-          id TEXT PRIMARY KEY,
-          name TEXT NOT NULL,
-          plan TEXT NOT NULL CHECK (plan IN ('free','team','enterprise')),
-          time_zone TEXT NOT NULL,
-          created_at TEXT NOT NULL
-        );
-        CREATE TABLE access_log (
-          id TEXT PRIMARY KEY,
-          workspace_id TEXT,
-          user_id TEXT,
-          type TEXT NOT NULL,
-          at TEXT NOT NULL,
-          ip TEXT,
-          user_agent TEXT,
-          detail TEXT NOT NULL
-        );
-        CREATE INDEX access_log_ws_at ON access_log (workspace_id, at);
-        CREATE TABLE leases (
-          name TEXT PRIMARY KEY,
-          holder TEXT NOT NULL,
-          expires_at INTEGER NOT NULL
-        );
-        CREATE TABLE meta (
-          key TEXT PRIMARY KEY,
-          value TEXT NOT NULL
-        );
-      `);
-    },
-  },
-];
+export const MIGRATIONS: Migration[] = [m001Foundation];
