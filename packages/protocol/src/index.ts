@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './http.js';
 export * from './media.js';
+export * from './mediaRoom.js';
 export * from './socket.js';
 export * from './version.js';

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
 import { CheckConnectPayload, CheckProducePayload, type CheckStartResult, type CheckStats } from './media.js';
+import {
+  MediaClientPayloads,
+  type MediaClientToServerEvents,
+  type MediaServerToClientEvents,
+} from './mediaRoom.js';
 
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export const HandshakeAuth = z.object({
@@ -20,12 +25,12 @@ export const ServerHello = z.object({
 export type ServerHello = z.infer<typeof ServerHello>;
 
 /** Events the server emits (socket.io `ServerToClientEvents`). */
-export interface ServerToClientEvents {
+export interface ServerToClientEvents extends MediaServerToClientEvents {
   'server:hello': (hello: ServerHello) => void;
 }
 
 /** Events the client emits (socket.io `ClientToServerEvents`); payloads are validated at the gateway. */
-export interface ClientToServerEvents {
+export interface ClientToServerEvents extends MediaClientToServerEvents {
   ping: (payload: unknown, ack: AckCallback<{ serverTime: string }>) => void;
   'check:start': (payload: unknown, ack: AckCallback<CheckStartResult>) => void;
   'check:connect': (payload: unknown, ack: AckCallback<Record<string, never>>) => void;
@@ -40,6 +45,7 @@ export const ClientPayloads = {
   'check:connect': CheckConnectPayload,
   'check:produce': CheckProducePayload,
   'check:stats': z.object({}).strict(),
+  ...MediaClientPayloads,
 } satisfies Record<keyof ClientToServerEvents, z.ZodType>;
 
 export type InterServerEvents = Record<string, never>;

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { DtlsParameters, MediaKind, RtpParameters, type TransportOptions } from './media.js';
+import type { AckCallback } from './socket.js';
+
+/**
+ * Talking in a room (R3, R4): the signalling between a client and the room's SFU router.
+ *
+ * Order for a client: `media:join` (router capabilities) → create a Device → `media:createTransport` send and
+ * recv → `media:ready` (its own capabilities) → `media:produce` mic (and camera). The server then pushes
+ * `media:newConsumer` for every producer of the others; each consumer starts paused and the client sends
+ * `media:resumeConsumer` once it has attached it. On `media:renegotiate` a client starts over from
+ * `media:join` keeping its mute and camera state.
+ */
+
+const Id = z.string().min(1).max(64);
+
+/** Where a producer's track comes from; decides its tile and its kind. */
+export const MediaSource = z.enum(['mic', 'camera', 'screen']);
+export type MediaSource = z.infer<typeof MediaSource>;
+
+/** The kind each source must have. */
+export const KIND_OF_SOURCE = { mic: 'audio', camera: 'video', screen: 'video' } as const satisfies Record<
+  MediaSource,
+  z.infer<typeof MediaKind>
+>;
+
+/** A device's RTP capabilities from mediasoup-client; size-bounded here, checked by mediasoup. */
+export const RtpCapabilities = z.looseObject({
+  codecs: z.array(z.looseObject({ mimeType: z.string().max(64) })).max(64),
+  headerExtensions: z.array(z.looseObject({})).max(64).optional(),
+});
+
+export const MediaJoinPayload = z.object({}).strict();
+export const MediaCreateTransportPayload = z.object({ direction: z.enum(['send', 'recv']) }).strict();
+export const MediaConnectTransportPayload = z
+  .object({ transportId: Id, dtlsParameters: DtlsParameters })
+  .strict();
+export const MediaReadyPayload = z.object({ rtpCapabilities: RtpCapabilities }).strict();
+export const MediaProducePayload = z
+  .object({
+    transportId: Id,
+    kind: MediaKind,
+    rtpParameters: RtpParameters,
+    source: MediaSource,
+    /** A muted microphone is produced paused so a rejoin never sends a moment of audio. */
+    paused: z.boolean().optional(),
+  })
+  .strict();
+export const MediaProducerPayload = z.object({ producerId: Id }).strict();
+export const MediaConsumerPayload = z.object({ consumerId: Id }).strict();
+export const MediaConsumerLayersPayload = z
+  .object({
+    consumerId: Id,
+    spatialLayer: z.number().int().min(0).max(2),
+    temporalLayer: z.number().int().min(0).max(2).optional(),
+  })
+  .strict();
+
+export interface MediaJoinResult {
+  routerRtpCapabilities: unknown;
+}
+
+/** Server → client: a consumer of another participant's producer, created paused. */
+export interface MediaNewConsumer {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  rtpParameters: unknown;
+  /** The sender has paused it (a muted microphone, a paused camera). */
+  producerPaused: boolean;
+}
+export interface MediaConsumerClosed {
+  consumerId: string;
+  peerId: string;
+}
+/** The sender paused or resumed a producer this client consumes (the mute indicator). */
+export interface MediaProducerState {
+  consumerId: string;
+  producerId: string;
+  peerId: string;
+  source: MediaSource;
+}
+export interface MediaActiveSpeaker {
+  peerId: string | null;
+}
+/** The room's router moved (its worker died): recreate transports and producers, keep mute state. */
+export interface MediaRenegotiate {
+  reason: 'workerDied';
+}
+
+type Empty = Record<string, never>;
+
+/** Client → server media events; merged into `ClientToServerEvents`. */
+export interface MediaClientToServerEvents {
+  'media:join': (payload: unknown, ack: AckCallback<MediaJoinResult>) => void;
+  'media:createTransport': (payload: unknown, ack: AckCallback<TransportOptions>) => void;
+  'media:connectTransport': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:ready': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:produce': (payload: unknown, ack: AckCallback<{ producerId: string }>) => void;
+  'media:closeProducer': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:pauseProducer': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:resumeProducer': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:pauseConsumer': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:resumeConsumer': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:setConsumerLayers': (payload: unknown, ack: AckCallback<Empty>) => void;
+}
+
+/** Server → client media events; merged into `ServerToClientEvents`. */
+export interface MediaServerToClientEvents {
+  'media:newConsumer': (c: MediaNewConsumer) => void;
+  'media:consumerClosed': (c: MediaConsumerClosed) => void;
+  'media:producerPaused': (p: MediaProducerState) => void;
+  'media:producerResumed': (p: MediaProducerState) => void;
+  'media:activeSpeaker': (s: MediaActiveSpeaker) => void;
+  'media:renegotiate': (r: MediaRenegotiate) => void;
+}
+
+/** Schemas of the client's media payloads, keyed by event; the gateway parses with these. */
+export const MediaClientPayloads = {
+  'media:join': MediaJoinPayload,
+  'media:createTransport': MediaCreateTransportPayload,
+  'media:connectTransport': MediaConnectTransportPayload,
+  'media:ready': MediaReadyPayload,
+  'media:produce': MediaProducePayload,
+  'media:closeProducer': MediaProducerPayload,
+  'media:pauseProducer': MediaProducerPayload,
+  'media:resumeProducer': MediaProducerPayload,
+  'media:pauseConsumer': MediaConsumerPayload,
+  'media:resumeConsumer': MediaConsumerPayload,
+  'media:setConsumerLayers': MediaConsumerLayersPayload,
+} satisfies Record<keyof MediaClientToServerEvents, z.ZodType>;
