@@ -28,6 +28,8 @@ export interface WorkerPoolEvents {
 export class MediaWorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #slots: Slot[] = [];
   readonly #options: WorkerPoolOptions;
+  /** Workers being started; a router request waits for one when every worker has died. */
+  readonly #spawning = new Set<Promise<void>>();
   #closed = false;
 
   private constructor(options: WorkerPoolOptions) {
@@ -69,9 +71,13 @@ export class MediaWorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#slots.map((s) => ({ pid: s.worker.pid, routers: s.routers.size }));
   }
 
-  /** Creates a router on the least-loaded worker. */
+  /** Creates a router on the least-loaded worker (waiting for a replacement if every worker has died). */
   async createRouter(): Promise<types.Router> {
+    while (!this.#closed && this.#slots.length === 0 && this.#spawning.size > 0) {
+      await Promise.race(this.#spawning).catch(() => {});
+    }
     if (this.#closed) throw new Error('media worker pool is closed');
+    if (this.#slots.length === 0) throw new Error('no media worker is running');
     const slot = this.#slots.reduce((a, b) => (b.routers.size < a.routers.size ? b : a));
     const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     slot.routers.add(router);
@@ -87,16 +93,28 @@ export class MediaWorkerPool extends EventEmitter<WorkerPoolEvents> {
     this.#slots.length = 0;
   }
 
-  async #spawn(): Promise<void> {
+  #spawn(): Promise<void> {
+    const spawning = this.#startWorker().finally(() => this.#spawning.delete(spawning));
+    this.#spawning.add(spawning);
+    return spawning;
+  }
+
+  async #startWorker(): Promise<void> {
     const worker = await mediasoup.createWorker({ logLevel: this.#options.logLevel ?? 'warn' });
+    if (this.#closed) {
+      worker.close();
+      return;
+    }
     const slot: Slot = { worker, routers: new Set() };
     this.#slots.push(slot);
     worker.on('died', (error) => {
       const i = this.#slots.indexOf(slot);
       if (i >= 0) this.#slots.splice(i, 1);
       if (this.#closed) return;
+      // Start the replacement first, so owners reacting to `workerDied` can wait for it in createRouter().
+      const replacement = this.#spawn();
       this.emit('workerDied', worker.pid, error);
-      this.#spawn().catch((err) => this.emit('error', err));
+      replacement.catch((err) => this.emit('error', err));
     });
   }
 }

@@ -1,0 +1,127 @@
+import type { MediaPeer } from './mediaPeer.js';
+import { RoomMedia } from './roomMedia.js';
+import type { RtcListenOptions } from './transports.js';
+import type { MediaWorkerPool } from './workerPool.js';
+
+/** Live media objects, for operators and tests. */
+export interface MediaStats {
+  rooms: number;
+  peers: number;
+  routers: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+}
+
+/** Background failures (a room that could not move its router, a fan-out that failed). */
+export type MediaErrorListener = (error: Error, roomKey: string) => void;
+
+/**
+ * Every room's media in this process, keyed by `${workspaceId}:${roomId}`. A room's router exists while
+ * someone is in it: it is opened by the first join and closed when the last peer leaves. Worker deaths
+ * reported by the pool move the affected rooms to surviving workers.
+ */
+export class MediaService {
+  readonly #rooms = new Map<string, RoomMedia>();
+  /** Rooms whose router is being opened, so two first joiners share one router. */
+  readonly #opening = new Map<string, Promise<RoomMedia>>();
+  readonly #disposers: Array<() => void> = [];
+  #closed = false;
+
+  constructor(
+    private readonly pool: MediaWorkerPool,
+    private readonly rtc: RtcListenOptions,
+    private readonly onError: MediaErrorListener = () => {},
+  ) {
+    const onWorkerDied = () => {
+      for (const room of this.#rooms.values()) void room.recover();
+    };
+    pool.on('workerDied', onWorkerDied);
+    this.#disposers.push(() => pool.off('workerDied', onWorkerDied));
+  }
+
+  /** The key of a room's media; rooms of different workspaces never share one. */
+  static roomKey(workspaceId: string, roomId: string): string {
+    return `${workspaceId}:${roomId}`;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Puts a participant in a room's media (replacing an older connection with the same peer id). */
+  async join(roomKey: string, peerId: string, options: { listenOnly: boolean }): Promise<MediaPeer> {
+    for (;;) {
+      const room = await this.#room(roomKey);
+      // The room may have emptied and closed while we waited for its router: open it again.
+      if (!room.closed) return room.join(peerId, options);
+    }
+  }
+
+  /** Takes a participant out of a room's media: its transports, producers and consumers close. */
+  leave(roomKey: string, peerId: string): void {
+    this.#rooms.get(roomKey)?.peers.get(peerId)?.close('left');
+  }
+
+  /** The participant's media in a room, if it has joined it. */
+  peer(roomKey: string, peerId: string): MediaPeer | undefined {
+    return this.#rooms.get(roomKey)?.peers.get(peerId);
+  }
+
+  /** Closes a room's media (the room was deleted): every peer's media and the router close. */
+  closeRoom(roomKey: string): void {
+    this.#rooms.get(roomKey)?.close();
+  }
+
+  stats(): MediaStats {
+    const s: MediaStats = { rooms: 0, peers: 0, routers: 0, transports: 0, producers: 0, consumers: 0 };
+    for (const room of this.#rooms.values()) {
+      s.rooms++;
+      if (room.routerAlive) s.routers++;
+      for (const peer of room.peers.values()) {
+        const c = peer.counts;
+        s.peers++;
+        s.transports += c.transports;
+        s.producers += c.producers;
+        s.consumers += c.consumers;
+      }
+    }
+    return s;
+  }
+
+  /** Idempotent: closes every room. The pool belongs to the caller. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const dispose of this.#disposers.splice(0)) dispose();
+    for (const room of [...this.#rooms.values()]) room.close();
+  }
+
+  #room(roomKey: string): Promise<RoomMedia> {
+    if (this.#closed) return Promise.reject(new Error('media service is closed'));
+    const existing = this.#rooms.get(roomKey);
+    if (existing) return Promise.resolve(existing);
+    let opening = this.#opening.get(roomKey);
+    if (!opening) {
+      opening = RoomMedia.create(roomKey, this.pool, this.rtc)
+        .then((room) => this.#adopt(roomKey, room))
+        .finally(() => this.#opening.delete(roomKey));
+      this.#opening.set(roomKey, opening);
+    }
+    return opening;
+  }
+
+  #adopt(roomKey: string, room: RoomMedia): RoomMedia {
+    if (this.#closed) {
+      room.close();
+      throw new Error('media service is closed');
+    }
+    this.#rooms.set(roomKey, room);
+    room.on('empty', () => room.close());
+    room.on('error', (err) => this.onError(err, roomKey));
+    room.once('close', () => {
+      if (this.#rooms.get(roomKey) === room) this.#rooms.delete(roomKey);
+    });
+    return room;
+  }
+}

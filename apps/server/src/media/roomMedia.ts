@@ -1,0 +1,167 @@
+import { EventEmitter } from 'node:events';
+import type { types } from 'mediasoup';
+import { MediaPeer, type ProducerAppData } from './mediaPeer.js';
+import type { RtcListenOptions } from './transports.js';
+import type { MediaWorkerPool } from './workerPool.js';
+
+export interface RoomMediaEvents {
+  /** The last peer left; the owner decides whether to close the room. */
+  empty: [];
+  /** The router moved to another worker and the peers were told to renegotiate. */
+  recovered: [];
+  /** Something failed in the background (fan-out, recovery); the room stays usable. */
+  error: [error: Error];
+  close: [];
+}
+
+/**
+ * The media of one room: one router (on the least-loaded worker), an active-speaker observer on it, and
+ * its peers. Closing the room closes its peers and its router. If the router's worker dies the room gets
+ * a router on another worker and tells every peer to renegotiate.
+ */
+export class RoomMedia extends EventEmitter<RoomMediaEvents> {
+  readonly #peers = new Map<string, MediaPeer>();
+  #router: Promise<types.Router>;
+  #current: types.Router | undefined;
+  /** Created with the router, closed with it. */
+  #observer: types.ActiveSpeakerObserver | undefined;
+  #activeSpeaker: string | null = null;
+  #closed = false;
+
+  private constructor(
+    readonly key: string,
+    private readonly pool: MediaWorkerPool,
+    private readonly rtc: RtcListenOptions,
+  ) {
+    super();
+    this.#router = this.#openRouter();
+    // The room is usable right away; a failed router shows up on the first request that needs it.
+    this.#router.catch(() => {});
+  }
+
+  /** Creates a room and waits for its router. */
+  static async create(key: string, pool: MediaWorkerPool, rtc: RtcListenOptions): Promise<RoomMedia> {
+    const room = new RoomMedia(key, pool, rtc);
+    await room.#router;
+    return room;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+  get peers(): ReadonlyMap<string, MediaPeer> {
+    return this.#peers;
+  }
+  /** True while the room holds a live router (false while it moves after a worker died). */
+  get routerAlive(): boolean {
+    return this.#current !== undefined && !this.#current.closed;
+  }
+
+  /** Adds a peer; one already there with the same id (an older connection) is replaced. */
+  join(peerId: string, options: { listenOnly: boolean }): MediaPeer {
+    if (this.#closed) throw new Error(`room media ${this.key} is closed`);
+    // Out of the map first, so the replaced peer's close does not make the room look empty.
+    const older = this.#peers.get(peerId);
+    this.#peers.delete(peerId);
+    older?.close('replaced');
+    const peer: MediaPeer = new MediaPeer(peerId, options.listenOnly, {
+      router: () => this.#router,
+      rtc: this.rtc,
+      onProducer: (producer) => this.#fanOut(peer, producer),
+      onReady: () => this.#consumeAll(peer),
+    });
+    this.#peers.set(peerId, peer);
+    peer.once('close', () => {
+      if (this.#peers.get(peerId) !== peer) return;
+      this.#peers.delete(peerId);
+      if (this.#activeSpeaker === peerId) this.#announceSpeaker(null);
+      if (this.#peers.size === 0 && !this.#closed) this.emit('empty');
+    });
+    return peer;
+  }
+
+  /**
+   * After a worker died: if this room's router went with it, open one on another worker, reset every
+   * peer's media and ask the clients to renegotiate. Does nothing for rooms on surviving workers.
+   */
+  async recover(): Promise<void> {
+    if (this.#closed || !this.#current?.closed) return;
+    this.#current = undefined;
+    this.#router = this.#openRouter();
+    try {
+      await this.#router;
+    } catch (err) {
+      this.emit('error', err as Error);
+      return;
+    }
+    if (this.#closed) return;
+    this.#activeSpeaker = null;
+    for (const peer of this.#peers.values()) {
+      peer.reset();
+      peer.notify('media:renegotiate', { reason: 'workerDied' });
+    }
+    this.emit('recovered');
+  }
+
+  /** Idempotent: closes the peers (and so their transports) and the router. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of [...this.#peers.values()]) peer.close('roomClosed');
+    this.#peers.clear();
+    this.#current?.close();
+    // A router still being opened is closed when it arrives (see #openRouter).
+    this.emit('close');
+    this.removeAllListeners();
+  }
+
+  async #openRouter(): Promise<types.Router> {
+    const router = await this.pool.createRouter();
+    if (this.#closed) {
+      router.close();
+      throw new Error(`room media ${this.key} is closed`);
+    }
+    this.#current = router;
+    const observer = await router.createActiveSpeakerObserver({ interval: 300 });
+    this.#observer = observer;
+    observer.on('dominantspeaker', ({ producer }) => {
+      const { peerId } = producer.appData as ProducerAppData;
+      if (peerId !== this.#activeSpeaker) this.#announceSpeaker(peerId);
+    });
+    return router;
+  }
+
+  #announceSpeaker(peerId: string | null): void {
+    this.#activeSpeaker = peerId;
+    for (const peer of this.#peers.values()) peer.notify('media:activeSpeaker', { peerId });
+  }
+
+  /** A new producer reaches every other ready peer; microphones feed the active-speaker observer. */
+  #fanOut(from: MediaPeer, producer: types.Producer<ProducerAppData>): void {
+    if (producer.appData.source === 'mic') this.#observe(producer);
+    for (const peer of this.#peers.values()) {
+      if (peer !== from && peer.ready) this.#background(peer.consume(producer));
+    }
+  }
+
+  #consumeAll(peer: MediaPeer): void {
+    // A client that just got ready has listeners attached: tell it who is speaking now.
+    if (this.#activeSpeaker) peer.notify('media:activeSpeaker', { peerId: this.#activeSpeaker });
+    for (const other of this.#peers.values()) {
+      if (other === peer) continue;
+      for (const producer of other.producers.values()) this.#background(peer.consume(producer));
+    }
+  }
+
+  #observe(producer: types.Producer<ProducerAppData>): void {
+    const observer = this.#observer;
+    if (observer && !observer.closed) this.#background(observer.addProducer({ producerId: producer.id }));
+  }
+
+  #background(work: Promise<unknown> | undefined): void {
+    work?.catch((err: Error) => {
+      // A producer or transport that closed meanwhile is normal churn, not an error.
+      if (!this.#closed && err.name !== 'InvalidStateError') this.emit('error', err);
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { ClientPayloads, type MediaServerToClientEvents } from '@tsudoi/protocol';
+import type { types } from 'mediasoup';
+import { AppError } from '../errors.js';
+import type { MediaPeer } from '../media/mediaPeer.js';
+import type { MediaService } from '../media/mediaService.js';
+import { handle } from './handle.js';
+import type { TsudoiSocket } from './types.js';
+
+/** Who this socket is in media terms right now; undefined while it is in no room. */
+export interface MediaIdentity {
+  roomKey: string;
+  peerId: string;
+  listenOnly: boolean;
+}
+
+export interface MediaHandlerDeps {
+  media: MediaService;
+  /** Asked on every request, so a room switch or a lost permission takes effect at once. */
+  resolvePeer: () => MediaIdentity | undefined;
+}
+
+const FORWARDED: Array<keyof MediaServerToClientEvents> = [
+  'media:newConsumer',
+  'media:consumerClosed',
+  'media:producerPaused',
+  'media:producerResumed',
+  'media:activeSpeaker',
+  'media:renegotiate',
+];
+
+/**
+ * The `media:*` events of one authenticated socket. The socket has at most one peer; `media:join` puts it
+ * in the room that `resolvePeer` names (leaving any other), and disconnecting closes its media.
+ */
+export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDeps): void {
+  let current: { roomKey: string; peer: MediaPeer; detach: () => void } | undefined;
+
+  const drop = () => {
+    if (!current) return;
+    const { peer, detach } = current;
+    current = undefined;
+    detach();
+    peer.close('left');
+  };
+
+  const attach = (roomKey: string, peer: MediaPeer) => {
+    const listeners = FORWARDED.map((event) => {
+      const forward = (payload: unknown) =>
+        (socket.emit as (e: string, p: unknown) => boolean)(event, payload);
+      (peer.on as (e: string, l: typeof forward) => void)(event, forward);
+      return () => (peer.off as (e: string, l: typeof forward) => void)(event, forward);
+    });
+    const onClose = () => {
+      if (current?.peer === peer) current = undefined;
+      for (const off of listeners) off();
+    };
+    peer.once('close', onClose);
+    current = {
+      roomKey,
+      peer,
+      detach: () => {
+        peer.off('close', onClose);
+        for (const off of listeners) off();
+      },
+    };
+  };
+
+  /** This socket's peer in the room it is in now; a peer left behind in another room is closed. */
+  const me = (): MediaPeer => {
+    const who = deps.resolvePeer();
+    if (current && (!who || who.roomKey !== current.roomKey || who.peerId !== current.peer.id)) drop();
+    if (!current || current.peer.closed) throw AppError.conflict('Join the room media first.');
+    return current.peer;
+  };
+
+  handle(socket, 'media:join', ClientPayloads['media:join'], async () => {
+    const who = deps.resolvePeer();
+    if (!who) throw AppError.forbidden('Enter a room first.');
+    // Joining again in the same room (renegotiating) replaces the peer inside the room, which keeps the
+    // room's router; joining another room leaves this one first.
+    if (current && (current.roomKey !== who.roomKey || current.peer.id !== who.peerId)) drop();
+    current?.detach();
+    const peer = await deps.media.join(who.roomKey, who.peerId, { listenOnly: who.listenOnly });
+    attach(who.roomKey, peer);
+    return { routerRtpCapabilities: await peer.routerRtpCapabilities() };
+  });
+  handle(socket, 'media:createTransport', ClientPayloads['media:createTransport'], (p) =>
+    me().createTransport(p.direction),
+  );
+  handle(socket, 'media:connectTransport', ClientPayloads['media:connectTransport'], async (p) => {
+    await me().connectTransport(p.transportId, p.dtlsParameters as types.DtlsParameters);
+    return {};
+  });
+  handle(socket, 'media:ready', ClientPayloads['media:ready'], (p) => {
+    me().setReady(p.rtpCapabilities as types.RtpCapabilities);
+    return {};
+  });
+  handle(socket, 'media:produce', ClientPayloads['media:produce'], async (p) => {
+    const producer = await me().produce({
+      transportId: p.transportId,
+      kind: p.kind,
+      rtpParameters: p.rtpParameters as unknown as types.RtpParameters,
+      source: p.source,
+      paused: p.paused ?? false,
+    });
+    return { producerId: producer.id };
+  });
+  handle(socket, 'media:closeProducer', ClientPayloads['media:closeProducer'], (p) => {
+    me().closeProducer(p.producerId);
+    return {};
+  });
+  handle(socket, 'media:pauseProducer', ClientPayloads['media:pauseProducer'], async (p) => {
+    await me().pauseProducer(p.producerId);
+    return {};
+  });
+  handle(socket, 'media:resumeProducer', ClientPayloads['media:resumeProducer'], async (p) => {
+    await me().resumeProducer(p.producerId);
+    return {};
+  });
+  handle(socket, 'media:pauseConsumer', ClientPayloads['media:pauseConsumer'], async (p) => {
+    await me().pauseConsumer(p.consumerId);
+    return {};
+  });
+  handle(socket, 'media:resumeConsumer', ClientPayloads['media:resumeConsumer'], async (p) => {
+    await me().resumeConsumer(p.consumerId);
+    return {};
+  });
+  handle(socket, 'media:setConsumerLayers', ClientPayloads['media:setConsumerLayers'], async (p) => {
+    await me().setConsumerLayers(p.consumerId, p.spatialLayer, p.temporalLayer);
+    return {};
+  });
+  socket.on('disconnect', drop);
+}
