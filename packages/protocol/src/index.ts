@@ -1,4 +1,5 @@
 export * from './errors.js';
+export * from './floor.js';
 export * from './http.js';
 export * from './media.js';
 export * from './mediaRoom.js';

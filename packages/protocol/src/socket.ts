@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
+import { FloorClientPayloads, type FloorClientToServerEvents, type FloorServerToClientEvents } from './floor.js';
 import { CheckConnectPayload, CheckProducePayload, type CheckStartResult, type CheckStats } from './media.js';
 import {
   MediaClientPayloads,
@@ -25,12 +26,12 @@ export const ServerHello = z.object({
 export type ServerHello = z.infer<typeof ServerHello>;
 
 /** Events the server emits (socket.io `ServerToClientEvents`). */
-export interface ServerToClientEvents extends MediaServerToClientEvents {
+export interface ServerToClientEvents extends MediaServerToClientEvents, FloorServerToClientEvents {
   'server:hello': (hello: ServerHello) => void;
 }
 
 /** Events the client emits (socket.io `ClientToServerEvents`); payloads are validated at the gateway. */
-export interface ClientToServerEvents extends MediaClientToServerEvents {
+export interface ClientToServerEvents extends MediaClientToServerEvents, FloorClientToServerEvents {
   ping: (payload: unknown, ack: AckCallback<{ serverTime: string }>) => void;
   'check:start': (payload: unknown, ack: AckCallback<CheckStartResult>) => void;
   'check:connect': (payload: unknown, ack: AckCallback<Record<string, never>>) => void;
@@ -46,6 +47,7 @@ export const ClientPayloads = {
   'check:produce': CheckProducePayload,
   'check:stats': z.object({}).strict(),
   ...MediaClientPayloads,
+  ...FloorClientPayloads,
 } satisfies Record<keyof ClientToServerEvents, z.ZodType>;
 
 export type InterServerEvents = Record<string, never>;

@@ -1,3 +1,5 @@
+import type { RoomRepo } from '../rooms/roomRepo.js';
+
 /**
  * The storage interface. Two engines implement it: the embedded default (SQLite, `sqlite/`) and the
  * scale-out document store (Firestore). It is shaped for both: small repositories with async methods,
@@ -84,6 +86,7 @@ export interface Store {
   readonly accessLog: AccessLogRepo;
   readonly leases: LeaseRepo;
   readonly meta: MetaRepo;
+  readonly rooms: RoomRepo;
   /** Idempotent. */
   close(): Promise<void>;
 }

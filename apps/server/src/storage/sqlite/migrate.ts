@@ -10,9 +10,10 @@ export function runMigrations(db: Database, migrations: readonly Migration[]): M
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const sorted = [...migrations].sort((a, b) => a.version - b.version);
+  // Versions are reserved per domain ahead of time, so gaps are allowed; duplicates are not.
   sorted.forEach((m, i) => {
-    if (m.version !== i + 1)
-      throw new Error(`migrations must be numbered 1..n; found ${m.version} at ${i + 1}`);
+    if (!Number.isInteger(m.version) || m.version < 1 || m.version === sorted[i - 1]?.version)
+      throw new Error(`migration versions must be distinct positive integers; got ${m.version}`);
   });
   const isApplied = db.prepare<[number], { version: number }>(
     'SELECT version FROM schema_migrations WHERE version = ?',

@@ -5,6 +5,7 @@ import type { Store } from '../store.js';
 import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteAccessLog, sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
+import { sqliteRooms } from './roomRepo.js';
 
 /** The embedded default store: one SQLite file under DATA_DIR, in WAL mode. */
 export class SqliteStore implements Store {
@@ -14,6 +15,7 @@ export class SqliteStore implements Store {
   readonly accessLog;
   readonly leases;
   readonly meta;
+  readonly rooms;
   #closed = false;
 
   /** `file` may be ':memory:' for tests. */
@@ -28,6 +30,7 @@ export class SqliteStore implements Store {
     this.accessLog = sqliteAccessLog(this.db);
     this.leases = sqliteLeases(this.db);
     this.meta = sqliteMeta(this.db);
+    this.rooms = sqliteRooms(this.db);
   }
 
   /** Opens `<dataDir>/tsudoi.sqlite`. */

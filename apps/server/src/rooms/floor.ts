@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import type { PersonRef } from '@tsudoi/protocol';
+import { Disposers, EnhancedEventEmitter } from '../enhancedEvents.js';
+import type { Clock } from '../timers.js';
+import { refusalError } from './access.js';
+import { FloorError } from './errors.js';
+import { type LeaveReason, Room } from './room.js';
+import type { FloorEvents } from './roomEvents.js';
+import type { RoomRecord, RoomRepo } from './roomRepo.js';
+
+export interface FloorDeps {
+  repo: RoomRepo;
+  clock: Clock;
+  newId?: () => string;
+}
+
+export interface JoinResult {
+  room: Room;
+  /** The room the person was moved out of, if any. */
+  from: Room | undefined;
+  /** False for a repeated join of the room they were already in. */
+  entered: boolean;
+}
+
+const MAX_NAME = 60;
+
+/**
+ * One workspace's floor: its rooms and who is in which. Each person is in at most one room; `join` moves
+ * them synchronously (leave A, then enter B) so no observer ever sees them in both. Room ids are only
+ * looked up in this workspace's map, so another workspace's id is simply not found.
+ */
+export class Floor extends EnhancedEventEmitter<FloorEvents> {
+  readonly workspaceId: string;
+  readonly #deps: FloorDeps;
+  readonly #rooms = new Map<string, { room: Room; disposers: Disposers }>();
+  readonly #roomOfUser = new Map<string, Room>();
+  #closed = false;
+
+  constructor(workspaceId: string, deps: FloorDeps, records: readonly RoomRecord[] = []) {
+    super();
+    this.workspaceId = workspaceId;
+    this.#deps = deps;
+    for (const r of records) {
+      if (r.workspaceId !== workspaceId) throw new TypeError(`room ${r.id} belongs to another workspace`);
+      this.#adopt(new Room({ ...r, kind: 'open' }));
+    }
+  }
+
+  /** Builds a floor from the workspace's stored room definitions (nobody inside yet). */
+  static async load(workspaceId: string, deps: FloorDeps): Promise<Floor> {
+    return new Floor(workspaceId, deps, await deps.repo.list(workspaceId));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get rooms(): Room[] {
+    return [...this.#rooms.values()].map((e) => e.room);
+  }
+
+  /** The room with this id in this workspace; NOT_FOUND otherwise (including other workspaces' ids). */
+  room(roomId: string): Room {
+    const entry = this.#rooms.get(roomId);
+    if (!entry) throw FloorError.roomNotFound();
+    return entry.room;
+  }
+
+  /** The room a person is in, if any. */
+  roomOf(userId: string): Room | undefined {
+    return this.#roomOfUser.get(userId);
+  }
+
+  /** Admin: a new open room, stored first so a crash never shows a room that does not exist. */
+  async createRoom(input: { name: string; capacity?: number | null }): Promise<Room> {
+    this.#assertOpen();
+    const record: RoomRecord = {
+      id: (this.#deps.newId ?? randomUUID)(),
+      workspaceId: this.workspaceId,
+      name: input.name,
+      capacity: input.capacity ?? null,
+      archived: false,
+      createdAt: this.#deps.clock.now().toISOString(),
+    };
+    await this.#deps.repo.create(record);
+    const room = this.#adopt(new Room({ ...record, kind: 'open' }));
+    this.#roomUpdated(room);
+    return room;
+  }
+
+  /** Admin: renames an open room. */
+  async renameRoom(roomId: string, name: string): Promise<Room> {
+    const room = this.#storedRoom(roomId);
+    if (!(await this.#deps.repo.rename(this.workspaceId, roomId, name))) throw FloorError.roomNotFound();
+    room.rename(name);
+    return room;
+  }
+
+  /** Admin: archives a room; the people inside are moved out (each gets `participantLeft` 'archived'). */
+  async archiveRoom(roomId: string): Promise<Room> {
+    const room = this.#storedRoom(roomId);
+    if (!(await this.#deps.repo.archive(this.workspaceId, roomId))) throw FloorError.roomNotFound();
+    room.archive();
+    return room;
+  }
+
+  /**
+   * Drops a person into a room, leaving their current room first. Joining the room one is already in
+   * succeeds without change (except an explicit listen-only switch). A refusal leaves them where they were.
+   */
+  join(person: PersonRef, roomId: string, opts: { listenOnly?: boolean } = {}): JoinResult {
+    this.#assertOpen();
+    const room = this.room(roomId);
+    const current = this.#roomOfUser.get(person.userId);
+    if (current === room) {
+      if (opts.listenOnly !== undefined) room.setListenOnly(person.userId, opts.listenOnly);
+      return { room, from: undefined, entered: false };
+    }
+    const refusal = room.refusalFor(person.userId);
+    if (refusal) throw refusalError(refusal, room.capacity);
+    current?.remove(person.userId, 'moved');
+    room.add({ ...person, listenOnly: opts.listenOnly ?? false }, this.#deps.clock.now());
+    return { room, from: current, entered: true };
+  }
+
+  /** Leaves the named room; CONFLICT when the person is not in it. */
+  leave(userId: string, roomId: string, reason: LeaveReason = 'left'): Room {
+    const room = this.room(roomId);
+    if (!room.remove(userId, reason)) throw FloorError.notInRoom();
+    return room;
+  }
+
+  /** Leaves whatever room the person is in (grace period over, signed out); no-op when in none. */
+  leaveCurrent(userId: string, reason: LeaveReason): Room | undefined {
+    const room = this.#roomOfUser.get(userId);
+    room?.remove(userId, reason);
+    return room;
+  }
+
+  /** Opens a private 1on1 room and moves everyone named into it; it closes once it empties. */
+  openPrivateRoom(people: readonly PersonRef[]): Room {
+    this.#assertOpen();
+    const name = people
+      .map((p) => p.displayName)
+      .join(' & ')
+      .slice(0, MAX_NAME);
+    const room = this.#adopt(
+      new Room({
+        id: (this.#deps.newId ?? randomUUID)(),
+        workspaceId: this.workspaceId,
+        name,
+        kind: 'oneOnOne',
+        capacity: null,
+        archived: false,
+        guestList: people.map((p) => p.userId),
+      }),
+    );
+    this.#roomUpdated(room);
+    for (const person of people) this.join(person, room.id);
+    return room;
+  }
+
+  /**
+   * Closes every room (people inside leave with 'roomClosed', so `roomEmpty` still fires for occupied
+   * rooms: nobody is in them any more), then drops all subscriptions. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const { room } of [...this.#rooms.values()]) room.close('floorClosed');
+    this.removeAllListeners();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw FloorError.floorClosed();
+  }
+
+  /** Rooms admins manage are the stored ones; 1on1 rooms are not renamed or archived. */
+  #storedRoom(roomId: string): Room {
+    this.#assertOpen();
+    const room = this.room(roomId);
+    if (room.kind !== 'open') throw FloorError.roomNotFound();
+    return room;
+  }
+
+  #roomUpdated(room: Room): void {
+    this.safeEmit('roomUpdated', this.workspaceId, room.toSummary());
+  }
+
+  /** Takes ownership of a room: mirrors its events as floor events and keeps the person → room index. */
+  #adopt(room: Room): Room {
+    const disposers = new Disposers();
+    const workspaceId = this.workspaceId;
+    const now = () => this.#deps.clock.now();
+    disposers.add(
+      room.subscribe('participantJoined', (p) => {
+        this.#roomOfUser.set(p.userId, room);
+        this.#roomUpdated(room);
+        this.safeEmit('participantJoined', { workspaceId, roomId: room.id, userId: p.userId, at: now() });
+      }),
+      room.subscribe('participantLeft', (p, reason) => {
+        if (this.#roomOfUser.get(p.userId) === room) this.#roomOfUser.delete(p.userId);
+        this.#roomUpdated(room);
+        const event = { workspaceId, roomId: room.id, userId: p.userId, at: now(), reason };
+        this.safeEmit('participantLeft', event);
+      }),
+      room.subscribe('participantUpdated', () => this.#roomUpdated(room)),
+      room.subscribe('updated', () => this.#roomUpdated(room)),
+      room.subscribe('empty', (lastUserId, reason) => {
+        const event = { workspaceId, roomId: room.id, kind: room.kind, lastUserId, reason, at: now() };
+        this.safeEmit('roomEmpty', event);
+        // A 1on1 is a conversation, not a place: once everyone has left there is nothing to return to.
+        if (room.kind === 'oneOnOne') room.close('empty');
+      }),
+      room.subscribe('close', () => {
+        disposers.dispose();
+        this.#rooms.delete(room.id);
+        this.safeEmit('roomRemoved', workspaceId, room.id);
+      }),
+    );
+    this.#rooms.set(room.id, { room, disposers });
+    return room;
+  }
+}
