@@ -1,0 +1,138 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Ack, ClientToServerEvents, MediaNewConsumer, ServerToClientEvents } from '@tsudoi/protocol';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MediaService } from '../media/mediaService.js';
+import { MediaWorkerPool } from '../media/workerPool.js';
+import { type MediaIdentity, registerMediaHandlers } from './mediaHandlers.js';
+import type { TsudoiServer } from './types.js';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 43000, maxPort: 43999 };
+const ROOM = MediaService.roomKey('ws1', 'room1');
+
+function ask(c: Client, event: string, payload: unknown): Promise<Ack<Record<string, unknown>>> {
+  return (c.emitWithAck as (e: string, p: unknown) => Promise<Ack<Record<string, unknown>>>)(event, payload);
+}
+async function ok(c: Client, event: string, payload: unknown = {}): Promise<Record<string, unknown>> {
+  const r = await ask(c, event, payload);
+  if (!r.ok) throw new Error(`${event}: ${r.error.code} ${r.error.message}`);
+  return r.data;
+}
+
+describe('registerMediaHandlers', () => {
+  let pool: MediaWorkerPool;
+  let media: MediaService;
+  let httpServer: http.Server;
+  let ioServer: TsudoiServer;
+  let url: string;
+  // Stands in for the floor: who each connection is (by handshake query) and which room it is in.
+  const identities = new Map<string, MediaIdentity | undefined>();
+  const clients: Client[] = [];
+
+  beforeEach(async () => {
+    pool = await MediaWorkerPool.start({ size: 1 });
+    media = new MediaService(pool, rtc);
+    httpServer = http.createServer();
+    ioServer = new Server(httpServer);
+    ioServer.on('connection', (socket) => {
+      const who = String(socket.handshake.query.who);
+      registerMediaHandlers(socket, { media, resolvePeer: () => identities.get(who) });
+    });
+    await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
+    url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await ioServer.close();
+    media.close();
+    pool.close();
+    identities.clear();
+  });
+
+  const open = async (who: string, identity?: MediaIdentity): Promise<Client> => {
+    identities.set(who, identity);
+    const c: Client = connect(url, { query: { who }, transports: ['websocket'] });
+    clients.push(c);
+    await new Promise<void>((r) => c.once('connect', () => r()));
+    return c;
+  };
+
+  it('joins, creates transports and refuses what the caller may not do', async () => {
+    const nobody = await open('nobody');
+    expect(await ask(nobody, 'media:join', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+
+    const listener = await open('l', { roomKey: ROOM, peerId: 'l', listenOnly: true });
+    const joined = await ok(listener, 'media:join');
+    expect(joined.routerRtpCapabilities).toHaveProperty('codecs');
+    expect(await ask(listener, 'media:createTransport', { direction: 'send' })).toMatchObject({
+      ok: false,
+      error: { code: 'FORBIDDEN' },
+    });
+    expect(await ok(listener, 'media:createTransport', { direction: 'recv' })).toHaveProperty(
+      'iceCandidates',
+    );
+    expect(await ask(listener, 'media:createTransport', { direction: 'sideways' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    expect(media.stats()).toMatchObject({ peers: 1, transports: 1 });
+  });
+
+  it('pushes consumers over the socket and closes a peer’s media when it disconnects', async () => {
+    const alice = await open('a', { roomKey: ROOM, peerId: 'alice', listenOnly: false });
+    const bob = await open('b', { roomKey: ROOM, peerId: 'bob', listenOnly: false });
+    const caps = (await ok(bob, 'media:join')).routerRtpCapabilities;
+    await ok(bob, 'media:createTransport', { direction: 'recv' });
+    const pushed: MediaNewConsumer[] = [];
+    bob.on('media:newConsumer', (c) => pushed.push(c));
+    const closed: string[] = [];
+    bob.on('media:consumerClosed', (c) => closed.push(c.peerId));
+    await ok(bob, 'media:ready', { rtpCapabilities: caps });
+
+    await ok(alice, 'media:join');
+    const send = await ok(alice, 'media:createTransport', { direction: 'send' });
+    const rtpParameters = {
+      mid: '0',
+      codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
+      headerExtensions: [],
+      encodings: [{ ssrc: 1234 }],
+      rtcp: { cname: 'a' },
+    };
+    const produced = await ok(alice, 'media:produce', {
+      transportId: send.id,
+      kind: 'audio',
+      rtpParameters,
+      source: 'mic',
+      paused: true,
+    });
+    await expect.poll(() => pushed.length).toBe(1);
+    expect(pushed[0]).toMatchObject({ peerId: 'alice', source: 'mic', producerPaused: true });
+    expect(pushed[0]?.producerId).toBe(produced.producerId);
+    await ok(bob, 'media:resumeConsumer', { consumerId: pushed[0]?.consumerId });
+
+    alice.close();
+    await expect.poll(() => closed).toEqual(['alice']);
+    expect(media.stats()).toMatchObject({ peers: 1, producers: 0, consumers: 0 });
+  });
+
+  it('a room switch seen by resolvePeer closes the media of the old room', async () => {
+    const c = await open('c', { roomKey: ROOM, peerId: 'carol', listenOnly: false });
+    await ok(c, 'media:join');
+    await ok(c, 'media:createTransport', { direction: 'recv' });
+    identities.set('c', {
+      roomKey: MediaService.roomKey('ws1', 'room2'),
+      peerId: 'carol',
+      listenOnly: false,
+    });
+    expect(await ask(c, 'media:createTransport', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'CONFLICT' },
+    });
+    expect(media.stats()).toMatchObject({ rooms: 0, peers: 0 });
+    await ok(c, 'media:join');
+    expect(media.peer(MediaService.roomKey('ws1', 'room2'), 'carol')).toBeDefined();
+  });
+});
