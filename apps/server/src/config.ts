@@ -76,6 +76,14 @@ const EnvSchema = z.object({
   RTC_MAX_PORT: positiveInt(49999, 65535),
   /** Directory holding the built web app; default: apps/web/dist of this checkout. */
   WEB_DIST: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
+  /** A session unused this long ends (OWASP ASVS L2: 30 minutes). Open sockets count as use. */
+  SESSION_IDLE_MINUTES: positiveInt(30, 24 * 60),
+  /** A session ends this long after sign-in, however active (ASVS L2: 12 hours). */
+  SESSION_ABSOLUTE_HOURS: positiveInt(12, 24 * 30),
+  /** Sign-in/code attempts per client IP per 10 minutes. */
+  AUTH_RATE_LIMIT_PER_IP: positiveInt(60),
+  /** Sign-in attempts per account per 10 minutes. */
+  AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(20),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -100,6 +108,8 @@ export interface Config {
   };
   webDist: string;
   logLevel: string;
+  session: { idleMs: number; absoluteMs: number };
+  authRateLimit: { perIp: number; perAccount: number; windowMs: number };
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -148,5 +158,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     webDist: e.WEB_DIST,
     logLevel: e.LOG_LEVEL,
+    session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
+    authRateLimit: {
+      perIp: e.AUTH_RATE_LIMIT_PER_IP,
+      perAccount: e.AUTH_RATE_LIMIT_PER_ACCOUNT,
+      windowMs: 10 * 60_000,
+    },
   };
 }

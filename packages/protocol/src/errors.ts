@@ -6,6 +6,16 @@ export const ERROR_CODES = {
   BAD_REQUEST: 400,
   VALIDATION_FAILED: 400,
   UNAUTHENTICATED: 401,
+  /** Email or password wrong, account locked or disabled: deliberately one code (no account probing). */
+  SIGNIN_FAILED: 401,
+  /** The email code is wrong; the same sign-in attempt may try again. */
+  OTP_INVALID: 401,
+  /** The sign-in attempt is over (code expired, used, or too many wrong codes): sign in again. */
+  OTP_EXPIRED: 401,
+  EMAIL_NOT_VERIFIED: 403,
+  PASSWORD_POLICY: 400,
+  PASSWORD_REUSED: 400,
+  LINK_INVALID: 410,
   FORBIDDEN: 403,
   CSRF_FAILED: 403,
   PLAN_REQUIRED: 403,

@@ -15,6 +15,7 @@ interface WorkspaceRow {
   plan: Workspace['plan'];
   time_zone: string;
   created_at: string;
+  security?: string;
 }
 const toWorkspace = (r: WorkspaceRow): Workspace => ({
   id: r.id,
@@ -22,6 +23,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   plan: r.plan,
   timeZone: r.time_zone,
   createdAt: r.created_at,
+  ...(r.security && r.security !== '{}' ? { security: JSON.parse(r.security) as Workspace['security'] } : {}),
 });
 
 export function sqliteWorkspaces(db: Database): WorkspaceRepo {
@@ -29,13 +31,9 @@ export function sqliteWorkspaces(db: Database): WorkspaceRepo {
     db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?').get(id);
   return {
     async create(ws) {
-      db.prepare('INSERT INTO workspaces (id, name, plan, time_zone, created_at) VALUES (?, ?, ?, ?, ?)').run(
-        ws.id,
-        ws.name,
-        ws.plan,
-        ws.timeZone,
-        ws.createdAt,
-      );
+      db.prepare(
+        'INSERT INTO workspaces (id, name, plan, time_zone, created_at, security) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(ws.id, ws.name, ws.plan, ws.timeZone, ws.createdAt, JSON.stringify(ws.security ?? {}));
     },
     async get(id) {
       const row = get(id);
@@ -45,10 +43,11 @@ export function sqliteWorkspaces(db: Database): WorkspaceRepo {
       const row = get(id);
       if (!row) return undefined;
       const next = { ...toWorkspace(row), ...patch };
-      db.prepare('UPDATE workspaces SET name = ?, plan = ?, time_zone = ? WHERE id = ?').run(
+      db.prepare('UPDATE workspaces SET name = ?, plan = ?, time_zone = ?, security = ? WHERE id = ?').run(
         next.name,
         next.plan,
         next.timeZone,
+        JSON.stringify(next.security ?? {}),
         id,
       );
       return next;

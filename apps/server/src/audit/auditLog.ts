@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import type { AccessLogEvent, Store } from '../storage/store.js';
+
+/** Where a request came from; recorded with every event. */
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type AuditEventType =
+  | 'auth.signup'
+  | 'auth.email_verified'
+  | 'auth.signin'
+  | 'auth.signin_failed'
+  | 'auth.lockout'
+  | 'auth.otp_sent'
+  | 'auth.otp_failed'
+  | 'auth.signout'
+  | 'auth.password_changed'
+  | 'auth.sessions_revoked'
+  | 'admin.workspace_created'
+  | 'admin.workspace_updated'
+  | 'admin.invitation_sent'
+  | 'admin.invitation_revoked'
+  | 'admin.member_joined'
+  | 'admin.member_updated'
+  | 'admin.member_removed'
+  | 'admin.account_unlocked'
+  | 'room.enter'
+  | 'room.leave';
+
+/**
+ * Records access-log events (R13, R14) with UTC time, workspace, user, IP and user agent. An event about
+ * a user but no particular workspace (a sign-in) is written once per workspace the user belongs to, so
+ * each tenant's log is complete on its own; with no workspace it is kept unscoped for operators.
+ */
+export class AuditLog {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  async record(
+    type: AuditEventType,
+    origin: RequestOrigin,
+    who: { userId: string | null; workspaceId?: string },
+    detail: AccessLogEvent['detail'] = {},
+  ): Promise<void> {
+    const at = this.clock().toISOString();
+    let workspaceIds: Array<string | null>;
+    if (who.workspaceId) workspaceIds = [who.workspaceId];
+    else if (who.userId) {
+      const ms = await this.store.accounts.memberships.listByUser(who.userId);
+      workspaceIds = ms.length ? ms.map((m) => m.workspaceId) : [null];
+    } else workspaceIds = [null];
+    for (const workspaceId of workspaceIds) {
+      await this.store.accessLog.append({
+        id: randomUUID(),
+        workspaceId,
+        userId: who.userId,
+        type,
+        at,
+        ip: origin.ip,
+        userAgent: origin.userAgent?.slice(0, 512) ?? null,
+        detail,
+      });
+    }
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Repositories for accounts. Users are global identities (one email, several workspaces); everything a
+ * workspace owns (memberships, invitations) carries its workspaceId and is only read through it.
+ */
+
+export type Locale = 'ja' | 'en';
+export type Role = 'owner' | 'admin' | 'member';
+
+export interface User {
+  id: string;
+  /** Lower-cased; the user's ID (R9). */
+  email: string;
+  displayName: string;
+  locale: Locale;
+  passwordHash: string | null;
+  passwordChangedAt: string | null;
+  emailVerifiedAt: string | null;
+  mfaEnabled: boolean;
+  failedSignins: number;
+  lockedUntil: string | null;
+  createdAt: string;
+}
+
+export interface UserRepo {
+  /** False when the email is taken. */
+  create(user: User): Promise<boolean>;
+  getById(id: string): Promise<User | undefined>;
+  getByEmail(email: string): Promise<User | undefined>;
+  update(id: string, patch: Partial<Omit<User, 'id' | 'email' | 'createdAt'>>): Promise<void>;
+  /** Atomically counts a failed sign-in; locks until `lockUntil` when the count reaches `threshold`. */
+  recordFailedSignin(
+    id: string,
+    threshold: number,
+    lockUntil: string,
+  ): Promise<{ failures: number; locked: boolean }>;
+  addPasswordHistory(userId: string, passwordHash: string, at: string): Promise<void>;
+  /** The `n` most recent password hashes, newest first. */
+  recentPasswordHashes(userId: string, n: number): Promise<string[]>;
+}
+
+export interface Session {
+  /** sha256 of the cookie token; the token itself is never stored. */
+  id: string;
+  userId: string;
+  csrfToken: string;
+  /** How the session was established: 'password+email-otp', 'password', later 'saml'. */
+  method: string;
+  createdAt: string;
+  lastSeenAt: string;
+  /** Absolute expiry. */
+  expiresAt: string;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface SessionRepo {
+  create(session: Session): Promise<void>;
+  get(id: string): Promise<Session | undefined>;
+  touch(id: string, lastSeenAt: string): Promise<void>;
+  delete(id: string): Promise<void>;
+  /** Ends every session of a user; returns how many. */
+  deleteAllForUser(userId: string): Promise<number>;
+}
+
+/** One password-verified sign-in attempt waiting for its email code. */
+export interface SigninChallenge {
+  id: string;
+  userId: string;
+  codeHash: string;
+  createdAt: string;
+  expiresAt: string;
+  failedAttempts: number;
+  sends: number;
+  lastSentAt: string;
+  consumedAt: string | null;
+}
+
+export interface ChallengeRepo {
+  create(c: SigninChallenge): Promise<void>;
+  get(id: string): Promise<SigninChallenge | undefined>;
+  update(id: string, patch: Partial<Omit<SigninChallenge, 'id' | 'userId'>>): Promise<void>;
+  /** Marks consumed only if it was not: true for exactly one caller. */
+  consume(id: string, at: string): Promise<boolean>;
+}
+
+export interface EmailTokenRepo {
+  create(t: { id: string; purpose: 'verify-email'; userId: string; expiresAt: string }): Promise<void>;
+  /** Uses a token once; returns its user when it was valid, unused and unexpired. */
+  consume(id: string, purpose: 'verify-email', now: string): Promise<string | undefined>;
+}
+
+export interface Membership {
+  workspaceId: string;
+  userId: string;
+  role: Role;
+  status: 'active' | 'disabled';
+  joinedAt: string;
+}
+
+export interface MembershipRepo {
+  add(m: Membership): Promise<void>;
+  get(workspaceId: string, userId: string): Promise<Membership | undefined>;
+  listByUser(userId: string): Promise<Membership[]>;
+  listByWorkspace(workspaceId: string): Promise<Array<Membership & { email: string; displayName: string }>>;
+  update(
+    workspaceId: string,
+    userId: string,
+    patch: Partial<Pick<Membership, 'role' | 'status'>>,
+  ): Promise<void>;
+  remove(workspaceId: string, userId: string): Promise<void>;
+  countActive(workspaceId: string): Promise<number>;
+}
+
+export interface Invitation {
+  id: string;
+  workspaceId: string;
+  tokenHash: string;
+  email: string;
+  role: 'admin' | 'member';
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  acceptedAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface InvitationRepo {
+  create(inv: Invitation): Promise<void>;
+  getByTokenHash(tokenHash: string): Promise<Invitation | undefined>;
+  listByWorkspace(workspaceId: string): Promise<Invitation[]>;
+  markAccepted(id: string, at: string): Promise<boolean>;
+  revoke(workspaceId: string, id: string, at: string): Promise<boolean>;
+}
+
+export interface AccountStore {
+  readonly users: UserRepo;
+  readonly sessions: SessionRepo;
+  readonly challenges: ChallengeRepo;
+  readonly emailTokens: EmailTokenRepo;
+  readonly memberships: MembershipRepo;
+  readonly invitations: InvitationRepo;
+}

@@ -1,0 +1,137 @@
+import {
+  OtpVerifyRequest,
+  PasswordChangeRequest,
+  type SessionInfo,
+  SigninRequest,
+  SignupRequest,
+  VerifyEmailRequest,
+} from '@tsudoi/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import { COOKIE, cookieOptions, issueCsrf, originOf, requireAuth } from '../http/requestContext.js';
+import { parseInput } from '../validation.js';
+import type { WorkspaceService } from '../workspaces/workspaceService.js';
+import { type AuthService, OTP_POLICY } from './authService.js';
+import { passwordExpired } from './passwordPolicy.js';
+import { RateLimiter } from './rateLimiter.js';
+import type { SessionService } from './sessionService.js';
+
+export interface AuthRouteDeps {
+  auth: AuthService;
+  sessions: SessionService;
+  workspaces: WorkspaceService;
+  clock: Clock;
+  secureCookies: boolean;
+  limits: { perIp: number; perAccount: number; windowMs: number };
+}
+
+/** /api/auth/* and /api/session: sign-up, verification, sign-in with email code, sign-out, password. */
+export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
+  const ipLimiter = new RateLimiter(d.limits.perIp, d.limits.windowMs);
+  const accountLimiter = new RateLimiter(d.limits.perAccount, d.limits.windowMs);
+  const limit = (key: string, limiter: RateLimiter) => {
+    const wait = limiter.hit(key, d.clock().getTime());
+    if (wait > 0) throw AppError.rateLimited(wait / 1000);
+  };
+
+  const startSession = (reply: FastifyReply, token: string) => {
+    reply.setCookie(
+      COOKIE.session,
+      token,
+      cookieOptions(d.secureCookies, d.sessions.timeouts.absoluteMs / 1000),
+    );
+    reply.clearCookie(COOKIE.signin, { path: '/api/auth' });
+    issueCsrf(reply, d.secureCookies); // a new CSRF token with every new session
+  };
+
+  const sessionInfo = async (req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> => {
+    const { user } = await requireAuth(req, d.sessions);
+    const security = await d.auth.securityFor(user.id);
+    const csrf = req.cookies[COOKIE.csrf] ?? issueCsrf(reply, d.secureCookies);
+    return {
+      user: { id: user.id, email: user.email, displayName: user.displayName, locale: user.locale },
+      csrfToken: csrf,
+      workspaces: await d.workspaces.listFor(user.id),
+      passwordExpired: passwordExpired(user.passwordChangedAt, security.password, d.clock()),
+    };
+  };
+
+  app.get('/api/session', async (req, reply) => {
+    if (!req.cookies[COOKIE.csrf]) issueCsrf(reply, d.secureCookies);
+    return sessionInfo(req, reply);
+  });
+
+  app.post('/api/auth/signup', async (req, reply) => {
+    limit(`signup:${req.ip}`, ipLimiter);
+    const input = parseInput(SignupRequest, req.body);
+    await d.auth.signup(input, originOf(req));
+    reply.code(202);
+    return { status: 'check-your-email' };
+  });
+
+  app.post('/api/auth/verify-email', async (req) => {
+    limit(`verify:${req.ip}`, ipLimiter);
+    const { token } = parseInput(VerifyEmailRequest, req.body);
+    await d.auth.verifyEmail(token, originOf(req));
+    return { status: 'verified' };
+  });
+
+  app.post('/api/auth/signin', async (req, reply) => {
+    const input = parseInput(SigninRequest, req.body);
+    limit(`signin:${req.ip}`, ipLimiter);
+    limit(`signin:${input.email}`, accountLimiter);
+    const outcome = await d.auth.signin(input.email, input.password, originOf(req));
+    if (outcome.next === 'done') {
+      startSession(reply, outcome.sessionToken);
+      req.auth = await d.sessions.authenticate(outcome.sessionToken);
+      return { next: 'done', session: await sessionInfo(req, reply) };
+    }
+    reply.setCookie(COOKIE.signin, outcome.challengeToken, {
+      ...cookieOptions(d.secureCookies, OTP_POLICY.ttlMs / 1000),
+      path: '/api/auth',
+      sameSite: 'strict',
+    });
+    return {
+      next: 'otp',
+      expiresAt: outcome.expiresAt,
+      resendAfterSeconds: OTP_POLICY.resendIntervalMs / 1000,
+    };
+  });
+
+  const challengeOf = (req: FastifyRequest) => {
+    const token = req.cookies[COOKIE.signin];
+    if (!token) throw new AppError('OTP_EXPIRED', 'This sign-in attempt has ended. Sign in again.');
+    return token;
+  };
+
+  app.post('/api/auth/otp/verify', async (req, reply) => {
+    limit(`otp:${req.ip}`, ipLimiter);
+    const { code } = parseInput(OtpVerifyRequest, req.body);
+    const { sessionToken } = await d.auth.verifyOtp(challengeOf(req), code, originOf(req));
+    startSession(reply, sessionToken);
+    req.auth = await d.sessions.authenticate(sessionToken);
+    return { next: 'done', session: await sessionInfo(req, reply) };
+  });
+
+  app.post('/api/auth/otp/resend', async (req) => {
+    limit(`otp:${req.ip}`, ipLimiter);
+    return d.auth.resendOtp(challengeOf(req), originOf(req));
+  });
+
+  app.post('/api/auth/signout', async (req, reply) => {
+    const token = req.cookies[COOKIE.session];
+    if (token) await d.sessions.signout(token, originOf(req));
+    reply.clearCookie(COOKIE.session, { path: '/' });
+    return { status: 'signed-out' };
+  });
+
+  app.post('/api/account/password', async (req, reply) => {
+    const { user } = await requireAuth(req, d.sessions);
+    limit(`password:${user.id}`, accountLimiter);
+    const input = parseInput(PasswordChangeRequest, req.body);
+    await d.auth.changePassword(user.id, input.currentPassword, input.newPassword, originOf(req));
+    reply.clearCookie(COOKIE.session, { path: '/' });
+    return { status: 'changed-sign-in-again' };
+  });
+}

@@ -1,0 +1,263 @@
+import type { Database } from 'better-sqlite3';
+import type {
+  AccountStore,
+  ChallengeRepo,
+  EmailTokenRepo,
+  Invitation,
+  InvitationRepo,
+  Membership,
+  MembershipRepo,
+  SessionRepo,
+  SigninChallenge,
+  User,
+  UserRepo,
+} from '../../auth/accountStore.js';
+
+type Row = Record<string, unknown>;
+const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** Maps a snake_case row to a camelCase record. */
+const fromRow = <T>(row: Row | undefined): T | undefined =>
+  row && (Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as T);
+
+/** `UPDATE table SET a = @a, ... WHERE <where>` for the defined keys of `patch`. */
+function updateSql(table: string, patch: Row, where: string): { sql: string; params: Row } | undefined {
+  const keys = Object.keys(patch).filter((k) => patch[k] !== undefined);
+  if (keys.length === 0) return undefined;
+  const params: Row = {};
+  for (const k of keys) params[`p_${k}`] = typeof patch[k] === 'boolean' ? Number(patch[k]) : patch[k];
+  return {
+    sql: `UPDATE ${table} SET ${keys.map((k) => `${snake(k)} = @p_${k}`).join(', ')} WHERE ${where}`,
+    params,
+  };
+}
+
+const toUser = (row: Row | undefined): User | undefined => {
+  const u = fromRow<User & { mfaEnabled: number | boolean }>(row);
+  return u && { ...u, mfaEnabled: Boolean(u.mfaEnabled) };
+};
+
+function users(db: Database): UserRepo {
+  return {
+    async create(u) {
+      const res = db
+        .prepare(
+          `INSERT INTO users (id, email, display_name, locale, password_hash, password_changed_at, email_verified_at,
+             mfa_enabled, failed_signins, locked_until, created_at)
+           VALUES (@id, @email, @displayName, @locale, @passwordHash, @passwordChangedAt, @emailVerifiedAt,
+             @mfa, @failedSignins, @lockedUntil, @createdAt) ON CONFLICT(email) DO NOTHING`,
+        )
+        .run({ ...u, mfa: Number(u.mfaEnabled) });
+      return res.changes === 1;
+    },
+    async getById(id) {
+      return toUser(db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined);
+    },
+    async getByEmail(email) {
+      return toUser(
+        db.prepare('SELECT * FROM users WHERE email = ?').get(email.toLowerCase()) as Row | undefined,
+      );
+    },
+    async update(id, patch) {
+      const u = updateSql('users', patch, 'id = @id');
+      if (u) db.prepare(u.sql).run({ ...u.params, id });
+    },
+    async recordFailedSignin(id, threshold, lockUntil) {
+      const row = db
+        .prepare(
+          `UPDATE users SET failed_signins = failed_signins + 1,
+             locked_until = CASE WHEN failed_signins + 1 >= @threshold THEN @lockUntil ELSE locked_until END
+           WHERE id = @id RETURNING failed_signins, locked_until`,
+        )
+        .get({ id, threshold, lockUntil }) as
+        | { failed_signins: number; locked_until: string | null }
+        | undefined;
+      return { failures: row?.failed_signins ?? 0, locked: (row?.failed_signins ?? 0) >= threshold };
+    },
+    async addPasswordHistory(userId, hash, at) {
+      db.prepare('INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)').run(
+        userId,
+        hash,
+        at,
+      );
+    },
+    async recentPasswordHashes(userId, n) {
+      return (
+        db
+          .prepare(
+            'SELECT password_hash FROM password_history WHERE user_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+          )
+          .all(userId, n) as Array<{ password_hash: string }>
+      ).map((r) => r.password_hash);
+    },
+  };
+}
+
+function sessions(db: Database): SessionRepo {
+  return {
+    async create(s) {
+      db.prepare(
+        `INSERT INTO sessions (id, user_id, csrf_token, method, created_at, last_seen_at, expires_at, ip, user_agent)
+         VALUES (@id, @userId, @csrfToken, @method, @createdAt, @lastSeenAt, @expiresAt, @ip, @userAgent)`,
+      ).run(s);
+    },
+    async get(id) {
+      return fromRow(db.prepare('SELECT * FROM sessions WHERE id = ?').get(id) as Row | undefined);
+    },
+    async touch(id, at) {
+      db.prepare('UPDATE sessions SET last_seen_at = ? WHERE id = ?').run(at, id);
+    },
+    async delete(id) {
+      db.prepare('DELETE FROM sessions WHERE id = ?').run(id);
+    },
+    async deleteAllForUser(userId) {
+      return db.prepare('DELETE FROM sessions WHERE user_id = ?').run(userId).changes;
+    },
+  };
+}
+
+function challenges(db: Database): ChallengeRepo {
+  return {
+    async create(c: SigninChallenge) {
+      db.prepare(
+        `INSERT INTO signin_challenges (id, user_id, code_hash, created_at, expires_at, failed_attempts, sends, last_sent_at, consumed_at)
+         VALUES (@id, @userId, @codeHash, @createdAt, @expiresAt, @failedAttempts, @sends, @lastSentAt, @consumedAt)`,
+      ).run(c);
+    },
+    async get(id) {
+      return fromRow(db.prepare('SELECT * FROM signin_challenges WHERE id = ?').get(id) as Row | undefined);
+    },
+    async update(id, patch) {
+      const u = updateSql('signin_challenges', patch, 'id = @id');
+      if (u) db.prepare(u.sql).run({ ...u.params, id });
+    },
+    async consume(id, at) {
+      return (
+        db
+          .prepare('UPDATE signin_challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL')
+          .run(at, id).changes === 1
+      );
+    },
+  };
+}
+
+function emailTokens(db: Database): EmailTokenRepo {
+  return {
+    async create(t) {
+      db.prepare(
+        'INSERT INTO email_tokens (id, purpose, user_id, expires_at) VALUES (@id, @purpose, @userId, @expiresAt)',
+      ).run(t);
+    },
+    async consume(id, purpose, now) {
+      const row = db
+        .prepare(
+          `UPDATE email_tokens SET used_at = @now
+           WHERE id = @id AND purpose = @purpose AND used_at IS NULL AND expires_at > @now RETURNING user_id`,
+        )
+        .get({ id, purpose, now }) as { user_id: string } | undefined;
+      return row?.user_id;
+    },
+  };
+}
+
+function memberships(db: Database): MembershipRepo {
+  return {
+    async add(m: Membership) {
+      db.prepare(
+        `INSERT INTO memberships (workspace_id, user_id, role, status, joined_at)
+         VALUES (@workspaceId, @userId, @role, @status, @joinedAt)`,
+      ).run(m);
+    },
+    async get(workspaceId, userId) {
+      return fromRow(
+        db
+          .prepare('SELECT * FROM memberships WHERE workspace_id = ? AND user_id = ?')
+          .get(workspaceId, userId) as Row | undefined,
+      );
+    },
+    async listByUser(userId) {
+      return (db.prepare('SELECT * FROM memberships WHERE user_id = ?').all(userId) as Row[]).map(
+        (r) => fromRow<Membership>(r)!,
+      );
+    },
+    async listByWorkspace(workspaceId) {
+      return (
+        db
+          .prepare(
+            `SELECT m.*, u.email, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.workspace_id = ? ORDER BY u.display_name`,
+          )
+          .all(workspaceId) as Row[]
+      ).map((r) => fromRow<Membership & { email: string; displayName: string }>(r)!);
+    },
+    async update(workspaceId, userId, patch) {
+      const u = updateSql('memberships', patch, 'workspace_id = @ws AND user_id = @uid');
+      if (u) db.prepare(u.sql).run({ ...u.params, ws: workspaceId, uid: userId });
+    },
+    async remove(workspaceId, userId) {
+      db.prepare('DELETE FROM memberships WHERE workspace_id = ? AND user_id = ?').run(workspaceId, userId);
+    },
+    async countActive(workspaceId) {
+      return (
+        db
+          .prepare("SELECT COUNT(*) AS n FROM memberships WHERE workspace_id = ? AND status = 'active'")
+          .get(workspaceId) as {
+          n: number;
+        }
+      ).n;
+    },
+  };
+}
+
+function invitations(db: Database): InvitationRepo {
+  return {
+    async create(inv: Invitation) {
+      db.prepare(
+        `INSERT INTO invitations (id, workspace_id, token_hash, email, role, invited_by, created_at, expires_at, accepted_at, revoked_at)
+         VALUES (@id, @workspaceId, @tokenHash, @email, @role, @invitedBy, @createdAt, @expiresAt, @acceptedAt, @revokedAt)`,
+      ).run(inv);
+    },
+    async getByTokenHash(tokenHash) {
+      return fromRow(
+        db.prepare('SELECT * FROM invitations WHERE token_hash = ?').get(tokenHash) as Row | undefined,
+      );
+    },
+    async listByWorkspace(workspaceId) {
+      return (
+        db
+          .prepare('SELECT * FROM invitations WHERE workspace_id = ? ORDER BY created_at DESC')
+          .all(workspaceId) as Row[]
+      ).map((r) => fromRow<Invitation>(r)!);
+    },
+    async markAccepted(id, at) {
+      return (
+        db
+          .prepare(
+            'UPDATE invitations SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL AND revoked_at IS NULL',
+          )
+          .run(at, id).changes === 1
+      );
+    },
+    async revoke(workspaceId, id, at) {
+      return (
+        db
+          .prepare(
+            'UPDATE invitations SET revoked_at = ? WHERE workspace_id = ? AND id = ? AND accepted_at IS NULL AND revoked_at IS NULL',
+          )
+          .run(at, workspaceId, id).changes === 1
+      );
+    },
+  };
+}
+
+/** The SQLite implementation of the account repositories. */
+export function sqliteAccounts(db: Database): AccountStore {
+  return {
+    users: users(db),
+    sessions: sessions(db),
+    challenges: challenges(db),
+    emailTokens: emailTokens(db),
+    memberships: memberships(db),
+    invitations: invitations(db),
+  };
+}

@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp, type TsudoiApp } from '../app.js';
+import { loadConfig } from '../config.js';
+import { ApiClient } from './apiClient.js';
+import { SmtpSink } from './smtpSink.js';
+
+/** A real server (store, mail over SMTP, media workers) on a free loopback port, with a movable clock. */
+export interface TestApp {
+  app: TsudoiApp;
+  mail: SmtpSink;
+  /** Moves the server's clock forward. */
+  advance(ms: number): void;
+  client(): ApiClient;
+  /** Signs a new user up, verifies the email and signs in with the emailed code. */
+  signedInUser(email: string, password?: string, displayName?: string): Promise<ApiClient>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-test-'));
+  const mail = await SmtpSink.start();
+  let offset = 0;
+  const app = await startApp(
+    loadConfig({
+      PORT: '0',
+      DATA_DIR: dataDir,
+      SMTP_URL: mail.url,
+      MEDIA_WORKERS: '1',
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+      ...env,
+    }),
+    () => new Date(Date.now() + offset),
+  );
+  const t: TestApp = {
+    app,
+    mail,
+    advance: (ms) => {
+      offset += ms;
+    },
+    client: () => new ApiClient(app.url),
+    async signedInUser(email, password = 'correct horse battery', displayName = email.split('@')[0]!) {
+      const c = t.client();
+      const since = mail.messages.length;
+      const r = await c.post('/api/auth/signup', { email, password, displayName, locale: 'en' });
+      if (r.status !== 202) throw new Error(`signup failed: ${JSON.stringify(r.body)}`);
+      const verify = await mail.waitFor(email, /verify\?token=/, since);
+      const token = decodeURIComponent(verify.text.match(/verify\?token=([^\s]+)/)![1]!);
+      await c.post('/api/auth/verify-email', { token });
+      const before = mail.messages.length;
+      const s = await c.post('/api/auth/signin', { email, password });
+      if (s.body?.next !== 'otp') throw new Error(`signin failed: ${JSON.stringify(s.body)}`);
+      const v = await c.post('/api/auth/otp/verify', { code: await mail.otpFor(email, before) });
+      if (v.status !== 200) throw new Error(`otp failed: ${JSON.stringify(v.body)}`);
+      return c;
+    },
+    async close() {
+      await app.close();
+      await mail.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return t;
+}

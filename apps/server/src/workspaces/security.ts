@@ -1,0 +1,73 @@
+/** Per-workspace security settings (R10, R13); pure data and the rule for combining them. */
+
+export interface PasswordRules {
+  /** 8–64; R13 and OWASP ASVS. */
+  minLength: number;
+  requireUpper: boolean;
+  requireLower: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+  /** Refuse the last N passwords (0 = no history check). */
+  historyCount: number;
+  /** Days until a password must be changed; null = never expires. */
+  expiryDays: number | null;
+  /** Consecutive failed sign-ins that lock the account. */
+  lockoutThreshold: number;
+  /** Cool-down after which a locked account unlocks by itself. */
+  lockoutMinutes: number;
+}
+
+export interface WorkspaceSecurity {
+  password: PasswordRules;
+  /** Enterprise workspaces can require the email code for everyone; on by default for all. */
+  mfaRequired: boolean;
+}
+
+export const MAX_PASSWORD_LENGTH = 64;
+
+export const DEFAULT_SECURITY: WorkspaceSecurity = {
+  password: {
+    minLength: 8,
+    requireUpper: false,
+    requireLower: false,
+    requireDigit: false,
+    requireSymbol: false,
+    historyCount: 5,
+    expiryDays: null,
+    lockoutThreshold: 5,
+    lockoutMinutes: 30,
+  },
+  mfaRequired: false,
+};
+
+/** A workspace's settings with defaults filled in. */
+export function resolveSecurity(partial: Partial<WorkspaceSecurity> | undefined): WorkspaceSecurity {
+  return {
+    password: { ...DEFAULT_SECURITY.password, ...partial?.password },
+    mfaRequired: partial?.mfaRequired ?? DEFAULT_SECURITY.mfaRequired,
+  };
+}
+
+/**
+ * A user belonging to several workspaces is held to the strictest rules among them (a password is the
+ * user's, not the workspace's). With no workspace, the defaults apply.
+ */
+export function strictestSecurity(all: readonly WorkspaceSecurity[]): WorkspaceSecurity {
+  if (all.length === 0) return DEFAULT_SECURITY;
+  const ps = all.map((s) => s.password);
+  const expiries = ps.map((p) => p.expiryDays).filter((d): d is number => d !== null);
+  return {
+    password: {
+      minLength: Math.max(...ps.map((p) => p.minLength)),
+      requireUpper: ps.some((p) => p.requireUpper),
+      requireLower: ps.some((p) => p.requireLower),
+      requireDigit: ps.some((p) => p.requireDigit),
+      requireSymbol: ps.some((p) => p.requireSymbol),
+      historyCount: Math.max(...ps.map((p) => p.historyCount)),
+      expiryDays: expiries.length ? Math.min(...expiries) : null,
+      lockoutThreshold: Math.min(...ps.map((p) => p.lockoutThreshold)),
+      lockoutMinutes: Math.max(...ps.map((p) => p.lockoutMinutes)),
+    },
+    mfaRequired: all.some((s) => s.mfaRequired),
+  };
+}

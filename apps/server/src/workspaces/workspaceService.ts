@@ -1,0 +1,309 @@
+import { randomUUID } from 'node:crypto';
+import type { InvitationPreview, InvitationView, MemberView, WorkspaceSummary } from '@tsudoi/protocol';
+import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
+import type { Invitation, Role, User } from '../auth/accountStore.js';
+import { accountMail } from '../auth/mailTemplates.js';
+import type { SessionService } from '../auth/sessionService.js';
+import { newToken, tokenHash } from '../auth/tokens.js';
+import type { Clock } from '../clock.js';
+import { isTimeZone } from '../config.js';
+import { AppError } from '../errors.js';
+import type { Mailer } from '../mail/mailer.js';
+import type { Plan, Store, Workspace } from '../storage/store.js';
+import { requireMember } from './access.js';
+import { PLAN_FEATURES } from './planPolicy.js';
+import { resolveSecurity, type WorkspaceSecurity } from './security.js';
+
+const INVITE_TTL_MS = 7 * 86_400_000;
+
+export interface WorkspaceDeps {
+  store: Store;
+  mailer: Mailer;
+  audit: AuditLog;
+  sessions: SessionService;
+  clock: Clock;
+  publicUrl: () => string;
+  defaultTimeZone: string;
+}
+
+type WorkspacePatch = {
+  name?: string;
+  timeZone?: string;
+  plan?: Plan;
+  mfaRequired?: boolean;
+  passwordRules?: Partial<WorkspaceSecurity['password']>;
+};
+
+/** Workspaces (R1): creation, settings, members and roles, invitations. Every call is scoped by id. */
+export class WorkspaceService {
+  constructor(private readonly d: WorkspaceDeps) {}
+
+  async create(
+    user: User,
+    name: string,
+    timeZone: string | undefined,
+    origin: RequestOrigin,
+  ): Promise<WorkspaceSummary> {
+    const tz = timeZone ?? this.d.defaultTimeZone;
+    if (!isTimeZone(tz)) throw AppError.badRequest('Unknown time zone.', { timeZone: 'unknown time zone' });
+    const now = this.d.clock().toISOString();
+    const ws: Workspace = { id: randomUUID(), name, plan: 'free', timeZone: tz, createdAt: now };
+    await this.d.store.workspaces.create(ws);
+    await this.d.store.accounts.memberships.add({
+      workspaceId: ws.id,
+      userId: user.id,
+      role: 'owner',
+      status: 'active',
+      joinedAt: now,
+    });
+    await this.d.audit.record('admin.workspace_created', origin, { userId: user.id, workspaceId: ws.id });
+    return { id: ws.id, name: ws.name, plan: ws.plan, timeZone: ws.timeZone, role: 'owner' };
+  }
+
+  /** The caller's active workspaces, for switching. */
+  async listFor(userId: string): Promise<WorkspaceSummary[]> {
+    const ms = (await this.d.store.accounts.memberships.listByUser(userId)).filter(
+      (m) => m.status === 'active',
+    );
+    const roles = new Map(ms.map((m) => [m.workspaceId, m.role]));
+    const wss = await this.d.store.workspaces.listByIds(ms.map((m) => m.workspaceId));
+    return wss.map((w) => ({
+      id: w.id,
+      name: w.name,
+      plan: w.plan,
+      timeZone: w.timeZone,
+      role: roles.get(w.id)!,
+    }));
+  }
+
+  async get(workspaceId: string, userId: string) {
+    const { workspace, membership } = await requireMember(this.d.store, workspaceId, userId);
+    return {
+      id: workspace.id,
+      name: workspace.name,
+      plan: workspace.plan,
+      timeZone: workspace.timeZone,
+      role: membership.role,
+      security: resolveSecurity(workspace.security),
+      features: PLAN_FEATURES[workspace.plan],
+    };
+  }
+
+  async update(workspaceId: string, userId: string, patch: WorkspacePatch, origin: RequestOrigin) {
+    const { workspace, membership } = await requireMember(this.d.store, workspaceId, userId, 'admin');
+    if (patch.plan && membership.role !== 'owner')
+      throw AppError.forbidden('Only the owner can change the plan.');
+    if (patch.timeZone && !isTimeZone(patch.timeZone)) {
+      throw AppError.badRequest('Unknown time zone.', { timeZone: 'unknown time zone' });
+    }
+    const plan = patch.plan ?? workspace.plan;
+    if (patch.mfaRequired && !PLAN_FEATURES[plan].requireMfaForAll) {
+      throw new AppError('PLAN_REQUIRED', 'Requiring the email code for everyone needs the Enterprise plan.');
+    }
+    const current = resolveSecurity(workspace.security);
+    const security: WorkspaceSecurity = {
+      mfaRequired: PLAN_FEATURES[plan].requireMfaForAll ? (patch.mfaRequired ?? current.mfaRequired) : false,
+      password: { ...current.password, ...patch.passwordRules },
+    };
+    await this.d.store.workspaces.update(workspaceId, {
+      ...(patch.name ? { name: patch.name } : {}),
+      ...(patch.timeZone ? { timeZone: patch.timeZone } : {}),
+      plan,
+      security,
+    });
+    await this.d.audit.record(
+      'admin.workspace_updated',
+      origin,
+      { userId, workspaceId },
+      { fields: Object.keys(patch).join(',') },
+    );
+    return this.get(workspaceId, userId);
+  }
+
+  async members(workspaceId: string, userId: string): Promise<MemberView[]> {
+    await requireMember(this.d.store, workspaceId, userId);
+    return (await this.d.store.accounts.memberships.listByWorkspace(workspaceId)).map((m) => ({
+      userId: m.userId,
+      email: m.email,
+      displayName: m.displayName,
+      role: m.role,
+      status: m.status,
+      joinedAt: m.joinedAt,
+    }));
+  }
+
+  async updateMember(
+    workspaceId: string,
+    adminId: string,
+    targetId: string,
+    patch: { role?: 'admin' | 'member'; status?: 'active' | 'disabled' },
+    origin: RequestOrigin,
+  ): Promise<void> {
+    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    const target = await this.d.store.accounts.memberships.get(workspaceId, targetId);
+    if (!target) throw AppError.notFound('Member not found.');
+    if (target.role === 'owner') throw AppError.forbidden('The owner cannot be changed.');
+    await this.d.store.accounts.memberships.update(workspaceId, targetId, patch);
+    await this.d.audit.record(
+      'admin.member_updated',
+      origin,
+      { userId: adminId, workspaceId },
+      { target: targetId, ...patch },
+    );
+    if (patch.status === 'disabled') await this.d.sessions.revokeAll(targetId, origin, 'member_disabled');
+  }
+
+  async removeMember(
+    workspaceId: string,
+    adminId: string,
+    targetId: string,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    const target = await this.d.store.accounts.memberships.get(workspaceId, targetId);
+    if (!target) throw AppError.notFound('Member not found.');
+    if (target.role === 'owner') throw AppError.forbidden('The owner cannot be removed.');
+    await this.d.store.accounts.memberships.remove(workspaceId, targetId);
+    await this.d.audit.record(
+      'admin.member_removed',
+      origin,
+      { userId: adminId, workspaceId },
+      { target: targetId },
+    );
+  }
+
+  /** An admin unlocks a member's account locked by failed sign-ins. */
+  async unlockMember(
+    workspaceId: string,
+    adminId: string,
+    targetId: string,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    if (!(await this.d.store.accounts.memberships.get(workspaceId, targetId)))
+      throw AppError.notFound('Member not found.');
+    await this.d.store.accounts.users.update(targetId, { failedSignins: 0, lockedUntil: null });
+    await this.d.audit.record(
+      'admin.account_unlocked',
+      origin,
+      { userId: adminId, workspaceId },
+      { target: targetId },
+    );
+  }
+
+  async invite(
+    workspaceId: string,
+    admin: User,
+    email: string,
+    role: 'admin' | 'member',
+    origin: RequestOrigin,
+  ): Promise<InvitationView> {
+    const { workspace } = await requireMember(this.d.store, workspaceId, admin.id, 'admin');
+    const active = await this.d.store.accounts.memberships.countActive(workspaceId);
+    if (active >= PLAN_FEATURES[workspace.plan].maxMembers) {
+      throw new AppError(
+        'PLAN_REQUIRED',
+        `The ${workspace.plan} plan allows ${PLAN_FEATURES[workspace.plan].maxMembers} members.`,
+      );
+    }
+    const existingUser = await this.d.store.accounts.users.getByEmail(email);
+    if (existingUser && (await this.d.store.accounts.memberships.get(workspaceId, existingUser.id))) {
+      throw AppError.conflict('This person is already a member.');
+    }
+    const now = this.d.clock();
+    const token = newToken();
+    const inv: Invitation = {
+      id: randomUUID(),
+      workspaceId,
+      tokenHash: tokenHash(token),
+      email,
+      role,
+      invitedBy: admin.id,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + INVITE_TTL_MS).toISOString(),
+      acceptedAt: null,
+      revokedAt: null,
+    };
+    await this.d.store.accounts.invitations.create(inv);
+    const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(token)}`;
+    await this.d.mailer.send(
+      accountMail.invitation(
+        email,
+        existingUser?.locale ?? admin.locale,
+        workspace.name,
+        admin.displayName,
+        link,
+      ),
+    );
+    await this.d.audit.record('admin.invitation_sent', origin, { userId: admin.id, workspaceId }, { role });
+    return this.#view(inv);
+  }
+
+  async invitations(workspaceId: string, adminId: string): Promise<InvitationView[]> {
+    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    return (await this.d.store.accounts.invitations.listByWorkspace(workspaceId)).map((i) => this.#view(i));
+  }
+
+  async revokeInvitation(
+    workspaceId: string,
+    adminId: string,
+    id: string,
+    origin: RequestOrigin,
+  ): Promise<void> {
+    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    if (!(await this.d.store.accounts.invitations.revoke(workspaceId, id, this.d.clock().toISOString()))) {
+      throw AppError.notFound('Invitation not found.');
+    }
+    await this.d.audit.record('admin.invitation_revoked', origin, { userId: adminId, workspaceId });
+  }
+
+  async previewInvitation(token: string): Promise<InvitationPreview> {
+    const inv = await this.d.store.accounts.invitations.getByTokenHash(tokenHash(token));
+    const ws = inv && (await this.d.store.workspaces.get(inv.workspaceId));
+    if (!inv || !ws) throw new AppError('LINK_INVALID', 'This invitation link is not valid.');
+    return { workspaceName: ws.name, email: inv.email, role: inv.role, status: this.#view(inv).status };
+  }
+
+  /** The signed-in user whose email the invitation names joins the workspace. */
+  async acceptInvitation(token: string, user: User, origin: RequestOrigin): Promise<WorkspaceSummary> {
+    const inv = await this.d.store.accounts.invitations.getByTokenHash(tokenHash(token));
+    if (!inv || this.#view(inv).status !== 'pending') {
+      throw new AppError('LINK_INVALID', 'This invitation has expired, was revoked or was already used.');
+    }
+    if (inv.email !== user.email) {
+      throw AppError.forbidden('This invitation is for another email address. Sign in with that address.');
+    }
+    if (!(await this.d.store.accounts.invitations.markAccepted(inv.id, this.d.clock().toISOString()))) {
+      throw new AppError('LINK_INVALID', 'This invitation was already used.');
+    }
+    const role: Role = inv.role;
+    if (!(await this.d.store.accounts.memberships.get(inv.workspaceId, user.id))) {
+      await this.d.store.accounts.memberships.add({
+        workspaceId: inv.workspaceId,
+        userId: user.id,
+        role,
+        status: 'active',
+        joinedAt: this.d.clock().toISOString(),
+      });
+    }
+    await this.d.audit.record(
+      'admin.member_joined',
+      origin,
+      { userId: user.id, workspaceId: inv.workspaceId },
+      { role },
+    );
+    const ws = (await this.d.store.workspaces.get(inv.workspaceId))!;
+    return { id: ws.id, name: ws.name, plan: ws.plan, timeZone: ws.timeZone, role };
+  }
+
+  #view(i: Invitation): InvitationView {
+    const status = i.acceptedAt
+      ? 'accepted'
+      : i.revokedAt
+        ? 'revoked'
+        : Date.parse(i.expiresAt) <= this.d.clock().getTime()
+          ? 'expired'
+          : 'pending';
+    return { id: i.id, email: i.email, role: i.role, createdAt: i.createdAt, expiresAt: i.expiresAt, status };
+  }
+}

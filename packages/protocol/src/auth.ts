@@ -1,0 +1,112 @@
+import { z } from 'zod';
+
+/** Emails are IDs (R9): trimmed and lower-cased before use. */
+export const Email = z
+  .string()
+  .trim()
+  .max(254)
+  .email()
+  .transform((e) => e.toLowerCase());
+/** Length rules are checked by the policy (so the user gets a precise reason); this only bounds input. */
+export const PasswordInput = z.string().min(1).max(256);
+export const Locale = z.enum(['ja', 'en']);
+export const AccountName = z.string().trim().min(1).max(60);
+
+export const SignupRequest = z.object({
+  email: Email,
+  password: PasswordInput,
+  displayName: AccountName,
+  locale: Locale.default('ja'),
+});
+export const VerifyEmailRequest = z.object({ token: z.string().min(10).max(200) });
+export const SigninRequest = z.object({ email: Email, password: PasswordInput });
+export const OtpVerifyRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
+export const PasswordChangeRequest = z.object({ currentPassword: PasswordInput, newPassword: PasswordInput });
+
+/** Answer to a correct email + password. */
+export type SigninResult =
+  | { next: 'otp'; expiresAt: string; resendAfterSeconds: number }
+  | { next: 'done'; session: SessionInfo };
+
+export type Role = 'owner' | 'admin' | 'member';
+export type Plan = 'free' | 'team' | 'enterprise';
+
+export interface WorkspaceSummary {
+  id: string;
+  name: string;
+  plan: Plan;
+  timeZone: string;
+  role: Role;
+}
+
+export interface SessionInfo {
+  user: { id: string; email: string; displayName: string; locale: 'ja' | 'en' };
+  /** Send as X-CSRF-Token on every state-changing request. */
+  csrfToken: string;
+  workspaces: WorkspaceSummary[];
+  passwordExpired: boolean;
+}
+
+export const CreateWorkspaceRequest = z.object({
+  name: z.string().trim().min(1).max(80),
+  timeZone: z.string().max(64).optional(),
+});
+
+export const PasswordRulesPatch = z
+  .object({
+    minLength: z.number().int().min(8).max(64),
+    requireUpper: z.boolean(),
+    requireLower: z.boolean(),
+    requireDigit: z.boolean(),
+    requireSymbol: z.boolean(),
+    historyCount: z.number().int().min(0).max(24),
+    expiryDays: z.number().int().min(1).max(3650).nullable(),
+    lockoutThreshold: z.number().int().min(3).max(20),
+    lockoutMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60),
+  })
+  .partial();
+
+export const UpdateWorkspaceRequest = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    timeZone: z.string().max(64),
+    plan: z.enum(['free', 'team', 'enterprise']),
+    mfaRequired: z.boolean(),
+    passwordRules: PasswordRulesPatch,
+  })
+  .partial();
+
+export const InviteRequest = z.object({ email: Email, role: z.enum(['admin', 'member']).default('member') });
+export const UpdateMemberRequest = z
+  .object({ role: z.enum(['admin', 'member']), status: z.enum(['active', 'disabled']) })
+  .partial();
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  displayName: string;
+  role: Role;
+  status: 'active' | 'disabled';
+  joinedAt: string;
+}
+
+export interface InvitationView {
+  id: string;
+  email: string;
+  role: 'admin' | 'member';
+  createdAt: string;
+  expiresAt: string;
+  status: 'pending' | 'accepted' | 'revoked' | 'expired';
+}
+
+/** What an invitation link shows before accepting. */
+export interface InvitationPreview {
+  workspaceName: string;
+  email: string;
+  role: 'admin' | 'member';
+  status: InvitationView['status'];
+}
