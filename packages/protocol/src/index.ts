@@ -1,3 +1,4 @@
+export * from './auth.js';
 export * from './errors.js';
 export * from './floor.js';
 export * from './http.js';

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import type { ErrorBody } from './errors.js';
-import { FloorClientPayloads, type FloorClientToServerEvents, type FloorServerToClientEvents } from './floor.js';
+import {
+  FloorClientPayloads,
+  type FloorClientToServerEvents,
+  type FloorServerToClientEvents,
+} from './floor.js';
 import { CheckConnectPayload, CheckProducePayload, type CheckStartResult, type CheckStats } from './media.js';
 import {
   MediaClientPayloads,

@@ -1,4 +1,6 @@
+import type { AccountStore } from '../auth/accountStore.js';
 import type { RoomRepo } from '../rooms/roomRepo.js';
+import type { WorkspaceSecurity } from '../workspaces/security.js';
 
 /**
  * The storage interface. Two engines implement it: the embedded default (SQLite, `sqlite/`) and the
@@ -16,6 +18,8 @@ export interface Workspace {
   /** IANA time zone; the 1:00 a.m. retention job runs in it. */
   timeZone: string;
   createdAt: string;
+  /** Password policy and MFA requirement; defaults apply where unset. */
+  security?: Partial<WorkspaceSecurity>;
 }
 
 export interface WorkspaceRepo {
@@ -23,7 +27,7 @@ export interface WorkspaceRepo {
   get(id: string): Promise<Workspace | undefined>;
   update(
     id: string,
-    patch: Partial<Pick<Workspace, 'name' | 'plan' | 'timeZone'>>,
+    patch: Partial<Pick<Workspace, 'name' | 'plan' | 'timeZone' | 'security'>>,
   ): Promise<Workspace | undefined>;
   listByIds(ids: readonly string[]): Promise<Workspace[]>;
 }
@@ -87,6 +91,7 @@ export interface Store {
   readonly leases: LeaseRepo;
   readonly meta: MetaRepo;
   readonly rooms: RoomRepo;
+  readonly accounts: AccountStore;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../store.js';
+import { sqliteAccounts } from './accountRepos.js';
 import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteAccessLog, sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
@@ -16,6 +17,7 @@ export class SqliteStore implements Store {
   readonly leases;
   readonly meta;
   readonly rooms;
+  readonly accounts;
   #closed = false;
 
   /** `file` may be ':memory:' for tests. */
@@ -31,6 +33,7 @@ export class SqliteStore implements Store {
     this.leases = sqliteLeases(this.db);
     this.meta = sqliteMeta(this.db);
     this.rooms = sqliteRooms(this.db);
+    this.accounts = sqliteAccounts(this.db);
   }
 
   /** Opens `<dataDir>/tsudoi.sqlite`. */
