@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { CAMERA_ENCODINGS, canShareScreen, layerForTileHeight } from './mediaPolicy';
+
+describe('media policy', () => {
+  it('picks the simulcast layer a tile needs and pauses hidden tiles', () => {
+    expect(layerForTileHeight(0)).toBeNull();
+    expect(layerForTileHeight(120)).toBe(0);
+    expect(layerForTileHeight(300)).toBe(1);
+    expect(layerForTileHeight(720)).toBe(2);
+  });
+
+  it('keeps a camera with a microphone within the 2 Mbps uplink of the plan', () => {
+    const camera = CAMERA_ENCODINGS.reduce((sum, e) => sum + (e.maxBitrate ?? 0), 0);
+    expect(CAMERA_ENCODINGS).toHaveLength(3);
+    expect(camera + 64_000).toBeLessThanOrEqual(2_000_000);
+    // Three remote top layers plus their audio fit the 6 Mbps downlink with room for a screen.
+    expect(3 * ((CAMERA_ENCODINGS[2]?.maxBitrate ?? 0) + 64_000) + 1_200_000).toBeLessThanOrEqual(6_000_000);
+  });
+
+  it('reports screen sharing unsupported without getDisplayMedia (iPad)', () => {
+    expect(canShareScreen(undefined)).toBe(false);
+    expect(canShareScreen({})).toBe(false);
+    expect(canShareScreen({ getDisplayMedia: async () => ({}) as MediaStream })).toBe(true);
+  });
+});

@@ -1,0 +1,28 @@
+import type { RtpEncodingParameters } from 'mediasoup-client/types';
+
+// Bandwidth plan (R4: a 4-person talk within 2 Mbps up / 6 Mbps down per participant):
+// up = camera 0.15 + 0.4 + 1.0 Mbps + Opus ≈ 1.6 Mbps; down = 3 × top layer + audio ≈ 3.2 Mbps, leaving room
+// for a screen share. The SFU caps each sender at 2 Mbps, so a camera plus a screen drops the top layer.
+
+/** VP8 simulcast for cameras: three layers so each viewer gets the one its tile needs. */
+export const CAMERA_ENCODINGS: RtpEncodingParameters[] = [
+  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000, scalabilityMode: 'L1T3' },
+  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 400_000, scalabilityMode: 'L1T3' },
+  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_000_000, scalabilityMode: 'L1T3' },
+];
+
+/** A screen is one sharp layer: text must stay readable, motion may stutter. */
+export const SCREEN_ENCODINGS: RtpEncodingParameters[] = [{ maxBitrate: 1_200_000 }];
+
+/** The simulcast layer a tile of this height (CSS pixels) needs; null = not shown, pause it. */
+export function layerForTileHeight(heightPx: number): 0 | 1 | 2 | null {
+  if (heightPx <= 0) return null;
+  if (heightPx < 200) return 0;
+  if (heightPx < 400) return 1;
+  return 2;
+}
+
+/** Screen sharing needs getDisplayMedia, which iPad browsers lack (R4: feature-detect and say so). */
+export function canShareScreen(devices: Partial<MediaDevices> | undefined): boolean {
+  return typeof devices?.getDisplayMedia === 'function';
+}
