@@ -65,6 +65,7 @@ export class RoomMediaClient {
   constructor(
     private readonly signal: MediaSignal = socketSignal,
     private readonly devices: MediaDevices = navigator.mediaDevices,
+    private readonly createDevice: () => Device = () => new Device(),
   ) {
     mediaActions.set({ screenShareSupported: canShareScreen(devices) });
     this.#offs.push(
@@ -203,7 +204,7 @@ export class RoomMediaClient {
     try {
       const { routerRtpCapabilities } = await this.signal.request('media:join', {});
       if (gen !== this.#generation) return;
-      const device = new Device();
+      const device = this.createDevice();
       await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
       this.#device = device;
       if (!this.#listenOnly) this.#send = await this.#transport('send', gen);
