@@ -2,9 +2,8 @@
  * Time as a dependency: domain objects receive a `Clock` and `Timers` so tests drive them with fake time
  * (vitest's `vi.useFakeTimers()` patches the globals the real implementations call).
  */
-export interface Clock {
-  now(): Date;
-}
+/** Same shape as the accounts domain's `Clock` (a function returning now), so either can be passed. */
+export type Clock = () => Date;
 
 /** Opaque: whatever `setTimeout` returned. */
 export type TimerHandle = unknown;
@@ -14,7 +13,7 @@ export interface Timers {
   clearTimeout(handle: TimerHandle): void;
 }
 
-export const systemClock: Clock = { now: () => new Date() };
+export const systemClock: Clock = () => new Date();
 
 /** Reads the globals on every call (not at import) so fake timers installed later still apply. */
 export const systemTimers: Timers = {

@@ -80,7 +80,7 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
       name: input.name,
       capacity: input.capacity ?? null,
       archived: false,
-      createdAt: this.#deps.clock.now().toISOString(),
+      createdAt: this.#deps.clock().toISOString(),
     };
     await this.#deps.repo.create(record);
     const room = this.#adopt(new Room({ ...record, kind: 'open' }));
@@ -119,7 +119,7 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
     const refusal = room.refusalFor(person.userId);
     if (refusal) throw refusalError(refusal, room.capacity);
     current?.remove(person.userId, 'moved');
-    room.add({ ...person, listenOnly: opts.listenOnly ?? false }, this.#deps.clock.now());
+    room.add({ ...person, listenOnly: opts.listenOnly ?? false }, this.#deps.clock());
     return { room, from: current, entered: true };
   }
 
@@ -191,7 +191,7 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
   #adopt(room: Room): Room {
     const disposers = new Disposers();
     const workspaceId = this.workspaceId;
-    const now = () => this.#deps.clock.now();
+    const now = () => this.#deps.clock();
     disposers.add(
       room.subscribe('participantJoined', (p) => {
         this.#roomOfUser.set(p.userId, room);

@@ -103,7 +103,7 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
       workspaceId,
       rooms: floor.rooms.map((r) => r.toSummary()),
       members: [...listed, ...extra],
-      serverTime: this.#clock.now().toISOString(),
+      serverTime: this.#clock().toISOString(),
     };
   }
 

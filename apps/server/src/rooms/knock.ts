@@ -75,7 +75,7 @@ export class Knocks extends EnhancedEventEmitter<KnockEvents> {
       workspaceId: this.#deps.floor.workspaceId,
       roomId,
       from,
-      expiresAt: new Date(this.#deps.clock.now().getTime() + ttl),
+      expiresAt: new Date(this.#deps.clock().getTime() + ttl),
       state: 'pending',
     };
     const timer = this.#deps.timers.setTimeout(() => this.#settle(knock.id, 'expired'), ttl);
@@ -137,7 +137,7 @@ export class Knocks extends EnhancedEventEmitter<KnockEvents> {
   }
 
   #armTimer(knock: Knock): TimerHandle {
-    const left = Math.max(0, knock.expiresAt.getTime() - this.#deps.clock.now().getTime());
+    const left = Math.max(0, knock.expiresAt.getTime() - this.#deps.clock().getTime());
     return this.#deps.timers.setTimeout(() => this.#settle(knock.id, 'expired'), left);
   }
 

@@ -83,7 +83,7 @@ export class OneOnOneInvitations extends EnhancedEventEmitter<OneOnOneEvents> {
       workspaceId: this.#deps.floor.workspaceId,
       from,
       to,
-      expiresAt: new Date(this.#deps.clock.now().getTime() + ttl),
+      expiresAt: new Date(this.#deps.clock().getTime() + ttl),
       state: 'pending',
     };
     const timer = this.#deps.timers.setTimeout(() => this.#settle(invitation.id, 'expire'), ttl);

@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RoomRecord } from '../rooms/roomRepo.js';
-import type { Store } from './store.js';
+import type { RoomRecord, RoomRepo } from '../rooms/roomRepo.js';
+
+/** A Store, or anything else holding rooms (the in-memory repo used by unit tests). */
+export interface RoomRepoHolder {
+  readonly rooms: RoomRepo;
+  close(): Promise<void>;
+}
 
 /** The rooms part of the store contract; each engine's test file calls it with a fresh migrated store. */
-export function describeRoomRepoContract(engine: string, makeStore: () => Promise<Store>) {
+export function describeRoomRepoContract(engine: string, makeStore: () => Promise<RoomRepoHolder>) {
   describe(`RoomRepo contract: ${engine}`, () => {
-    let store: Store;
+    let store: RoomRepoHolder;
     beforeEach(async () => {
       store = await makeStore();
     });
