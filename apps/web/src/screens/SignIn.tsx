@@ -1,24 +1,113 @@
+import { useState } from 'react';
+import { api } from '../api/http';
 import { useT } from '../i18n/useT';
+import { navigate } from '../routing/router';
+import { sessionActions } from '../state/session';
+import { FormError, useAction } from './useAction';
 
-/** Sign-in form (the accounts issue wires it up; until then it says so). */
+/** Email + password; then the emailed code (OtpForm). */
 export function SignIn() {
   const t = useT();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useAction();
   return (
     <section className="card" aria-labelledby="signin-title">
       <h2 id="signin-title">{t('signin.title')}</h2>
-      <form onSubmit={(e) => e.preventDefault()}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => sessionActions.signin(email, password));
+        }}
+      >
         <label>
           {t('signin.email')}
-          <input type="email" name="email" autoComplete="username" disabled />
+          <input
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label>
           {t('signin.password')}
-          <input type="password" name="password" autoComplete="current-password" disabled />
+          <input
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
-        <button type="submit" disabled>
+        <FormError message={error} />
+        <button type="submit" disabled={busy}>
           {t('signin.submit')}
         </button>
-        <p className="hint">{t('signin.comingSoon')}</p>
+      </form>
+      <p>
+        <button type="button" className="link" onClick={() => navigate('/signup')}>
+          {t('signup.noAccount')}
+        </button>
+      </p>
+    </section>
+  );
+}
+
+/** The 6-digit code step of signing in. */
+export function OtpForm({ email }: { email: string }) {
+  const t = useT();
+  const [code, setCode] = useState('');
+  const [notice, setNotice] = useState<string | undefined>();
+  const { busy, error, run } = useAction();
+  return (
+    <section className="card" aria-labelledby="otp-title">
+      <h2 id="otp-title">{t('otp.title')}</h2>
+      <p>{t('otp.help', { email })}</p>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(() => sessionActions.verifyCode(code.trim()));
+        }}
+      >
+        <label>
+          {t('otp.code')}
+          <input
+            name="code"
+            inputMode="numeric"
+            autoComplete="one-time-code"
+            pattern="\d{6}"
+            maxLength={6}
+            required
+            value={code}
+            onChange={(e) => setCode(e.target.value.replace(/\D/g, ''))}
+          />
+        </label>
+        <FormError message={error} />
+        {notice && <p role="status">{notice}</p>}
+        <div className="row">
+          <button type="submit" disabled={busy || code.length !== 6}>
+            {t('otp.submit')}
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={busy}
+            onClick={() =>
+              void run(async () => {
+                await api('POST', '/api/auth/otp/resend', {});
+                setNotice(t('otp.resent'));
+              })
+            }
+          >
+            {t('otp.resend')}
+          </button>
+          <button type="button" className="link" onClick={() => sessionActions.restart()}>
+            {t('otp.restart')}
+          </button>
+        </div>
       </form>
     </section>
   );
