@@ -1,22 +1,24 @@
 import type { AddressInfo } from 'node:net';
-import fastifyCookie from '@fastify/cookie';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/auditLog.js';
 import { authRoutes } from './auth/authRoutes.js';
 import { AuthService } from './auth/authService.js';
 import { SessionService } from './auth/sessionService.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
-import { AppError, toErrorBody } from './errors.js';
+import { createHttp } from './http/createHttp.js';
 import { devInboxRoutes } from './http/devInboxRoutes.js';
 import { healthRoutes } from './http/health.js';
-import { csrfProtection } from './http/requestContext.js';
+import { opsRoutes } from './http/opsRoutes.js';
 import { webAppRoutes } from './http/webApp.js';
 import { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
+import { MediaService } from './media/mediaService.js';
 import { MediaWorkerPool } from './media/workerPool.js';
+import { PresenceTracker } from './presence/presenceTracker.js';
 import { createGateway } from './realtime/gateway.js';
 import type { TsudoiServer } from './realtime/types.js';
+import { Floors } from './rooms/floors.js';
 import { SqliteStore } from './storage/sqlite/sqliteStore.js';
 import type { Store } from './storage/store.js';
 import { VERSION } from './version.js';
@@ -28,7 +30,9 @@ export interface TsudoiApp {
   readonly http: FastifyInstance;
   readonly io: TsudoiServer;
   readonly store: Store;
-  readonly media: MediaWorkerPool;
+  readonly pool: MediaWorkerPool;
+  readonly media: MediaService;
+  readonly floors: Floors;
   readonly mailer: Mailer;
   readonly inbox: DevInbox | undefined;
   readonly sessions: SessionService;
@@ -56,30 +60,14 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     const mailer = smtpMailer(smtpUrl, config.mailFrom);
     disposers.push(() => mailer.close());
 
-    const media = await MediaWorkerPool.start({ size: config.media.workers });
+    const pool = await MediaWorkerPool.start({ size: config.media.workers });
+    disposers.push(() => pool.close());
+    const media = new MediaService(pool, config.media);
     disposers.push(() => media.close());
 
-    const http = Fastify({
-      logger: { level: config.logLevel },
-      trustProxy: config.nodeEnv === 'production',
-      bodyLimit: 1024 * 1024,
-    });
+    const http = await createHttp(config);
     disposers.push(() => http.close());
-    http.setErrorHandler((err, req, reply) => {
-      if (err instanceof AppError) return reply.code(err.status).send(err.toBody());
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status && status >= 400 && status < 500) {
-        const message = err instanceof Error ? err.message : 'Bad request.';
-        return reply
-          .code(status)
-          .send({ code: status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message });
-      }
-      req.log.error({ err }, 'request failed');
-      return reply.code(500).send(toErrorBody(err));
-    });
-    await http.register(fastifyCookie);
-    csrfProtection(http);
-    healthRoutes(http, { store, media, version: VERSION });
+    healthRoutes(http, { store, media: pool, version: VERSION });
 
     const audit = new AuditLog(store, clock);
     const sessions = new SessionService(store, audit, clock, config.session);
@@ -105,25 +93,48 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       limits: config.authRateLimit,
     });
     workspaceRoutes(http, { workspaces, sessions });
+    opsRoutes(http, { token: config.opsToken, media, pool });
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);
 
-    const io = createGateway(http.server, {
+    const presence = new PresenceTracker({ graceMs: config.presenceGraceMs });
+    disposers.push(() => presence.close());
+    const floors = new Floors({ repo: store.rooms, presence, clock });
+    disposers.push(() => floors.close());
+    const gateway = createGateway(http.server, {
       log: http.log,
+      pool,
       media,
       rtc: config.media,
+      store,
+      sessions,
+      floors,
+      presence,
+      audit,
     });
-    // io.close() also closes the HTTP server; run it before fastify's own close.
-    disposers.push(() => new Promise<void>((resolve) => io.close(() => resolve())));
+    // Sockets close first (before floors, media and the store they use).
+    disposers.push(() => gateway.close());
 
     await http.listen({ port: config.port, host: config.host });
     const { port } = http.server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     linkBase ||= url;
-    media.on('workerDied', (pid, error) =>
+    pool.on('workerDied', (pid, error) =>
       http.log.error({ pid, err: error }, 'mediasoup worker died; replaced'),
     );
-    return { http, io, store, media, mailer, inbox, sessions, url, close: closeAll };
+    return {
+      http,
+      io: gateway.io,
+      store,
+      pool,
+      media,
+      floors,
+      mailer,
+      inbox,
+      sessions,
+      url,
+      close: closeAll,
+    };
   } catch (err) {
     await closeAll();
     throw err;

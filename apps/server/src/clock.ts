@@ -1,3 +1,2 @@
-/** The source of "now". Injected everywhere so tests can move time. */
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
+/** The source of "now", injected everywhere so tests can move time (defined with the timers). */
+export { type Clock, systemClock } from './timers.js';

@@ -84,6 +84,10 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_IP: positiveInt(60),
   /** Sign-in attempts per account per 10 minutes. */
   AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(20),
+  /** How long a person stays on the floor after their last tab closed (reloads, network blips). */
+  PRESENCE_GRACE_MS: positiveInt(15_000, 600_000),
+  /** Bearer token for GET /api/ops/stats; unset disables the endpoint. */
+  OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -109,6 +113,8 @@ export interface Config {
   webDist: string;
   logLevel: string;
   session: { idleMs: number; absoluteMs: number };
+  presenceGraceMs: number;
+  opsToken: string | undefined;
   authRateLimit: { perIp: number; perAccount: number; windowMs: number };
 }
 
@@ -158,6 +164,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     webDist: e.WEB_DIST,
     logLevel: e.LOG_LEVEL,
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
+    opsToken: e.OPS_TOKEN,
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     authRateLimit: {
       perIp: e.AUTH_RATE_LIMIT_PER_IP,

@@ -15,7 +15,7 @@ async function main() {
   }
   const app = await startApp(config);
   app.http.log.info(
-    { url: app.url, store: app.store.kind, mediaWorkers: app.media.size },
+    { url: app.url, store: app.store.kind, mediaWorkers: app.pool.size },
     'Tsudoi is listening',
   );
   if (app.inbox) app.http.log.info(`development mail inbox: ${app.url}/dev/inbox`);

@@ -37,7 +37,9 @@ describe('floor payloads', () => {
           kind: 'open',
           capacity: null,
           archived: false,
-          participants: [{ userId: id, displayName: 'A', listenOnly: false, since: new Date().toISOString() }],
+          participants: [
+            { userId: id, displayName: 'A', listenOnly: false, since: new Date().toISOString() },
+          ],
         },
       ],
       members: [{ userId: id, displayName: 'A', online: true, status: { state: 'focused', text: '集中' } }],

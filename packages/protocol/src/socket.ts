@@ -15,6 +15,8 @@ import {
 /** What a client sends in the socket.io handshake (`io(url, { auth })`). */
 export const HandshakeAuth = z.object({
   protocolVersion: z.number().int(),
+  /** The workspace this socket is for; omitted by the anonymous pre-sign-in connection check. */
+  workspaceId: z.uuid().optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 

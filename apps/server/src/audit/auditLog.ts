@@ -27,6 +27,8 @@ export type AuditEventType =
   | 'admin.member_updated'
   | 'admin.member_removed'
   | 'admin.account_unlocked'
+  | 'admin.room_created'
+  | 'admin.room_archived'
   | 'room.enter'
   | 'room.leave';
 

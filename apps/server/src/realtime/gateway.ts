@@ -1,63 +1,112 @@
 import type http from 'node:http';
-import { ClientPayloads, HandshakeAuth, PROTOCOL_VERSION } from '@tsudoi/protocol';
+import { ClientPayloads, PROTOCOL_VERSION } from '@tsudoi/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server } from 'socket.io';
+import type { AuditLog } from '../audit/auditLog.js';
+import type { SessionService } from '../auth/sessionService.js';
 import { ConnectionCheck } from '../media/connectionCheck.js';
+import { MediaService } from '../media/mediaService.js';
 import type { RtcListenOptions } from '../media/transports.js';
 import type { MediaWorkerPool } from '../media/workerPool.js';
+import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Floors } from '../rooms/floors.js';
+import type { Store } from '../storage/store.js';
+import { floorFanout } from './floorFanout.js';
+import { registerFloorHandlers } from './floorHandlers.js';
 import { handle } from './handle.js';
-import type { TsudoiServer } from './types.js';
+import { registerMediaHandlers } from './mediaHandlers.js';
+import { socketAuth } from './socketAuth.js';
+import { channels, type TsudoiServer, type TsudoiSocket } from './types.js';
 
 export interface GatewayDeps {
   log: FastifyBaseLogger;
-  media: MediaWorkerPool;
+  pool: MediaWorkerPool;
+  media: MediaService;
   rtc: RtcListenOptions;
+  store: Store;
+  sessions: SessionService;
+  floors: Floors;
+  presence: PresenceTracker;
+  audit: AuditLog;
+  sessionCheckMs?: number;
 }
 
-/** Refusal sent to a client that speaks another protocol version: it should reload the page. */
-export class ProtocolOutdatedError extends Error {
-  readonly data = { code: 'PROTOCOL_OUTDATED', serverVersion: PROTOCOL_VERSION } as const;
-  constructor() {
-    super('PROTOCOL_OUTDATED');
-  }
-}
-
-/** socket.io on the HTTP server: handshake checks, then one handler set per socket. */
-export function createGateway(httpServer: http.Server, deps: GatewayDeps): TsudoiServer {
+/** socket.io on the HTTP server: handshake checks, then the handler set that fits the socket. */
+export function createGateway(
+  httpServer: http.Server,
+  d: GatewayDeps,
+): { io: TsudoiServer; close(): Promise<void> } {
   const io: TsudoiServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
-
-  io.use((socket, next) => {
-    const auth = HandshakeAuth.safeParse(socket.handshake.auth);
-    if (!auth.success || auth.data.protocolVersion !== PROTOCOL_VERSION)
-      return next(new ProtocolOutdatedError());
-    socket.data.log = deps.log.child({ socket: socket.id });
-    next();
-  });
+  io.use(socketAuth(d.store, d.sessions));
+  const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
+  // Ending a user's sessions (password change, disabled) disconnects their sockets at once.
+  d.sessions.onRevoked = (userId) => io.in(channels.user(userId)).disconnectSockets(true);
 
   io.on('connection', (socket) => {
+    socket.data.log = d.log.child({ socket: socket.id });
     socket.emit('server:hello', { protocolVersion: PROTOCOL_VERSION, serverTime: new Date().toISOString() });
     handle(socket, 'ping', ClientPayloads.ping, () => ({ serverTime: new Date().toISOString() }));
-
-    let check: ConnectionCheck | undefined;
-    const currentCheck = () => {
-      check ??= new ConnectionCheck(deps.media, deps.rtc);
-      return check;
-    };
-    handle(socket, 'check:start', ClientPayloads['check:start'], () => currentCheck().start());
-    handle(socket, 'check:connect', ClientPayloads['check:connect'], async (p) => {
-      await currentCheck().connect(p.dtlsParameters);
-      return {};
+    registerConnectionCheck(socket, d.pool, d.rtc);
+    const id = socket.data.identity;
+    if (!id) return;
+    registerMediaHandlers(socket, {
+      media: d.media,
+      resolvePeer: () => {
+        const room = d.floors.peek(id.workspaceId)?.floor.roomOf(id.user.id);
+        const me = room?.participants.get(id.user.id);
+        if (!room || !me) return undefined;
+        return {
+          roomKey: MediaService.roomKey(id.workspaceId, room.id),
+          peerId: id.user.id,
+          listenOnly: me.listenOnly,
+        };
+      },
     });
-    handle(socket, 'check:produce', ClientPayloads['check:produce'], async (p) => ({
-      producerId: await currentCheck().produce(p.kind, p.rtpParameters as never),
-    }));
-    handle(socket, 'check:stats', ClientPayloads['check:stats'], () => currentCheck().stats());
-    socket.on('disconnect', () => check?.close());
+    registerFloorHandlers(socket, id, {
+      store: d.store,
+      floors: d.floors,
+      presence: d.presence,
+      sessions: d.sessions,
+      audit: d.audit,
+      sessionCheckMs: d.sessionCheckMs ?? 60_000,
+    }).catch((err) => {
+      socket.data.log?.error({ err }, 'floor setup failed');
+      socket.disconnect(true);
+    });
   });
-  return io;
+
+  return {
+    io,
+    close: () =>
+      new Promise<void>((resolve) => {
+        stopFanout();
+        d.sessions.onRevoked = undefined;
+        // io.close() also closes the HTTP server.
+        io.close(() => resolve());
+      }),
+  };
+}
+
+/** The pre-join connection check (any socket, signed in or not); its router closes with the socket. */
+function registerConnectionCheck(socket: TsudoiSocket, pool: MediaWorkerPool, rtc: RtcListenOptions) {
+  let check: ConnectionCheck | undefined;
+  const current = () => {
+    check ??= new ConnectionCheck(pool, rtc);
+    return check;
+  };
+  handle(socket, 'check:start', ClientPayloads['check:start'], () => current().start());
+  handle(socket, 'check:connect', ClientPayloads['check:connect'], async (p) => {
+    await current().connect(p.dtlsParameters);
+    return {};
+  });
+  handle(socket, 'check:produce', ClientPayloads['check:produce'], async (p) => ({
+    producerId: await current().produce(p.kind, p.rtpParameters as never),
+  }));
+  handle(socket, 'check:stats', ClientPayloads['check:stats'], () => current().stats());
+  socket.on('disconnect', () => check?.close());
 }

@@ -1,11 +1,32 @@
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '@tsudoi/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server, Socket } from 'socket.io';
+import type { RequestOrigin } from '../audit/auditLog.js';
+import type { Role, User } from '../auth/accountStore.js';
+
+/** Who a workspace socket belongs to; set by the handshake, fixed for the socket's life. */
+export interface SocketIdentity {
+  user: User;
+  /** The session cookie's token, re-checked periodically so revoked or expired sessions drop the socket. */
+  sessionToken: string;
+  workspaceId: string;
+  role: Role;
+  origin: RequestOrigin;
+}
 
 /** What the server keeps on each socket (typed; no ad-hoc bags). */
 export interface SocketData {
   log?: FastifyBaseLogger;
+  /** Absent on anonymous sockets (the pre-sign-in connection check). */
+  identity?: SocketIdentity;
 }
 
 export type TsudoiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type TsudoiSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** socket.io room names: every socket of a workspace, and every socket of one person in it. */
+export const channels = {
+  workspace: (workspaceId: string) => `ws:${workspaceId}`,
+  person: (workspaceId: string, userId: string) => `ws:${workspaceId}:user:${userId}`,
+  user: (userId: string) => `user:${userId}`,
+};

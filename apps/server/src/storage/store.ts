@@ -1,4 +1,5 @@
 import type { AccountStore } from '../auth/accountStore.js';
+import type { MessageRepo } from '../chat/messageRepo.js';
 import type { RoomRepo } from '../rooms/roomRepo.js';
 import type { WorkspaceSecurity } from '../workspaces/security.js';
 
@@ -92,6 +93,8 @@ export interface Store {
   readonly meta: MetaRepo;
   readonly rooms: RoomRepo;
   readonly accounts: AccountStore;
+  /** Room conversations and workspace threads (R6, R7). */
+  readonly messages: MessageRepo;
   /** Idempotent. */
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../store.js';
 import { sqliteAccounts } from './accountRepos.js';
+import { sqliteMessages } from './messageRepo.js';
 import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteAccessLog, sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
@@ -18,6 +19,7 @@ export class SqliteStore implements Store {
   readonly meta;
   readonly rooms;
   readonly accounts;
+  readonly messages;
   #closed = false;
 
   /** `file` may be ':memory:' for tests. */
@@ -34,6 +36,7 @@ export class SqliteStore implements Store {
     this.meta = sqliteMeta(this.db);
     this.rooms = sqliteRooms(this.db);
     this.accounts = sqliteAccounts(this.db);
+    this.messages = sqliteMessages(this.db);
   }
 
   /** Opens `<dataDir>/tsudoi.sqlite`. */

@@ -1,0 +1,68 @@
+import type { AuditLog } from '../audit/auditLog.js';
+import { MediaService } from '../media/mediaService.js';
+import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Floors } from '../rooms/floors.js';
+import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
+import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
+import { channels, type TsudoiServer } from './types.js';
+
+const NO_ORIGIN = { ip: null, userAgent: null };
+
+/**
+ * Pushes floor domain events to the sockets concerned, closes media that no longer has a room, and
+ * records room enter/leave in the access log. Returns the unsubscribe for shutdown.
+ */
+export function floorFanout(
+  io: TsudoiServer,
+  floors: Floors,
+  presence: PresenceTracker,
+  media: MediaService,
+  audit: AuditLog,
+) {
+  const toWs = (ws: string) => io.to(channels.workspace(ws));
+  const toPeople = (ws: string, userIds: readonly string[]) =>
+    io.to(userIds.map((u) => channels.person(ws, u)));
+  const offs = [
+    floors.subscribe('roomUpdated', (ws, room) => toWs(ws).emit('floor:roomUpdated', room)),
+    floors.subscribe('roomRemoved', (ws, roomId) => {
+      toWs(ws).emit('floor:roomRemoved', { roomId });
+      media.closeRoom(MediaService.roomKey(ws, roomId));
+    }),
+    presence.subscribe('changed', (ws, member) => toWs(ws).emit('floor:presence', member)),
+    floors.subscribe('invited', (inv) =>
+      toPeople(inv.workspaceId, [inv.to.userId]).emit('oneOnOne:invited', toInvitationView(inv)),
+    ),
+    floors.subscribe('inviteAnswered', (inv) =>
+      toPeople(inv.workspaceId, [inv.from.userId, inv.to.userId]).emit(
+        'oneOnOne:answered',
+        toAnswerView(inv),
+      ),
+    ),
+    floors.subscribe('knockRequested', (k, to) =>
+      toPeople(k.workspaceId, to).emit('knock:requested', toKnockView(k)),
+    ),
+    floors.subscribe('knockAnswered', (k, to) =>
+      toPeople(k.workspaceId, to).emit('knock:answered', toKnockAnswer(k)),
+    ),
+    floors.subscribe('participantJoined', (e) => {
+      void audit.record(
+        'room.enter',
+        NO_ORIGIN,
+        { userId: e.userId, workspaceId: e.workspaceId },
+        { roomId: e.roomId },
+      );
+    }),
+    floors.subscribe('participantLeft', (e) => {
+      media.leave(MediaService.roomKey(e.workspaceId, e.roomId), e.userId);
+      void audit.record(
+        'room.leave',
+        NO_ORIGIN,
+        { userId: e.userId, workspaceId: e.workspaceId },
+        { roomId: e.roomId, reason: e.reason },
+      );
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}

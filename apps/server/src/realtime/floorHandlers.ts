@@ -1,0 +1,110 @@
+import { ClientPayloads, type PersonRef } from '@tsudoi/protocol';
+import type { AuditLog } from '../audit/auditLog.js';
+import type { SessionService } from '../auth/sessionService.js';
+import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Floors } from '../rooms/floors.js';
+import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
+import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
+import type { Store } from '../storage/store.js';
+import { requireMember } from '../workspaces/access.js';
+import { handle } from './handle.js';
+import { channels, type SocketIdentity, type TsudoiSocket } from './types.js';
+
+export interface FloorHandlerDeps {
+  store: Store;
+  floors: Floors;
+  presence: PresenceTracker;
+  sessions: SessionService;
+  audit: AuditLog;
+  /** How often an open socket re-checks its session (revoked or expired sessions disconnect). */
+  sessionCheckMs: number;
+}
+
+/** The active members of a workspace, as the floor shows them. */
+export async function workspaceMembers(store: Store, workspaceId: string): Promise<PersonRef[]> {
+  return (await store.accounts.memberships.listByWorkspace(workspaceId))
+    .filter((m) => m.status === 'active')
+    .map((m) => ({ userId: m.userId, displayName: m.displayName }));
+}
+
+/**
+ * One workspace socket's floor life: presence on connect, the snapshot, every floor request, and
+ * presence off on disconnect. Fan-out of floor events to other sockets is in `floorFanout.ts`.
+ */
+export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIdentity, d: FloorHandlerDeps) {
+  const ws = id.workspaceId;
+  const me: PersonRef = { userId: id.user.id, displayName: id.user.displayName };
+  const wf = await d.floors.get(ws);
+  const requireAdmin = () => requireMember(d.store, ws, me.userId, 'admin');
+
+  handle(socket, 'room:create', ClientPayloads['room:create'], async (p) => {
+    await requireAdmin();
+    const room = await wf.floor.createRoom({ name: p.name, capacity: p.capacity ?? null });
+    await d.audit.record(
+      'admin.room_created',
+      id.origin,
+      { userId: me.userId, workspaceId: ws },
+      { roomId: room.id },
+    );
+    return room.toSummary();
+  });
+  handle(socket, 'room:rename', ClientPayloads['room:rename'], async (p) => {
+    await requireAdmin();
+    return (await wf.floor.renameRoom(p.roomId, p.name)).toSummary();
+  });
+  handle(socket, 'room:archive', ClientPayloads['room:archive'], async (p) => {
+    await requireAdmin();
+    const room = await wf.floor.archiveRoom(p.roomId);
+    await d.audit.record(
+      'admin.room_archived',
+      id.origin,
+      { userId: me.userId, workspaceId: ws },
+      { roomId: room.id },
+    );
+    return room.toSummary();
+  });
+  handle(socket, 'room:join', ClientPayloads['room:join'], (p) =>
+    wf.floor.join(me, p.roomId, { listenOnly: p.listenOnly ?? false }).room.toSummary(),
+  );
+  handle(socket, 'room:leave', ClientPayloads['room:leave'], (p) => {
+    wf.floor.leave(me.userId, p.roomId);
+    return {};
+  });
+  handle(socket, 'presence:set', ClientPayloads['presence:set'], (p) =>
+    d.presence.setStatus(ws, me.userId, p),
+  );
+  handle(socket, 'oneOnOne:invite', ClientPayloads['oneOnOne:invite'], (p) =>
+    toInvitationView(wf.invitations.invite(me, p.userId)),
+  );
+  handle(socket, 'oneOnOne:respond', ClientPayloads['oneOnOne:respond'], (p) =>
+    toAnswerView(wf.invitations.respond(me.userId, p.inviteId, p.accept)),
+  );
+  handle(socket, 'oneOnOne:cancel', ClientPayloads['oneOnOne:cancel'], (p) =>
+    toAnswerView(wf.invitations.cancel(me.userId, p.inviteId)),
+  );
+  handle(socket, 'knock:request', ClientPayloads['knock:request'], (p) =>
+    toKnockView(wf.knocks.request(me, p.roomId)),
+  );
+  handle(socket, 'knock:respond', ClientPayloads['knock:respond'], (p) => {
+    return toKnockAnswer(wf.knocks.respond(me.userId, p.knockId, p.admit));
+  });
+
+  socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
+  d.presence.connect(ws, me, socket.id);
+  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.store, ws)));
+  for (const inv of wf.invitations.pendingFor(me.userId))
+    socket.emit('oneOnOne:invited', toInvitationView(inv));
+
+  // A session that ends (sign-out elsewhere, expiry, revocation) takes its sockets with it.
+  const sessionCheck = setInterval(() => {
+    d.sessions.authenticate(id.sessionToken).then(
+      (ok) => ok || socket.disconnect(true),
+      () => {},
+    );
+  }, d.sessionCheckMs);
+  sessionCheck.unref();
+  socket.once('disconnect', () => {
+    clearInterval(sessionCheck);
+    d.presence.disconnect(ws, me.userId, socket.id);
+  });
+}

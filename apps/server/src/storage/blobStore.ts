@@ -1,0 +1,51 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Where message attachments (images) live: a small interface so the filesystem default and an object
+ * store (GCS/S3) are interchangeable. Keys are relative, slash-separated, e.g. `<workspaceId>/<uuid>`.
+ */
+export interface BlobStore {
+  put(key: string, data: Uint8Array): Promise<void>;
+  /** Idempotent: deleting a missing blob is not an error (a purge may be retried). */
+  delete(key: string): Promise<void>;
+  has(key: string): Promise<boolean>;
+}
+
+// No '..', no absolute paths, no backslashes: a key can never reach outside the root.
+const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/** Blobs as files under `<DATA_DIR>/blobs`. */
+export class FsBlobStore implements BlobStore {
+  readonly root: string;
+
+  constructor(dataDir: string) {
+    this.root = path.resolve(dataDir, 'blobs');
+  }
+
+  async put(key: string, data: Uint8Array): Promise<void> {
+    const file = this.#file(key);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    // Write then rename, so a reader or a crash never sees half a file.
+    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+  }
+
+  async delete(key: string): Promise<void> {
+    await fs.rm(this.#file(key), { force: true });
+  }
+
+  async has(key: string): Promise<boolean> {
+    try {
+      return (await fs.stat(this.#file(key))).isFile();
+    } catch {
+      return false;
+    }
+  }
+
+  #file(key: string): string {
+    if (!KEY.test(key) || key.length > 512) throw new TypeError(`invalid blob key: ${JSON.stringify(key)}`);
+    return path.join(this.root, ...key.split('/'));
+  }
+}

@@ -1,0 +1,303 @@
+import type { Database } from 'better-sqlite3';
+import type {
+  Conversation,
+  ConversationKind,
+  DeleteResult,
+  Message,
+  MessageRepo,
+  NewThread,
+  ThreadType,
+} from '../../chat/messageRepo.js';
+import { AppError } from '../../errors.js';
+
+interface ConversationRow {
+  workspace_id: string;
+  id: string;
+  kind: ConversationKind;
+  thread_type: ThreadType | null;
+  title: string | null;
+  created_at: string;
+  last_message_at: string | null;
+  members: string;
+}
+
+interface MessageRow {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  sender_id: string;
+  text: string;
+  sent_at: string;
+}
+
+const CONVERSATION_COLUMNS = `c.workspace_id, c.id, c.kind, c.thread_type, c.title, c.created_at, c.last_message_at,
+  (SELECT json_group_array(m.user_id) FROM conversation_members m
+    WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id) AS members`;
+
+const toConversation = (r: ConversationRow): Conversation => ({
+  workspaceId: r.workspace_id,
+  id: r.id,
+  kind: r.kind,
+  ...(r.thread_type ? { threadType: r.thread_type } : {}),
+  ...(r.title !== null ? { title: r.title } : {}),
+  memberIds: (JSON.parse(r.members) as string[]).sort(),
+  createdAt: r.created_at,
+  ...(r.last_message_at ? { lastMessageAt: r.last_message_at } : {}),
+});
+
+// A direct thread is identified by its two members, whatever order they are given in.
+const directKey = (memberIds: string[]) => JSON.stringify([...memberIds].sort());
+
+/** SQLite implementation of {@link MessageRepo}. Each method is one synchronous transaction. */
+export function sqliteMessages(db: Database): MessageRepo {
+  const getConversation = db.prepare<{ ws: string; id: string }, ConversationRow>(
+    `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.workspace_id = @ws AND c.id = @id`,
+  );
+  const insertConversation = db.prepare(
+    `INSERT INTO conversations (workspace_id, id, kind, thread_type, title, direct_key, created_at)
+     VALUES (@ws, @id, @kind, @threadType, @title, @directKey, @createdAt)`,
+  );
+  const insertMember = db.prepare(
+    `INSERT OR IGNORE INTO conversation_members (workspace_id, conversation_id, user_id) VALUES (?, ?, ?)`,
+  );
+  const insertMessage = db.prepare(
+    `INSERT INTO messages (workspace_id, conversation_id, id, sender_id, text, sent_at)
+     VALUES (@workspaceId, @conversationId, @id, @senderId, @text, @sentAt)`,
+  );
+  const insertAttachment = db.prepare(
+    'INSERT INTO attachments (id, workspace_id, message_id, blob_key) VALUES (?, ?, ?, ?)',
+  );
+  const touchConversation = db.prepare(
+    `UPDATE conversations SET last_message_at = @sentAt WHERE workspace_id = @workspaceId AND id = @conversationId
+     AND (last_message_at IS NULL OR last_message_at < @sentAt)`,
+  );
+  // The selection a delete batch works on; both statements below use it so they see the same rows.
+  const batch = `SELECT id FROM messages WHERE workspace_id = @ws AND conversation_id = @id
+    AND (@upTo IS NULL OR sent_at <= @upTo) ORDER BY seq LIMIT @limit`;
+  const deleteAttachments = db.prepare<Record<string, unknown>, { blob_key: string }>(
+    `DELETE FROM attachments WHERE workspace_id = @ws AND message_id IN (${batch}) RETURNING blob_key`,
+  );
+  const deleteBatch = db.prepare(`DELETE FROM messages WHERE workspace_id = @ws AND id IN (${batch})`);
+  const queueBlob = db.prepare('INSERT OR IGNORE INTO blob_deletions (blob_key, workspace_id) VALUES (?, ?)');
+  const anyLeft = db.prepare<Record<string, unknown>, { n: number }>(
+    `SELECT EXISTS (SELECT 1 FROM messages WHERE workspace_id = @ws AND conversation_id = @id
+     AND (@upTo IS NULL OR sent_at <= @upTo)) AS n`,
+  );
+  const recomputeLast = db.prepare(
+    `UPDATE conversations SET last_message_at = (SELECT MAX(sent_at) FROM messages
+       WHERE workspace_id = @ws AND conversation_id = @id)
+     WHERE workspace_id = @ws AND id = @id`,
+  );
+
+  const find = (ws: string, id: string) => {
+    const row = getConversation.get({ ws, id });
+    return row && toConversation(row);
+  };
+
+  const createThread = db.transaction((t: NewThread): Conversation => {
+    const members = [...new Set(t.memberIds)];
+    if (t.type === 'direct' && members.length !== 2)
+      throw new TypeError('a direct thread has exactly two distinct members');
+    if (members.length === 0) throw new TypeError('a thread needs at least one member');
+    const key = t.type === 'direct' ? directKey(members) : null;
+    if (key) {
+      const existing = db
+        .prepare<[string, string], { id: string }>(
+          'SELECT id FROM conversations WHERE workspace_id = ? AND direct_key = ?',
+        )
+        .get(t.workspaceId, key);
+      if (existing) return find(t.workspaceId, existing.id) as Conversation;
+    }
+    insertConversation.run({
+      ws: t.workspaceId,
+      id: t.id,
+      kind: 'workspace',
+      threadType: t.type,
+      title: t.title ?? null,
+      directKey: key,
+      createdAt: t.createdAt,
+    });
+    for (const u of members) insertMember.run(t.workspaceId, t.id, u);
+    return find(t.workspaceId, t.id) as Conversation;
+  });
+
+  const append = db.transaction((m: Message) => {
+    if (!getConversation.get({ ws: m.workspaceId, id: m.conversationId }))
+      throw AppError.notFound('No such conversation.');
+    insertMessage.run(m);
+    for (const a of m.attachments ?? []) insertAttachment.run(a.id, m.workspaceId, m.id, a.blobKey);
+    touchConversation.run(m);
+  });
+
+  const deleteMessages = db.transaction(
+    (ws: string, id: string, upTo: string | null, limit: number): DeleteResult => {
+      const params = { ws, id, upTo, limit };
+      const blobKeys = deleteAttachments.all(params).map((r) => r.blob_key);
+      for (const k of blobKeys) queueBlob.run(k, ws);
+      const messages = deleteBatch.run(params).changes;
+      const done = anyLeft.get(params)?.n === 0;
+      if (done) recomputeLast.run(params);
+      return { messages, attachments: blobKeys.length, blobKeys, done };
+    },
+  );
+
+  return {
+    async ensureRoomConversation(workspaceId, roomId, now) {
+      const existing = find(workspaceId, roomId);
+      if (existing) {
+        if (existing.kind !== 'room') throw AppError.conflict('That id belongs to a workspace thread.');
+        return existing;
+      }
+      db.prepare(
+        `INSERT OR IGNORE INTO conversations (workspace_id, id, kind, created_at) VALUES (?, ?, 'room', ?)`,
+      ).run(workspaceId, roomId, now);
+      return find(workspaceId, roomId) as Conversation;
+    },
+    async createThread(thread) {
+      return createThread.immediate(thread);
+    },
+    async getConversation(workspaceId, conversationId) {
+      return find(workspaceId, conversationId);
+    },
+    async addMembers(workspaceId, conversationId, userIds) {
+      const c = find(workspaceId, conversationId);
+      if (!c || c.threadType !== 'group') return false;
+      db.transaction(() => {
+        for (const u of userIds) insertMember.run(workspaceId, conversationId, u);
+      }).immediate();
+      return true;
+    },
+    async removeMember(workspaceId, conversationId, userId) {
+      const res = db
+        .prepare(
+          `DELETE FROM conversation_members WHERE workspace_id = ? AND conversation_id = ? AND user_id = ?
+           AND conversation_id IN (SELECT id FROM conversations WHERE workspace_id = ? AND thread_type = 'group')`,
+        )
+        .run(workspaceId, conversationId, userId, workspaceId);
+      return res.changes === 1;
+    },
+    async listThreads(workspaceId, userId) {
+      const rows = db
+        .prepare<[string, string], ConversationRow & { unread: number }>(
+          `SELECT ${CONVERSATION_COLUMNS},
+             (SELECT COUNT(*) FROM messages x WHERE x.workspace_id = c.workspace_id AND x.conversation_id = c.id
+               AND x.sender_id <> me.user_id AND x.sent_at > COALESCE(me.read_up_to, '')) AS unread
+           FROM conversation_members me
+           JOIN conversations c ON c.workspace_id = me.workspace_id AND c.id = me.conversation_id
+           WHERE me.workspace_id = ? AND me.user_id = ?
+           ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
+        )
+        .all(workspaceId, userId);
+      return rows.map((r) => ({ conversation: toConversation(r), unread: r.unread }));
+    },
+
+    async append(message) {
+      append.immediate(message);
+    },
+    async list(workspaceId, conversationId, options = {}) {
+      const rows = db
+        .prepare<Record<string, unknown>, MessageRow>(
+          `SELECT id, workspace_id, conversation_id, sender_id, text, sent_at FROM messages
+           WHERE workspace_id = @ws AND conversation_id = @id
+             AND (@before IS NULL OR seq < (SELECT seq FROM messages WHERE workspace_id = @ws AND id = @before))
+           ORDER BY seq DESC LIMIT @limit`,
+        )
+        .all({
+          ws: workspaceId,
+          id: conversationId,
+          before: options.beforeId ?? null,
+          limit: options.limit ?? 100,
+        })
+        .reverse();
+      if (rows.length === 0) return [];
+      const attachments = db
+        .prepare<string[], { id: string; message_id: string; blob_key: string }>(
+          `SELECT id, message_id, blob_key FROM attachments WHERE workspace_id = ?
+           AND message_id IN (${rows.map(() => '?').join(',')}) ORDER BY rowid`,
+        )
+        .all(workspaceId, ...rows.map((r) => r.id));
+      return rows.map((r) => {
+        const own = attachments.filter((a) => a.message_id === r.id);
+        return {
+          id: r.id,
+          workspaceId: r.workspace_id,
+          conversationId: r.conversation_id,
+          senderId: r.sender_id,
+          text: r.text,
+          sentAt: r.sent_at,
+          ...(own.length ? { attachments: own.map((a) => ({ id: a.id, blobKey: a.blob_key })) } : {}),
+        };
+      });
+    },
+    async lastMessageAt(workspaceId, conversationId) {
+      return find(workspaceId, conversationId)?.lastMessageAt;
+    },
+
+    async markRead(workspaceId, conversationId, userId, upTo) {
+      db.prepare(
+        `UPDATE conversation_members SET read_up_to = ?1
+         WHERE workspace_id = ?2 AND conversation_id = ?3 AND user_id = ?4
+           AND (read_up_to IS NULL OR read_up_to < ?1)`,
+      ).run(upTo, workspaceId, conversationId, userId);
+    },
+    async unreadCount(workspaceId, conversationId, userId) {
+      const row = db
+        .prepare<[string, string, string], { n: number }>(
+          `SELECT COUNT(*) AS n FROM messages x
+           JOIN conversation_members me ON me.workspace_id = x.workspace_id AND me.conversation_id = x.conversation_id
+           WHERE x.workspace_id = ? AND x.conversation_id = ? AND me.user_id = ?
+             AND x.sender_id <> me.user_id AND x.sent_at > COALESCE(me.read_up_to, '')`,
+        )
+        .get(workspaceId, conversationId, userId);
+      return row?.n ?? 0;
+    },
+
+    async deleteMessages(workspaceId, conversationId, options = {}) {
+      // LIMIT -1 is SQLite's "no limit".
+      return deleteMessages.immediate(
+        workspaceId,
+        conversationId,
+        options.sentAtOrBefore ?? null,
+        options.limit ?? -1,
+      );
+    },
+    async findPurgeCandidates(q) {
+      return db
+        .prepare<Record<string, unknown>, { conversation_id: string; last_message_at: string }>(
+          `SELECT id AS conversation_id, last_message_at FROM conversations
+           WHERE workspace_id = @workspaceId AND kind = @kind
+             AND last_message_at IS NOT NULL AND last_message_at < @lastMessageBefore AND id > @after
+           ORDER BY id LIMIT @limit`,
+        )
+        .all({ ...q, after: q.afterConversationId ?? '' })
+        .map((r) => ({
+          workspaceId: q.workspaceId,
+          conversationId: r.conversation_id,
+          kind: q.kind,
+          lastMessageAt: r.last_message_at,
+        }));
+    },
+    async workspacesWithMessages() {
+      return db
+        .prepare<[], { workspace_id: string }>(
+          'SELECT DISTINCT workspace_id FROM conversations WHERE last_message_at IS NOT NULL ORDER BY workspace_id',
+        )
+        .all()
+        .map((r) => r.workspace_id);
+    },
+    async pendingBlobDeletes(limit) {
+      return db
+        .prepare<[number], { blob_key: string; workspace_id: string }>(
+          'SELECT blob_key, workspace_id FROM blob_deletions ORDER BY rowid LIMIT ?',
+        )
+        .all(limit)
+        .map((r) => ({ workspaceId: r.workspace_id, blobKey: r.blob_key }));
+    },
+    async confirmBlobDeletes(blobKeys) {
+      const del = db.prepare('DELETE FROM blob_deletions WHERE blob_key = ?');
+      db.transaction(() => {
+        for (const k of blobKeys) del.run(k);
+      }).immediate();
+    },
+  };
+}
