@@ -48,49 +48,78 @@ const toConversation = (r: ConversationRow): Conversation => ({
 // A direct thread is identified by its two members, whatever order they are given in.
 const directKey = (memberIds: string[]) => JSON.stringify([...memberIds].sort());
 
+// Statements are prepared on first use: the store is built before `migrate()` creates the tables.
+function lazy<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => {
+    value ??= make();
+    return value;
+  };
+}
+
 /** SQLite implementation of {@link MessageRepo}. Each method is one synchronous transaction. */
 export function sqliteMessages(db: Database): MessageRepo {
-  const getConversation = db.prepare<{ ws: string; id: string }, ConversationRow>(
-    `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.workspace_id = @ws AND c.id = @id`,
+  const getConversation = lazy(() =>
+    db.prepare<{ ws: string; id: string }, ConversationRow>(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.workspace_id = @ws AND c.id = @id`,
+    ),
   );
-  const insertConversation = db.prepare(
-    `INSERT INTO conversations (workspace_id, id, kind, thread_type, title, direct_key, created_at)
+  const insertConversation = lazy(() =>
+    db.prepare(
+      `INSERT INTO conversations (workspace_id, id, kind, thread_type, title, direct_key, created_at)
      VALUES (@ws, @id, @kind, @threadType, @title, @directKey, @createdAt)`,
+    ),
   );
-  const insertMember = db.prepare(
-    `INSERT OR IGNORE INTO conversation_members (workspace_id, conversation_id, user_id) VALUES (?, ?, ?)`,
+  const insertMember = lazy(() =>
+    db.prepare(
+      `INSERT OR IGNORE INTO conversation_members (workspace_id, conversation_id, user_id) VALUES (?, ?, ?)`,
+    ),
   );
-  const insertMessage = db.prepare(
-    `INSERT INTO messages (workspace_id, conversation_id, id, sender_id, text, sent_at)
+  const insertMessage = lazy(() =>
+    db.prepare(
+      `INSERT INTO messages (workspace_id, conversation_id, id, sender_id, text, sent_at)
      VALUES (@workspaceId, @conversationId, @id, @senderId, @text, @sentAt)`,
+    ),
   );
-  const insertAttachment = db.prepare(
-    'INSERT INTO attachments (id, workspace_id, message_id, blob_key) VALUES (?, ?, ?, ?)',
+  const insertAttachment = lazy(() =>
+    db.prepare('INSERT INTO attachments (id, workspace_id, message_id, blob_key) VALUES (?, ?, ?, ?)'),
   );
-  const touchConversation = db.prepare(
-    `UPDATE conversations SET last_message_at = @sentAt WHERE workspace_id = @workspaceId AND id = @conversationId
+  const touchConversation = lazy(() =>
+    db.prepare(
+      `UPDATE conversations SET last_message_at = @sentAt WHERE workspace_id = @workspaceId AND id = @conversationId
      AND (last_message_at IS NULL OR last_message_at < @sentAt)`,
+    ),
   );
   // The selection a delete batch works on; both statements below use it so they see the same rows.
   const batch = `SELECT id FROM messages WHERE workspace_id = @ws AND conversation_id = @id
     AND (@upTo IS NULL OR sent_at <= @upTo) ORDER BY seq LIMIT @limit`;
-  const deleteAttachments = db.prepare<Record<string, unknown>, { blob_key: string }>(
-    `DELETE FROM attachments WHERE workspace_id = @ws AND message_id IN (${batch}) RETURNING blob_key`,
+  const deleteAttachments = lazy(() =>
+    db.prepare<Record<string, unknown>, { blob_key: string }>(
+      `DELETE FROM attachments WHERE workspace_id = @ws AND message_id IN (${batch}) RETURNING blob_key`,
+    ),
   );
-  const deleteBatch = db.prepare(`DELETE FROM messages WHERE workspace_id = @ws AND id IN (${batch})`);
-  const queueBlob = db.prepare('INSERT OR IGNORE INTO blob_deletions (blob_key, workspace_id) VALUES (?, ?)');
-  const anyLeft = db.prepare<Record<string, unknown>, { n: number }>(
-    `SELECT EXISTS (SELECT 1 FROM messages WHERE workspace_id = @ws AND conversation_id = @id
+  const deleteBatch = lazy(() =>
+    db.prepare(`DELETE FROM messages WHERE workspace_id = @ws AND id IN (${batch})`),
+  );
+  const queueBlob = lazy(() =>
+    db.prepare('INSERT OR IGNORE INTO blob_deletions (blob_key, workspace_id) VALUES (?, ?)'),
+  );
+  const anyLeft = lazy(() =>
+    db.prepare<Record<string, unknown>, { n: number }>(
+      `SELECT EXISTS (SELECT 1 FROM messages WHERE workspace_id = @ws AND conversation_id = @id
      AND (@upTo IS NULL OR sent_at <= @upTo)) AS n`,
+    ),
   );
-  const recomputeLast = db.prepare(
-    `UPDATE conversations SET last_message_at = (SELECT MAX(sent_at) FROM messages
+  const recomputeLast = lazy(() =>
+    db.prepare(
+      `UPDATE conversations SET last_message_at = (SELECT MAX(sent_at) FROM messages
        WHERE workspace_id = @ws AND conversation_id = @id)
      WHERE workspace_id = @ws AND id = @id`,
+    ),
   );
 
   const find = (ws: string, id: string) => {
-    const row = getConversation.get({ ws, id });
+    const row = getConversation().get({ ws, id });
     return row && toConversation(row);
   };
 
@@ -108,7 +137,7 @@ export function sqliteMessages(db: Database): MessageRepo {
         .get(t.workspaceId, key);
       if (existing) return find(t.workspaceId, existing.id) as Conversation;
     }
-    insertConversation.run({
+    insertConversation().run({
       ws: t.workspaceId,
       id: t.id,
       kind: 'workspace',
@@ -117,26 +146,28 @@ export function sqliteMessages(db: Database): MessageRepo {
       directKey: key,
       createdAt: t.createdAt,
     });
-    for (const u of members) insertMember.run(t.workspaceId, t.id, u);
+    for (const u of members) insertMember().run(t.workspaceId, t.id, u);
     return find(t.workspaceId, t.id) as Conversation;
   });
 
   const append = db.transaction((m: Message) => {
-    if (!getConversation.get({ ws: m.workspaceId, id: m.conversationId }))
+    if (!getConversation().get({ ws: m.workspaceId, id: m.conversationId }))
       throw AppError.notFound('No such conversation.');
-    insertMessage.run(m);
-    for (const a of m.attachments ?? []) insertAttachment.run(a.id, m.workspaceId, m.id, a.blobKey);
-    touchConversation.run(m);
+    insertMessage().run(m);
+    for (const a of m.attachments ?? []) insertAttachment().run(a.id, m.workspaceId, m.id, a.blobKey);
+    touchConversation().run(m);
   });
 
   const deleteMessages = db.transaction(
     (ws: string, id: string, upTo: string | null, limit: number): DeleteResult => {
       const params = { ws, id, upTo, limit };
-      const blobKeys = deleteAttachments.all(params).map((r) => r.blob_key);
-      for (const k of blobKeys) queueBlob.run(k, ws);
-      const messages = deleteBatch.run(params).changes;
-      const done = anyLeft.get(params)?.n === 0;
-      if (done) recomputeLast.run(params);
+      const blobKeys = deleteAttachments()
+        .all(params)
+        .map((r) => r.blob_key);
+      for (const k of blobKeys) queueBlob().run(k, ws);
+      const messages = deleteBatch().run(params).changes;
+      const done = anyLeft().get(params)?.n === 0;
+      if (done) recomputeLast().run(params);
       return { messages, attachments: blobKeys.length, blobKeys, done };
     },
   );
@@ -161,9 +192,9 @@ export function sqliteMessages(db: Database): MessageRepo {
     },
     async addMembers(workspaceId, conversationId, userIds) {
       const c = find(workspaceId, conversationId);
-      if (!c || c.threadType !== 'group') return false;
+      if (c?.threadType !== 'group') return false;
       db.transaction(() => {
-        for (const u of userIds) insertMember.run(workspaceId, conversationId, u);
+        for (const u of userIds) insertMember().run(workspaceId, conversationId, u);
       }).immediate();
       return true;
     },
@@ -235,10 +266,10 @@ export function sqliteMessages(db: Database): MessageRepo {
 
     async markRead(workspaceId, conversationId, userId, upTo) {
       db.prepare(
-        `UPDATE conversation_members SET read_up_to = ?1
-         WHERE workspace_id = ?2 AND conversation_id = ?3 AND user_id = ?4
-           AND (read_up_to IS NULL OR read_up_to < ?1)`,
-      ).run(upTo, workspaceId, conversationId, userId);
+        `UPDATE conversation_members SET read_up_to = @upTo
+         WHERE workspace_id = @ws AND conversation_id = @id AND user_id = @userId
+           AND (read_up_to IS NULL OR read_up_to < @upTo)`,
+      ).run({ upTo, ws: workspaceId, id: conversationId, userId });
     },
     async unreadCount(workspaceId, conversationId, userId) {
       const row = db

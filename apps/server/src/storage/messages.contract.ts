@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Message } from '../chat/messageRepo.js';
+import type { Store } from './store.js';
+
+/**
+ * The contract every engine's MessageRepo passes (see store.contract.ts). The factory returns a fresh,
+ * empty, migrated store.
+ */
+export function describeMessageRepoContract(engine: string, makeStore: () => Promise<Store>) {
+  describe(`MessageRepo contract: ${engine}`, () => {
+    let store: Store;
+    let wsA: string;
+    let wsB: string;
+    beforeEach(async () => {
+      store = await makeStore();
+      wsA = randomUUID();
+      wsB = randomUUID();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const T0 = Date.parse('2026-03-01T00:00:00.000Z');
+    const t = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+    let n = 0;
+    const msg = (
+      ws: string,
+      conversationId: string,
+      minutes: number,
+      over: Partial<Message> = {},
+    ): Message => ({
+      id: `m${++n}-${randomUUID()}`,
+      workspaceId: ws,
+      conversationId,
+      senderId: 'alice',
+      text: `hello ${n}`,
+      sentAt: t(minutes),
+      ...over,
+    });
+
+    it('appends room messages and lists them in order, newest page last', async () => {
+      const room = await store.messages.ensureRoomConversation(wsA, 'room-1', t(0));
+      expect(room).toMatchObject({ workspaceId: wsA, id: 'room-1', kind: 'room', memberIds: [] });
+      expect(room.lastMessageAt).toBeUndefined();
+      const sent = [msg(wsA, 'room-1', 1), msg(wsA, 'room-1', 2, { senderId: 'bob' }), msg(wsA, 'room-1', 2)];
+      for (const m of sent) await store.messages.append(m);
+      const listed = await store.messages.list(wsA, 'room-1');
+      expect(listed).toEqual(sent);
+      expect(await store.messages.lastMessageAt(wsA, 'room-1')).toBe(t(2));
+      // Paging: the newest two, then the one before them.
+      const page = await store.messages.list(wsA, 'room-1', { limit: 2 });
+      expect(page.map((m) => m.id)).toEqual([sent[1]?.id, sent[2]?.id]);
+      const older = await store.messages.list(wsA, 'room-1', { limit: 2, beforeId: page[0]?.id });
+      expect(older.map((m) => m.id)).toEqual([sent[0]?.id]);
+      // Ensuring again is harmless.
+      expect((await store.messages.ensureRoomConversation(wsA, 'room-1', t(9))).lastMessageAt).toBe(t(2));
+    });
+
+    it('refuses a message for a conversation that does not exist', async () => {
+      await expect(store.messages.append(msg(wsA, 'nowhere', 1))).rejects.toThrow();
+    });
+
+    it('keeps attachments with their message', async () => {
+      await store.messages.ensureRoomConversation(wsA, 'r', t(0));
+      const m = msg(wsA, 'r', 1, { attachments: [{ id: 'a1', blobKey: `${wsA}/a1` }] });
+      await store.messages.append(m);
+      expect((await store.messages.list(wsA, 'r'))[0]?.attachments).toEqual([
+        { id: 'a1', blobKey: `${wsA}/a1` },
+      ]);
+    });
+
+    it('deletes a whole conversation: rows, attachment rows, queued blobs; last message time cleared', async () => {
+      await store.messages.ensureRoomConversation(wsA, 'r', t(0));
+      await store.messages.append(msg(wsA, 'r', 1, { attachments: [{ id: 'a1', blobKey: 'k/a1' }] }));
+      await store.messages.append(msg(wsA, 'r', 2));
+      const res = await store.messages.deleteMessages(wsA, 'r');
+      expect(res).toEqual({ messages: 2, attachments: 1, blobKeys: ['k/a1'], done: true });
+      expect(await store.messages.list(wsA, 'r')).toEqual([]);
+      expect(await store.messages.lastMessageAt(wsA, 'r')).toBeUndefined();
+      expect(await store.messages.pendingBlobDeletes(10)).toEqual([{ workspaceId: wsA, blobKey: 'k/a1' }]);
+      await store.messages.confirmBlobDeletes(['k/a1']);
+      expect(await store.messages.pendingBlobDeletes(10)).toEqual([]);
+      expect(await store.messages.workspacesWithMessages()).toEqual([]);
+    });
+
+    it('deletes in batches and spares a message sent after the cut-off', async () => {
+      await store.messages.ensureRoomConversation(wsA, 'r', t(0));
+      for (let i = 1; i <= 5; i++) await store.messages.append(msg(wsA, 'r', i));
+      const late = msg(wsA, 'r', 100);
+      await store.messages.append(late);
+      const first = await store.messages.deleteMessages(wsA, 'r', { sentAtOrBefore: t(5), limit: 3 });
+      expect(first).toMatchObject({ messages: 3, done: false });
+      const second = await store.messages.deleteMessages(wsA, 'r', { sentAtOrBefore: t(5), limit: 3 });
+      expect(second).toMatchObject({ messages: 2, done: true });
+      expect(await store.messages.list(wsA, 'r')).toEqual([late]);
+      expect(await store.messages.lastMessageAt(wsA, 'r')).toBe(t(100));
+    });
+
+    it('finds purge candidates per workspace and kind, paged by conversation id', async () => {
+      for (const id of ['c1', 'c2', 'c3']) {
+        await store.messages.ensureRoomConversation(wsA, id, t(0));
+        await store.messages.append(msg(wsA, id, 10));
+      }
+      await store.messages.ensureRoomConversation(wsA, 'fresh', t(0));
+      await store.messages.append(msg(wsA, 'fresh', 500));
+      await store.messages.ensureRoomConversation(wsA, 'empty', t(0));
+      await store.messages.createThread({
+        workspaceId: wsA,
+        id: 'th',
+        type: 'group',
+        memberIds: ['alice'],
+        createdAt: t(0),
+      });
+      await store.messages.append(msg(wsA, 'th', 10));
+      await store.messages.ensureRoomConversation(wsB, 'c0', t(0));
+      await store.messages.append(msg(wsB, 'c0', 10));
+
+      const q = { workspaceId: wsA, kind: 'room' as const, lastMessageBefore: t(100), limit: 2 };
+      const page1 = await store.messages.findPurgeCandidates(q);
+      expect(page1).toEqual([
+        { workspaceId: wsA, conversationId: 'c1', kind: 'room', lastMessageAt: t(10) },
+        { workspaceId: wsA, conversationId: 'c2', kind: 'room', lastMessageAt: t(10) },
+      ]);
+      const page2 = await store.messages.findPurgeCandidates({ ...q, afterConversationId: 'c2' });
+      expect(page2.map((c) => c.conversationId)).toEqual(['c3']);
+      const threads = await store.messages.findPurgeCandidates({ ...q, kind: 'workspace' });
+      expect(threads.map((c) => c.conversationId)).toEqual(['th']);
+      expect(await store.messages.findPurgeCandidates({ ...q, lastMessageBefore: t(10) })).toEqual([]);
+      expect((await store.messages.workspacesWithMessages()).sort()).toEqual([wsA, wsB].sort());
+    });
+
+    it('direct threads are unique per pair; group threads have members and unread counts', async () => {
+      const dm = await store.messages.createThread({
+        workspaceId: wsA,
+        id: 'dm-1',
+        type: 'direct',
+        memberIds: ['bob', 'alice'],
+        createdAt: t(0),
+      });
+      expect(dm).toMatchObject({ kind: 'workspace', threadType: 'direct', memberIds: ['alice', 'bob'] });
+      const again = await store.messages.createThread({
+        workspaceId: wsA,
+        id: 'dm-2',
+        type: 'direct',
+        memberIds: ['alice', 'bob'],
+        createdAt: t(5),
+      });
+      expect(again.id).toBe('dm-1');
+      await expect(
+        store.messages.createThread({
+          workspaceId: wsA,
+          id: 'x',
+          type: 'direct',
+          memberIds: ['a'],
+          createdAt: t(0),
+        }),
+      ).rejects.toThrow();
+
+      await store.messages.createThread({
+        workspaceId: wsA,
+        id: 'grp',
+        type: 'group',
+        title: 'Launch',
+        memberIds: ['alice', 'bob'],
+        createdAt: t(1),
+      });
+      expect(await store.messages.addMembers(wsA, 'grp', ['carol', 'bob'])).toBe(true);
+      expect(await store.messages.addMembers(wsA, 'dm-1', ['carol'])).toBe(false);
+      expect((await store.messages.getConversation(wsA, 'grp'))?.memberIds).toEqual([
+        'alice',
+        'bob',
+        'carol',
+      ]);
+
+      await store.messages.append(msg(wsA, 'grp', 10, { senderId: 'alice' }));
+      await store.messages.append(msg(wsA, 'grp', 11, { senderId: 'bob' }));
+      await store.messages.append(msg(wsA, 'grp', 12, { senderId: 'alice' }));
+      expect(await store.messages.unreadCount(wsA, 'grp', 'bob')).toBe(2);
+      expect(await store.messages.unreadCount(wsA, 'grp', 'carol')).toBe(3);
+      expect(await store.messages.unreadCount(wsA, 'grp', 'alice')).toBe(1);
+      await store.messages.markRead(wsA, 'grp', 'carol', t(11));
+      await store.messages.markRead(wsA, 'grp', 'carol', t(10)); // never moves backwards
+      expect(await store.messages.unreadCount(wsA, 'grp', 'carol')).toBe(1);
+
+      const carol = await store.messages.listThreads(wsA, 'carol');
+      expect(carol.map((s) => [s.conversation.id, s.unread])).toEqual([['grp', 1]]);
+      const alice = await store.messages.listThreads(wsA, 'alice');
+      expect(alice.map((s) => s.conversation.id)).toEqual(['grp', 'dm-1']); // most recent activity first
+
+      expect(await store.messages.removeMember(wsA, 'grp', 'carol')).toBe(true);
+      expect(await store.messages.listThreads(wsA, 'carol')).toEqual([]);
+      expect(await store.messages.removeMember(wsA, 'dm-1', 'alice')).toBe(false);
+    });
+
+    it('isolates tenants: workspace B cannot read, list, append to or delete A’s conversation', async () => {
+      await store.messages.ensureRoomConversation(wsA, 'shared-id', t(0));
+      const a = msg(wsA, 'shared-id', 1, { attachments: [{ id: 'att', blobKey: 'a/att' }] });
+      await store.messages.append(a);
+      await store.messages.createThread({
+        workspaceId: wsA,
+        id: 'thread',
+        type: 'group',
+        memberIds: ['alice'],
+        createdAt: t(0),
+      });
+
+      expect(await store.messages.getConversation(wsB, 'shared-id')).toBeUndefined();
+      expect(await store.messages.list(wsB, 'shared-id')).toEqual([]);
+      expect(await store.messages.lastMessageAt(wsB, 'shared-id')).toBeUndefined();
+      expect(await store.messages.listThreads(wsB, 'alice')).toEqual([]);
+      expect(await store.messages.addMembers(wsB, 'thread', ['mallory'])).toBe(false);
+      await expect(store.messages.append(msg(wsB, 'thread', 2))).rejects.toThrow();
+      // B's message to a conversation id it does not have must not land in A's.
+      await expect(store.messages.append({ ...msg(wsB, 'shared-id', 2) })).rejects.toThrow();
+      expect(await store.messages.deleteMessages(wsB, 'shared-id')).toEqual({
+        messages: 0,
+        attachments: 0,
+        blobKeys: [],
+        done: true,
+      });
+      expect(
+        await store.messages.findPurgeCandidates({
+          workspaceId: wsB,
+          kind: 'room',
+          lastMessageBefore: t(10_000),
+          limit: 10,
+        }),
+      ).toEqual([]);
+
+      // The same conversation id in B is a different conversation.
+      await store.messages.ensureRoomConversation(wsB, 'shared-id', t(0));
+      await store.messages.append(msg(wsB, 'shared-id', 3));
+      await store.messages.deleteMessages(wsB, 'shared-id');
+      expect(await store.messages.list(wsA, 'shared-id')).toEqual([a]);
+      expect(await store.messages.lastMessageAt(wsA, 'shared-id')).toBe(t(1));
+    });
+  });
+}
