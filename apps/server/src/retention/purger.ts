@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import type { MessageRepo } from '../chat/messageRepo.js';
+import type { BlobStore } from '../storage/blobStore.js';
+import type { AccessLogRepo } from '../storage/store.js';
+import { type ConversationKind, decideRetention, RETENTION_MS } from './policy.js';
+
+/** pino-compatible subset (fastify's `app.log` fits). */
+export interface RetentionLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** What a client showing this conversation must drop: everything, or messages sent up to `upTo`. */
+export interface PurgedConversation {
+  workspaceId: string;
+  conversationId: string;
+  /** Absent: all messages went (room emptied). */
+  upTo?: string;
+}
+
+export interface PurgeCounts {
+  conversations: number;
+  messages: number;
+  attachments: number;
+}
+
+export interface PurgerDeps {
+  messages: MessageRepo;
+  accessLog: AccessLogRepo;
+  blobs: BlobStore;
+  log: RetentionLogger;
+  /** Told about each purged conversation, so the chat gateway can make clients drop the messages live. */
+  onPurged?: (purged: PurgedConversation) => void;
+  /** Conversations per candidate page. */
+  pageSize?: number;
+  /** Messages per delete transaction: bounds how long one step holds the event loop. */
+  messageBatch?: number;
+  /** Called between pages; resolves false when the run must stop (e.g. the lease was lost). */
+  checkpoint?: () => Promise<boolean>;
+}
+
+export type PurgeReason = 'schedule' | 'room-empty';
+
+const KINDS: readonly ConversationKind[] = ['room', 'workspace'];
+
+/** Lets timers, sockets and HTTP run between two delete steps. */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Deletes messages in short steps. It decides nothing about time itself: the pure policy does, with the
+ * workspace's time zone as it is when the purge runs.
+ */
+export class Purger {
+  readonly #d: Required<Omit<PurgerDeps, 'onPurged'>> & Pick<PurgerDeps, 'onPurged'>;
+
+  constructor(deps: PurgerDeps) {
+    this.#d = {
+      pageSize: 200,
+      messageBatch: 1000,
+      checkpoint: async () => true,
+      ...deps,
+    };
+  }
+
+  /** Purges every conversation of one workspace whose retention has run out at `now`; records the counts. */
+  async purgeWorkspace(
+    workspaceId: string,
+    timeZone: string,
+    now: Date,
+  ): Promise<PurgeCounts & { stopped: boolean }> {
+    const counts: PurgeCounts = { conversations: 0, messages: 0, attachments: 0 };
+    let stopped = false;
+    outer: for (const kind of KINDS) {
+      // The store cannot evaluate time zones: take everything old enough (last ≤ now − retention) and let
+      // the policy decide; +1 ms turns the store's strict "<" into "≤".
+      const lastMessageBefore = new Date(now.getTime() - RETENTION_MS[kind] + 1).toISOString();
+      let after: string | undefined;
+      for (;;) {
+        const page = await this.#d.messages.findPurgeCandidates({
+          workspaceId,
+          kind,
+          lastMessageBefore,
+          limit: this.#d.pageSize,
+          ...(after !== undefined ? { afterConversationId: after } : {}),
+        });
+        for (const c of page) {
+          if (decideRetention(kind, new Date(c.lastMessageAt), now, timeZone).action !== 'delete') continue;
+          // Only what was there when the policy decided: a message arriving meanwhile restarts the clock.
+          const res = await this.#deleteConversation(workspaceId, c.conversationId, c.lastMessageAt);
+          if (res.messages > 0) counts.conversations++;
+          counts.messages += res.messages;
+          counts.attachments += res.attachments;
+        }
+        if (page.length < this.#d.pageSize) break;
+        after = page[page.length - 1]?.conversationId;
+        if (!(await this.#d.checkpoint())) {
+          stopped = true;
+          break outer;
+        }
+      }
+    }
+    if (counts.conversations > 0) await this.#record(workspaceId, counts, 'schedule', now);
+    return { ...counts, stopped };
+  }
+
+  /** Deletes all messages of one conversation now (R6: the room became empty). */
+  async purgeConversation(workspaceId: string, conversationId: string, now: Date, reason: PurgeReason) {
+    const res = await this.#deleteConversation(workspaceId, conversationId, undefined);
+    const counts = { conversations: res.messages > 0 ? 1 : 0, ...res };
+    if (res.messages > 0) await this.#record(workspaceId, counts, reason, now);
+    return counts;
+  }
+
+  /** Removes blobs whose rows are gone but whose files a crash may have left behind. */
+  async drainPendingBlobs(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const pending = await this.#d.messages.pendingBlobDeletes(500);
+      if (pending.length === 0) return total;
+      await this.#deleteBlobs(pending.map((p) => p.blobKey));
+      total += pending.length;
+      await yieldToEventLoop();
+    }
+  }
+
+  async #deleteConversation(workspaceId: string, conversationId: string, upTo: string | undefined) {
+    let messages = 0;
+    let attachments = 0;
+    for (;;) {
+      const res = await this.#d.messages.deleteMessages(workspaceId, conversationId, {
+        limit: this.#d.messageBatch,
+        ...(upTo !== undefined ? { sentAtOrBefore: upTo } : {}),
+      });
+      messages += res.messages;
+      attachments += res.attachments;
+      if (res.blobKeys.length > 0) await this.#deleteBlobs(res.blobKeys);
+      await yieldToEventLoop();
+      if (res.done) break;
+    }
+    if (messages > 0) this.#notify({ workspaceId, conversationId, ...(upTo !== undefined ? { upTo } : {}) });
+    return { messages, attachments };
+  }
+
+  async #deleteBlobs(keys: string[]) {
+    const done: string[] = [];
+    for (const key of keys) {
+      try {
+        await this.#d.blobs.delete(key);
+        done.push(key);
+      } catch (err) {
+        // Stays queued; the next run retries it.
+        this.#d.log.error({ err, blobKey: key }, 'retention: could not delete an attachment blob');
+      }
+    }
+    if (done.length > 0) await this.#d.messages.confirmBlobDeletes(done);
+  }
+
+  #notify(purged: PurgedConversation) {
+    try {
+      this.#d.onPurged?.(purged);
+    } catch (err) {
+      // A throwing listener must not stop the purge halfway.
+      this.#d.log.error({ err, ...purged }, 'retention: onPurged listener threw');
+    }
+  }
+
+  // Counts only, never content (R8): operators see that and how much was deleted, not what.
+  async #record(workspaceId: string, counts: PurgeCounts, reason: PurgeReason, now: Date) {
+    const detail = { conversations: counts.conversations, messages: counts.messages, reason };
+    this.#d.log.info({ workspaceId, ...detail, attachments: counts.attachments }, 'retention: purged');
+    await this.#d.accessLog.append({
+      id: randomUUID(),
+      workspaceId,
+      userId: null,
+      type: 'retention.purge',
+      at: now.toISOString(),
+      ip: null,
+      userAgent: null,
+      detail,
+    });
+  }
+}
