@@ -96,7 +96,8 @@ export class RoomSession<S extends SessionSocket = SessionSocket> {
     if (want) {
       this.#lastRoom = { ...want, socketId: socket.id };
       const j = this.#joined;
-      if (j && j.roomId === want.roomId && j.listenOnly === want.listenOnly && j.socketId === socket.id) return;
+      if (j && j.roomId === want.roomId && j.listenOnly === want.listenOnly && j.socketId === socket.id)
+        return;
       this.#joined = { ...want, socketId: socket.id };
       void client.join({ listenOnly: want.listenOnly });
       return;
@@ -114,7 +115,7 @@ export class RoomSession<S extends SessionSocket = SessionSocket> {
     }
     // In a room before the connection dropped and not any more: the server restarted or let me go.
     this.#lastRoom = { ...last, socketId: socket.id };
-    this.deps.enterRoom(socket, last).catch(() => {
+    this.deps.enterRoom(socket, { roomId: last.roomId, listenOnly: last.listenOnly }).catch(() => {
       if (this.#lastRoom?.roomId === last.roomId) this.#lastRoom = undefined;
     });
   }
