@@ -19,6 +19,7 @@ function ConnectionStatus() {
     <p role="status" data-testid="connection" data-state={connection} className={`conn ${connection}`}>
       {connection === 'online' && t('conn.online')}
       {connection === 'connecting' && t('conn.offline')}
+      {connection === 'refused' && t('conn.refused')}
       {connection === 'outdated' && (
         <>
           {t('conn.outdated')}{' '}

@@ -1,14 +1,23 @@
+import type { ErrorBody, ErrorCode } from '@tsudoi/protocol';
 import { ApiError } from '../api/http';
+import { RequestError } from '../realtime/socket';
 import type { MessageKey } from './messages';
 import { MESSAGES } from './messages';
 
 type T = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
-/** A user-facing sentence for any error, in the current language. */
-export function errorText(t: T, err: unknown): string {
-  if (!(err instanceof ApiError)) return t('err.generic');
-  const { code, fields, retryAfter } = err.body;
-  const key = `err.${code}` as MessageKey;
+/** Per-action wording for generic codes (a CONFLICT on "drop in" means "full", not "already exists"). */
+export type ErrorWording = Partial<Record<ErrorCode, MessageKey>>;
+
+const bodyOf = (err: unknown): ErrorBody | undefined =>
+  err instanceof ApiError || err instanceof RequestError ? err.body : undefined;
+
+/** A user-facing sentence for any error (HTTP or socket request), in the current language. */
+export function errorText(t: T, err: unknown, wording: ErrorWording = {}): string {
+  const body = bodyOf(err);
+  if (!body) return t('err.generic');
+  const { code, fields, retryAfter } = body;
+  const key = wording[code] ?? (`err.${code}` as MessageKey);
   if (!(key in MESSAGES.ja)) return t('err.generic');
   if (code === 'PASSWORD_POLICY') {
     const detail = Object.keys(fields ?? {})

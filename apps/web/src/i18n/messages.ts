@@ -1,6 +1,11 @@
+import { FLOOR_MESSAGES } from './floorMessages';
+import { ROOM_MESSAGES } from './roomMessages';
+
 /** UI text in Japanese and English. Keys are stable; add both languages together. */
 export const MESSAGES = {
   ja: {
+    ...ROOM_MESSAGES.ja,
+    ...FLOOR_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -11,6 +16,8 @@ export const MESSAGES = {
     'conn.offline': 'サーバーに接続しています…',
     'conn.outdated': '新しいバージョンがあります。ページを再読み込みしてください。',
     'conn.reload': '再読み込み',
+    'conn.refused':
+      'このワークスペースに接続できません。サインインし直すか、ワークスペースの一覧に戻ってください。',
     'check.title': '接続テスト',
     'check.help': 'マイクの音声をメディアサーバーへ送り、通話できるネットワークか確かめます。',
     'check.start': '接続テストを開始',
@@ -85,6 +92,7 @@ export const MESSAGES = {
     'err.FORBIDDEN': 'この操作は許可されていません。',
     'err.NOT_FOUND': '見つかりません。',
     'err.CONFLICT': 'すでに存在します。',
+    'err.UNAVAILABLE': 'サーバーが応答しません。接続を確認してください。',
     'err.generic': 'エラーが発生しました。時間をおいてもう一度お試しください。',
     'pw.tooShort': '8 文字以上',
     'pw.tooLong': '64 文字以下',
@@ -94,6 +102,8 @@ export const MESSAGES = {
     'pw.needsSymbol': '記号を含める',
   },
   en: {
+    ...ROOM_MESSAGES.en,
+    ...FLOOR_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',
@@ -104,6 +114,7 @@ export const MESSAGES = {
     'conn.offline': 'Connecting to the server…',
     'conn.outdated': 'A new version is available. Please reload the page.',
     'conn.reload': 'Reload',
+    'conn.refused': 'Cannot connect to this workspace. Sign in again, or go back to your workspaces.',
     'check.title': 'Connection check',
     'check.help': 'Sends your microphone to the media server to confirm your network can carry a call.',
     'check.start': 'Start connection check',
@@ -177,6 +188,7 @@ export const MESSAGES = {
     'err.FORBIDDEN': 'You are not allowed to do this.',
     'err.NOT_FOUND': 'Not found.',
     'err.CONFLICT': 'It already exists.',
+    'err.UNAVAILABLE': 'The server did not answer. Check your connection.',
     'err.generic': 'Something went wrong. Please try again later.',
     'pw.tooShort': 'at least 8 characters',
     'pw.tooLong': 'at most 64 characters',

@@ -6,7 +6,7 @@ import {
   type ServerToClientEvents,
 } from '@tsudoi/protocol';
 import { io, type Socket } from 'socket.io-client';
-import { connectionActions } from '../state/store';
+import { type ConnectionStatus, connectionActions } from '../state/store';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -18,23 +18,140 @@ export class RequestError extends Error {
   }
 }
 
-let socket: ClientSocket | undefined;
+/** Why the server refused a workspace socket (`connect_error` data.code). */
+export type Refusal = 'PROTOCOL_OUTDATED' | 'UNAUTHENTICATED' | 'NOT_FOUND';
 
-/** The app's one socket, created on first use; status changes feed the store. */
-export function getSocket(): ClientSocket {
-  if (socket) return socket;
-  const s: ClientSocket = io({ auth: { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'] });
-  s.on('connect', () => connectionActions.setStatus('online'));
-  s.on('disconnect', () => connectionActions.setStatus('connecting'));
-  s.on('connect_error', (err) => {
-    const data = (err as Error & { data?: { code?: string } }).data;
-    if (data?.code === 'PROTOCOL_OUTDATED') {
-      connectionActions.setStatus('outdated');
-      s.disconnect();
-    }
+interface WorkspaceConnection {
+  workspaceId: string;
+  socket: ClientSocket;
+  dispose: () => void;
+}
+
+let workspace: WorkspaceConnection | undefined;
+let anonymous: ClientSocket | undefined;
+let outdated = false;
+let refused: Refusal | undefined;
+
+/** The socket whose state the status line shows: the workspace one while a workspace page is open. */
+const current = (): ClientSocket | undefined => workspace?.socket ?? anonymous;
+
+function publishStatus(): void {
+  let status: ConnectionStatus = 'connecting';
+  if (outdated) status = 'outdated';
+  else if (workspace && refused) status = 'refused';
+  else if (current()?.connected) status = 'online';
+  connectionActions.setStatus(status);
+}
+
+const refusalOf = (err: Error): string | undefined =>
+  (err as Error & { data?: { code?: string } }).data?.code;
+
+function watch(s: ClientSocket, onRefused?: (code: Refusal) => void): void {
+  s.on('connect', () => {
+    refused = undefined;
+    publishStatus();
   });
-  socket = s;
+  s.on('disconnect', (reason) => {
+    // The server ends a workspace socket when its session ends (sign-out elsewhere, revocation).
+    if (reason === 'io server disconnect' && s === workspace?.socket) {
+      refused = 'UNAUTHENTICATED';
+      onRefused?.('UNAUTHENTICATED');
+    }
+    publishStatus();
+  });
+  s.on('connect_error', (err) => {
+    const code = refusalOf(err);
+    if (code === 'PROTOCOL_OUTDATED') {
+      outdated = true;
+      s.disconnect();
+    } else if ((code === 'UNAUTHENTICATED' || code === 'NOT_FOUND') && s === workspace?.socket) {
+      // A refused handshake is not retried by socket.io; the page decides what to do.
+      refused = code;
+      onRefused?.(code);
+    }
+    publishStatus();
+  });
+}
+
+/** Options for {@link openWorkspaceSocket}. */
+export interface WorkspaceSocketHooks {
+  /** Registers the workspace's event handlers; returns their removal. */
+  bind: (socket: ClientSocket) => () => void;
+  /** The server refused the socket (signed out elsewhere, no longer a member). */
+  onRefused?: (code: Refusal) => void;
+}
+
+/**
+ * Opens the socket of one workspace (one per open workspace page; the session cookie authenticates it).
+ * Opening another workspace closes the previous socket first. Returns the matching close function.
+ */
+export function openWorkspaceSocket(workspaceId: string, hooks: WorkspaceSocketHooks): () => void {
+  if (workspace?.workspaceId !== workspaceId) {
+    closeWorkspaceSocket();
+    // The anonymous socket only serves the connection check on pages outside a workspace.
+    closeAnonymousSocket();
+    const socket: ClientSocket = io({
+      auth: { protocolVersion: PROTOCOL_VERSION, workspaceId },
+      transports: ['websocket'],
+    });
+    refused = undefined;
+    watch(socket, hooks.onRefused);
+    const unbind = hooks.bind(socket);
+    workspace = {
+      workspaceId,
+      socket,
+      dispose: () => {
+        unbind();
+        socket.removeAllListeners();
+        socket.disconnect();
+      },
+    };
+    publishStatus();
+  }
+  const opened = workspace;
+  return () => {
+    if (workspace === opened) closeWorkspaceSocket();
+  };
+}
+
+/** Closes the workspace socket (leaving the page, switching workspace, signing out). Idempotent. */
+export function closeWorkspaceSocket(): void {
+  const closing = workspace;
+  if (!closing) return;
+  workspace = undefined;
+  refused = undefined;
+  closing.dispose();
+  // Outside a workspace the status line and the connection check use the anonymous socket.
+  getAnonymousSocket();
+  publishStatus();
+}
+
+/** The anonymous socket (no workspace): connection check and status before entering a workspace. */
+export function getAnonymousSocket(): ClientSocket {
+  if (anonymous) return anonymous;
+  const s: ClientSocket = io({ auth: { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'] });
+  watch(s);
+  anonymous = s;
+  publishStatus();
   return s;
+}
+
+function closeAnonymousSocket(): void {
+  const s = anonymous;
+  if (!s) return;
+  anonymous = undefined;
+  s.removeAllListeners();
+  s.disconnect();
+}
+
+/** The app's current socket: the open workspace's, else the anonymous one (created on first use). */
+export function getSocket(): ClientSocket {
+  return workspace?.socket ?? getAnonymousSocket();
+}
+
+/** The socket of the open workspace page, if any. */
+export function workspaceSocket(): ClientSocket | undefined {
+  return workspace?.socket;
 }
 
 type AckOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
@@ -43,24 +160,37 @@ type AckOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEven
   ? T
   : never;
 
-/** Sends a request and resolves with the ack's data, or rejects with {@link RequestError}. */
-export function request<E extends keyof ClientToServerEvents>(
+/** Sends a request on a given socket; see {@link request}. */
+export function requestOn<E extends keyof ClientToServerEvents>(
+  s: ClientSocket,
   event: E,
   payload: Parameters<ClientToServerEvents[E]>[0],
   timeoutMs = 10_000,
 ): Promise<AckOf<E>> {
-  const s = getSocket();
   return new Promise((resolve, reject) => {
-    const emit = s.timeout(timeoutMs).emit as unknown as (
+    const timed = s.timeout(timeoutMs);
+    const emit = timed.emit as unknown as (
       ev: string,
       p: unknown,
       cb: (err: Error | null, r: Ack<AckOf<E>>) => void,
     ) => void;
-    emit.call(s.timeout(timeoutMs), event, payload, (err, result) => {
+    emit.call(timed, event, payload, (err, result) => {
       if (err)
         return reject(new RequestError({ code: 'UNAVAILABLE', message: 'The server did not answer.' }));
       if (result.ok) resolve(result.data);
       else reject(new RequestError(result.error));
     });
   });
+}
+
+/**
+ * Sends a request on the current socket (the workspace's while one is open) and resolves with the ack's
+ * data, or rejects with {@link RequestError}.
+ */
+export function request<E extends keyof ClientToServerEvents>(
+  event: E,
+  payload: Parameters<ClientToServerEvents[E]>[0],
+  timeoutMs = 10_000,
+): Promise<AckOf<E>> {
+  return requestOn(getSocket(), event, payload, timeoutMs);
 }

@@ -1,7 +1,8 @@
 import { create } from 'zustand';
 import type { Lang } from '../i18n/messages';
 
-export type ConnectionStatus = 'connecting' | 'online' | 'outdated';
+/** `refused`: the server turned the workspace socket away (signed out elsewhere, no longer a member). */
+export type ConnectionStatus = 'connecting' | 'online' | 'outdated' | 'refused';
 export type CheckState =
   | { phase: 'idle' }
   | { phase: 'running' }

@@ -1,0 +1,66 @@
+import { MAX_ROOM_CAPACITY } from '@tsudoi/protocol';
+import { useState } from 'react';
+import { useT } from '../../i18n/useT';
+import { request } from '../../realtime/socket';
+import { FormError } from '../useAction';
+import { useFloorAction } from './useFloorAction';
+
+/** Admins: a new room with a name and an optional capacity. The room appears through `floor:roomUpdated`. */
+export function CreateRoomForm() {
+  const t = useT();
+  const { busy, error, run } = useFloorAction();
+  const [name, setName] = useState('');
+  const [capacity, setCapacity] = useState('');
+  const [notice, setNotice] = useState<string | undefined>();
+  return (
+    <form
+      className="create-room"
+      aria-labelledby="create-room-title"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setNotice(undefined);
+        void run(async () => {
+          const room = await request('room:create', {
+            name: name.trim(),
+            capacity: capacity ? Number(capacity) : null,
+          });
+          setNotice(t('floor.create.done', { room: room.name }));
+          setName('');
+          setCapacity('');
+        });
+      }}
+    >
+      <h3 id="create-room-title">{t('floor.create.title')}</h3>
+      <div className="row">
+        <label>
+          {t('floor.create.name')}
+          <input
+            name="roomName"
+            required
+            maxLength={60}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
+        </label>
+        <label>
+          {t('floor.create.capacity')}
+          <input
+            name="capacity"
+            type="number"
+            min={1}
+            max={MAX_ROOM_CAPACITY}
+            step={1}
+            inputMode="numeric"
+            value={capacity}
+            onChange={(e) => setCapacity(e.target.value)}
+          />
+        </label>
+        <button type="submit" disabled={busy || !name.trim()}>
+          {t('floor.create.submit')}
+        </button>
+      </div>
+      <FormError message={error} />
+      {notice && <p role="status">{notice}</p>}
+    </form>
+  );
+}

@@ -1,0 +1,180 @@
+import type {
+  FloorSnapshot,
+  KnockAnswered,
+  KnockOutcome,
+  KnockRequest,
+  MemberPresence,
+  OneOnOneAnswered,
+  OneOnOneInvitation,
+  OneOnOneOutcome,
+  RoomSummary,
+} from '@tsudoi/protocol';
+
+/**
+ * The client's copy of one workspace's floor, and the pure functions that apply server events to it.
+ * The server is the source of truth: nothing here guesses; every change comes from a typed event or ack.
+ */
+export interface FloorState {
+  workspaceId: string | null;
+  /** The signed-in user's id (to find "my room" and to tell my invitations from others'). */
+  me: string | null;
+  /** False until the first `floor:snapshot` of this connection. */
+  loaded: boolean;
+  rooms: Record<string, RoomSummary>;
+  members: Record<string, MemberPresence>;
+  /** 1on1 invitations waiting for my answer, oldest first. */
+  invitations: OneOnOneInvitation[];
+  /** The 1on1 invitation I sent, and how it ended once answered. */
+  outgoing: { invitation: OneOnOneInvitation; outcome: OneOnOneOutcome | null } | null;
+  /** Knocks on the room I am in, waiting for someone inside to answer. */
+  knocks: KnockRequest[];
+  /** My own knock, and how it ended once answered. */
+  myKnock: { knock: KnockRequest; outcome: KnockOutcome | null } | null;
+}
+
+export const emptyFloor = (workspaceId: string | null = null, me: string | null = null): FloorState => ({
+  workspaceId,
+  me,
+  loaded: false,
+  rooms: {},
+  members: {},
+  invitations: [],
+  outgoing: null,
+  knocks: [],
+  myKnock: null,
+});
+
+const byId = <T, K extends keyof T>(items: readonly T[], key: K): Record<string, T> =>
+  Object.fromEntries(items.map((i) => [String(i[key]), i]));
+
+/** Drops knocks on rooms that are gone or that I am no longer in (nobody asks me to answer them). */
+function pruneKnocks(state: FloorState): FloorState {
+  const mine = state.me ? roomOf(state, state.me)?.id : undefined;
+  const knocks = state.knocks.filter((k) => k.roomId === mine);
+  return knocks.length === state.knocks.length ? state : { ...state, knocks };
+}
+
+/**
+ * A snapshot replaces rooms and members (sent on every connect, so a reconnect heals any missed event);
+ * invitations and knocks in flight are kept — the server re-sends pending invitations after it.
+ */
+export function applySnapshot(state: FloorState, snapshot: FloorSnapshot): FloorState {
+  if (state.workspaceId && snapshot.workspaceId !== state.workspaceId) return state;
+  return pruneKnocks({
+    ...state,
+    workspaceId: snapshot.workspaceId,
+    loaded: true,
+    rooms: byId(
+      snapshot.rooms.filter((r) => !r.archived),
+      'id',
+    ),
+    members: byId(snapshot.members, 'userId'),
+  });
+}
+
+/** A room was created or changed (people in it, name, capacity); archived rooms leave the floor. */
+export function applyRoomUpdated(state: FloorState, room: RoomSummary): FloorState {
+  if (room.archived) return applyRoomRemoved(state, room.id);
+  return pruneKnocks({ ...state, rooms: { ...state.rooms, [room.id]: room } });
+}
+
+export function applyRoomRemoved(state: FloorState, roomId: string): FloorState {
+  if (!(roomId in state.rooms) && !state.knocks.some((k) => k.roomId === roomId)) return state;
+  const rooms = { ...state.rooms };
+  delete rooms[roomId];
+  return pruneKnocks({ ...state, rooms });
+}
+
+/** One member's presence (online, status, name); per person, so several tabs never duplicate anyone. */
+export function applyPresence(state: FloorState, member: MemberPresence): FloorState {
+  return { ...state, members: { ...state.members, [member.userId]: member } };
+}
+
+/** An invitation for me (also re-sent after a reconnect: never listed twice). */
+export function applyInvited(state: FloorState, invitation: OneOnOneInvitation): FloorState {
+  if (state.invitations.some((i) => i.inviteId === invitation.inviteId)) return state;
+  return { ...state, invitations: [...state.invitations, invitation] };
+}
+
+/** The ack of my `oneOnOne:invite`. */
+export function applyInviteSent(state: FloorState, invitation: OneOnOneInvitation): FloorState {
+  return { ...state, outgoing: { invitation, outcome: null } };
+}
+
+/** An invitation ended: it leaves my inbox; if it was mine, I see the outcome. */
+export function applyInviteAnswered(state: FloorState, answer: OneOnOneAnswered): FloorState {
+  const invitations = state.invitations.filter((i) => i.inviteId !== answer.inviteId);
+  const outgoing =
+    state.outgoing?.invitation.inviteId === answer.inviteId
+      ? { ...state.outgoing, outcome: answer.outcome }
+      : state.outgoing;
+  return { ...state, invitations, outgoing };
+}
+
+export function dismissOutgoing(state: FloorState): FloorState {
+  return { ...state, outgoing: null };
+}
+
+/** Someone knocks on the room I am in. */
+export function applyKnockRequested(state: FloorState, knock: KnockRequest): FloorState {
+  if (state.knocks.some((k) => k.knockId === knock.knockId)) return state;
+  return pruneKnocks({ ...state, knocks: [...state.knocks, knock] });
+}
+
+/** The ack of my `knock:request`. */
+export function applyKnockSent(state: FloorState, knock: KnockRequest): FloorState {
+  return { ...state, myKnock: { knock, outcome: null } };
+}
+
+/** A knock ended: it leaves the list of those inside; if it was mine, I see the outcome. */
+export function applyKnockAnswered(state: FloorState, answer: KnockAnswered): FloorState {
+  const knocks = state.knocks.filter((k) => k.knockId !== answer.knockId);
+  const myKnock =
+    state.myKnock?.knock.knockId === answer.knockId
+      ? { ...state.myKnock, outcome: answer.outcome }
+      : state.myKnock;
+  return { ...state, knocks, myKnock };
+}
+
+export function dismissMyKnock(state: FloorState): FloorState {
+  return { ...state, myKnock: null };
+}
+
+/* ---- selectors ---- */
+
+/** The room a user is in, if any (the server keeps everyone in at most one). */
+export function roomOf(state: FloorState, userId: string): RoomSummary | undefined {
+  return Object.values(state.rooms).find((r) => r.participants.some((p) => p.userId === userId));
+}
+
+/** The room the signed-in user is in. */
+export const selectMyRoom = (state: FloorState): RoomSummary | undefined =>
+  state.me ? roomOf(state, state.me) : undefined;
+
+/** Open rooms by name, then 1on1 rooms. */
+export function selectRooms(state: FloorState): RoomSummary[] {
+  return Object.values(state.rooms).sort(
+    (a, b) =>
+      Number(a.kind === 'oneOnOne') - Number(b.kind === 'oneOnOne') ||
+      a.name.localeCompare(b.name) ||
+      a.id.localeCompare(b.id),
+  );
+}
+
+/** Members, online first, then by name. */
+export function selectMembers(state: FloorState): MemberPresence[] {
+  return Object.values(state.members).sort(
+    (a, b) => Number(b.online) - Number(a.online) || a.displayName.localeCompare(b.displayName),
+  );
+}
+
+/** True when a room cannot take one more person (capacity reached). */
+export const isFull = (room: RoomSummary): boolean =>
+  room.capacity !== null && room.participants.length >= room.capacity;
+
+/** What the signed-in user can do about a room they are not in: drop in, or knock first. */
+export function entryFor(room: RoomSummary, me: string | null): 'inside' | 'knock' | 'enter' {
+  if (me && room.participants.some((p) => p.userId === me)) return 'inside';
+  if (room.kind === 'oneOnOne' || isFull(room)) return 'knock';
+  return 'enter';
+}
