@@ -18,7 +18,9 @@ import { MediaWorkerPool } from './media/workerPool.js';
 import { PresenceTracker } from './presence/presenceTracker.js';
 import { createGateway } from './realtime/gateway.js';
 import type { TsudoiServer } from './realtime/types.js';
+import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
+import { FsBlobStore } from './storage/blobStore.js';
 import { SqliteStore } from './storage/sqlite/sqliteStore.js';
 import type { Store } from './storage/store.js';
 import { VERSION } from './version.js';
@@ -36,6 +38,8 @@ export interface TsudoiApp {
   readonly mailer: Mailer;
   readonly inbox: DevInbox | undefined;
   readonly sessions: SessionService;
+  /** The 01:00 purge; `purgeConversationNow()` for a room that became empty (R6). */
+  readonly retention: RetentionScheduler;
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   close(): Promise<void>;
@@ -68,6 +72,15 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     const http = await createHttp(config);
     disposers.push(() => http.close());
     healthRoutes(http, { store, media: pool, version: VERSION });
+
+    const retention = new RetentionScheduler({
+      store,
+      blobs: new FsBlobStore(config.dataDir),
+      log: http.log,
+      now: clock,
+      defaultTimeZone: config.tzDefault,
+    });
+    disposers.push(() => retention.stop());
 
     const audit = new AuditLog(store, clock);
     const sessions = new SessionService(store, audit, clock, config.session);
@@ -119,6 +132,8 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     const { port } = http.server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     linkBase ||= url;
+    // Catch-up on a 01:00 missed while down runs in the background: start-up need not wait for a purge.
+    retention.start().catch((err) => http.log.error({ err }, 'retention: start-up failed'));
     pool.on('workerDied', (pid, error) =>
       http.log.error({ pid, err: error }, 'mediasoup worker died; replaced'),
     );
@@ -132,6 +147,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       mailer,
       inbox,
       sessions,
+      retention,
       url,
       close: closeAll,
     };

@@ -191,6 +191,17 @@ describe('RetentionScheduler', () => {
     expect((await b.runZone('Asia/Tokyo')).status).toBe('already-ran');
   });
 
+  it('stop() during start-up leaves no job behind and no run against a closing store', async () => {
+    await room('ws-tokyo', 'r1', ONE_AM - 2 * DAY);
+    const s = scheduler();
+    const starting = s.start();
+    await s.stop();
+    await starting;
+    expect(s.timeZones).toEqual([]);
+    expect(await s.runZone('Asia/Tokyo')).toMatchObject({ status: 'stopped' });
+    expect(await count('ws-tokyo', 'r1')).toBe(3);
+  });
+
   it('skips while another instance holds the lease', async () => {
     await room('ws-tokyo', 'r1', ONE_AM - 2 * DAY);
     expect(await store.leases.tryAcquire('retention.purge', 'someone-else', new Date(clock), 60_000)).toBe(

@@ -20,7 +20,7 @@ export interface RetentionSchedulerOptions {
   onPurged?: (purged: PurgedConversation) => void;
 }
 
-export type RunStatus = 'ran' | 'already-ran' | 'locked' | 'lease-lost';
+export type RunStatus = 'ran' | 'already-ran' | 'locked' | 'lease-lost' | 'stopped';
 
 export interface ZoneRunReport extends PurgeCounts {
   timeZone: string;
@@ -82,6 +82,7 @@ export class RetentionScheduler {
     if (this.#started) throw new Error('RetentionScheduler already started');
     this.#started = true;
     await this.syncZones();
+    if (this.#stopped) return []; // stop() came while the zones were being read
     // Every 15 minutes: pick up new workspaces and zone changes, and run any 01:00 still without a recorded
     // run (a zone that appeared after its 01:00, a failed run, a timer that fired a hair early).
     this.#resync = new Cron('*/15 * * * *', { unref: true, protect: true }, async () => {
@@ -114,6 +115,7 @@ export class RetentionScheduler {
   async syncZones(): Promise<void> {
     if (this.#stopped) return;
     const zones = new Set(await this.#zones());
+    if (this.#stopped) return;
     for (const [zone, cron] of this.#crons) {
       if (zones.has(zone)) continue;
       cron.stop();
@@ -169,6 +171,8 @@ export class RetentionScheduler {
       messages: 0,
       attachments: 0,
     };
+    // A run queued just as the app shut down must not touch a store that is closing.
+    if (this.#stopped) return { ...report, status: 'stopped' };
     const now = this.#now();
     const slot = lastPurgeHourAtOrBefore(now, timeZone);
     if (!(await this.#store.leases.tryAcquire(LEASE, this.#holder, now, this.#leaseTtlMs))) {
