@@ -165,16 +165,7 @@ export class AuthService {
     origin: RequestOrigin,
   ): Promise<{ sessionToken: string; userId: string }> {
     const now = this.d.clock();
-    const id = tokenHash(challengeToken);
-    const c = await this.d.store.accounts.challenges.get(id);
-    if (
-      !c ||
-      c.consumedAt ||
-      Date.parse(c.expiresAt) <= now.getTime() ||
-      c.failedAttempts >= OTP_POLICY.maxFailures
-    ) {
-      throw otpExpired();
-    }
+    const { id, c } = await this.#liveChallenge(challengeToken, now);
     if (otpHash(id, code) !== c.codeHash) {
       const failures = c.failedAttempts + 1;
       await this.d.store.accounts.challenges.update(id, { failedAttempts: failures });
@@ -193,16 +184,7 @@ export class AuthService {
   /** Sends a new code for the same attempt (the old one stops working), at most every 30 s, 5 times. */
   async resendOtp(challengeToken: string, origin: RequestOrigin): Promise<{ expiresAt: string }> {
     const now = this.d.clock();
-    const id = tokenHash(challengeToken);
-    const c = await this.d.store.accounts.challenges.get(id);
-    if (
-      !c ||
-      c.consumedAt ||
-      Date.parse(c.expiresAt) <= now.getTime() ||
-      c.failedAttempts >= OTP_POLICY.maxFailures
-    ) {
-      throw otpExpired();
-    }
+    const { id, c } = await this.#liveChallenge(challengeToken, now);
     const wait = Date.parse(c.lastSentAt) + OTP_POLICY.resendIntervalMs - now.getTime();
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
     if (c.sends >= OTP_POLICY.maxSends)
@@ -249,6 +231,19 @@ export class AuthService {
     await this.d.store.accounts.users.addPasswordHistory(userId, hash, now);
     await this.d.audit.record('auth.password_changed', origin, { userId });
     await this.d.sessions.revokeAll(userId, origin, 'password_changed');
+  }
+
+  /** The attempt behind a challenge cookie while it can still be answered; else OTP_EXPIRED. */
+  async #liveChallenge(challengeToken: string, now: Date) {
+    const id = tokenHash(challengeToken);
+    const c = await this.d.store.accounts.challenges.get(id);
+    const over =
+      !c ||
+      c.consumedAt !== null ||
+      Date.parse(c.expiresAt) <= now.getTime() ||
+      c.failedAttempts >= OTP_POLICY.maxFailures;
+    if (over) throw otpExpired();
+    return { id, c };
   }
 
   /** The strictest security settings among the user's workspaces. */

@@ -139,10 +139,7 @@ export class WorkspaceService {
     patch: { role?: 'admin' | 'member'; status?: 'active' | 'disabled' },
     origin: RequestOrigin,
   ): Promise<void> {
-    await requireMember(this.d.store, workspaceId, adminId, 'admin');
-    const target = await this.d.store.accounts.memberships.get(workspaceId, targetId);
-    if (!target) throw AppError.notFound('Member not found.');
-    if (target.role === 'owner') throw AppError.forbidden('The owner cannot be changed.');
+    await this.#manageableMember(workspaceId, adminId, targetId);
     await this.d.store.accounts.memberships.update(workspaceId, targetId, patch);
     await this.d.audit.record(
       'admin.member_updated',
@@ -159,10 +156,7 @@ export class WorkspaceService {
     targetId: string,
     origin: RequestOrigin,
   ): Promise<void> {
-    await requireMember(this.d.store, workspaceId, adminId, 'admin');
-    const target = await this.d.store.accounts.memberships.get(workspaceId, targetId);
-    if (!target) throw AppError.notFound('Member not found.');
-    if (target.role === 'owner') throw AppError.forbidden('The owner cannot be removed.');
+    await this.#manageableMember(workspaceId, adminId, targetId);
     await this.d.store.accounts.memberships.remove(workspaceId, targetId);
     await this.d.audit.record(
       'admin.member_removed',
@@ -294,6 +288,14 @@ export class WorkspaceService {
     );
     const ws = (await this.d.store.workspaces.get(inv.workspaceId))!;
     return { id: ws.id, name: ws.name, plan: ws.plan, timeZone: ws.timeZone, role };
+  }
+
+  /** An admin acting on another member of the same workspace; the owner is never changed or removed. */
+  async #manageableMember(workspaceId: string, adminId: string, targetId: string): Promise<void> {
+    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    const target = await this.d.store.accounts.memberships.get(workspaceId, targetId);
+    if (!target) throw AppError.notFound('Member not found.');
+    if (target.role === 'owner') throw AppError.forbidden('The owner cannot be changed or removed.');
   }
 
   #view(i: Invitation): InvitationView {
