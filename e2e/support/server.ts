@@ -14,6 +14,8 @@ export interface TestServer {
   /** Everything the server printed (for failure messages). */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Stops this process and starts a new one on the same port with the same DATA_DIR and env. */
+  restart(): Promise<TestServer>;
 }
 
 /** Starts `apps/server/dist/main.js` (built by `npm test`) and resolves once it listens. */
@@ -53,16 +55,21 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       reject(new Error(`server exited with ${code}:\n${out}`));
     });
   });
+  const stop = (signal: NodeJS.Signals = 'SIGTERM') =>
+    new Promise<number | null>((resolve) => {
+      if (child.exitCode !== null) return resolve(child.exitCode);
+      child.once('exit', (code) => resolve(code));
+      child.kill(signal);
+    });
   return {
     url,
     dataDir,
     process: child,
     output: () => out,
-    stop: (signal = 'SIGTERM') =>
-      new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once('exit', (code) => resolve(code));
-        child.kill(signal);
-      }),
+    stop,
+    restart: async () => {
+      await stop();
+      return startServer({ ...env, DATA_DIR: dataDir, PORT: new URL(url).port });
+    },
   };
 }
