@@ -34,23 +34,23 @@ export function StatusPicker({ current }: { current: PresenceStatus | undefined 
     >
       <h3 id="status-title">{t('floor.status.title')}</h3>
       <div className="row">
-        <label>
-          {t('floor.status.state')}
-          <select
-            name="status"
-            value={state}
-            onChange={(e) => {
-              setState(e.target.value as PresenceState);
-              setSaved(false);
-            }}
-          >
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`floor.status.${s}` as MessageKey)}
-              </option>
-            ))}
-          </select>
-        </label>
+        {/* Not wrapped: a wrapping label would add the selected option to the select's accessible name. */}
+        <label htmlFor="status-state">{t('floor.status.state')}</label>
+        <select
+          id="status-state"
+          name="status"
+          value={state}
+          onChange={(e) => {
+            setState(e.target.value as PresenceState);
+            setSaved(false);
+          }}
+        >
+          {STATES.map((s) => (
+            <option key={s} value={s}>
+              {t(`floor.status.${s}` as MessageKey)}
+            </option>
+          ))}
+        </select>
         <label>
           {t('floor.status.text')}
           <input
