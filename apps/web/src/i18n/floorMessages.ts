@@ -66,7 +66,9 @@ export const FLOOR_MESSAGES = {
     'floor.err.answerGone': 'この件はすでに終わっています。',
     'floor.err.cannotJoin': 'このルームには入れません。',
     'floor.err.full': 'ルームが満員です。ノックして入れてもらえるか聞いてください。',
-    'floor.err.knockConflict': 'ここではノックできません（すでに中にいるか、中に誰もいません。誰もいなければそのまま入れます）。',
+    'floor.err.admitFull': 'ルームが満員のため、入れられません。',
+    'floor.err.knockConflict':
+      'ここではノックできません（すでに中にいるか、中に誰もいません。誰もいなければそのまま入れます）。',
     'floor.err.memberOffline': 'この人は今オンラインではありません。',
     'floor.err.notInRoom': 'このルームにはいません。',
     'floor.err.notInside': 'ルームの中にいる人だけが答えられます。',
@@ -139,7 +141,9 @@ export const FLOOR_MESSAGES = {
     'floor.err.answerGone': 'This is already over.',
     'floor.err.cannotJoin': 'You cannot enter this room.',
     'floor.err.full': 'The room is full. Knock to ask to be let in.',
-    'floor.err.knockConflict': 'You cannot knock here: you are already inside, or nobody is (then just drop in).',
+    'floor.err.admitFull': 'The room is full, so they cannot come in yet.',
+    'floor.err.knockConflict':
+      'You cannot knock here: you are already inside, or nobody is (then just drop in).',
     'floor.err.memberOffline': 'This person is not online now.',
     'floor.err.notInRoom': 'You are not in this room.',
     'floor.err.notInside': 'Only people inside the room can answer.',

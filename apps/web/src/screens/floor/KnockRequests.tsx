@@ -36,7 +36,7 @@ function KnockRow({ knock }: { knock: KnockRequest }) {
       {
         NOT_FOUND: 'floor.err.answerGone',
         FORBIDDEN: 'floor.err.notInside',
-        CONFLICT: 'floor.err.full',
+        CONFLICT: 'floor.err.admitFull',
       },
     );
   return (
