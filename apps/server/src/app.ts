@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { AuditLog } from './audit/auditLog.js';
@@ -18,6 +19,7 @@ import { MediaWorkerPool } from './media/workerPool.js';
 import { PresenceTracker } from './presence/presenceTracker.js';
 import { createGateway } from './realtime/gateway.js';
 import type { TsudoiServer } from './realtime/types.js';
+import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
 import { FsBlobStore } from './storage/blobStore.js';
@@ -73,7 +75,10 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     disposers.push(() => http.close());
     healthRoutes(http, { store, media: pool, version: VERSION });
 
+    // Purges (01:00 job, room emptied) reach clients through the gateway, which subscribes here.
+    const purges = new EventEmitter<{ purged: [PurgedConversation] }>();
     const retention = new RetentionScheduler({
+      onPurged: (p) => purges.emit('purged', p),
       store,
       blobs: new FsBlobStore(config.dataDir),
       log: http.log,
@@ -124,6 +129,9 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       floors,
       presence,
       audit,
+      clock,
+      retention,
+      purges,
     });
     // Sockets close first (before floors, media and the store they use).
     disposers.push(() => gateway.close());

@@ -1,4 +1,5 @@
 export * from './auth.js';
+export * from './chat.js';
 export * from './errors.js';
 export * from './floor.js';
 export * from './http.js';

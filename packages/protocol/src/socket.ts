@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ChatClientPayloads, type ChatClientToServerEvents, type ChatServerToClientEvents } from './chat.js';
 import type { ErrorBody } from './errors.js';
 import {
   FloorClientPayloads,
@@ -32,12 +33,18 @@ export const ServerHello = z.object({
 export type ServerHello = z.infer<typeof ServerHello>;
 
 /** Events the server emits (socket.io `ServerToClientEvents`). */
-export interface ServerToClientEvents extends MediaServerToClientEvents, FloorServerToClientEvents {
+export interface ServerToClientEvents
+  extends MediaServerToClientEvents,
+    FloorServerToClientEvents,
+    ChatServerToClientEvents {
   'server:hello': (hello: ServerHello) => void;
 }
 
 /** Events the client emits (socket.io `ClientToServerEvents`); payloads are validated at the gateway. */
-export interface ClientToServerEvents extends MediaClientToServerEvents, FloorClientToServerEvents {
+export interface ClientToServerEvents
+  extends MediaClientToServerEvents,
+    FloorClientToServerEvents,
+    ChatClientToServerEvents {
   ping: (payload: unknown, ack: AckCallback<{ serverTime: string }>) => void;
   'check:start': (payload: unknown, ack: AckCallback<CheckStartResult>) => void;
   'check:connect': (payload: unknown, ack: AckCallback<Record<string, never>>) => void;
@@ -54,9 +61,10 @@ export const ClientPayloads = {
   'check:stats': z.object({}).strict(),
   ...MediaClientPayloads,
   ...FloorClientPayloads,
+  ...ChatClientPayloads,
 } satisfies Record<keyof ClientToServerEvents, z.ZodType>;
 
 export type InterServerEvents = Record<string, never>;
 
 /** Reasons a socket connection is refused (sent as `connect_error` data). */
-export const CONNECT_REFUSALS = ['PROTOCOL_OUTDATED', 'UNAUTHENTICATED', 'FORBIDDEN'] as const;
+export const CONNECT_REFUSALS = ['PROTOCOL_OUTDATED', 'UNAUTHENTICATED', 'NOT_FOUND'] as const;

@@ -1,12 +1,7 @@
-import {
-  type FloorSnapshot,
-  type MemberPresence,
-  PROTOCOL_VERSION,
-  type RoomSummary,
-} from '@tsudoi/protocol';
-import { io as connect, type Socket } from 'socket.io-client';
+import type { MemberPresence, RoomSummary } from '@tsudoi/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
+import { nextEvent, TestSockets } from '../testing/sockets.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
 
 let t: TestApp;
@@ -15,57 +10,21 @@ let member: ApiClient;
 let outsider: ApiClient;
 let wsId: string;
 let otherWsId: string;
-const sockets: Socket[] = [];
+let sockets: TestSockets;
 
-const cookieOf = (c: ApiClient) => [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-
-/** A workspace socket for a client, resolved once the floor snapshot arrived (or rejected with the refusal). */
-function open(
-  c: ApiClient | undefined,
-  workspaceId: string,
-): Promise<{ s: Socket; snapshot: FloorSnapshot }> {
-  const s = connect(t.app.url, {
-    auth: { protocolVersion: PROTOCOL_VERSION, workspaceId },
-    transports: ['websocket'],
-    extraHeaders: c ? { cookie: cookieOf(c) } : {},
-    reconnection: false,
-  });
-  sockets.push(s);
-  return new Promise((resolve, reject) => {
-    s.once('floor:snapshot', (snapshot) => resolve({ s, snapshot }));
-    s.once('connect_error', (err: Error & { data?: { code: string } }) =>
-      reject(err.data?.code ?? err.message),
-    );
-  });
-}
-
-const next = <T>(s: Socket, event: string, where: (p: T) => boolean = () => true) =>
-  new Promise<T>((resolve) => {
-    const h = (p: T) => {
-      if (!where(p)) return;
-      s.off(event, h);
-      resolve(p);
-    };
-    s.on(event, h);
-  });
+const open = (c: ApiClient | undefined, ws: string) => sockets.open(c, ws);
+const next = nextEvent;
 
 beforeAll(async () => {
   t = await startTestApp({ PRESENCE_GRACE_MS: '300' });
+  sockets = new TestSockets(t.app.url);
   owner = await t.signedInUser('floor-owner@example.com');
   wsId = (await owner.post('/api/workspaces', { name: 'Floor Co' })).body.id;
-  const since = t.mail.messages.length;
-  await owner.post(`/api/workspaces/${wsId}/invitations`, { email: 'floor-member@example.com' });
-  const token = (await t.mail.waitFor('floor-member@example.com', /invite\//, since)).text.match(
-    /invite\/(\S+)/,
-  )![1]!;
-  member = await t.signedInUser('floor-member@example.com');
-  await member.post(`/api/invitations/${token}/accept`);
+  member = await t.joinedMember(owner, wsId, 'floor-member@example.com');
   outsider = await t.signedInUser('floor-outsider@example.com');
   otherWsId = (await outsider.post('/api/workspaces', { name: 'Other Co' })).body.id;
 });
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.close();
-});
+afterEach(() => sockets.closeAll());
 afterAll(() => t?.close());
 
 describe('workspace sockets', () => {

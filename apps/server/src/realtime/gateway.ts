@@ -1,16 +1,22 @@
+import type { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { ClientPayloads, PROTOCOL_VERSION } from '@tsudoi/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server } from 'socket.io';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { SessionService } from '../auth/sessionService.js';
+import { ChatService } from '../chat/chatService.js';
+import type { Clock } from '../clock.js';
 import { ConnectionCheck } from '../media/connectionCheck.js';
 import { MediaService } from '../media/mediaService.js';
 import type { RtcListenOptions } from '../media/transports.js';
 import type { MediaWorkerPool } from '../media/workerPool.js';
 import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { PurgedConversation } from '../retention/purger.js';
+import type { RetentionScheduler } from '../retention/scheduler.js';
 import type { Floors } from '../rooms/floors.js';
 import type { Store } from '../storage/store.js';
+import { registerChatHandlers } from './chatHandlers.js';
 import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
 import { handle } from './handle.js';
@@ -28,6 +34,10 @@ export interface GatewayDeps {
   floors: Floors;
   presence: PresenceTracker;
   audit: AuditLog;
+  clock: Clock;
+  retention: Pick<RetentionScheduler, 'purgeConversationNow'>;
+  /** Emits every purge (01:00 job or room emptied) so open clients drop those messages. */
+  purges: EventEmitter<{ purged: [PurgedConversation] }>;
   sessionCheckMs?: number;
 }
 
@@ -44,6 +54,22 @@ export function createGateway(
   });
   io.use(socketAuth(d.store, d.sessions));
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
+  const chat = new ChatService(d.store, d.floors, d.clock, {
+    message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),
+    thread: (ws, userId, t) => io.to(channels.person(ws, userId)).emit('thread:updated', t),
+  });
+  // R6: when the last person leaves a room, its messages go at once.
+  const stopRoomEmpty = d.floors.subscribe('roomEmpty', (e) => {
+    d.retention
+      .purgeConversationNow(e.workspaceId, e.roomId)
+      .catch((err) => d.log.error({ err }, 'room purge failed'));
+  });
+  const onPurged = (p: PurgedConversation) =>
+    io.to(channels.workspace(p.workspaceId)).emit('chat:purged', {
+      conversationId: p.conversationId,
+      ...(p.upTo ? { upTo: p.upTo } : {}),
+    });
+  d.purges.on('purged', onPurged);
   // Ending a user's sessions (password change, disabled) disconnects their sockets at once.
   d.sessions.onRevoked = (userId) => io.in(channels.user(userId)).disconnectSockets(true);
 
@@ -67,6 +93,7 @@ export function createGateway(
         };
       },
     });
+    registerChatHandlers(socket, id, chat);
     registerFloorHandlers(socket, id, {
       store: d.store,
       floors: d.floors,
@@ -85,6 +112,8 @@ export function createGateway(
     close: () =>
       new Promise<void>((resolve) => {
         stopFanout();
+        stopRoomEmpty();
+        d.purges.off('purged', onPurged);
         d.sessions.onRevoked = undefined;
         // io.close() also closes the HTTP server.
         io.close(() => resolve());

@@ -15,6 +15,13 @@ export interface TestApp {
   client(): ApiClient;
   /** Signs a new user up, verifies the email and signs in with the emailed code. */
   signedInUser(email: string, password?: string, displayName?: string): Promise<ApiClient>;
+  /** Invites `email` from `admin`'s workspace; the new user signs up, signs in and accepts. */
+  joinedMember(
+    admin: ApiClient,
+    workspaceId: string,
+    email: string,
+    role?: 'admin' | 'member',
+  ): Promise<ApiClient>;
   close(): Promise<void>;
 }
 
@@ -55,6 +62,16 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       const v = await c.post('/api/auth/otp/verify', { code: await mail.otpFor(email, before) });
       if (v.status !== 200) throw new Error(`otp failed: ${JSON.stringify(v.body)}`);
       return c;
+    },
+    async joinedMember(admin, workspaceId, email, role = 'member') {
+      const since = mail.messages.length;
+      const inv = await admin.post(`/api/workspaces/${workspaceId}/invitations`, { email, role });
+      if (inv.status !== 201) throw new Error(`invite failed: ${JSON.stringify(inv.body)}`);
+      const token = (await mail.waitFor(email, /invite\//, since)).text.match(/invite\/(\S+)/)![1]!;
+      const user = await t.signedInUser(email);
+      const joined = await user.post(`/api/invitations/${token}/accept`);
+      if (joined.status !== 200) throw new Error(`accept failed: ${JSON.stringify(joined.body)}`);
+      return user;
     },
     async close() {
       await app.close();

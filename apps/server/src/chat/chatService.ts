@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatMessageView, ConversationRef, PersonRef, ThreadView } from '@tsudoi/protocol';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { Floors } from '../rooms/floors.js';
+import type { Store } from '../storage/store.js';
+import type { Conversation, Message } from './messageRepo.js';
+
+export interface ChatDelivery {
+  /** A new message for these people of the workspace (their every open tab). */
+  message(workspaceId: string, recipients: readonly string[], message: ChatMessageView): void;
+  /** A thread changed for one member (new message, unread count): push their view of it. */
+  thread(workspaceId: string, userId: string, thread: ThreadView): void;
+}
+
+/**
+ * Sending and reading messages (R6, R7). Room messages are for the people in the room right now;
+ * thread messages for the thread's members. Everything is scoped by workspace: an id from another
+ * workspace, or a conversation the caller is not part of, is NOT_FOUND.
+ */
+export class ChatService {
+  constructor(
+    private readonly store: Store,
+    private readonly floors: Floors,
+    private readonly clock: Clock,
+    private readonly delivery: ChatDelivery,
+  ) {}
+
+  async send(ws: string, sender: PersonRef, to: ConversationRef, text: string): Promise<ChatMessageView> {
+    const sentAt = this.clock().toISOString();
+    const { conversation, recipients } = await this.#conversationFor(ws, sender.userId, to, sentAt);
+    const message: Message = {
+      id: randomUUID(),
+      workspaceId: ws,
+      conversationId: conversation.id,
+      senderId: sender.userId,
+      text,
+      sentAt,
+    };
+    await this.store.messages.append(message);
+    const view: ChatMessageView = { ...pick(message), kind: to.kind, sender };
+    this.delivery.message(ws, recipients, view);
+    if (to.kind === 'thread') {
+      await this.store.messages.markRead(ws, conversation.id, sender.userId, sentAt);
+      const names = await this.#names(ws);
+      for (const userId of conversation.memberIds) {
+        this.delivery.thread(
+          ws,
+          userId,
+          await this.#threadView(ws, { ...conversation, lastMessageAt: sentAt }, userId, names),
+        );
+      }
+    }
+    return view;
+  }
+
+  /** Up to 100 messages, oldest first, before `beforeId` (older pages). */
+  async history(
+    ws: string,
+    userId: string,
+    to: ConversationRef,
+    beforeId?: string,
+  ): Promise<ChatMessageView[]> {
+    const { conversation } = await this.#conversationFor(ws, userId, to, this.clock().toISOString());
+    const messages = await this.store.messages.list(ws, conversation.id, {
+      ...(beforeId ? { beforeId } : {}),
+      limit: 100,
+    });
+    const names = await this.#names(ws);
+    return messages.map((m) => ({
+      ...pick(m),
+      kind: to.kind,
+      sender: { userId: m.senderId, displayName: names.get(m.senderId) ?? '—' },
+    }));
+  }
+
+  /** Opens a direct thread (one other member; reopening returns the same thread) or a group thread. */
+  async openThread(
+    ws: string,
+    opener: PersonRef,
+    memberIds: readonly string[],
+    title?: string,
+  ): Promise<ThreadView> {
+    const names = await this.#names(ws);
+    const others = [...new Set(memberIds)].filter((id) => id !== opener.userId);
+    if (others.length === 0 || others.some((id) => !names.has(id)))
+      throw AppError.notFound('Member not found.');
+    const conversation = await this.store.messages.createThread({
+      workspaceId: ws,
+      id: randomUUID(),
+      type: others.length === 1 && !title ? 'direct' : 'group',
+      ...(title ? { title } : {}),
+      memberIds: [opener.userId, ...others],
+      createdAt: this.clock().toISOString(),
+    });
+    return this.#threadView(ws, conversation, opener.userId, names);
+  }
+
+  async listThreads(ws: string, userId: string): Promise<ThreadView[]> {
+    const names = await this.#names(ws);
+    const threads = await this.store.messages.listThreads(ws, userId);
+    return threads.map((t) => toThreadView(t.conversation, t.unread, names));
+  }
+
+  async markRead(ws: string, userId: string, threadId: string, upTo: string): Promise<void> {
+    await this.#conversationFor(ws, userId, { kind: 'thread', threadId }, upTo);
+    await this.store.messages.markRead(ws, threadId, userId, upTo);
+  }
+
+  /** The conversation and who receives its messages, if `userId` may use it now. */
+  async #conversationFor(ws: string, userId: string, to: ConversationRef, now: string) {
+    if (to.kind === 'room') {
+      const room = this.floors.peek(ws)?.floor.roomOf(userId);
+      if (!room || room.id !== to.roomId) throw AppError.notFound('You are not in this room.');
+      const conversation = await this.store.messages.ensureRoomConversation(ws, room.id, now);
+      return { conversation, recipients: [...room.participants.keys()] };
+    }
+    const conversation = await this.store.messages.getConversation(ws, to.threadId);
+    if (!conversation || conversation.kind !== 'workspace' || !conversation.memberIds.includes(userId)) {
+      throw AppError.notFound('Conversation not found.');
+    }
+    return { conversation, recipients: conversation.memberIds };
+  }
+
+  async #threadView(
+    ws: string,
+    c: Conversation,
+    viewer: string,
+    names: Map<string, string>,
+  ): Promise<ThreadView> {
+    return toThreadView(c, await this.store.messages.unreadCount(ws, c.id, viewer), names);
+  }
+
+  /** Display names of the workspace's members (a member who left shows as "—"). */
+  async #names(ws: string): Promise<Map<string, string>> {
+    const members = await this.store.accounts.memberships.listByWorkspace(ws);
+    return new Map(members.filter((m) => m.status === 'active').map((m) => [m.userId, m.displayName]));
+  }
+}
+
+const pick = (m: Message) => ({ id: m.id, conversationId: m.conversationId, text: m.text, sentAt: m.sentAt });
+
+function toThreadView(c: Conversation, unread: number, names: Map<string, string>): ThreadView {
+  return {
+    id: c.id,
+    type: c.threadType ?? 'group',
+    ...(c.title ? { title: c.title } : {}),
+    members: c.memberIds.map((userId) => ({ userId, displayName: names.get(userId) ?? '—' })),
+    ...(c.lastMessageAt ? { lastMessageAt: c.lastMessageAt } : {}),
+    unread,
+  };
+}
