@@ -34,11 +34,15 @@ export async function workspaceMembers(store: Store, workspaceId: string): Promi
 export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIdentity, d: FloorHandlerDeps) {
   const ws = id.workspaceId;
   const me: PersonRef = { userId: id.user.id, displayName: id.user.displayName };
-  const wf = await d.floors.get(ws);
+  // Handlers are registered before any await, so a request sent right after connecting is never lost;
+  // each waits for the floor to be loaded.
+  const loading = d.floors.get(ws);
+  loading.catch(() => {});
   const requireAdmin = () => requireMember(d.store, ws, me.userId, 'admin');
 
   handle(socket, 'room:create', ClientPayloads['room:create'], async (p) => {
     await requireAdmin();
+    const wf = await loading;
     const room = await wf.floor.createRoom({ name: p.name, capacity: p.capacity ?? null });
     await d.audit.record(
       'admin.room_created',
@@ -50,11 +54,11 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   });
   handle(socket, 'room:rename', ClientPayloads['room:rename'], async (p) => {
     await requireAdmin();
-    return (await wf.floor.renameRoom(p.roomId, p.name)).toSummary();
+    return (await (await loading).floor.renameRoom(p.roomId, p.name)).toSummary();
   });
   handle(socket, 'room:archive', ClientPayloads['room:archive'], async (p) => {
     await requireAdmin();
-    const room = await wf.floor.archiveRoom(p.roomId);
+    const room = await (await loading).floor.archiveRoom(p.roomId);
     await d.audit.record(
       'admin.room_archived',
       id.origin,
@@ -63,48 +67,54 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
     );
     return room.toSummary();
   });
-  handle(socket, 'room:join', ClientPayloads['room:join'], (p) =>
-    wf.floor.join(me, p.roomId, { listenOnly: p.listenOnly ?? false }).room.toSummary(),
+  handle(socket, 'room:join', ClientPayloads['room:join'], async (p) =>
+    (await loading).floor.join(me, p.roomId, { listenOnly: p.listenOnly ?? false }).room.toSummary(),
   );
-  handle(socket, 'room:leave', ClientPayloads['room:leave'], (p) => {
-    wf.floor.leave(me.userId, p.roomId);
+  handle(socket, 'room:leave', ClientPayloads['room:leave'], async (p) => {
+    (await loading).floor.leave(me.userId, p.roomId);
     return {};
   });
   handle(socket, 'presence:set', ClientPayloads['presence:set'], (p) =>
     d.presence.setStatus(ws, me.userId, p),
   );
-  handle(socket, 'oneOnOne:invite', ClientPayloads['oneOnOne:invite'], (p) =>
-    toInvitationView(wf.invitations.invite(me, p.userId)),
+  handle(socket, 'oneOnOne:invite', ClientPayloads['oneOnOne:invite'], async (p) =>
+    toInvitationView((await loading).invitations.invite(me, p.userId)),
   );
-  handle(socket, 'oneOnOne:respond', ClientPayloads['oneOnOne:respond'], (p) =>
-    toAnswerView(wf.invitations.respond(me.userId, p.inviteId, p.accept)),
+  handle(socket, 'oneOnOne:respond', ClientPayloads['oneOnOne:respond'], async (p) =>
+    toAnswerView((await loading).invitations.respond(me.userId, p.inviteId, p.accept)),
   );
-  handle(socket, 'oneOnOne:cancel', ClientPayloads['oneOnOne:cancel'], (p) =>
-    toAnswerView(wf.invitations.cancel(me.userId, p.inviteId)),
+  handle(socket, 'oneOnOne:cancel', ClientPayloads['oneOnOne:cancel'], async (p) =>
+    toAnswerView((await loading).invitations.cancel(me.userId, p.inviteId)),
   );
-  handle(socket, 'knock:request', ClientPayloads['knock:request'], (p) =>
-    toKnockView(wf.knocks.request(me, p.roomId)),
+  handle(socket, 'knock:request', ClientPayloads['knock:request'], async (p) =>
+    toKnockView((await loading).knocks.request(me, p.roomId)),
   );
-  handle(socket, 'knock:respond', ClientPayloads['knock:respond'], (p) => {
-    return toKnockAnswer(wf.knocks.respond(me.userId, p.knockId, p.admit));
+  handle(socket, 'knock:respond', ClientPayloads['knock:respond'], async (p) =>
+    toKnockAnswer((await loading).knocks.respond(me.userId, p.knockId, p.admit)),
+  );
+
+  // The disconnect handler exists before any await: a socket that drops while we load must not be
+  // counted online afterwards.
+  let counted = false;
+  let sessionCheck: NodeJS.Timeout | undefined;
+  socket.once('disconnect', () => {
+    clearInterval(sessionCheck);
+    if (counted) d.presence.disconnect(ws, me.userId, socket.id);
   });
-
-  socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
-  d.presence.connect(ws, me, socket.id);
-  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.store, ws)));
-  for (const inv of wf.invitations.pendingFor(me.userId))
-    socket.emit('oneOnOne:invited', toInvitationView(inv));
-
+  const wf = await loading;
+  if (socket.disconnected) return;
+  counted = true;
   // A session that ends (sign-out elsewhere, expiry, revocation) takes its sockets with it.
-  const sessionCheck = setInterval(() => {
+  sessionCheck = setInterval(() => {
     d.sessions.authenticate(id.sessionToken).then(
       (ok) => ok || socket.disconnect(true),
       () => {},
     );
   }, d.sessionCheckMs);
   sessionCheck.unref();
-  socket.once('disconnect', () => {
-    clearInterval(sessionCheck);
-    d.presence.disconnect(ws, me.userId, socket.id);
-  });
+  socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
+  d.presence.connect(ws, me, socket.id);
+  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.store, ws)));
+  for (const inv of wf.invitations.pendingFor(me.userId))
+    socket.emit('oneOnOne:invited', toInvitationView(inv));
 }
