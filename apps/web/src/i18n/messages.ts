@@ -1,11 +1,13 @@
 import { FLOOR_MESSAGES } from './floorMessages';
 import { ROOM_MESSAGES } from './roomMessages';
+import { SETTINGS_MESSAGES } from './settingsMessages';
 
 /** UI text in Japanese and English. Keys are stable; add both languages together. */
 export const MESSAGES = {
   ja: {
     ...ROOM_MESSAGES.ja,
     ...FLOOR_MESSAGES.ja,
+    ...SETTINGS_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -104,6 +106,7 @@ export const MESSAGES = {
   en: {
     ...ROOM_MESSAGES.en,
     ...FLOOR_MESSAGES.en,
+    ...SETTINGS_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

@@ -8,6 +8,7 @@ import { FloorView } from './floor/FloorView';
 import { useWorkspaceSocket } from './floor/useWorkspaceSocket';
 import { Members } from './Members';
 import { RoomView } from './RoomView';
+import { SecuritySettings } from './SecuritySettings';
 
 /** /w/:id — one workspace: its floor and members. Unknown or foreign ids show "not found". */
 export function WorkspaceHome({ workspaceId }: { workspaceId: string }) {
@@ -45,6 +46,7 @@ function WorkspaceFloor({ ws, all, me }: { ws: WorkspaceSummary; all: WorkspaceS
       <FloorView isAdmin={ws.role !== 'member'} />
       {inRoom && <RoomView />}
       <Members workspaceId={ws.id} isAdmin={ws.role !== 'member'} />
+      {ws.role !== 'member' && <SecuritySettings workspaceId={ws.id} />}
     </div>
   );
 }

@@ -1,0 +1,136 @@
+import type { Plan, Role } from '@tsudoi/protocol';
+import { useEffect, useState } from 'react';
+import { api } from '../api/http';
+import type { MessageKey } from '../i18n/messages';
+import { useT } from '../i18n/useT';
+import { sessionActions } from '../state/session';
+import { FormError, useAction } from './useAction';
+
+interface PasswordRules {
+  minLength: number;
+  requireUpper: boolean;
+  requireLower: boolean;
+  requireDigit: boolean;
+  requireSymbol: boolean;
+  historyCount: number;
+  expiryDays: number | null;
+  lockoutThreshold: number;
+  lockoutMinutes: number;
+}
+interface WorkspaceDetail {
+  plan: Plan;
+  role: Role;
+  security: { password: PasswordRules; mfaRequired: boolean };
+  features: { requireMfaForAll: boolean };
+}
+
+const FLAGS = ['requireUpper', 'requireLower', 'requireDigit', 'requireSymbol'] as const;
+const NUMBERS = [
+  ['minLength', 8, 64],
+  ['historyCount', 0, 24],
+  ['lockoutThreshold', 3, 20],
+  ['lockoutMinutes', 1, 1440],
+] as const;
+
+/** Admins set the workspace's password rules and MFA requirement (R10, R13); the server enforces the plan. */
+export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
+  const t = useT();
+  const [detail, setDetail] = useState<WorkspaceDetail | undefined>();
+  const [rules, setRules] = useState<PasswordRules | undefined>();
+  const [mfa, setMfa] = useState(false);
+  const [plan, setPlan] = useState<Plan>('free');
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAction();
+  useEffect(() => {
+    api<WorkspaceDetail>('GET', `/api/workspaces/${workspaceId}`).then((d) => {
+      setDetail(d);
+      setRules(d.security.password);
+      setMfa(d.security.mfaRequired);
+      setPlan(d.plan);
+    });
+  }, [workspaceId]);
+  if (!detail || !rules) return null;
+  const isOwner = detail.role === 'owner';
+  const mfaAllowed = plan === 'enterprise';
+  return (
+    <section className="card" aria-labelledby="settings-title">
+      <h2 id="settings-title">{t('settings.title')}</h2>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          setSaved(false);
+          void run(async () => {
+            await api('PATCH', `/api/workspaces/${workspaceId}`, {
+              ...(isOwner && plan !== detail.plan ? { plan } : {}),
+              passwordRules: rules,
+              mfaRequired: mfaAllowed && mfa,
+            });
+            setSaved(true);
+            await sessionActions.load();
+          });
+        }}
+      >
+        {isOwner && (
+          <label>
+            {t('settings.plan')}
+            <select value={plan} onChange={(e) => setPlan(e.target.value as Plan)}>
+              <option value="free">Free</option>
+              <option value="team">Team</option>
+              <option value="enterprise">Enterprise</option>
+            </select>
+          </label>
+        )}
+        {NUMBERS.map(([key, min, max]) => (
+          <label key={key}>
+            {t(`settings.${key}` as MessageKey)}
+            <input
+              type="number"
+              min={min}
+              max={max}
+              required
+              value={rules[key]}
+              onChange={(e) => setRules({ ...rules, [key]: Number(e.target.value) })}
+            />
+          </label>
+        ))}
+        <label>
+          {t('settings.expiryDays')}
+          <input
+            type="number"
+            min={1}
+            max={3650}
+            value={rules.expiryDays ?? ''}
+            onChange={(e) =>
+              setRules({ ...rules, expiryDays: e.target.value ? Number(e.target.value) : null })
+            }
+          />
+        </label>
+        {FLAGS.map((key) => (
+          <label key={key} className="inline">
+            <input
+              type="checkbox"
+              checked={rules[key]}
+              onChange={(e) => setRules({ ...rules, [key]: e.target.checked })}
+            />
+            {t(`settings.${key}` as MessageKey)}
+          </label>
+        ))}
+        <label className="inline">
+          <input
+            type="checkbox"
+            checked={mfaAllowed && mfa}
+            disabled={!mfaAllowed}
+            onChange={(e) => setMfa(e.target.checked)}
+          />
+          {t('settings.mfaRequired')}
+          {!mfaAllowed && <span className="hint">{t('settings.mfaEnterpriseOnly')}</span>}
+        </label>
+        <FormError message={error} />
+        {saved && <p role="status">{t('settings.saved')}</p>}
+        <button type="submit" disabled={busy}>
+          {t('settings.save')}
+        </button>
+      </form>
+    </section>
+  );
+}
