@@ -74,14 +74,17 @@ export function inbound(
         if (pc.connectionState === 'closed') continue;
         const receiver = pc.getReceivers().find((r) => r.track.id === track.id);
         if (!receiver) continue;
-        for (const s of (await receiver.getStats()).values()) {
+        let found: { packetsReceived: number; framesDecoded: number; totalSamplesReceived: number } | null =
+          null;
+        (await receiver.getStats()).forEach((s) => {
           if (s.type === 'inbound-rtp')
-            return {
+            found = {
               packetsReceived: s.packetsReceived ?? 0,
               framesDecoded: s.framesDecoded ?? 0,
               totalSamplesReceived: s.totalSamplesReceived ?? 0,
             };
-        }
+        });
+        if (found) return found;
       }
       return null;
     },

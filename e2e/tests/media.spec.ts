@@ -141,6 +141,9 @@ test('a server restart mid-talk: back in the same room within 10 s, and the mute
   server = await server.restart();
   const restarted = Date.now();
   for (const page of pages) await expectInRoom(page, 'Talk', 10_000);
+  test
+    .info()
+    .annotations.push({ type: 'back in the room (ms)', description: String(Date.now() - restarted) });
   await expectEveryoneDecodes(pages, Math.max(1_000, 10_000 - (Date.now() - restarted)), [a.userId]);
   const recoveredMs = Date.now() - restarted;
   test.info().annotations.push({ type: 'recovered after restart (ms)', description: String(recoveredMs) });

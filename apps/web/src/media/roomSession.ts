@@ -191,7 +191,13 @@ export function roomSession(): RoomSession<ClientSocket> {
     floorLoaded: () => useFloorStore.getState().loaded,
     roomExists: (roomId) => roomId in useFloorStore.getState().rooms,
     subscribe: (fn) => useFloorStore.subscribe(fn),
-    createClient: (socket) => new RoomMediaClient(signalFor(socket)),
+    createClient: (socket) => {
+      // A talk must be back within seconds of a server restart: socket.io's default backoff grows to 5 s
+      // between attempts, so cap it (with its jitter) at 2 s while a workspace page is open.
+      socket.io.reconnectionDelay(500);
+      socket.io.reconnectionDelayMax(2_000);
+      return new RoomMediaClient(signalFor(socket));
+    },
     enterRoom: (socket, room) =>
       requestOn(socket, 'room:join', {
         roomId: room.roomId,
