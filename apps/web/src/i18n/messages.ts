@@ -1,3 +1,4 @@
+import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
 import { ROOM_MESSAGES } from './roomMessages';
 import { SETTINGS_MESSAGES } from './settingsMessages';
@@ -7,6 +8,7 @@ export const MESSAGES = {
   ja: {
     ...ROOM_MESSAGES.ja,
     ...FLOOR_MESSAGES.ja,
+    ...CHAT_MESSAGES.ja,
     ...SETTINGS_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
@@ -106,6 +108,7 @@ export const MESSAGES = {
   en: {
     ...ROOM_MESSAGES.en,
     ...FLOOR_MESSAGES.en,
+    ...CHAT_MESSAGES.en,
     ...SETTINGS_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',

@@ -4,6 +4,8 @@ import { useT } from '../i18n/useT';
 import { navigate } from '../routing/router';
 import { selectMyRoom, useFloorStore } from '../state/floorSlice';
 import { useSession } from '../state/session';
+import { RoomChat } from './chat/RoomChat';
+import { Threads } from './chat/Threads';
 import { FloorView } from './floor/FloorView';
 import { useWorkspaceSocket } from './floor/useWorkspaceSocket';
 import { Members } from './Members';
@@ -45,6 +47,8 @@ function WorkspaceFloor({ ws, all, me }: { ws: WorkspaceSummary; all: WorkspaceS
       </div>
       <FloorView isAdmin={ws.role !== 'member'} />
       {inRoom && <RoomView />}
+      <RoomChat />
+      <Threads />
       <Members workspaceId={ws.id} isAdmin={ws.role !== 'member'} />
       {ws.role !== 'member' && <SecuritySettings workspaceId={ws.id} />}
     </div>

@@ -1,0 +1,50 @@
+import type { ChatMessageView } from '@tsudoi/protocol';
+import { useEffect, useRef } from 'react';
+import { linkify } from '../../chat/linkify';
+import { useT } from '../../i18n/useT';
+import { useAppStore } from '../../state/store';
+
+/** One conversation's messages, oldest first: sender, time and text; new ones are announced (role=log). */
+export function MessageList({
+  messages,
+  label,
+  me,
+}: {
+  messages: readonly ChatMessageView[];
+  label: string;
+  me: string | null;
+}) {
+  const t = useT();
+  const lang = useAppStore((s) => s.lang);
+  const list = useRef<HTMLOListElement>(null);
+  const count = messages.length;
+  // Follow the conversation: the newest message stays in view as messages arrive.
+  useEffect(() => {
+    const el = list.current;
+    if (el && count > 0) el.scrollTop = el.scrollHeight;
+  }, [count]);
+  const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
+  return (
+    // A log is read out politely as messages are added; the list itself is the scrolling region.
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <ol className="chat-log" role="log" aria-label={label} aria-live="polite" ref={list} tabIndex={0}>
+      {messages.map((m) => (
+        <li key={m.id} data-testid="chat-message" data-message-id={m.id} className="chat-message">
+          <div className="chat-meta">
+            <strong>
+              {m.sender.userId === me
+                ? t('room.youName', { name: m.sender.displayName })
+                : m.sender.displayName}
+            </strong>{' '}
+            <time dateTime={m.sentAt} className="muted">
+              {time.format(new Date(m.sentAt))}
+            </time>
+          </div>
+          <div className="chat-text" data-testid="chat-text">
+            {linkify(m.text)}
+          </div>
+        </li>
+      ))}
+    </ol>
+  );
+}
