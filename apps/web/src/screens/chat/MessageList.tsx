@@ -33,7 +33,7 @@ export function MessageList({
           <div className="chat-meta">
             <strong>
               {m.sender.userId === me
-                ? t('room.youName', { name: m.sender.displayName })
+                ? t('chat.youName', { name: m.sender.displayName })
                 : m.sender.displayName}
             </strong>{' '}
             <time dateTime={m.sentAt} className="muted">
