@@ -9,22 +9,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, request } from '@playwright/test';
+import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const JOINS = Number(process.env.JOINS ?? 20);
 const PASSWORD = 'tsudoi bench password';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--allow-loopback-in-peer-connection',
-];
 
 /** The built server on a free loopback port, with its own DATA_DIR and the development mail inbox. */
 async function startServer() {
@@ -176,7 +165,7 @@ const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.ceil(q *
 
 const server = await startServer();
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM_PATH,
   args: ARGS,
 });
 try {

@@ -102,9 +102,11 @@ export class ChatService {
     return threads.map((t) => toThreadView(t.conversation, t.unread, names));
   }
 
+  /** Marks a thread read; the reader's other tabs get the new unread count too. */
   async markRead(ws: string, userId: string, threadId: string, upTo: string): Promise<void> {
-    await this.#conversationFor(ws, userId, { kind: 'thread', threadId }, upTo);
+    const { conversation } = await this.#conversationFor(ws, userId, { kind: 'thread', threadId }, upTo);
     await this.store.messages.markRead(ws, threadId, userId, upTo);
+    this.delivery.thread(ws, userId, await this.#threadView(ws, conversation, userId, await this.#names(ws)));
   }
 
   /** The conversation and who receives its messages, if `userId` may use it now. */

@@ -110,7 +110,14 @@ describe('workspace threads (R7)', () => {
     await unread;
     const listed = (await b.emitWithAck('thread:list', {})).data.threads;
     expect(listed.find((x: ThreadView) => x.id === thread.id)?.unread).toBe(1);
+    const otherTab = (await sockets.open(ben, wsId)).s;
+    const cleared = nextEvent<ThreadView>(
+      otherTab,
+      'thread:updated',
+      (v) => v.id === thread.id && v.unread === 0,
+    );
     await b.emitWithAck('thread:read', { threadId: thread.id, upTo: sent.data.sentAt });
+    await cleared; // the reader's other tab drops its badge too
     expect((await b.emitWithAck('thread:list', {})).data.threads[0].unread).toBe(0);
 
     const spy = await c.emitWithAck('chat:history', { to: { kind: 'thread', threadId: thread.id } });
