@@ -70,6 +70,23 @@ export const PasswordRulesPatch = z
   })
   .partial();
 
+/** A workspace's password rules (R13), as the server enforces them and admins edit them. */
+export type PasswordRules = Required<z.infer<typeof PasswordRulesPatch>>;
+
+/** `GET /api/workspaces/:id` for a member: settings and what the plan allows. */
+export interface WorkspaceDetail extends WorkspaceSummary {
+  security: { password: PasswordRules; mfaRequired: boolean };
+  features: {
+    maxMembers: number;
+    requireMfaForAll: boolean;
+    saml: boolean;
+    ipAllowList: boolean;
+    accessLogs: boolean;
+    csvImport: boolean;
+    contractManagement: boolean;
+  };
+}
+
 export const UpdateWorkspaceRequest = z
   .object({
     name: z.string().trim().min(1).max(80),

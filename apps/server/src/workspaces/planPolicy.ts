@@ -1,15 +1,8 @@
+import type { WorkspaceDetail } from '@tsudoi/protocol';
 import type { Plan } from '../storage/store.js';
 
 /** What each plan may use (R1). The server enforces these; the UI only mirrors them. */
-export interface PlanFeatures {
-  maxMembers: number;
-  requireMfaForAll: boolean;
-  saml: boolean;
-  ipAllowList: boolean;
-  accessLogs: boolean;
-  csvImport: boolean;
-  contractManagement: boolean;
-}
+export type PlanFeatures = WorkspaceDetail['features'];
 
 export const PLAN_FEATURES: Record<Plan, PlanFeatures> = {
   free: {

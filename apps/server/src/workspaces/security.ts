@@ -1,21 +1,9 @@
 /** Per-workspace security settings (R10, R13); pure data and the rule for combining them. */
+import type { PasswordRules } from '@tsudoi/protocol';
 
-export interface PasswordRules {
-  /** 8–64; R13 and OWASP ASVS. */
-  minLength: number;
-  requireUpper: boolean;
-  requireLower: boolean;
-  requireDigit: boolean;
-  requireSymbol: boolean;
-  /** Refuse the last N passwords (0 = no history check). */
-  historyCount: number;
-  /** Days until a password must be changed; null = never expires. */
-  expiryDays: number | null;
-  /** Consecutive failed sign-ins that lock the account. */
-  lockoutThreshold: number;
-  /** Cool-down after which a locked account unlocks by itself. */
-  lockoutMinutes: number;
-}
+/** Fields: minLength 8–64; historyCount = refuse the last N (0: none); expiryDays null = never;
+ * lockoutThreshold consecutive failures lock; lockoutMinutes until it unlocks by itself. */
+export type { PasswordRules };
 
 export interface WorkspaceSecurity {
   password: PasswordRules;

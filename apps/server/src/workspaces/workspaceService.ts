@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { InvitationPreview, InvitationView, MemberView, WorkspaceSummary } from '@tsudoi/protocol';
+import type {
+  InvitationPreview,
+  InvitationView,
+  MemberView,
+  WorkspaceDetail,
+  WorkspaceSummary,
+} from '@tsudoi/protocol';
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Invitation, Role, User } from '../auth/accountStore.js';
 import { accountMail } from '../auth/mailTemplates.js';
@@ -76,7 +82,7 @@ export class WorkspaceService {
     }));
   }
 
-  async get(workspaceId: string, userId: string) {
+  async get(workspaceId: string, userId: string): Promise<WorkspaceDetail> {
     const { workspace, membership } = await requireMember(this.d.store, workspaceId, userId);
     return {
       id: workspace.id,

@@ -1,28 +1,10 @@
-import type { Plan, Role } from '@tsudoi/protocol';
+import type { PasswordRules, Plan, WorkspaceDetail } from '@tsudoi/protocol';
 import { useEffect, useState } from 'react';
 import { api } from '../api/http';
 import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/useT';
 import { sessionActions } from '../state/session';
 import { FormError, useAction } from './useAction';
-
-interface PasswordRules {
-  minLength: number;
-  requireUpper: boolean;
-  requireLower: boolean;
-  requireDigit: boolean;
-  requireSymbol: boolean;
-  historyCount: number;
-  expiryDays: number | null;
-  lockoutThreshold: number;
-  lockoutMinutes: number;
-}
-interface WorkspaceDetail {
-  plan: Plan;
-  role: Role;
-  security: { password: PasswordRules; mfaRequired: boolean };
-  features: { requireMfaForAll: boolean };
-}
 
 const FLAGS = ['requireUpper', 'requireLower', 'requireDigit', 'requireSymbol'] as const;
 const NUMBERS = [
