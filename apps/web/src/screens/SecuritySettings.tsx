@@ -35,8 +35,10 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
   const isOwner = detail.role === 'owner';
   const mfaAllowed = plan === 'enterprise';
   return (
-    <section className="card" aria-labelledby="settings-title">
-      <h2 id="settings-title">{t('settings.title')}</h2>
+    <details className="card">
+      <summary>
+        <h2 className="summary-title">{t('settings.title')}</h2>
+      </summary>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -88,7 +90,7 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
           />
         </label>
         {FLAGS.map((key) => (
-          <label key={key} className="inline">
+          <label key={key} className="check">
             <input
               type="checkbox"
               checked={rules[key]}
@@ -113,6 +115,6 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
           {t('settings.save')}
         </button>
       </form>
-    </section>
+    </details>
   );
 }
