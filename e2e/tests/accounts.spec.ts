@@ -55,6 +55,18 @@ test('sign up, verify, sign in with the emailed code, create a workspace, invite
   await alice.reload();
   await expect(alice.getByTestId('members')).toContainText('Bob');
   await expect(alice.getByText('accepted')).toBeVisible();
+
+  // The owner tightens the password rules; Enterprise-only MFA for everyone is offered but locked on Free.
+  await alice.getByText('Security settings').click();
+  await expect(alice.getByLabel('Require the emailed code for everyone')).toBeDisabled();
+  await alice.getByLabel('Minimum password length').fill('12');
+  await alice.getByRole('button', { name: 'Save' }).click();
+  await expect(alice.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+  await bob.goto(`${server.url}/account`);
+  await bob.getByLabel('Current password').fill('tsudoi e2e password');
+  await bob.getByLabel('New password').fill('only 11 chr');
+  await bob.getByRole('button', { name: 'Change' }).click();
+  await expect(bob.getByRole('alert')).toContainText('at least 12 characters');
 });
 
 test('a wrong code says so, in Japanese when the UI is Japanese', async ({ browser }) => {

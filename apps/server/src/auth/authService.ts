@@ -4,11 +4,17 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Store } from '../storage/store.js';
-import { resolveSecurity, strictestSecurity, type WorkspaceSecurity } from '../workspaces/security.js';
+import {
+  MAX_PASSWORD_LENGTH,
+  type PasswordRules,
+  resolveSecurity,
+  strictestSecurity,
+  type WorkspaceSecurity,
+} from '../workspaces/security.js';
 import type { Locale, User } from './accountStore.js';
 import { accountMail } from './mailTemplates.js';
 import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwordHash.js';
-import { passwordProblems } from './passwordPolicy.js';
+import { type PasswordProblem, passwordProblems } from './passwordPolicy.js';
 import type { SessionService } from './sessionService.js';
 import { newOtpCode, newToken, otpHash, tokenHash } from './tokens.js';
 
@@ -48,8 +54,9 @@ export class AuthService {
     origin: RequestOrigin,
   ): Promise<void> {
     const now = this.d.clock();
-    const problems = passwordProblems(input.password, strictestSecurity([]).password);
-    if (problems.length) throw passwordPolicyError(problems);
+    const rules = strictestSecurity([]).password;
+    const problems = passwordProblems(input.password, rules);
+    if (problems.length) throw passwordPolicyError(problems, rules);
     const existing = await this.d.store.accounts.users.getByEmail(input.email);
     if (existing) {
       await this.d.mailer.send(
@@ -212,7 +219,7 @@ export class AuthService {
     }
     const { password: rules } = await this.securityFor(userId);
     const problems = passwordProblems(next, rules);
-    if (problems.length) throw passwordPolicyError(problems);
+    if (problems.length) throw passwordPolicyError(problems, rules);
     const recent = await this.d.store.accounts.users.recentPasswordHashes(
       userId,
       Math.max(1, rules.historyCount),
@@ -280,7 +287,13 @@ export class AuthService {
 const signinFailed = () =>
   new AppError('SIGNIN_FAILED', 'The email address or password is not correct, or the account is locked.');
 const otpExpired = () => new AppError('OTP_EXPIRED', 'This sign-in attempt has ended. Sign in again.');
-const passwordPolicyError = (problems: string[]) =>
+/** Each problem maps to the limit it broke (the length for tooShort/tooLong), so the UI can say it. */
+const passwordPolicyError = (problems: PasswordProblem[], rules: PasswordRules) =>
   new AppError('PASSWORD_POLICY', 'The password does not meet the policy.', {
-    fields: Object.fromEntries(problems.map((p) => [p, p])),
+    fields: Object.fromEntries(
+      problems.map((p) => [
+        p,
+        p === 'tooShort' ? String(rules.minLength) : p === 'tooLong' ? String(MAX_PASSWORD_LENGTH) : p,
+      ]),
+    ),
   });

@@ -20,8 +20,8 @@ export function errorText(t: T, err: unknown, wording: ErrorWording = {}): strin
   const key = wording[code] ?? (`err.${code}` as MessageKey);
   if (!(key in MESSAGES.ja)) return t('err.generic');
   if (code === 'PASSWORD_POLICY') {
-    const detail = Object.keys(fields ?? {})
-      .map((p) => t(`pw.${p}` as MessageKey))
+    const detail = Object.entries(fields ?? {})
+      .map(([p, limit]) => t(`pw.${p}` as MessageKey, { n: limit }))
       .join(', ');
     return t(key, { detail });
   }
