@@ -251,6 +251,19 @@ describe('lockout, password changes and sessions', () => {
     expect((await copy.get('/api/session')).status).toBe(401);
   });
 
+  it('ends an active session 12 hours after sign-in (absolute timeout)', async () => {
+    const c = await t.signedInUser('absolute@example.com');
+    for (let i = 0; i < 14; i++) {
+      t.advance(25 * 60_000);
+      expect((await c.get('/api/session')).status).toBe(200);
+      t.advance(25 * 60_000);
+      expect((await c.get('/api/session')).status).toBe(200);
+    }
+    // 11 h 40 min of steady use so far; 25 more minutes pass 12 h.
+    t.advance(25 * 60_000);
+    expect((await c.get('/api/session')).status).toBe(401);
+  });
+
   it('ends an idle session after 30 minutes', async () => {
     const c = await t.signedInUser('idle@example.com');
     t.advance(31 * 60_000);
