@@ -11,5 +11,9 @@ export TMPDIR=$(mktemp -d "${TMPDIR:-/tmp}/tsudoi-test.XXXXXX")
 trap 'rm -rf "$TMPDIR"' EXIT
 echo "== build"; npx turbo run build --output-logs=errors-only
 echo "== lint";  npx biome check .
+echo "== typecheck tests"
+npx tsc -p packages/protocol/tsconfig.test.json
+npx tsc -p apps/server/tsconfig.test.json
+npx tsc -p e2e/tsconfig.json
 echo "== unit and integration tests"; npx vitest run
 echo "== browser tests"; npx playwright test -c e2e/playwright.config.ts

@@ -157,7 +157,7 @@ describe('sign-in with the emailed one-time code', () => {
       body: JSON.stringify({ email: 'known@example.com', password: 'x' }),
     });
     expect(res.status).toBe(403);
-    expect((await res.json()).code).toBe('CSRF_FAILED');
+    expect(((await res.json()) as { code: string }).code).toBe('CSRF_FAILED');
   });
 });
 

@@ -29,7 +29,7 @@ export class SmtpSink {
           .then((m) => {
             const to = Array.isArray(m.to) ? m.to.map((a) => a.text).join(', ') : (m.to?.text ?? '');
             sink?.messages.push({ to, subject: m.subject ?? '', text: m.text ?? '' });
-            for (const w of sink?.#waiters.splice(0) ?? []) w();
+            for (const w of sink ? sink.#waiters.splice(0) : []) w();
             cb();
           })
           .catch(cb);
