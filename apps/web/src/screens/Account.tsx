@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../api/http';
 import { useT } from '../i18n/useT';
 import { sessionActions } from '../state/session';
+import { Field } from './Field';
 import { FormError, useAction } from './useAction';
 
 /** Password change; the server then ends every session, so the user signs in again. */
@@ -26,31 +27,25 @@ export function Account({ expired }: { expired: boolean }) {
           });
         }}
       >
-        <label>
-          {t('account.current')}
-          <input
-            type="password"
-            name="currentPassword"
-            autoComplete="current-password"
-            required
-            value={current}
-            onChange={(e) => setCurrent(e.target.value)}
-          />
-        </label>
-        <label>
-          {t('account.new')}
-          <input
-            type="password"
-            name="newPassword"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            maxLength={64}
-            value={next}
-            onChange={(e) => setNext(e.target.value)}
-          />
-          <span className="hint">{t('signup.passwordHint')}</span>
-        </label>
+        <Field
+          label={t('account.current')}
+          type="password"
+          name="currentPassword"
+          autoComplete="current-password"
+          value={current}
+          onValue={setCurrent}
+        />
+        <Field
+          label={t('account.new')}
+          type="password"
+          name="newPassword"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={64}
+          value={next}
+          onValue={setNext}
+          hint={t('signup.passwordHint')}
+        />
         <FormError message={error} />
         <button type="submit" disabled={busy}>
           {t('account.submit')}

@@ -3,6 +3,7 @@ import { api } from '../api/http';
 import { useT } from '../i18n/useT';
 import { navigate } from '../routing/router';
 import { sessionActions } from '../state/session';
+import { Field } from './Field';
 import { FormError, useAction } from './useAction';
 
 /** Email + password; then the emailed code (OtpForm). */
@@ -20,28 +21,22 @@ export function SignIn() {
           void run(() => sessionActions.signin(email, password));
         }}
       >
-        <label>
-          {t('signin.email')}
-          <input
-            type="email"
-            name="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label>
-          {t('signin.password')}
-          <input
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-        </label>
+        <Field
+          label={t('signin.email')}
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={email}
+          onValue={setEmail}
+        />
+        <Field
+          label={t('signin.password')}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={setPassword}
+        />
         <FormError message={error} />
         <button type="submit" disabled={busy}>
           {t('signin.submit')}

@@ -3,6 +3,7 @@ import { api } from '../api/http';
 import { useT } from '../i18n/useT';
 import { navigate, useRoute } from '../routing/router';
 import { useAppStore } from '../state/store';
+import { Field } from './Field';
 import { FormError, useAction } from './useAction';
 
 /** Sign-up: the user sets their own password (R9); a confirmation link follows by email. */
@@ -38,42 +39,33 @@ export function SignUp() {
           });
         }}
       >
-        <label>
-          {t('signin.email')}
-          <input
-            type="email"
-            name="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(e) => setEmail(e.target.value)}
-          />
-        </label>
-        <label>
-          {t('signup.name')}
-          <input
-            name="displayName"
-            autoComplete="name"
-            required
-            maxLength={60}
-            value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
-          />
-        </label>
-        <label>
-          {t('signin.password')}
-          <input
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            required
-            minLength={8}
-            maxLength={64}
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-          />
-          <span className="hint">{t('signup.passwordHint')}</span>
-        </label>
+        <Field
+          label={t('signin.email')}
+          type="email"
+          name="email"
+          autoComplete="email"
+          value={email}
+          onValue={setEmail}
+        />
+        <Field
+          label={t('signup.name')}
+          name="displayName"
+          autoComplete="name"
+          maxLength={60}
+          value={displayName}
+          onValue={setDisplayName}
+        />
+        <Field
+          label={t('signin.password')}
+          type="password"
+          name="password"
+          autoComplete="new-password"
+          minLength={8}
+          maxLength={64}
+          value={password}
+          onValue={setPassword}
+          hint={t('signup.passwordHint')}
+        />
         <FormError message={error} />
         <button type="submit" disabled={busy}>
           {t('signup.submit')}
