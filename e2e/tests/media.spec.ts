@@ -104,6 +104,15 @@ test('three people talk: video and audio both ways, mute at the SFU, screen shar
   }
   // Chie is still heard by Ben.
   await expectDecoding(ben, c.userId, 'audio');
+  // Ben mutes too: Chie is the only voice left, and both other pages highlight her as the speaker.
+  await ben.getByTestId('toggle-mic').click();
+  for (const page of [aiko, ben]) {
+    await expect(page.locator(`[data-testid="tile"][data-peer="${c.userId}"]`)).toHaveAttribute(
+      'data-speaking',
+      'true',
+      { timeout: 10_000 },
+    );
+  }
 
   // Aiko shares her screen: a third video stream from her on both other pages.
   await aiko.getByTestId('toggle-screen').click();
