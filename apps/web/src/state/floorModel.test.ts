@@ -184,7 +184,7 @@ describe('floor model', () => {
   it('decides between dropping in and knocking', () => {
     expect(entryFor(room(A, 'Alpha', [BOB]), ME)).toBe('enter');
     expect(entryFor(room(A, 'Alpha', [ME]), ME)).toBe('inside');
-    expect(entryFor(room(A, 'Alpha', [BOB], { capacity: 1 }), ME)).toBe('knock');
+    expect(entryFor(room(A, 'Alpha', [BOB], { capacity: 1 }), ME)).toBe('full');
     expect(entryFor(room(A, 'Bob & Carol', [BOB, CAROL], { kind: 'oneOnOne' }), ME)).toBe('knock');
   });
 });

@@ -172,9 +172,11 @@ export function selectMembers(state: FloorState): MemberPresence[] {
 export const isFull = (room: RoomSummary): boolean =>
   room.capacity !== null && room.participants.length >= room.capacity;
 
-/** What the signed-in user can do about a room they are not in: drop in, or knock first. */
-export function entryFor(room: RoomSummary, me: string | null): 'inside' | 'knock' | 'enter' {
+/** What the signed-in user can do about a room they are not in: drop in, knock (private), or nothing (full). */
+export function entryFor(room: RoomSummary, me: string | null): 'inside' | 'knock' | 'enter' | 'full' {
   if (me && room.participants.some((p) => p.userId === me)) return 'inside';
-  if (room.kind === 'oneOnOne' || isFull(room)) return 'knock';
+  if (room.kind === 'oneOnOne') return 'knock';
+  // Capacity is a hard limit on the server, so knocking on a full room could never be answered with entry.
+  if (isFull(room)) return 'full';
   return 'enter';
 }
