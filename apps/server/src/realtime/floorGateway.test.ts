@@ -107,4 +107,25 @@ describe('workspace sockets', () => {
     });
     await gone;
   });
+
+  it('re-sends pending knocks to someone inside the room when they reconnect', async () => {
+    const a = await open(owner, wsId);
+    const inviteeId = (await member.get('/api/session')).body.user.id;
+    const b = await open(member, wsId);
+    const inv = await a.s.emitWithAck('oneOnOne:invite', { userId: inviteeId });
+    const accepted = await b.s.emitWithAck('oneOnOne:respond', { inviteId: inv.data.inviteId, accept: true });
+    const privateRoom = accepted.data.roomId;
+    const x = await t.joinedMember(owner, wsId, 'floor-knocker@example.com');
+    const k = await open(x, wsId);
+    expect((await k.s.emitWithAck('knock:request', { roomId: privateRoom })).ok).toBe(true);
+    b.s.close();
+    const again = await open(member, wsId);
+    await expect
+      .poll(() =>
+        again.received
+          .filter(([e]) => e === 'knock:requested')
+          .map(([, k]) => (k as { roomId: string }).roomId),
+      )
+      .toEqual([privateRoom]);
+  });
 });

@@ -117,4 +117,8 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.store, ws)));
   for (const inv of wf.invitations.pendingFor(me.userId))
     socket.emit('oneOnOne:invited', toInvitationView(inv));
+  // After a reload, people inside a room still see who is knocking on it.
+  const myRoom = wf.floor.roomOf(me.userId);
+  for (const k of myRoom ? wf.knocks.pendingFor(myRoom.id) : [])
+    socket.emit('knock:requested', toKnockView(k));
 }

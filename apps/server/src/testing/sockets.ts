@@ -9,7 +9,10 @@ export class TestSockets {
   constructor(private readonly url: string) {}
 
   /** Resolves once the floor snapshot arrived; rejects with the handshake refusal's code. */
-  open(c: ApiClient | undefined, workspaceId: string): Promise<{ s: Socket; snapshot: FloorSnapshot }> {
+  open(
+    c: ApiClient | undefined,
+    workspaceId: string,
+  ): Promise<{ s: Socket; snapshot: FloorSnapshot; received: Array<[string, unknown]> }> {
     const cookie = c ? [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
     const s = connect(this.url, {
       auth: { protocolVersion: PROTOCOL_VERSION, workspaceId },
@@ -18,8 +21,11 @@ export class TestSockets {
       reconnection: false,
     });
     this.#open.push(s);
+    // Everything the server sent, from the first event on (some arrive right behind the snapshot).
+    const received: Array<[string, unknown]> = [];
+    s.onAny((event: string, payload: unknown) => received.push([event, payload]));
     return new Promise((resolve, reject) => {
-      s.once('floor:snapshot', (snapshot: FloorSnapshot) => resolve({ s, snapshot }));
+      s.once('floor:snapshot', (snapshot: FloorSnapshot) => resolve({ s, snapshot, received }));
       s.once('connect_error', (err: Error & { data?: { code: string } }) =>
         reject(err.data?.code ?? err.message),
       );
