@@ -15,6 +15,8 @@ export interface TestApp {
   client(): ApiClient;
   /** Signs a new user up, verifies the email and signs in with the emailed code. */
   signedInUser(email: string, password?: string, displayName?: string): Promise<ApiClient>;
+  /** Signs an existing, verified user in again (password + emailed code) in a fresh client. */
+  signedInAgain(email: string, password?: string): Promise<ApiClient>;
   /** Invites `email` from `admin`'s workspace; the new user signs up, signs in and accepts. */
   joinedMember(
     admin: ApiClient,
@@ -56,6 +58,10 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       const verify = await mail.waitFor(email, /verify\?token=/, since);
       const token = decodeURIComponent(verify.text.match(/verify\?token=([^\s]+)/)![1]!);
       await c.post('/api/auth/verify-email', { token });
+      return t.signedInAgain(email, password);
+    },
+    async signedInAgain(email, password = 'correct horse battery') {
+      const c = t.client();
       const before = mail.messages.length;
       const s = await c.post('/api/auth/signin', { email, password });
       if (s.body?.next !== 'otp') throw new Error(`signin failed: ${JSON.stringify(s.body)}`);

@@ -107,6 +107,25 @@ describe('workspaces', () => {
     expect(r.body.fields).toEqual({ needsDigit: 'needsDigit', tooShort: '12' });
   });
 
+  it('flags an expired password at sign-in so the app asks for a new one', async () => {
+    const ws = (await owner.post('/api/workspaces', { name: 'Expiry Co' })).body;
+    await owner.patch(`/api/workspaces/${ws.id}`, { passwordRules: { expiryDays: 30 } });
+    const user = await t.joinedMember(owner, ws.id, 'expiring@example.com');
+    expect((await user.get('/api/session')).body.passwordExpired).toBe(false);
+    t.advance(31 * 86_400_000);
+    const again = await t.signedInAgain('expiring@example.com');
+    expect((await again.get('/api/session')).body.passwordExpired).toBe(true);
+    await again.post('/api/account/password', {
+      currentPassword: 'correct horse battery',
+      newPassword: 'fresh password 31',
+    });
+    expect(
+      (await (await t.signedInAgain('expiring@example.com', 'fresh password 31')).get('/api/session')).body
+        .passwordExpired,
+    ).toBe(false);
+    owner = await t.signedInAgain('owner@example.com'); // a month passed: the owner signs in again too
+  });
+
   it('disabling a member ends their sessions and their access', async () => {
     const { user } = await inviteAndJoin(owner, wsA.id, 'disable-me@example.com');
     const me = (await user.get('/api/session')).body.user;
@@ -157,7 +176,7 @@ describe('tenant isolation', () => {
     expect(logA.every((e) => e.workspaceId === wsA.id)).toBe(true);
     for (const e of logA) {
       expect(e.at).toMatch(/Z$/);
-      expect(JSON.stringify(e.detail)).not.toMatch(/password|correct horse/i);
+      expect(JSON.stringify(e.detail)).not.toMatch(/correct horse|fresh password|battery/i); // no password value
     }
     expect(logA.map((e) => e.type)).toEqual(
       expect.arrayContaining(['admin.workspace_created', 'admin.invitation_sent']),
