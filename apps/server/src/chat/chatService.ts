@@ -118,7 +118,7 @@ export class ChatService {
       return { conversation, recipients: [...room.participants.keys()] };
     }
     const conversation = await this.store.messages.getConversation(ws, to.threadId);
-    if (!conversation || conversation.kind !== 'workspace' || !conversation.memberIds.includes(userId)) {
+    if (conversation?.kind !== 'workspace' || !conversation.memberIds.includes(userId)) {
       throw AppError.notFound('Conversation not found.');
     }
     return { conversation, recipients: conversation.memberIds };

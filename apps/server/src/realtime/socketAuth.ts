@@ -38,7 +38,7 @@ export function socketAuth(store: Store, sessions: SessionService) {
       const authed = await sessions.authenticate(token);
       if (!authed || !token) return next(new HandshakeRefused('UNAUTHENTICATED'));
       const membership = await store.accounts.memberships.get(workspaceId, authed.user.id);
-      if (!membership || membership.status !== 'active') return next(new HandshakeRefused('NOT_FOUND'));
+      if (membership?.status !== 'active') return next(new HandshakeRefused('NOT_FOUND'));
       socket.data.identity = {
         user: authed.user,
         sessionToken: token,
