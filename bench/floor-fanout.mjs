@@ -1,20 +1,10 @@
-// Floor fan-out benchmark (R2: "floor updates reach every open client within a second").
-// Starts the built server, signs up one owner and MEMBERS members over HTTP (codes and links from the
-// development inbox), opens one workspace socket per person (plus a second tab for SECOND_TABS of them),
-// then ROUNDS times one person drops into a room and leaves it again. For each room:join / room:leave it
-// measures, on every other open socket, the time from the request to the matching `floor:roomUpdated`.
-// Build first: `npx turbo run build`, then `npm run floor-fanout -w bench` (MEMBERS=300 for a bigger floor).
-// Everything runs on 127.0.0.1; the script stops the one server it started and exits by itself.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { PROTOCOL_VERSION } from '@tsudoi/protocol';
 import { io } from 'socket.io-client';
+import { startServer as startBenchServer } from './support/server.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MEMBERS = Number(process.env.MEMBERS ?? 100);
 const ROUNDS = Number(process.env.ROUNDS ?? 50);
 /** Share of people with a second open tab (a second socket of the same session). */
@@ -30,80 +20,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /* ---------- the server ---------- */
 
-/** Loopback TCP ports a process listens on, from /proc (the server logs its URL only at info level). */
-function listeningPorts(pid) {
-  const inodes = new Set();
-  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    try {
-      const m = fs.readlinkSync(`/proc/${pid}/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
-      if (m) inodes.add(m[1]);
-    } catch {}
-  }
-  const ports = [];
-  for (const line of fs.readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 10 || f[3] !== '0A' || !inodes.has(f[9])) continue;
-    const [addr, port] = f[1].split(':');
-    if (addr === '0100007F') ports.push(Number.parseInt(port, 16));
-  }
-  return ports;
-}
-
-/** The built server on a free loopback port (PORT=0), with its own DATA_DIR and the development inbox. */
-async function startServer() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-bench-fanout-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'apps/server/dist/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      MEDIA_WORKERS: '1',
-      RTC_LISTEN_IP: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DEV_MAIL_INBOX: '1',
-      AUTH_RATE_LIMIT_PER_IP: '100000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (c) => {
-    out = (out + c).slice(-20_000);
-  });
-  child.stderr.on('data', (c) => {
-    out = (out + c).slice(-20_000);
-    process.stderr.write(c);
-  });
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      child.once('exit', () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-  // Two loopback listeners appear (HTTP and the inbox's SMTP sink); the HTTP one answers /api/session.
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${out}`);
-    for (const port of listeningPorts(child.pid)) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/api/session`, {
-          signal: AbortSignal.timeout(1_000),
-        });
-        if (res.headers.get('content-type')?.includes('json'))
-          return { url: `http://127.0.0.1:${port}`, pid: child.pid, stop, dataDir };
-      } catch {}
-    }
-    await sleep(100);
-  }
-  await stop();
-  throw new Error(`server did not start:\n${out}`);
-}
+const startServer = () => startBenchServer('fanout', { AUTH_RATE_LIMIT_PER_IP: '100000' });
 
 /** Resident set size (current and peak, MB) and CPU seconds of a process, from /proc. */
 function processStats(pid) {

@@ -1,61 +1,13 @@
-// Join-time benchmark (issue 5): from the click on "Drop in" to the first decoded remote video frame.
-// A host sits in a room with the camera on; a second user drops in and leaves JOINS times (after one
-// warm-up join that also opens the microphone). Each time is measured inside the page: performance.now()
-// at the click, then getStats() of the host's video receiver polled every 10 ms until framesDecoded > 0.
-// Build first: `npx turbo run build`, then `npm run join-time -w bench` (Debian chromium, fake devices).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, request } from '@playwright/test';
 import { CHROMIUM_ARGS as ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.mjs';
+import { startServer as startBenchServer } from './support/server.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const JOINS = Number(process.env.JOINS ?? 20);
 const PASSWORD = 'tsudoi bench password';
 
-/** The built server on a free loopback port, with its own DATA_DIR and the development mail inbox. */
-async function startServer() {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-bench-join-'));
-  const child = spawn(process.execPath, [path.join(ROOT, 'apps/server/dist/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      MEDIA_WORKERS: process.env.MEDIA_WORKERS ?? '1',
-      RTC_LISTEN_IP: '127.0.0.1',
-      LOG_LEVEL: 'info',
-      DEV_MAIL_INBOX: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
-    const onData = (chunk) => {
-      out += chunk;
-      const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*Tsudoi is listening/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
-  });
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    });
-  return { url, stop, dataDir };
-}
+const startServer = () => startBenchServer('join', { MEDIA_WORKERS: process.env.MEDIA_WORKERS ?? '1' });
 
 /** A user signed up, confirmed and signed in over HTTP; mail is read from /dev/inbox.json. */
 async function signUp(baseURL, email, displayName) {
