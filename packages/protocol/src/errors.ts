@@ -23,6 +23,14 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  /** Too many connection checks from this address (open at once, or started this minute); see retryAfter. */
+  CHECK_LIMIT: 429,
+  /** The server is running as many connection checks as it allows; see retryAfter. */
+  CHECK_BUSY: 503,
+  /** Handshake refused: this person has as many sockets (tabs) open for the workspace as allowed. */
+  TOO_MANY_CONNECTIONS: 429,
+  /** A media peer asked for more transports or producers than it may hold. */
+  MEDIA_LIMIT: 409,
   PROTOCOL_OUTDATED: 426,
   INTERNAL: 500,
   UNAVAILABLE: 503,

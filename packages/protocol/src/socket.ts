@@ -32,12 +32,17 @@ export const ServerHello = z.object({
 });
 export type ServerHello = z.infer<typeof ServerHello>;
 
+/** Why the server closed a connection check on its own. */
+export type CheckClosed = { reason: 'expired' };
+
 /** Events the server emits (socket.io `ServerToClientEvents`). */
 export interface ServerToClientEvents
   extends MediaServerToClientEvents,
     FloorServerToClientEvents,
     ChatServerToClientEvents {
   'server:hello': (hello: ServerHello) => void;
+  /** The server closed this socket's connection check (it outlived its lifetime). */
+  'check:closed': (closed: CheckClosed) => void;
 }
 
 /** Events the client emits (socket.io `ClientToServerEvents`); payloads are validated at the gateway. */
@@ -67,4 +72,9 @@ export const ClientPayloads = {
 export type InterServerEvents = Record<string, never>;
 
 /** Reasons a socket connection is refused (sent as `connect_error` data). */
-export const CONNECT_REFUSALS = ['PROTOCOL_OUTDATED', 'UNAUTHENTICATED', 'NOT_FOUND'] as const;
+export const CONNECT_REFUSALS = [
+  'PROTOCOL_OUTDATED',
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'TOO_MANY_CONNECTIONS',
+] as const;
