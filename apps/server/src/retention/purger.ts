@@ -30,6 +30,11 @@ export interface PurgerDeps {
   accessLog: AccessLogRepo;
   blobs: BlobStore;
   log: RetentionLogger;
+  /**
+   * Makes what was deleted unreadable from the store's files (R8; `Store.flushDeletions`). Runs after
+   * every purge that deleted something, before the purge resolves.
+   */
+  flushDeletions?: () => Promise<void>;
   /** Told about each purged conversation, so the chat gateway can make clients drop the messages live. */
   onPurged?: (purged: PurgedConversation) => void;
   /** Conversations per candidate page. */
@@ -59,6 +64,7 @@ export class Purger {
       pageSize: 200,
       messageBatch: 1000,
       checkpoint: async () => true,
+      flushDeletions: async () => {},
       ...deps,
     };
   }
@@ -88,6 +94,8 @@ export class Purger {
           if (decideRetention(kind, new Date(c.lastMessageAt), now, timeZone).action !== 'delete') continue;
           // Only what was there when the policy decided: a message arriving meanwhile restarts the clock.
           const res = await this.#deleteConversation(workspaceId, c.conversationId, c.lastMessageAt);
+          if (res.messages > 0)
+            this.#notify({ workspaceId, conversationId: c.conversationId, upTo: c.lastMessageAt });
           if (res.messages > 0) counts.conversations++;
           counts.messages += res.messages;
           counts.attachments += res.attachments;
@@ -100,6 +108,8 @@ export class Purger {
         }
       }
     }
+    // Once per workspace, also when stopped midway: what was deleted must not stay on disk.
+    if (counts.messages > 0) await this.#flush(workspaceId);
     if (counts.conversations > 0) await this.#record(workspaceId, counts, 'schedule', now);
     return { ...counts, stopped };
   }
@@ -108,7 +118,12 @@ export class Purger {
   async purgeConversation(workspaceId: string, conversationId: string, now: Date, reason: PurgeReason) {
     const res = await this.#deleteConversation(workspaceId, conversationId, undefined);
     const counts = { conversations: res.messages > 0 ? 1 : 0, ...res };
-    if (res.messages > 0) await this.#record(workspaceId, counts, reason, now);
+    if (res.messages > 0) {
+      await this.#flush(workspaceId);
+      // After the flush, so "purged" means gone from disk too.
+      this.#notify({ workspaceId, conversationId });
+      await this.#record(workspaceId, counts, reason, now);
+    }
     return counts;
   }
 
@@ -138,8 +153,16 @@ export class Purger {
       await yieldToEventLoop();
       if (res.done) break;
     }
-    if (messages > 0) this.#notify({ workspaceId, conversationId, ...(upTo !== undefined ? { upTo } : {}) });
     return { messages, attachments };
+  }
+
+  async #flush(workspaceId: string) {
+    try {
+      await this.#d.flushDeletions();
+    } catch (err) {
+      // The rows are gone; the bytes go at the next purge's flush (or when the store closes).
+      this.#d.log.error({ err, workspaceId }, 'retention: could not flush deleted data to disk');
+    }
   }
 
   async #deleteBlobs(keys: string[]) {

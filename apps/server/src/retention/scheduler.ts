@@ -6,7 +6,7 @@ import { isValidTimeZone, lastPurgeHourAtOrBefore } from './policy.js';
 import { type PurgeCounts, type PurgedConversation, Purger, type RetentionLogger } from './purger.js';
 
 export interface RetentionSchedulerOptions {
-  store: Pick<Store, 'workspaces' | 'messages' | 'leases' | 'meta' | 'accessLog'>;
+  store: Pick<Store, 'workspaces' | 'messages' | 'leases' | 'meta' | 'accessLog' | 'flushDeletions'>;
   blobs: BlobStore;
   log: RetentionLogger;
   now?: () => Date;
@@ -65,6 +65,7 @@ export class RetentionScheduler {
       accessLog: options.store.accessLog,
       blobs: options.blobs,
       log: options.log,
+      flushDeletions: () => options.store.flushDeletions(),
       ...(options.onPurged ? { onPurged: options.onPurged } : {}),
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
       ...(options.messageBatch ? { messageBatch: options.messageBatch } : {}),

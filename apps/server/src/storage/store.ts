@@ -95,6 +95,12 @@ export interface Store {
   readonly accounts: AccountStore;
   /** Room conversations and workspace threads (R6, R7). */
   readonly messages: MessageRepo;
+  /**
+   * Makes rows deleted so far unreadable from the store's files (R8: deletion is real on disk), e.g.
+   * SQLite checkpoints its WAL into the main file (whose freed bytes `secure_delete` zeroed) and truncates it.
+   * The purge calls it after deleting; it must not stall the event loop waiting for other readers.
+   */
+  flushDeletions(): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
 }

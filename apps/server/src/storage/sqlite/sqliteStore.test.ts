@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { describeStoreContract } from '../store.contract.js';
 import { MIGRATIONS } from './migrations.js';
@@ -41,6 +42,46 @@ describe('SQLite migrations', () => {
     expect(second.db.pragma('journal_mode', { simple: true })).toBe('wal');
     await second.close();
     await second.close(); // idempotent
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('flushDeletions() truncates the WAL; a reader holding it makes it give up without blocking', async () => {
+    const dir = tmp();
+    const store = SqliteStore.inDataDir(dir);
+    await store.migrate();
+    expect(store.db.pragma('secure_delete', { simple: true })).toBe(1);
+    const wal = path.join(dir, 'tsudoi.sqlite-wal');
+    const add = (id: string) =>
+      store.workspaces.create({
+        id,
+        name: id,
+        plan: 'free',
+        timeZone: 'UTC',
+        createdAt: '2026-01-01T00:00:00Z',
+      });
+    await add('w1');
+    expect(fs.statSync(wal).size).toBeGreaterThan(0);
+    await store.flushDeletions();
+    expect(fs.statSync(wal).size).toBe(0);
+
+    // Another process reading an old snapshot: the WAL cannot be truncated under it.
+    const reader = new Database(path.join(dir, 'tsudoi.sqlite'));
+    reader.exec('BEGIN');
+    reader.prepare('SELECT COUNT(*) FROM workspaces').get();
+    await add('w2');
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    await expect(store.flushDeletions()).rejects.toThrow(/busy/);
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThan(10); // the event loop kept running between attempts
+    expect(fs.statSync(wal).size).toBeGreaterThan(0);
+
+    reader.exec('COMMIT');
+    reader.close();
+    await store.flushDeletions();
+    expect(fs.statSync(wal).size).toBe(0);
+    expect((await store.workspaces.get('w2'))?.name).toBe('w2');
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

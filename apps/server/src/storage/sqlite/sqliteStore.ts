@@ -9,6 +9,20 @@ import { MIGRATIONS } from './migrations.js';
 import { sqliteAccessLog, sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
 import { sqliteRooms } from './roomRepo.js';
 
+const FLUSH_ATTEMPTS = 10;
+
+/** One non-waiting `wal_checkpoint(TRUNCATE)`; true when the whole WAL went into the main file. */
+function checkpointTruncate(db: Database.Database): boolean {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    const [row] = db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    return row?.busy === 0;
+  } finally {
+    db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
 /** The embedded default store: one SQLite file under DATA_DIR, in WAL mode. */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
@@ -27,6 +41,9 @@ export class SqliteStore implements Store {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // R8: a deleted row's bytes are overwritten with zeros in the page and in freed pages, instead of
+    // staying readable in the file until SQLite happens to reuse the space.
+    this.db.pragma('secure_delete = ON');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
@@ -50,6 +67,21 @@ export class SqliteStore implements Store {
 
   async migrate() {
     return runMigrations(this.db, MIGRATIONS);
+  }
+
+  /**
+   * Copies the WAL into the main file and truncates it to zero bytes: until then the WAL still holds the
+   * page images written before the delete, text included. Another connection reading an old snapshot
+   * blocks the truncation; rather than wait inside the event loop (busy_timeout), it retries a few times
+   * with growing pauses and then reports the failure (the next purge tries again).
+   */
+  async flushDeletions(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (this.#closed) return; // closing checkpoints and removes the WAL anyway
+      if (checkpointTruncate(this.db)) return;
+      if (attempt >= FLUSH_ATTEMPTS) throw new Error(`WAL checkpoint stayed busy after ${attempt} attempts`);
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+    }
   }
 
   async close() {
