@@ -12,6 +12,9 @@ import { createWebRtcTransport, type RtcListenOptions, transportOptions } from '
 /** The seed's planning figure: 2 Mbps up per participant; simulcast drops its top layer first. */
 export const MAX_INCOMING_BITRATE = 2_000_000;
 
+/** The stable refusal when a peer asks for a second transport of a direction or producer of a source. */
+const mediaLimit = (message: string) => new AppError('MEDIA_LIMIT', message);
+
 export type Direction = 'send' | 'recv';
 export type PeerCloseReason = 'left' | 'replaced' | 'disconnected' | 'roomClosed';
 
@@ -51,6 +54,11 @@ export interface ProduceRequest {
  * One participant's media in a room: a send and a receive WebRtcTransport, its producers and its
  * consumers of the others. Owns them all; `close()` closes the transports, which closes the producers
  * (and so the others' consumers of them) and the consumers. A listen-only peer never produces.
+ *
+ * Bounded so no client can make the SFU allocate without limit: at most one transport per direction
+ * (2) and one producer per source (3: mic, camera, screen), counting those still being created; asking
+ * for another is refused with MEDIA_LIMIT (a client renegotiates by joining again, which replaces the
+ * peer, or closes a producer first). Consumers are made only by the server, one per other peer's producer.
  */
 export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
@@ -58,6 +66,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   readonly #consumers = new Map<string, types.Consumer>();
   /** Producers being or already consumed, so a repeated `ready` does not consume one twice. */
   readonly #consumed = new Set<string>();
+  /** Transports and producers being created (their awaits run concurrently). */
+  readonly #pending = new Set<Direction | MediaSource>();
   #rtpCapabilities: types.RtpCapabilities | undefined;
   #closed = false;
 
@@ -96,18 +106,27 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     this.#assertOpen();
     if (direction === 'send' && this.listenOnly)
       throw AppError.forbidden('Listening in: you cannot send media.');
-    const router = await this.deps.router();
-    const transport = (await createWebRtcTransport(
-      router,
-      this.deps.rtc,
-    )) as types.WebRtcTransport<TransportAppData>;
+    const has = [...this.#transports.values()].some((t) => t.appData.direction === direction && !t.closed);
+    if (has || this.#pending.has(direction))
+      throw mediaLimit(
+        `You already have a ${direction} transport; join the room media again to renegotiate.`,
+      );
+    this.#pending.add(direction);
+    let transport: types.WebRtcTransport<TransportAppData>;
+    try {
+      const router = await this.deps.router();
+      transport = (await createWebRtcTransport(
+        router,
+        this.deps.rtc,
+      )) as types.WebRtcTransport<TransportAppData>;
+    } finally {
+      this.#pending.delete(direction);
+    }
     transport.appData.direction = direction;
     if (this.#closed) {
       transport.close();
       throw AppError.conflict('You left the room.');
     }
-    // One transport per direction: a client that recreates one (renegotiating) replaces the old.
-    for (const t of this.#transports.values()) if (t.appData.direction === direction) t.close();
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
     transport.on('dtlsstatechange', (state) => {
@@ -135,18 +154,25 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       throw AppError.badRequest(`A ${req.source} must be ${KIND_OF_SOURCE[req.source]}.`);
     const transport = this.#transport(req.transportId);
     if (transport.appData.direction !== 'send') throw AppError.badRequest('Produce on the send transport.');
-    const producer = await transport.produce<ProducerAppData>({
-      kind: req.kind,
-      rtpParameters: req.rtpParameters,
-      paused: req.paused ?? false,
-      appData: { peerId: this.id, source: req.source },
-    });
+    const has = [...this.#producers.values()].some((p) => p.appData.source === req.source && !p.closed);
+    if (has || this.#pending.has(req.source))
+      throw mediaLimit(`You already send a ${req.source}; close it first.`);
+    this.#pending.add(req.source);
+    let producer: types.Producer<ProducerAppData>;
+    try {
+      producer = await transport.produce<ProducerAppData>({
+        kind: req.kind,
+        rtpParameters: req.rtpParameters,
+        paused: req.paused ?? false,
+        appData: { peerId: this.id, source: req.source },
+      });
+    } finally {
+      this.#pending.delete(req.source);
+    }
     if (this.#closed || transport.closed) {
       producer.close();
       throw AppError.conflict('The transport closed.');
     }
-    // One producer per source: a re-produced microphone replaces the old one.
-    for (const p of this.#producers.values()) if (p.appData.source === req.source) p.close();
     this.#producers.set(producer.id, producer);
     producer.observer.once('close', () => this.#producers.delete(producer.id));
     this.deps.onProducer(producer);

@@ -143,16 +143,29 @@ describe('MediaService', () => {
     expect(media.stats()).toMatchObject({ transports: 3, producers: 1, consumers: 1 });
   });
 
-  it('refuses a source of the wrong kind and keeps one producer per source', async () => {
+  it('refuses a source of the wrong kind and a second producer of a source until the first is closed', async () => {
     const a = await enter(media, 'alice');
     await expect(
       a.peer.produce({ transportId: a.send, kind: 'video', rtpParameters: videoRtp(), source: 'mic' }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const first = await talk(a.peer, a.send);
+    await expect(talk(a.peer, a.send)).rejects.toMatchObject({ code: 'MEDIA_LIMIT' });
+    expect(first.mic.closed).toBe(false);
+    expect(media.stats().producers).toBe(1);
+    a.peer.closeProducer(first.mic.id);
     const second = await talk(a.peer, a.send);
-    expect(first.mic.closed).toBe(true);
     expect(second.mic.closed).toBe(false);
     expect(media.stats().producers).toBe(1);
+  });
+
+  it('holds at most one transport per direction, also when asked twice at once', async () => {
+    const a = await enter(media, 'alice');
+    await expect(a.peer.createTransport('send')).rejects.toMatchObject({ code: 'MEDIA_LIMIT' });
+    await expect(a.peer.createTransport('recv')).rejects.toMatchObject({ code: 'MEDIA_LIMIT' });
+    const fresh = await media.join(ROOM, 'bob', { listenOnly: false });
+    const both = await Promise.allSettled([fresh.createTransport('recv'), fresh.createTransport('recv')]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(media.stats().transports).toBe(3);
   });
 
   it('mute: pausing a producer pauses it for every consumer and tells them (the indicator)', async () => {

@@ -1,7 +1,8 @@
 import type { Ack, ClientToServerEvents } from '@tsudoi/protocol';
 import type { z } from 'zod';
-import { toErrorBody } from '../errors.js';
+import { AppError, toErrorBody } from '../errors.js';
 import { parseInput } from '../validation.js';
+import { type EventClass, SocketRateLimiter } from './rateLimit.js';
 import type { TsudoiSocket } from './types.js';
 
 type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends (
@@ -10,9 +11,32 @@ type AckData<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEv
   ? T
   : never;
 
+const limiters = new WeakMap<TsudoiSocket, SocketRateLimiter>();
+const reporters = new WeakMap<TsudoiSocket, RateLimitReport>();
+
+/** Told once per episode of refusals, and when the socket is dropped for flooding (security events). */
+export type RateLimitReport = (r: { event: string; eventClass: EventClass; disconnected: boolean }) => void;
+
+/** Sets who hears about this socket's rate limiting (default: a warning in the socket's log). */
+export function reportRateLimits(socket: TsudoiSocket, report: RateLimitReport): void {
+  reporters.set(socket, report);
+}
+
+/** The socket's event rate limiter (one per socket, made on first use). */
+export function limiterOf(socket: TsudoiSocket): SocketRateLimiter {
+  let l = limiters.get(socket);
+  if (!l) {
+    l = new SocketRateLimiter();
+    limiters.set(socket, l);
+  }
+  return l;
+}
+
 /**
- * Registers a handler for a client event: the payload is parsed with its schema, the handler's result
- * or error becomes the ack. A client that sends no ack callback gets nothing back, and cannot crash us.
+ * Registers a handler for a client event: the event is counted against the socket's rate limit (over the
+ * limit: a RATE_LIMITED ack and nothing else; flooding on: disconnected), the payload is parsed with its
+ * schema, the handler's result or error becomes the ack. A client that sends no ack callback gets nothing
+ * back, and cannot crash us.
  */
 export function handle<E extends keyof ClientToServerEvents, S extends z.ZodType>(
   socket: TsudoiSocket,
@@ -22,6 +46,18 @@ export function handle<E extends keyof ClientToServerEvents, S extends z.ZodType
 ): void {
   const listener = async (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<AckData<E>>) => void) : () => {};
+    const verdict = limiterOf(socket).check(event);
+    if (!verdict.ok) {
+      reply({ ok: false, error: AppError.rateLimited(verdict.retryAfterMs / 1000).toBody() });
+      if (verdict.first || verdict.disconnect) {
+        const r = { event, eventClass: verdict.eventClass, disconnected: verdict.disconnect };
+        const report = reporters.get(socket);
+        if (report) report(r);
+        else socket.data.log?.warn(r, 'socket rate limited');
+      }
+      if (verdict.disconnect) socket.disconnect(true);
+      return;
+    }
     try {
       reply({ ok: true, data: await fn(parseInput(schema, payload)) });
     } catch (err) {

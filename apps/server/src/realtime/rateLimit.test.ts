@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_LIMITS, eventClassOf, SocketRateLimiter, TokenBucket } from './rateLimit.js';
+
+describe('TokenBucket', () => {
+  it('allows the burst, then refuses with the wait until the next token', () => {
+    const b = new TokenBucket({ capacity: 3, perSecond: 2 }, 1_000);
+    expect([b.take(1_000), b.take(1_000), b.take(1_000)]).toEqual([0, 0, 0]);
+    expect(b.take(1_000)).toBe(500);
+    // Half a token has come back after 250 ms: 250 ms more to wait.
+    expect(b.take(1_250)).toBe(250);
+    expect(b.take(1_500)).toBe(0);
+    expect(b.take(1_500)).toBe(500);
+  });
+
+  it('refills to capacity and no further', () => {
+    const b = new TokenBucket({ capacity: 2, perSecond: 10 }, 0);
+    b.take(0);
+    b.take(0);
+    const later = 60_000;
+    expect([b.take(later), b.take(later), b.take(later)]).toEqual([0, 0, 100]);
+  });
+
+  it('a clock stepping back neither mints tokens nor blocks forever', () => {
+    const b = new TokenBucket({ capacity: 1, perSecond: 1 }, 10_000);
+    expect(b.take(10_000)).toBe(0);
+    expect(b.take(5_000)).toBe(1_000);
+    expect(b.take(11_000)).toBe(0);
+  });
+});
+
+describe('eventClassOf', () => {
+  it('groups the protocol events by what they cost', () => {
+    expect(['chat:send', 'chat:history', 'thread:open', 'thread:read'].map(eventClassOf)).toEqual(
+      Array(4).fill('chat'),
+    );
+    expect(['room:join', 'presence:set', 'knock:request', 'oneOnOne:invite'].map(eventClassOf)).toEqual(
+      Array(4).fill('floor'),
+    );
+    expect(['media:join', 'media:createTransport', 'media:produce'].map(eventClassOf)).toEqual(
+      Array(3).fill('mediaSetup'),
+    );
+    expect(['media:resumeConsumer', 'media:setConsumerLayers'].map(eventClassOf)).toEqual(['media', 'media']);
+    expect(['check:start', 'check:stats'].map(eventClassOf)).toEqual(['check', 'check']);
+    expect(['ping', 'whatever', ':x'].map(eventClassOf)).toEqual(['other', 'other', 'other']);
+  });
+});
+
+describe('SocketRateLimiter', () => {
+  const clock = (start = 0) => {
+    let t = start;
+    return { now: () => t, advance: (ms: number) => (t += ms) };
+  };
+
+  it('limits each class by its own bucket; another class is unaffected', () => {
+    const c = clock();
+    const l = new SocketRateLimiter(c.now);
+    const chat = EVENT_LIMITS.chat.capacity;
+    for (let i = 0; i < chat; i++) expect(l.check('chat:send')).toEqual({ ok: true });
+    const refused = l.check('chat:send');
+    expect(refused).toMatchObject({ ok: false, eventClass: 'chat', first: true, disconnect: false });
+    expect(refused.ok || refused.retryAfterMs).toBe(Math.ceil(1000 / EVENT_LIMITS.chat.perSecond));
+    expect(l.check('thread:read')).toMatchObject({ ok: false, first: false });
+    expect(l.check('room:join')).toEqual({ ok: true });
+    expect(l.check('ping')).toEqual({ ok: true });
+    c.advance(1000);
+    expect(l.check('chat:send')).toEqual({ ok: true });
+    // Allowed again, so the next refusal is a new episode (logged once more).
+    for (let i = 1; i < EVENT_LIMITS.chat.perSecond; i++) l.check('chat:send');
+    expect(l.check('chat:send')).toMatchObject({ ok: false, first: true });
+  });
+
+  it('disconnects a socket that keeps flooding after being refused', () => {
+    const c = clock();
+    const l = new SocketRateLimiter(c.now, EVENT_LIMITS, { capacity: 5, perSecond: 1 });
+    for (let i = 0; i < EVENT_LIMITS.floor.capacity; i++) l.check('room:join');
+    const verdicts = Array.from({ length: 6 }, () => l.check('room:join'));
+    expect(verdicts.map((v) => !v.ok && v.disconnect)).toEqual([false, false, false, false, false, true]);
+    // A client that backs off when refused is never disconnected.
+    const polite = new SocketRateLimiter(c.now);
+    for (let i = 0; i < 2_000; i++) {
+      const v = polite.check('room:join');
+      expect(!v.ok && v.disconnect).toBe(false);
+      if (!v.ok) c.advance(v.retryAfterMs);
+    }
+  });
+});

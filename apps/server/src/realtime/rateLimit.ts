@@ -1,0 +1,134 @@
+/**
+ * Per-socket event rate limits: one token bucket per event class, plus a bucket of "strikes" that refused
+ * events drain, so a socket that keeps flooding long after its first refusal is disconnected. Pure: time
+ * comes in as a function; the socket wiring is in `handle.ts`.
+ */
+
+/** A bucket holds up to `capacity` tokens (the allowed burst) and regains `perSecond` of them each second. */
+export interface BucketSpec {
+  capacity: number;
+  perSecond: number;
+}
+
+/** A classic token bucket; `now` is milliseconds (any monotonic origin). */
+export class TokenBucket {
+  #tokens: number;
+  #at: number;
+
+  constructor(
+    readonly spec: BucketSpec,
+    now: number,
+  ) {
+    this.#tokens = spec.capacity;
+    this.#at = now;
+  }
+
+  /** Takes one token: 0 when taken, else the milliseconds until one will be there (nothing taken). */
+  take(now: number): number {
+    this.#refill(now);
+    if (this.#tokens >= 1) {
+      this.#tokens -= 1;
+      return 0;
+    }
+    return Math.ceil(((1 - this.#tokens) / this.spec.perSecond) * 1000);
+  }
+
+  #refill(now: number): void {
+    // A clock that steps back must not mint tokens or push the bucket into debt.
+    const elapsed = Math.max(0, now - this.#at);
+    this.#tokens = Math.min(this.spec.capacity, this.#tokens + (elapsed / 1000) * this.spec.perSecond);
+    this.#at = Math.max(this.#at, now);
+  }
+}
+
+/** The event classes a socket is limited by, each with its own bucket. */
+export type EventClass = 'chat' | 'floor' | 'mediaSetup' | 'media' | 'check' | 'other';
+
+/** Events that make the SFU allocate (and fan out to the room): a much smaller budget than the rest of media:*. */
+const MEDIA_SETUP = new Set(['media:join', 'media:createTransport', 'media:produce', 'media:closeProducer']);
+
+/** The class of a client event, by its name. */
+export function eventClassOf(event: string): EventClass {
+  if (MEDIA_SETUP.has(event)) return 'mediaSetup';
+  const prefix = event.slice(0, event.indexOf(':') + 1);
+  switch (prefix) {
+    case 'chat:':
+    case 'thread:':
+      return 'chat';
+    case 'room:':
+    case 'presence:':
+    case 'knock:':
+    case 'oneOnOne:':
+      return 'floor';
+    case 'media:':
+      return 'media';
+    case 'check:':
+      return 'check';
+    default:
+      return 'other';
+  }
+}
+
+/**
+ * Default budgets. A person types a few messages a minute and the client sends a burst of requests when a
+ * page opens (history, threads) or a room's tiles appear (one resume + one layer choice per tile), so
+ * bursts are generous and sustained rates are well above human use and far below a script's.
+ */
+export const EVENT_LIMITS: Readonly<Record<EventClass, BucketSpec>> = {
+  chat: { capacity: 30, perSecond: 3 },
+  floor: { capacity: 20, perSecond: 2 },
+  mediaSetup: { capacity: 20, perSecond: 1 },
+  media: { capacity: 300, perSecond: 50 },
+  // The connection check polls its stats four times a second for up to 15 s.
+  check: { capacity: 20, perSecond: 5 },
+  other: { capacity: 30, perSecond: 10 },
+};
+
+/** Refused events drain this bucket; when it is empty the socket is disconnected (~500 refusals at once, or >50/s sustained). */
+export const FLOOD_LIMIT: Readonly<BucketSpec> = { capacity: 500, perSecond: 50 };
+
+export type Verdict =
+  | { ok: true }
+  | {
+      ok: false;
+      eventClass: EventClass;
+      retryAfterMs: number;
+      /** The first refusal after a period of allowed events (log it once, not per event). */
+      first: boolean;
+      /** The socket keeps flooding: disconnect it. */
+      disconnect: boolean;
+    };
+
+/** One socket's buckets, created lazily per class. */
+export class SocketRateLimiter {
+  readonly #buckets = new Map<EventClass, TokenBucket>();
+  readonly #strikes: TokenBucket;
+  readonly #limited = new Set<EventClass>();
+
+  constructor(
+    private readonly now: () => number = Date.now,
+    private readonly limits: Readonly<Record<EventClass, BucketSpec>> = EVENT_LIMITS,
+    flood: BucketSpec = FLOOD_LIMIT,
+  ) {
+    this.#strikes = new TokenBucket(flood, now());
+  }
+
+  /** Counts one event; says whether it may run. */
+  check(event: string): Verdict {
+    const now = this.now();
+    const eventClass = eventClassOf(event);
+    let bucket = this.#buckets.get(eventClass);
+    if (!bucket) {
+      bucket = new TokenBucket(this.limits[eventClass], now);
+      this.#buckets.set(eventClass, bucket);
+    }
+    const retryAfterMs = bucket.take(now);
+    if (retryAfterMs === 0) {
+      this.#limited.delete(eventClass);
+      return { ok: true };
+    }
+    const first = !this.#limited.has(eventClass);
+    this.#limited.add(eventClass);
+    return { ok: false, eventClass, retryAfterMs, first, disconnect: this.#strikes.take(now) > 0 };
+  }
+}
