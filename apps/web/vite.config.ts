@@ -3,7 +3,9 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 
 // The protocol package is consumed from source, so the web app builds without building it first.
-export default defineConfig({
+// Source maps only for a development build (`vite build --mode development`): a production build
+// ships none, and the server refuses *.map in production anyway.
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
   resolve: {
     alias: {
@@ -17,5 +19,5 @@ export default defineConfig({
       '/healthz': 'http://127.0.0.1:3000',
     },
   },
-  build: { outDir: 'dist', sourcemap: true },
-});
+  build: { outDir: 'dist', sourcemap: mode === 'development' },
+}));

@@ -11,6 +11,7 @@ import { createHttp } from './http/createHttp.js';
 import { devInboxRoutes } from './http/devInboxRoutes.js';
 import { healthRoutes } from './http/health.js';
 import { opsRoutes } from './http/opsRoutes.js';
+import { cookieName, csrfProtection } from './http/requestContext.js';
 import { webAppRoutes } from './http/webApp.js';
 import { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
@@ -47,8 +48,18 @@ export interface TsudoiApp {
   close(): Promise<void>;
 }
 
+/** Process-level wiring that is not configuration. */
+export interface StartOptions {
+  /** Where the operator log (pino JSON lines) goes; default stdout. Tests capture it. */
+  logStream?: { write(line: string): void };
+}
+
 /** Starts the server described by `config`: store (migrated), mail, media workers, HTTP + socket.io. */
-export async function startApp(config: Config, clock: Clock = systemClock): Promise<TsudoiApp> {
+export async function startApp(
+  config: Config,
+  clock: Clock = systemClock,
+  options: StartOptions = {},
+): Promise<TsudoiApp> {
   const disposers: Array<() => unknown> = [];
   const closeAll = async () => {
     for (const d of disposers.reverse()) await d();
@@ -71,7 +82,13 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     const media = new MediaService(pool, config.media);
     disposers.push(() => media.close());
 
-    const http = await createHttp(config);
+    const audit = new AuditLog(store, clock);
+    const http = await createHttp(config, {
+      audit,
+      clock,
+      workspaceExists: async (id) => (await store.workspaces.get(id)) !== undefined,
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+    });
     disposers.push(() => http.close());
     healthRoutes(http, { store, media: pool, version: VERSION });
 
@@ -87,8 +104,8 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
     });
     disposers.push(() => retention.stop());
 
-    const audit = new AuditLog(store, clock);
     const sessions = new SessionService(store, audit, clock, config.session);
+    csrfProtection(http, sessions); // before any route: every state-changing /api/ call is checked
     // Mail links use PUBLIC_URL, or the address we end up listening on (PORT=0 picks one at listen time).
     let linkBase = config.publicUrl ?? '';
     const publicUrl = () => linkBase;
@@ -107,7 +124,7 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       sessions,
       workspaces,
       clock,
-      secureCookies: config.nodeEnv === 'production' || (config.publicUrl?.startsWith('https:') ?? false),
+      secureCookies: http.cookieSecure,
       limits: config.authRateLimit,
     });
     workspaceRoutes(http, { workspaces, sessions });
@@ -132,6 +149,10 @@ export async function startApp(config: Config, clock: Clock = systemClock): Prom
       clock,
       retention,
       purges,
+      trust: http.clientIpTrust,
+      allowedOrigins: http.allowedOrigins,
+      securityEvents: http.securityEvents,
+      sessionCookie: cookieName('session', http.cookieSecure),
     });
     // Sockets close first (before floors, media and the store they use).
     disposers.push(() => gateway.close());

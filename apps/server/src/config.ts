@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
 
 /** True when `tz` is an IANA time zone this runtime knows. */
 export function isTimeZone(tz: string): boolean {
@@ -41,6 +42,28 @@ const positiveInt = (fallback: number, max = 1_000_000) =>
 
 const url = z.string().refine((s) => URL.canParse(s), { message: 'must be an absolute URL' });
 
+/** A comma-separated list of web origins (scheme://host[:port], nothing after it). */
+const origins = z
+  .string()
+  .default('')
+  .transform((s, ctx) => {
+    const list = s
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
+    for (const o of list) {
+      const u = URL.canParse(o) ? new URL(o) : undefined;
+      if (!u || !/^https?:$/.test(u.protocol) || u.origin !== o.replace(/\/$/, '')) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${o}" is not an origin such as https://tsudoi.example.com`,
+        });
+        return z.NEVER;
+      }
+    }
+    return list.map((o) => new URL(o).origin);
+  });
+
 /**
  * Every environment variable the server reads, with its default. `loadConfig` validates all of them
  * at once and names every bad one; nothing else in the server reads `process.env`.
@@ -55,6 +78,23 @@ const EnvSchema = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   /** The URL users reach Tsudoi at; used in mail links and cookie security. Defaults to http://localhost:PORT. */
   PUBLIC_URL: url.optional(),
+  /**
+   * Which peers may set X-Forwarded-For: unset = none (the TCP peer is the client); a hop count
+   * (e.g. 1 behind one reverse proxy); or the proxies' IPs/CIDRs, comma-separated (e.g. 10.0.0.0/8).
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      try {
+        return parseTrustProxy(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** Web origins besides PUBLIC_URL's that may open sockets and call the API, comma-separated. */
+  ALLOWED_ORIGINS: origins,
   /** Outgoing mail, e.g. smtp://user:pass@mail.example.com:587. Empty in development: see DEV_MAIL_INBOX. */
   SMTP_URL: url.optional(),
   /** Sender address of Tsudoi's mail. */
@@ -99,6 +139,10 @@ export interface Config {
   host: string;
   dataDir: string;
   publicUrl: string | undefined;
+  /** Who may set X-Forwarded-For (TRUST_PROXY); see http/clientIp.ts. */
+  trustProxy: TrustProxy;
+  /** Extra web origins (ALLOWED_ORIGINS), normalised; PUBLIC_URL's origin is always allowed. */
+  allowedOrigins: string[];
   smtpUrl: string | undefined;
   mailFrom: string;
   devMailInbox: boolean;
@@ -151,6 +195,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     dataDir: path.resolve(e.DATA_DIR),
     publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY ?? false,
+    allowedOrigins: e.ALLOWED_ORIGINS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     devMailInbox: e.DEV_MAIL_INBOX === '1',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { AccessLogEvent, Store } from '../storage/store.js';
+import type { SecurityEventType } from './securityEvents.js';
 
 /** Where a request came from; recorded with every event. */
 export interface RequestOrigin {
@@ -30,7 +31,9 @@ export type AuditEventType =
   | 'admin.room_created'
   | 'admin.room_archived'
   | 'room.enter'
-  | 'room.leave';
+  | 'room.leave'
+  /** Refusals recorded by audit/securityEvents.ts. */
+  | `security.${SecurityEventType}`;
 
 /**
  * Records access-log events (R13, R14) with UTC time, workspace, user, IP and user agent. An event about

@@ -9,7 +9,15 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import { COOKIE, cookieOptions, issueCsrf, originOf, requireAuth } from '../http/requestContext.js';
+import {
+  bindCsrf,
+  clearCookie,
+  cookieName,
+  cookieOptions,
+  issueCsrf,
+  originOf,
+  requireAuth,
+} from '../http/requestContext.js';
 import { parseInput } from '../validation.js';
 import type { WorkspaceService } from '../workspaces/workspaceService.js';
 import { type AuthService, OTP_POLICY } from './authService.js';
@@ -37,18 +45,18 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
 
   const startSession = (reply: FastifyReply, token: string) => {
     reply.setCookie(
-      COOKIE.session,
+      cookieName('session', d.secureCookies),
       token,
       cookieOptions(d.secureCookies, d.sessions.timeouts.absoluteMs / 1000),
     );
-    reply.clearCookie(COOKIE.signin, { path: '/api/auth' });
-    issueCsrf(reply, d.secureCookies); // a new CSRF token with every new session
+    clearCookie(reply, 'signin', d.secureCookies);
+    // The CSRF cookie becomes the new session's stored token in sessionInfo (bindCsrf), which follows.
   };
 
   const sessionInfo = async (req: FastifyRequest, reply: FastifyReply): Promise<SessionInfo> => {
-    const { user } = await requireAuth(req, d.sessions);
+    const { user, session } = await requireAuth(req, d.sessions);
     const security = await d.auth.securityFor(user.id);
-    const csrf = req.cookies[COOKIE.csrf] ?? issueCsrf(reply, d.secureCookies);
+    const csrf = bindCsrf(req, reply, session, d.secureCookies);
     return {
       user: { id: user.id, email: user.email, displayName: user.displayName, locale: user.locale },
       csrfToken: csrf,
@@ -58,7 +66,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   };
 
   app.get('/api/session', async (req, reply) => {
-    if (!req.cookies[COOKIE.csrf]) issueCsrf(reply, d.secureCookies);
+    if (!req.cookies[cookieName('csrf', d.secureCookies)]) issueCsrf(reply, d.secureCookies);
     return sessionInfo(req, reply);
   });
 
@@ -87,9 +95,8 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
       req.auth = await d.sessions.authenticate(outcome.sessionToken);
       return { next: 'done', session: await sessionInfo(req, reply) };
     }
-    reply.setCookie(COOKIE.signin, outcome.challengeToken, {
+    reply.setCookie(cookieName('signin', d.secureCookies), outcome.challengeToken, {
       ...cookieOptions(d.secureCookies, OTP_POLICY.ttlMs / 1000),
-      path: '/api/auth',
       sameSite: 'strict',
     });
     return {
@@ -100,7 +107,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   const challengeOf = (req: FastifyRequest) => {
-    const token = req.cookies[COOKIE.signin];
+    const token = req.cookies[cookieName('signin', d.secureCookies)];
     if (!token) throw new AppError('OTP_EXPIRED', 'This sign-in attempt has ended. Sign in again.');
     return token;
   };
@@ -120,9 +127,10 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/signout', async (req, reply) => {
-    const token = req.cookies[COOKIE.session];
+    const token = req.cookies[cookieName('session', d.secureCookies)];
     if (token) await d.sessions.signout(token, originOf(req));
-    reply.clearCookie(COOKIE.session, { path: '/' });
+    clearCookie(reply, 'session', d.secureCookies);
+    issueCsrf(reply, d.secureCookies); // the ended session's CSRF token goes with it
     return { status: 'signed-out' };
   });
 
@@ -131,7 +139,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
     limit(`password:${user.id}`, accountLimiter);
     const input = parseInput(PasswordChangeRequest, req.body);
     await d.auth.changePassword(user.id, input.currentPassword, input.newPassword, originOf(req));
-    reply.clearCookie(COOKIE.session, { path: '/' });
+    clearCookie(reply, 'session', d.secureCookies);
     return { status: 'changed-sign-in-again' };
   });
 }

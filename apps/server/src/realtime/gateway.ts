@@ -4,9 +4,12 @@ import { ClientPayloads, PROTOCOL_VERSION } from '@tsudoi/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import { Server } from 'socket.io';
 import type { AuditLog } from '../audit/auditLog.js';
+import type { SecurityEvents } from '../audit/securityEvents.js';
 import type { SessionService } from '../auth/sessionService.js';
 import { ChatService } from '../chat/chatService.js';
 import type { Clock } from '../clock.js';
+import type { TrustFn } from '../http/clientIp.js';
+import type { OriginPolicy } from '../http/origins.js';
 import { ConnectionCheck } from '../media/connectionCheck.js';
 import { MediaService } from '../media/mediaService.js';
 import type { RtcListenOptions } from '../media/transports.js';
@@ -21,6 +24,7 @@ import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
 import { handle } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
+import { handshakeGuard } from './originCheck.js';
 import { socketAuth } from './socketAuth.js';
 import { channels, type TsudoiServer, type TsudoiSocket } from './types.js';
 
@@ -39,6 +43,14 @@ export interface GatewayDeps {
   /** Emits every purge (01:00 job or room emptied) so open clients drop those messages. */
   purges: EventEmitter<{ purged: [PurgedConversation] }>;
   sessionCheckMs?: number;
+  /** Which peers may set X-Forwarded-For (TRUST_PROXY); http/clientIp.ts. */
+  trust: TrustFn;
+  /** Web origins that may open sockets (PUBLIC_URL, ALLOWED_ORIGINS; own origin without PUBLIC_URL). */
+  allowedOrigins: () => OriginPolicy;
+  /** Refused handshakes (and other refusals) go to the operator and access logs. */
+  securityEvents: SecurityEvents;
+  /** The session cookie's name (`cookieName('session', secure)`: `__Host-` in production). */
+  sessionCookie: string;
 }
 
 /** socket.io on the HTTP server: handshake checks, then the handler set that fits the socket. */
@@ -52,7 +64,8 @@ export function createGateway(
     pingInterval: 10_000,
     pingTimeout: 10_000,
   });
-  io.use(socketAuth(d.store, d.sessions));
+  io.use(handshakeGuard(d)); // first: client IP, Origin
+  io.use(socketAuth(d.store, d.sessions, d.sessionCookie));
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
   const chat = new ChatService(d.store, d.floors, d.clock, {
     message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),

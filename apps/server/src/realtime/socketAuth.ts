@@ -26,7 +26,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
  * Handshake checks: the protocol version, then — for a workspace socket — the session cookie and an
  * active membership of that workspace. A socket without `workspaceId` stays anonymous (connection check).
  */
-export function socketAuth(store: Store, sessions: SessionService) {
+export function socketAuth(store: Store, sessions: SessionService, sessionCookie: string) {
   return async (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!auth.success || auth.data.protocolVersion !== PROTOCOL_VERSION)
@@ -34,7 +34,7 @@ export function socketAuth(store: Store, sessions: SessionService) {
     const { workspaceId } = auth.data;
     if (!workspaceId) return next();
     try {
-      const token = cookieValue(socket.handshake.headers.cookie, 'tsudoi_session');
+      const token = cookieValue(socket.handshake.headers.cookie, sessionCookie);
       const authed = await sessions.authenticate(token);
       if (!authed || !token) return next(new HandshakeRefused('UNAUTHENTICATED'));
       const membership = await store.accounts.memberships.get(workspaceId, authed.user.id);
@@ -45,7 +45,7 @@ export function socketAuth(store: Store, sessions: SessionService) {
         workspaceId,
         role: membership.role,
         origin: {
-          ip: socket.handshake.address ?? null,
+          ip: socket.data.clientIp || null, // TRUST_PROXY-aware, set by handshakeGuard
           userAgent: socket.handshake.headers['user-agent'] ?? null,
         },
       };

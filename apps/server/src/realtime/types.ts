@@ -17,6 +17,8 @@ export interface SocketIdentity {
 /** What the server keeps on each socket (typed; no ad-hoc bags). */
 export interface SocketData {
   log?: FastifyBaseLogger;
+  /** The client IP (http/clientIp.ts rule, TRUST_PROXY-aware); set by the first handshake step. */
+  clientIp: string;
   /** Absent on anonymous sockets (the pre-sign-in connection check). */
   identity?: SocketIdentity;
 }

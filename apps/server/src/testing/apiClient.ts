@@ -4,6 +4,8 @@
  */
 export class ApiClient {
   readonly cookies = new Map<string, string>();
+  /** Sent with every request (e.g. a spoofed X-Forwarded-For in proxy tests). */
+  readonly headers: Record<string, string> = {};
 
   constructor(
     readonly baseUrl: string,
@@ -12,10 +14,10 @@ export class ApiClient {
 
   // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON bodies
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-    if (method !== 'GET' && !this.cookies.has('tsudoi_csrf')) await this.request('GET', '/api/session');
-    const headers: Record<string, string> = {};
+    if (method !== 'GET' && !this.csrfToken) await this.request('GET', '/api/session');
+    const headers: Record<string, string> = { ...this.headers };
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const csrf = this.cookies.get('tsudoi_csrf');
+    const csrf = this.csrfToken;
     if (csrf) headers['x-csrf-token'] = csrf;
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(this.baseUrl + path, {
@@ -34,6 +36,11 @@ export class ApiClient {
     }
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** The CSRF cookie's value (`tsudoi_csrf`, or `__Host-tsudoi_csrf` in production mode). */
+  get csrfToken(): string | undefined {
+    return this.cookies.get('tsudoi_csrf') ?? this.cookies.get('__Host-tsudoi_csrf');
   }
 
   get = (path: string) => this.request('GET', path);

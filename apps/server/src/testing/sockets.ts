@@ -17,7 +17,8 @@ export class TestSockets {
     const s = connect(this.url, {
       auth: { protocolVersion: PROTOCOL_VERSION, workspaceId },
       transports: ['websocket'],
-      extraHeaders: cookie ? { cookie } : {},
+      // What a browser sends: the page's origin (the server refuses foreign ones).
+      extraHeaders: { origin: new URL(this.url).origin, ...(cookie ? { cookie } : {}) },
       reconnection: false,
     });
     this.#open.push(s);

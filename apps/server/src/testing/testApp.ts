@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp, type TsudoiApp } from '../app.js';
+import { type StartOptions, startApp, type TsudoiApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { ApiClient } from './apiClient.js';
 import { SmtpSink } from './smtpSink.js';
@@ -27,7 +27,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `env` overrides the test defaults; `options.logStream` captures the operator log (set LOG_LEVEL too). */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-test-'));
   const mail = await SmtpSink.start();
   let offset = 0;
@@ -42,6 +46,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       ...env,
     }),
     () => new Date(Date.now() + offset),
+    options,
   );
   const t: TestApp = {
     app,

@@ -8,7 +8,8 @@ export class ApiError extends Error {
   }
 }
 
-const csrfCookie = () => document.cookie.match(/(?:^|;\s*)tsudoi_csrf=([^;]+)/)?.[1];
+// `__Host-` in production (https); the server keeps it equal to the signed-in session's token.
+const csrfCookie = () => document.cookie.match(/(?:^|;\s*)(?:__Host-)?tsudoi_csrf=([^;]+)/)?.[1];
 
 /** Calls the JSON API; state-changing calls echo the CSRF cookie in X-CSRF-Token. */
 export async function api<T>(

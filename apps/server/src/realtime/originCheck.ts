@@ -1,0 +1,45 @@
+import type { ExtendedError } from 'socket.io';
+import type { SecurityEvents } from '../audit/securityEvents.js';
+import { handshakeIp, type TrustFn } from '../http/clientIp.js';
+import { judgeOrigin, type OriginPolicy } from '../http/origins.js';
+import type { TsudoiSocket } from './types.js';
+
+/** What the first handshake step needs: the proxy rule, the allowed origins, the security log. */
+export interface HandshakeGuardDeps {
+  trust: TrustFn;
+  allowedOrigins: () => OriginPolicy;
+  securityEvents: SecurityEvents;
+}
+
+/** A handshake refused for its origin; the client reads `data.code` from `connect_error`. */
+export class OriginRefused extends Error {
+  readonly data = { code: 'CSRF_FAILED' as const };
+  constructor() {
+    super('CSRF_FAILED');
+  }
+}
+
+/**
+ * The first handshake step for every socket: records the client IP (`socket.data.clientIp`, by the
+ * same TRUST_PROXY rule as HTTP) and refuses a foreign or malformed `Origin`, so a page on another
+ * site cannot ride the user's session cookie into a socket (cross-site WebSocket hijacking). No Origin
+ * means no browser made the request, and then no browser's cookies came with it either.
+ */
+export function handshakeGuard(d: HandshakeGuardDeps) {
+  return (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
+    const ip = handshakeIp(socket.handshake, d.trust);
+    socket.data.clientIp = ip;
+    const verdict = judgeOrigin(socket.handshake.headers, d.allowedOrigins);
+    if (verdict === 'allowed' || verdict === 'absent') return next();
+    const workspaceId = (socket.handshake.auth as { workspaceId?: unknown } | undefined)?.workspaceId;
+    d.securityEvents.record({
+      type: 'handshake_refused',
+      ip,
+      userAgent: socket.handshake.headers['user-agent'] ?? null,
+      // The workspace id is the client's claim; the recorder writes it only for an existing workspace.
+      ...(typeof workspaceId === 'string' && workspaceId.length <= 64 ? { workspaceId } : {}),
+      detail: { reason: verdict === 'foreign' ? 'foreign_origin' : 'malformed_origin', code: 'CSRF_FAILED' },
+    });
+    next(new OriginRefused());
+  };
+}
