@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useT } from './i18n/useT';
-import { getSocket } from './realtime/socket';
+import { getSocket, retryWorkspaceSocket } from './realtime/socket';
 import { match, navigate, useRoute } from './routing/router';
 import { Account } from './screens/Account';
 import { ConnectionCheck } from './screens/ConnectionCheck';
@@ -20,6 +20,14 @@ function ConnectionStatus() {
       {connection === 'online' && t('conn.online')}
       {connection === 'connecting' && t('conn.offline')}
       {connection === 'refused' && t('conn.refused')}
+      {connection === 'tooMany' && (
+        <>
+          {t('conn.tooMany')}{' '}
+          <button type="button" onClick={retryWorkspaceSocket}>
+            {t('conn.retry')}
+          </button>
+        </>
+      )}
       {connection === 'outdated' && (
         <>
           {t('conn.outdated')}{' '}

@@ -1,5 +1,6 @@
 import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
+import { LIMIT_MESSAGES } from './limitMessages';
 import { ROOM_MESSAGES } from './roomMessages';
 import { SETTINGS_MESSAGES } from './settingsMessages';
 
@@ -10,6 +11,7 @@ export const MESSAGES = {
     ...FLOOR_MESSAGES.ja,
     ...CHAT_MESSAGES.ja,
     ...SETTINGS_MESSAGES.ja,
+    ...LIMIT_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -110,6 +112,7 @@ export const MESSAGES = {
     ...FLOOR_MESSAGES.en,
     ...CHAT_MESSAGES.en,
     ...SETTINGS_MESSAGES.en,
+    ...LIMIT_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

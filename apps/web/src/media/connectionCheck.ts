@@ -1,16 +1,23 @@
 import { Device } from 'mediasoup-client';
 import type { RtpCapabilities } from 'mediasoup-client/types';
-import { request } from '../realtime/socket';
+import { getSocket, RequestError, request } from '../realtime/socket';
 import { connectionActions } from '../state/store';
 
 /**
  * Runs the connection check: sends the microphone through a real WebRTC transport to the SFU and waits
  * until the server has seen DTLS complete and RTP arrive. Lives outside React; reports to the store.
+ * The server bounds checks (per network, server-wide, lifetime); its refusals are shown as such.
  */
 export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
   connectionActions.setCheck({ phase: 'running' });
   let stream: MediaStream | undefined;
   let transport: { close(): void } | undefined;
+  const socket = getSocket();
+  let expired = false;
+  const onClosed = () => {
+    expired = true;
+  };
+  socket.on('check:closed', onClosed);
   try {
     const started = await request('check:start', {});
     const device = new Device();
@@ -45,8 +52,14 @@ export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
   } catch (err) {
-    connectionActions.setCheck({ phase: 'failed', reason: err instanceof Error ? err.message : String(err) });
+    const code = err instanceof RequestError ? err.body.code : undefined;
+    if (err instanceof RequestError && (code === 'CHECK_LIMIT' || code === 'CHECK_BUSY'))
+      connectionActions.setCheck({ phase: 'limited', code, retryAfter: err.body.retryAfter ?? 30 });
+    else if (expired) connectionActions.setCheck({ phase: 'expired' });
+    else
+      connectionActions.setCheck({ phase: 'failed', reason: err instanceof Error ? err.message : String(err) });
   } finally {
+    socket.off('check:closed', onClosed);
     for (const t of stream?.getTracks() ?? []) t.stop();
     transport?.close();
   }

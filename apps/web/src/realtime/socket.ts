@@ -19,7 +19,7 @@ export class RequestError extends Error {
 }
 
 /** Why the server refused a workspace socket (`connect_error` data.code). */
-export type Refusal = 'PROTOCOL_OUTDATED' | 'UNAUTHENTICATED' | 'NOT_FOUND';
+export type Refusal = 'PROTOCOL_OUTDATED' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'TOO_MANY_CONNECTIONS';
 
 interface WorkspaceConnection {
   workspaceId: string;
@@ -38,6 +38,7 @@ const current = (): ClientSocket | undefined => workspace?.socket ?? anonymous;
 function publishStatus(): void {
   let status: ConnectionStatus = 'connecting';
   if (outdated) status = 'outdated';
+  else if (workspace && refused === 'TOO_MANY_CONNECTIONS') status = 'tooMany';
   else if (workspace && refused) status = 'refused';
   else if (current()?.connected) status = 'online';
   connectionActions.setStatus(status);
@@ -64,7 +65,10 @@ function watch(s: ClientSocket, onRefused?: (code: Refusal) => void): void {
     if (code === 'PROTOCOL_OUTDATED') {
       outdated = true;
       s.disconnect();
-    } else if ((code === 'UNAUTHENTICATED' || code === 'NOT_FOUND') && s === workspace?.socket) {
+    } else if (
+      (code === 'UNAUTHENTICATED' || code === 'NOT_FOUND' || code === 'TOO_MANY_CONNECTIONS') &&
+      s === workspace?.socket
+    ) {
       // A refused handshake is not retried by socket.io; the page decides what to do.
       refused = code;
       onRefused?.(code);
@@ -112,6 +116,15 @@ export function openWorkspaceSocket(workspaceId: string, hooks: WorkspaceSocketH
   return () => {
     if (workspace === opened) closeWorkspaceSocket();
   };
+}
+
+/** Tries the refused workspace socket again (after closing another tab of the same workspace). */
+export function retryWorkspaceSocket(): void {
+  const s = workspace?.socket;
+  if (!s || s.connected) return;
+  refused = undefined;
+  publishStatus();
+  s.connect();
 }
 
 /** Closes the workspace socket (leaving the page, switching workspace, signing out). Idempotent. */

@@ -21,6 +21,9 @@ export function ConnectionCheck() {
       <p role="status" data-testid="check-status" data-phase={check.phase}>
         {check.phase === 'ok' && t('check.ok', { kb: Math.max(1, Math.round(check.bytesReceived / 1024)) })}
         {check.phase === 'failed' && t('check.failed', { reason: check.reason })}
+        {check.phase === 'limited' &&
+          t(check.code === 'CHECK_BUSY' ? 'check.busy' : 'check.limited', { seconds: check.retryAfter })}
+        {check.phase === 'expired' && t('check.expired')}
       </p>
     </section>
   );

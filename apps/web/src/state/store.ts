@@ -1,13 +1,20 @@
 import { create } from 'zustand';
 import type { Lang } from '../i18n/messages';
 
-/** `refused`: the server turned the workspace socket away (signed out elsewhere, no longer a member). */
-export type ConnectionStatus = 'connecting' | 'online' | 'outdated' | 'refused';
+/**
+ * `refused`: the server turned the workspace socket away (signed out elsewhere, no longer a member);
+ * `tooMany`: this person already has as many tabs open for the workspace as the server allows.
+ */
+export type ConnectionStatus = 'connecting' | 'online' | 'outdated' | 'refused' | 'tooMany';
 export type CheckState =
   | { phase: 'idle' }
   | { phase: 'running' }
   | { phase: 'ok'; bytesReceived: number }
-  | { phase: 'failed'; reason: string };
+  | { phase: 'failed'; reason: string }
+  /** The server refused to start a check now (too many from this network, or server busy). */
+  | { phase: 'limited'; code: 'CHECK_LIMIT' | 'CHECK_BUSY'; retryAfter: number }
+  /** The server ended the check after its lifetime. */
+  | { phase: 'expired' };
 
 interface UiSlice {
   lang: Lang;
