@@ -27,6 +27,7 @@ import { FsBlobStore } from './storage/blobStore.js';
 import { SqliteStore } from './storage/sqlite/sqliteStore.js';
 import type { Store } from './storage/store.js';
 import { VERSION } from './version.js';
+import { WorkspaceAccess } from './workspaces/access.js';
 import { workspaceRoutes } from './workspaces/workspaceRoutes.js';
 import { WorkspaceService } from './workspaces/workspaceService.js';
 
@@ -106,6 +107,13 @@ export async function startApp(
 
     const sessions = new SessionService(store, audit, clock, config.session);
     csrfProtection(http, sessions); // before any route: every state-changing /api/ call is checked
+    disposers.push(() => sessions.close());
+    // The one access decision for HTTP routes and sockets (workspaces/accessDecision.ts).
+    const access = new WorkspaceAccess({
+      workspaces: store.workspaces,
+      memberships: store.accounts.memberships,
+      clock,
+    });
     // Mail links use PUBLIC_URL, or the address we end up listening on (PORT=0 picks one at listen time).
     let linkBase = config.publicUrl ?? '';
     const publicUrl = () => linkBase;
@@ -115,6 +123,7 @@ export async function startApp(
       mailer,
       audit,
       sessions,
+      access,
       clock,
       publicUrl,
       defaultTimeZone: config.tzDefault,
@@ -127,7 +136,7 @@ export async function startApp(
       secureCookies: http.cookieSecure,
       limits: config.authRateLimit,
     });
-    workspaceRoutes(http, { workspaces, sessions });
+    workspaceRoutes(http, { workspaces, sessions, access });
     opsRoutes(http, { token: config.opsToken, media, pool });
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);
@@ -143,6 +152,7 @@ export async function startApp(
       rtc: config.media,
       store,
       sessions,
+      access,
       floors,
       presence,
       audit,

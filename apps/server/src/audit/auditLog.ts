@@ -28,6 +28,7 @@ export type AuditEventType =
   | 'admin.member_updated'
   | 'admin.member_removed'
   | 'admin.account_unlocked'
+  | 'admin.member_signed_out'
   | 'admin.room_created'
   | 'admin.room_archived'
   | 'room.enter'

@@ -1,12 +1,11 @@
 import { ClientPayloads, type PersonRef } from '@tsudoi/protocol';
 import type { AuditLog } from '../audit/auditLog.js';
-import type { SessionService } from '../auth/sessionService.js';
 import type { PresenceTracker } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
 import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
 import type { Store } from '../storage/store.js';
-import { requireMember } from '../workspaces/access.js';
+import type { WorkspaceAccess } from '../workspaces/access.js';
 import { handle } from './handle.js';
 import { channels, type SocketIdentity, type TsudoiSocket } from './types.js';
 
@@ -14,10 +13,8 @@ export interface FloorHandlerDeps {
   store: Store;
   floors: Floors;
   presence: PresenceTracker;
-  sessions: SessionService;
+  access: WorkspaceAccess;
   audit: AuditLog;
-  /** How often an open socket re-checks its session (revoked or expired sessions disconnect). */
-  sessionCheckMs: number;
 }
 
 /** The active members of a workspace, as the floor shows them. */
@@ -38,7 +35,13 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   // each waits for the floor to be loaded.
   const loading = d.floors.get(ws);
   loading.catch(() => {});
-  const requireAdmin = () => requireMember(d.store, ws, me.userId, 'admin');
+  // Admin requests ask the access decision each time: a demotion applies to the very next request.
+  const requireAdmin = () =>
+    d.access.require(
+      { userId: me.userId, session: id.session, clientIp: id.origin.ip, via: 'socket' },
+      ws,
+      'admin',
+    );
 
   handle(socket, 'room:create', ClientPayloads['room:create'], async (p) => {
     await requireAdmin();
@@ -94,24 +97,14 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   );
 
   // The disconnect handler exists before any await: a socket that drops while we load must not be
-  // counted online afterwards.
+  // counted online afterwards. (Ended sessions and memberships disconnect the socket: accessRelay.ts.)
   let counted = false;
-  let sessionCheck: NodeJS.Timeout | undefined;
   socket.once('disconnect', () => {
-    clearInterval(sessionCheck);
     if (counted) d.presence.disconnect(ws, me.userId, socket.id);
   });
   const wf = await loading;
   if (socket.disconnected) return;
   counted = true;
-  // A session that ends (sign-out elsewhere, expiry, revocation) takes its sockets with it.
-  sessionCheck = setInterval(() => {
-    d.sessions.authenticate(id.sessionToken).then(
-      (ok) => ok || socket.disconnect(true),
-      () => {},
-    );
-  }, d.sessionCheckMs);
-  sessionCheck.unref();
   socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
   d.presence.connect(ws, me, socket.id);
   socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.store, ws)));

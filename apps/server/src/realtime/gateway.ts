@@ -19,6 +19,8 @@ import type { PurgedConversation } from '../retention/purger.js';
 import type { RetentionScheduler } from '../retention/scheduler.js';
 import type { Floors } from '../rooms/floors.js';
 import type { Store } from '../storage/store.js';
+import type { WorkspaceAccess } from '../workspaces/access.js';
+import { accessRelay, bindSocketAccess } from './accessRelay.js';
 import { registerChatHandlers } from './chatHandlers.js';
 import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
@@ -35,6 +37,8 @@ export interface GatewayDeps {
   rtc: RtcListenOptions;
   store: Store;
   sessions: SessionService;
+  /** The one access decision; its `membershipEnded` and the sessions' `ended` disconnect sockets. */
+  access: WorkspaceAccess;
   floors: Floors;
   presence: PresenceTracker;
   audit: AuditLog;
@@ -42,7 +46,6 @@ export interface GatewayDeps {
   retention: Pick<RetentionScheduler, 'purgeConversationNow'>;
   /** Emits every purge (01:00 job or room emptied) so open clients drop those messages. */
   purges: EventEmitter<{ purged: [PurgedConversation] }>;
-  sessionCheckMs?: number;
   /** Which peers may set X-Forwarded-For (TRUST_PROXY); http/clientIp.ts. */
   trust: TrustFn;
   /** Web origins that may open sockets (PUBLIC_URL, ALLOWED_ORIGINS; own origin without PUBLIC_URL). */
@@ -65,7 +68,7 @@ export function createGateway(
     pingTimeout: 10_000,
   });
   io.use(handshakeGuard(d)); // first: client IP, Origin
-  io.use(socketAuth(d.store, d.sessions, d.sessionCookie));
+  io.use(socketAuth(d.access, d.sessions, d.sessionCookie));
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
   const chat = new ChatService(d.store, d.floors, d.clock, {
     message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),
@@ -83,8 +86,8 @@ export function createGateway(
       ...(p.upTo ? { upTo: p.upTo } : {}),
     });
   d.purges.on('purged', onPurged);
-  // Ending a user's sessions (password change, disabled) disconnects their sockets at once.
-  d.sessions.onRevoked = (userId) => io.in(channels.user(userId)).disconnectSockets(true);
+  // Ended sessions and memberships disconnect their sockets at once (and take the person off the floor).
+  const stopAccess = accessRelay(io, d);
 
   io.on('connection', (socket) => {
     socket.data.log = d.log.child({ socket: socket.id });
@@ -93,6 +96,7 @@ export function createGateway(
     registerConnectionCheck(socket, d.pool, d.rtc);
     const id = socket.data.identity;
     if (!id) return;
+    bindSocketAccess(socket, id, d);
     registerMediaHandlers(socket, {
       media: d.media,
       resolvePeer: () => {
@@ -111,9 +115,8 @@ export function createGateway(
       store: d.store,
       floors: d.floors,
       presence: d.presence,
-      sessions: d.sessions,
+      access: d.access,
       audit: d.audit,
-      sessionCheckMs: d.sessionCheckMs ?? 60_000,
     }).catch((err) => {
       socket.data.log?.error({ err }, 'floor setup failed');
       socket.disconnect(true);
@@ -127,7 +130,7 @@ export function createGateway(
         stopFanout();
         stopRoomEmpty();
         d.purges.off('purged', onPurged);
-        d.sessions.onRevoked = undefined;
+        stopAccess();
         // io.close() also closes the HTTP server.
         io.close(() => resolve());
       }),

@@ -1,13 +1,13 @@
 import { HandshakeAuth, PROTOCOL_VERSION } from '@tsudoi/protocol';
 import type { ExtendedError } from 'socket.io';
 import type { SessionService } from '../auth/sessionService.js';
-import type { Store } from '../storage/store.js';
+import type { WorkspaceAccess } from '../workspaces/access.js';
 import type { TsudoiSocket } from './types.js';
 
 /** A refused handshake; the client reads `data.code` from `connect_error`. */
 export class HandshakeRefused extends Error {
   readonly data: { code: string; serverVersion?: number };
-  constructor(code: 'PROTOCOL_OUTDATED' | 'UNAUTHENTICATED' | 'NOT_FOUND') {
+  constructor(code: 'PROTOCOL_OUTDATED' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'FORBIDDEN' | (string & {})) {
     super(code);
     this.data = code === 'PROTOCOL_OUTDATED' ? { code, serverVersion: PROTOCOL_VERSION } : { code };
   }
@@ -23,10 +23,11 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 /**
- * Handshake checks: the protocol version, then — for a workspace socket — the session cookie and an
- * active membership of that workspace. A socket without `workspaceId` stays anonymous (connection check).
+ * Handshake checks: the protocol version, then — for a workspace socket — the session cookie and the
+ * workspace access decision (active membership and every access rule). A socket without `workspaceId`
+ * stays anonymous (connection check).
  */
-export function socketAuth(store: Store, sessions: SessionService, sessionCookie: string) {
+export function socketAuth(access: WorkspaceAccess, sessions: SessionService, sessionCookie: string) {
   return async (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!auth.success || auth.data.protocolVersion !== PROTOCOL_VERSION)
@@ -37,17 +38,19 @@ export function socketAuth(store: Store, sessions: SessionService, sessionCookie
       const token = cookieValue(socket.handshake.headers.cookie, sessionCookie);
       const authed = await sessions.authenticate(token);
       if (!authed || !token) return next(new HandshakeRefused('UNAUTHENTICATED'));
-      const membership = await store.accounts.memberships.get(workspaceId, authed.user.id);
-      if (membership?.status !== 'active') return next(new HandshakeRefused('NOT_FOUND'));
+      const ip = socket.data.clientIp || null; // TRUST_PROXY-aware, set by handshakeGuard
+      const { verdict, membership } = await access.decide(
+        { userId: authed.user.id, session: authed.session, clientIp: ip, via: 'socket' },
+        workspaceId,
+      );
+      if (!verdict.allow || !membership)
+        return next(new HandshakeRefused(verdict.allow ? 'NOT_FOUND' : verdict.code));
       socket.data.identity = {
         user: authed.user,
-        sessionToken: token,
+        session: authed.session,
         workspaceId,
         role: membership.role,
-        origin: {
-          ip: socket.data.clientIp || null, // TRUST_PROXY-aware, set by handshakeGuard
-          userAgent: socket.handshake.headers['user-agent'] ?? null,
-        },
+        origin: { ip, userAgent: socket.handshake.headers['user-agent'] ?? null },
       };
       next();
     } catch (err) {

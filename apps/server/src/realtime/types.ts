@@ -2,13 +2,13 @@ import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } fr
 import type { FastifyBaseLogger } from 'fastify';
 import type { Server, Socket } from 'socket.io';
 import type { RequestOrigin } from '../audit/auditLog.js';
-import type { Role, User } from '../auth/accountStore.js';
+import type { Role, Session, User } from '../auth/accountStore.js';
 
 /** Who a workspace socket belongs to; set by the handshake, fixed for the socket's life. */
 export interface SocketIdentity {
   user: User;
-  /** The session cookie's token, re-checked periodically so revoked or expired sessions drop the socket. */
-  sessionToken: string;
+  /** The session the handshake presented; when it ends (sign-out, expiry, revocation) the socket goes. */
+  session: Session;
   workspaceId: string;
   role: Role;
   origin: RequestOrigin;
@@ -26,9 +26,13 @@ export interface SocketData {
 export type TsudoiServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type TsudoiSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-/** socket.io room names: every socket of a workspace, and every socket of one person in it. */
+/**
+ * socket.io room names: every socket of a workspace, every socket of one person in it, every socket of
+ * a user, and every socket of one session (its id is already a hash of the cookie token).
+ */
 export const channels = {
   workspace: (workspaceId: string) => `ws:${workspaceId}`,
   person: (workspaceId: string, userId: string) => `ws:${workspaceId}:user:${userId}`,
   user: (userId: string) => `user:${userId}`,
+  session: (sessionId: string) => `session:${sessionId}`,
 };

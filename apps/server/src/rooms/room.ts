@@ -3,7 +3,8 @@ import { EnhancedEventEmitter } from '../enhancedEvents.js';
 import { entryRefusal, refusalError } from './access.js';
 
 /** Why a person left a room; the access log and the UI tell these apart. */
-export type LeaveReason = 'left' | 'moved' | 'gracePeriodEnded' | 'archived' | 'roomClosed';
+/** `accessEnded`: removed or disabled in the workspace, or signed out — gone at once, without grace. */
+export type LeaveReason = 'left' | 'moved' | 'gracePeriodEnded' | 'accessEnded' | 'archived' | 'roomClosed';
 export type RoomCloseReason = 'empty' | 'floorClosed';
 
 export interface Participant {

@@ -16,17 +16,21 @@ import { isTimeZone } from '../config.js';
 import { AppError } from '../errors.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Plan, Store, Workspace } from '../storage/store.js';
-import { requireMember } from './access.js';
+import type { WorkspaceAccess } from './access.js';
 import { PLAN_FEATURES } from './planPolicy.js';
 import { resolveSecurity, type WorkspaceSecurity } from './security.js';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
+const PLAN_BY_OPERATOR =
+  'Plan changes go through the Tsudoi operator (contact support); they cannot be made in the workspace.';
 
 export interface WorkspaceDeps {
   store: Store;
   mailer: Mailer;
   audit: AuditLog;
   sessions: SessionService;
+  /** The access decision; removals and disablings are announced on it (`membershipEnded`). */
+  access: WorkspaceAccess;
   clock: Clock;
   publicUrl: () => string;
   defaultTimeZone: string;
@@ -83,7 +87,7 @@ export class WorkspaceService {
   }
 
   async get(workspaceId: string, userId: string): Promise<WorkspaceDetail> {
-    const { workspace, membership } = await requireMember(this.d.store, workspaceId, userId);
+    const { workspace, membership } = await this.#member(workspaceId, userId);
     return {
       id: workspace.id,
       name: workspace.name,
@@ -96,13 +100,13 @@ export class WorkspaceService {
   }
 
   async update(workspaceId: string, userId: string, patch: WorkspacePatch, origin: RequestOrigin) {
-    const { workspace, membership } = await requireMember(this.d.store, workspaceId, userId, 'admin');
-    if (patch.plan && membership.role !== 'owner')
-      throw AppError.forbidden('Only the owner can change the plan.');
+    const { workspace } = await this.#member(workspaceId, userId, 'admin');
+    // Plans are changed by the operator (workspaces/planChange.ts), not by an owner's PATCH.
+    if (patch.plan !== undefined) throw AppError.forbidden(PLAN_BY_OPERATOR);
     if (patch.timeZone && !isTimeZone(patch.timeZone)) {
       throw AppError.badRequest('Unknown time zone.', { timeZone: 'unknown time zone' });
     }
-    const plan = patch.plan ?? workspace.plan;
+    const plan = workspace.plan;
     if (patch.mfaRequired && !PLAN_FEATURES[plan].requireMfaForAll) {
       throw new AppError('PLAN_REQUIRED', 'Requiring the email code for everyone needs the Enterprise plan.');
     }
@@ -114,7 +118,6 @@ export class WorkspaceService {
     await this.d.store.workspaces.update(workspaceId, {
       ...(patch.name ? { name: patch.name } : {}),
       ...(patch.timeZone ? { timeZone: patch.timeZone } : {}),
-      plan,
       security,
     });
     await this.d.audit.record(
@@ -127,7 +130,7 @@ export class WorkspaceService {
   }
 
   async members(workspaceId: string, userId: string): Promise<MemberView[]> {
-    await requireMember(this.d.store, workspaceId, userId);
+    await this.#member(workspaceId, userId);
     return (await this.d.store.accounts.memberships.listByWorkspace(workspaceId)).map((m) => ({
       userId: m.userId,
       email: m.email,
@@ -153,7 +156,14 @@ export class WorkspaceService {
       { userId: adminId, workspaceId },
       { target: targetId, ...patch },
     );
-    if (patch.status === 'disabled') await this.d.sessions.revokeAll(targetId, origin, 'member_disabled');
+    if (patch.status !== 'disabled') return;
+    // Access to this workspace ends at once; other workspaces are untouched (ASVS V8.2.1).
+    this.d.access.membershipEnded({ workspaceId, userId: targetId, reason: 'disabled' });
+    // Sessions belong to the account: they end only when no active membership is left, matching
+    // sign-in, which refuses a user whose every membership is disabled.
+    const memberships = await this.d.store.accounts.memberships.listByUser(targetId);
+    if (!memberships.some((m) => m.status === 'active'))
+      await this.d.sessions.revokeAll(targetId, origin, 'member_disabled');
   }
 
   async removeMember(
@@ -170,18 +180,48 @@ export class WorkspaceService {
       { userId: adminId, workspaceId },
       { target: targetId },
     );
+    this.d.access.membershipEnded({ workspaceId, userId: targetId, reason: 'removed' });
   }
 
-  /** An admin unlocks a member's account locked by failed sign-ins. */
+  /**
+   * Admin sign-out: ends every session of a member (their sockets disconnect at once). Sessions are
+   * account-wide, so this is allowed only to an admin of every workspace the member belongs to (the
+   * same rule as unlocking); otherwise disabling or removing the member ends their access here.
+   */
+  async signOutMember(
+    workspaceId: string,
+    adminId: string,
+    targetId: string,
+    origin: RequestOrigin,
+  ): Promise<number> {
+    await this.#manageableMember(workspaceId, adminId, targetId);
+    await this.#requireAccountManager(adminId, targetId, 'sign this person out everywhere');
+    await this.d.audit.record(
+      'admin.member_signed_out',
+      origin,
+      { userId: adminId, workspaceId },
+      { target: targetId },
+    );
+    return this.d.sessions.revokeAll(targetId, origin, 'admin_signout');
+  }
+
+  /**
+   * An admin unlocks a member's account locked by failed sign-ins. The lock is account-wide (its
+   * threshold is the strictest of all the user's workspaces), so an admin of A may lift it only if they
+   * administer every workspace the user belongs to — typically, the user is only in A. Otherwise the
+   * lock lifts by itself after its period (or with a password reset): an admin of A cannot undo a lock
+   * that another workspace's policy caused (ASVS V6.3, V8.2).
+   */
   async unlockMember(
     workspaceId: string,
     adminId: string,
     targetId: string,
     origin: RequestOrigin,
   ): Promise<void> {
-    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    await this.#member(workspaceId, adminId, 'admin');
     if (!(await this.d.store.accounts.memberships.get(workspaceId, targetId)))
       throw AppError.notFound('Member not found.');
+    await this.#requireAccountManager(adminId, targetId, 'unlock this account');
     await this.d.store.accounts.users.update(targetId, { failedSignins: 0, lockedUntil: null });
     await this.d.audit.record(
       'admin.account_unlocked',
@@ -198,7 +238,7 @@ export class WorkspaceService {
     role: 'admin' | 'member',
     origin: RequestOrigin,
   ): Promise<InvitationView> {
-    const { workspace } = await requireMember(this.d.store, workspaceId, admin.id, 'admin');
+    const { workspace } = await this.#member(workspaceId, admin.id, 'admin');
     const active = await this.d.store.accounts.memberships.countActive(workspaceId);
     if (active >= PLAN_FEATURES[workspace.plan].maxMembers) {
       throw new AppError(
@@ -240,7 +280,7 @@ export class WorkspaceService {
   }
 
   async invitations(workspaceId: string, adminId: string): Promise<InvitationView[]> {
-    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    await this.#member(workspaceId, adminId, 'admin');
     return (await this.d.store.accounts.invitations.listByWorkspace(workspaceId)).map((i) => this.#view(i));
   }
 
@@ -250,7 +290,7 @@ export class WorkspaceService {
     id: string,
     origin: RequestOrigin,
   ): Promise<void> {
-    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    await this.#member(workspaceId, adminId, 'admin');
     if (!(await this.d.store.accounts.invitations.revoke(workspaceId, id, this.d.clock().toISOString()))) {
       throw AppError.notFound('Invitation not found.');
     }
@@ -296,9 +336,22 @@ export class WorkspaceService {
     return { id: ws.id, name: ws.name, plan: ws.plan, timeZone: ws.timeZone, role };
   }
 
+  async #member(workspaceId: string, userId: string, needed: Role = 'member') {
+    return this.d.access.require({ userId, via: 'service' }, workspaceId, needed);
+  }
+
+  /** Account-wide changes need an admin of every workspace the target is in (see `mayManageAccount`). */
+  async #requireAccountManager(adminId: string, targetId: string, what: string): Promise<void> {
+    if (await this.d.access.mayManageAccount(adminId, targetId)) return;
+    throw AppError.forbidden(
+      `This person also belongs to other workspaces, so only they (or an admin of all of them) can ${what}. ` +
+        'Disable or remove them here to end their access to this workspace.',
+    );
+  }
+
   /** An admin acting on another member of the same workspace; the owner is never changed or removed. */
   async #manageableMember(workspaceId: string, adminId: string, targetId: string): Promise<void> {
-    await requireMember(this.d.store, workspaceId, adminId, 'admin');
+    await this.#member(workspaceId, adminId, 'admin');
     const target = await this.d.store.accounts.memberships.get(workspaceId, targetId);
     if (!target) throw AppError.notFound('Member not found.');
     if (target.role === 'owner') throw AppError.forbidden('The owner cannot be changed or removed.');

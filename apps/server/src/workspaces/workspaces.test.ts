@@ -126,7 +126,7 @@ describe('workspaces', () => {
     owner = await t.signedInAgain('owner@example.com'); // a month passed: the owner signs in again too
   });
 
-  it('disabling a member ends their sessions and their access', async () => {
+  it('disabling a member’s only membership ends their sessions (sign-in refuses them too)', async () => {
     const { user } = await inviteAndJoin(owner, wsA.id, 'disable-me@example.com');
     const me = (await user.get('/api/session')).body.user;
     expect(
@@ -151,6 +151,7 @@ describe('tenant isolation', () => {
       owner.patch(`${base}/members/${bMember}`, { role: 'admin' }),
       owner.delete(`${base}/members/${bMember}`),
       owner.post(`${base}/members/${bMember}/unlock`),
+      owner.post(`${base}/members/${bMember}/signout`),
       owner.get(`${base}/invitations`),
       owner.post(`${base}/invitations`, { email: 'spy@example.com' }),
       owner.delete(`${base}/invitations/${inv.id}`),

@@ -1,0 +1,93 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { SessionEnded, SessionService } from '../auth/sessionService.js';
+import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Floors } from '../rooms/floors.js';
+import type { MembershipEnded, WorkspaceAccess } from '../workspaces/access.js';
+import { channels, type SocketIdentity, type TsudoiServer, type TsudoiSocket } from './types.js';
+
+export interface AccessRelayDeps {
+  access: WorkspaceAccess;
+  sessions: SessionService;
+  presence: PresenceTracker;
+  floors: Floors;
+  log: FastifyBaseLogger;
+}
+
+/**
+ * Obeys the domains' "access ended" events on the sockets of this process (ASVS V7.4, V8.2): a
+ * membership that ended disconnects that person's sockets of that workspace only; a session that ended
+ * disconnects that session's sockets (or all of the user's, when every session ended). The person then
+ * leaves the floor at once — their room (which closes their media there) and their presence, without
+ * the reconnect grace period. Nothing here decides who loses access; it only carries it out.
+ * Returns the unsubscribe for shutdown.
+ */
+export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
+  /** Off the floor now: out of their room (media closes with it) and offline without grace. */
+  const leaveFloor = (workspaceId: string, userId: string) => {
+    d.floors.peek(workspaceId)?.floor.leaveCurrent(userId, 'accessEnded');
+    d.presence.signOut(workspaceId, userId);
+  };
+
+  const onMembershipEnded = async (e: MembershipEnded) => {
+    // All of the user's sockets are in their user channel from the start; only this workspace's go.
+    for (const s of await io.in(channels.user(e.userId)).fetchSockets())
+      if (s.data.identity?.workspaceId === e.workspaceId) s.disconnect(true);
+    leaveFloor(e.workspaceId, e.userId);
+  };
+
+  const onSessionEnded = async (e: SessionEnded) => {
+    const room = e.sessionId ? channels.session(e.sessionId) : channels.user(e.userId);
+    const sockets = await io.in(room).fetchSockets();
+    const workspaces = new Set<string>();
+    for (const s of sockets) {
+      const ws = s.data.identity?.workspaceId;
+      if (ws) workspaces.add(ws);
+      s.disconnect(true);
+    }
+    // The person stays on a floor only while another session of theirs is connected to it.
+    for (const ws of workspaces) if (d.presence.connectionCount(ws, e.userId) === 0) leaveFloor(ws, e.userId);
+  };
+
+  const offs = [
+    d.access.subscribe('membershipEnded', (e) => {
+      onMembershipEnded(e).catch((err) => d.log.error({ err }, 'ending a membership’s sockets failed'));
+    }),
+    d.sessions.subscribe('ended', (e) => {
+      onSessionEnded(e).catch((err) => d.log.error({ err }, 'ending a session’s sockets failed'));
+    }),
+  ];
+  return () => {
+    for (const off of offs) off();
+  };
+}
+
+/**
+ * Binds a workspace socket to its session and membership before anything else happens on it: it joins
+ * the channels the relay disconnects by, holds its session (an open socket counts as use; the absolute
+ * expiry still ends it), and checks access once more — access that ended between the handshake's check
+ * and this join would otherwise be missed.
+ */
+export function bindSocketAccess(
+  socket: TsudoiSocket,
+  id: SocketIdentity,
+  d: Pick<AccessRelayDeps, 'access' | 'sessions'>,
+): void {
+  // Only channels nothing else emits to: the person and workspace channels are joined with the snapshot.
+  socket.join([channels.session(id.session.id), channels.user(id.user.id)]);
+  socket.once('disconnect', d.sessions.hold(id.session));
+  Promise.all([
+    d.sessions.isLive(id.session.id),
+    d.access.decide(
+      { userId: id.user.id, session: id.session, clientIp: id.origin.ip, via: 'socket' },
+      id.workspaceId,
+    ),
+  ]).then(
+    ([live, { verdict }]) => {
+      if (!live || !verdict.allow) socket.disconnect(true);
+    },
+    (err) => {
+      socket.data.log?.error({ err }, 'access re-check failed');
+      socket.disconnect(true);
+    },
+  );
+}
