@@ -13,10 +13,10 @@ import { healthRoutes } from './http/health.js';
 import { opsRoutes } from './http/opsRoutes.js';
 import { cookieName, csrfProtection } from './http/requestContext.js';
 import { webAppRoutes } from './http/webApp.js';
-import { DevInbox } from './mail/devInbox.js';
+import type { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
 import { MediaService } from './media/mediaService.js';
-import { MediaWorkerPool } from './media/workerPool.js';
+import { MediaWorkerPool, type WorkerFactory } from './media/workerPool.js';
 import { PresenceTracker } from './presence/presenceTracker.js';
 import { createGateway } from './realtime/gateway.js';
 import type { TsudoiServer } from './realtime/types.js';
@@ -53,6 +53,8 @@ export interface TsudoiApp {
 export interface StartOptions {
   /** Where the operator log (pino JSON lines) goes; default stdout. Tests capture it. */
   logStream?: { write(line: string): void };
+  /** Starts a mediasoup worker; tests inject one that fails. Default: mediasoup's own. */
+  createMediaWorker?: WorkerFactory;
 }
 
 /** Starts the server described by `config`: store (migrated), mail, media workers, HTTP + socket.io. */
@@ -71,17 +73,16 @@ export async function startApp(
     disposers.push(() => store.close());
     await store.migrate();
 
-    const inbox = config.devMailInbox && config.nodeEnv !== 'production' ? await DevInbox.start() : undefined;
+    // Loaded only when used: its mail parser is a fifth of the server's start-up CPU (R21).
+    const inbox =
+      config.devMailInbox && config.nodeEnv !== 'production'
+        ? await (await import('./mail/devInbox.js')).DevInbox.start()
+        : undefined;
     if (inbox) disposers.push(() => inbox.close());
     const smtpUrl = config.smtpUrl ?? inbox?.smtpUrl;
     if (!smtpUrl) throw new Error('SMTP_URL is required (or DEV_MAIL_INBOX=1 in development)');
     const mailer = smtpMailer(smtpUrl, config.mailFrom);
     disposers.push(() => mailer.close());
-
-    const pool = await MediaWorkerPool.start({ size: config.media.workers });
-    disposers.push(() => pool.close());
-    const media = new MediaService(pool, config.media);
-    disposers.push(() => media.close());
 
     const audit = new AuditLog(store, clock);
     const http = await createHttp(config, {
@@ -91,6 +92,16 @@ export async function startApp(
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     disposers.push(() => http.close());
+    // Workers start in the background while the rest is set up (R21: restart downtime); /healthz says 503
+    // until one runs. A replacement that cannot start is retried and logged by the pool.
+    const pool = MediaWorkerPool.create({
+      size: config.media.workers,
+      log: http.log,
+      ...(options.createMediaWorker ? { createWorker: options.createMediaWorker } : {}),
+    });
+    disposers.push(() => pool.close());
+    const media = new MediaService(pool, config.media);
+    disposers.push(() => media.close());
     healthRoutes(http, { store, media: pool, version: VERSION });
 
     // Purges (01:00 job, room emptied) reach clients through the gateway, which subscribes here.
@@ -168,6 +179,7 @@ export async function startApp(
     disposers.push(() => gateway.close());
 
     await http.listen({ port: config.port, host: config.host });
+    await pool.ready; // a worker binary that cannot run stops the start-up with a clear message
     const { port } = http.server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     linkBase ||= url;

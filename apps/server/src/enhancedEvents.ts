@@ -28,10 +28,15 @@ export class EnhancedEventEmitter<E extends Events<E>> extends EventEmitter<{ [K
       try {
         listener.apply(this, args);
       } catch (error) {
-        reportListenerError(event, error);
+        this.onListenerError(event, error);
       }
     }
     return listeners.length > 0;
+  }
+
+  /** Where a throwing listener is reported; an emitter with its own logger may override it. */
+  protected onListenerError(event: string, error: unknown): void {
+    reportListenerError(event, error);
   }
 
   /** Subscribes and returns the matching unsubscribe. */

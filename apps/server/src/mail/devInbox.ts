@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
 export interface InboxMessage {
@@ -33,7 +32,9 @@ export class DevInbox {
       disabledCommands: ['STARTTLS', 'AUTH'],
       logger: false,
       onData(stream, _session, callback) {
-        simpleParser(stream)
+        // Loaded with the first mail, not at start-up (it is the slowest module the server loads).
+        import('mailparser')
+          .then(({ simpleParser }) => simpleParser(stream))
           .then((mail) => {
             const to = Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : (mail.to?.text ?? '');
             inbox?.messages.unshift({

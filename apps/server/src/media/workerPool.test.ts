@@ -1,6 +1,43 @@
+import * as mediasoup from 'mediasoup';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createWebRtcTransport } from './transports.js';
-import { MediaWorkerPool } from './workerPool.js';
+import { MediaWorkerPool, type PoolLogger, type WorkerFactory } from './workerPool.js';
+
+/** Records what the pool logs, as an operator would read it. */
+function recordingLog() {
+  const lines: Array<{ level: 'info' | 'error'; msg: string; obj: Record<string, unknown> }> = [];
+  const log: PoolLogger = {
+    info: (obj, msg) => lines.push({ level: 'info', msg, obj: obj as Record<string, unknown> }),
+    error: (obj, msg) => lines.push({ level: 'error', msg, obj: obj as Record<string, unknown> }),
+  };
+  return { log, lines };
+}
+
+/** A worker factory whose starts fail (as a missing MEDIASOUP_WORKER_BIN makes them) while `broken` is set. */
+function switchableFactory() {
+  const state = { broken: false, attempts: 0 };
+  const createWorker: WorkerFactory = async (settings) => {
+    state.attempts++;
+    if (state.broken) throw new Error('spawn /gone/mediasoup-worker ENOENT');
+    return mediasoup.createWorker(settings);
+  };
+  return { state, createWorker };
+}
+
+/** Catches what would crash a server process: an uncaught exception or an unhandled rejection. */
+function crashWatch() {
+  const crashes: unknown[] = [];
+  const onCrash = (err: unknown) => crashes.push(err);
+  process.on('uncaughtExceptionMonitor', onCrash);
+  process.on('unhandledRejection', onCrash);
+  return {
+    crashes,
+    stop: () => {
+      process.off('uncaughtExceptionMonitor', onCrash);
+      process.off('unhandledRejection', onCrash);
+    },
+  };
+}
 
 const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 41000, maxPort: 41999 };
 
@@ -61,6 +98,88 @@ describe('MediaWorkerPool', () => {
     expect(router.closed).toBe(true);
     const again = await pool.createRouter();
     expect(again.closed).toBe(false);
+  });
+
+  it('survives a replacement that cannot start: logs it, retries with backoff, recovers', async () => {
+    const { log, lines } = recordingLog();
+    const factory = switchableFactory();
+    const watch = crashWatch();
+    try {
+      pool = await MediaWorkerPool.start({
+        size: 1,
+        log,
+        createWorker: factory.createWorker,
+        retryDelayMs: (failures) => 10 * 2 ** failures,
+      });
+      const failures: Array<[number, number]> = [];
+      pool.on('spawnFailed', (_err, n, retryInMs) => failures.push([n, retryInMs]));
+      const started = new Promise<number>((resolve) => pool!.once('workerStarted', resolve));
+      const [victim] = pool.pids;
+      factory.state.broken = true;
+      process.kill(victim!, 'SIGKILL');
+
+      // Three failed starts in a row, each retried later than the one before.
+      await expect.poll(() => failures.length, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+      expect(failures.slice(0, 3)).toEqual([
+        [1, 20],
+        [2, 40],
+        [3, 80],
+      ]);
+      expect(pool.size).toBe(0); // what /healthz reports as 503
+      await expect(pool.createRouter()).rejects.toThrow(/no media worker/);
+      const logged = lines.find((l) => l.level === 'error' && /could not be started/.test(l.msg));
+      expect(logged?.obj).toMatchObject({ failures: 1, retryInMs: 20, workers: 0 });
+      expect((logged?.obj.err as Error).message).toMatch(/ENOENT/);
+
+      factory.state.broken = false; // the binary is back
+      const pid = await started;
+      expect(pid).not.toBe(victim);
+      expect(pool.pids).toEqual([pid]);
+      expect(lines.at(-1)).toMatchObject({ level: 'info', msg: 'mediasoup worker started' });
+      expect((await pool.createRouter()).closed).toBe(false);
+      expect(watch.crashes).toEqual([]);
+    } finally {
+      watch.stop();
+    }
+  });
+
+  it('close() cancels a pending retry', async () => {
+    const factory = switchableFactory();
+    pool = await MediaWorkerPool.start({
+      size: 1,
+      log: recordingLog().log,
+      createWorker: factory.createWorker,
+      retryDelayMs: () => 50,
+    });
+    const failed = new Promise((resolve) => pool!.once('spawnFailed', resolve));
+    factory.state.broken = true;
+    process.kill(pool.pids[0]!, 'SIGKILL');
+    await failed;
+    const attempts = factory.state.attempts;
+    pool.close();
+    factory.state.broken = false;
+    // Well past the retry's due time: a timer left behind would have started a worker.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(factory.state.attempts).toBe(attempts);
+    expect(pool.size).toBe(0);
+  });
+
+  it('a throwing listener neither stops the other listeners nor the replacement; it is logged', async () => {
+    const { log, lines } = recordingLog();
+    pool = await MediaWorkerPool.start({ size: 1, log });
+    pool.on('workerDied', () => {
+      throw new Error('faulty subscriber');
+    });
+    const died = new Promise<number>((resolve) => pool!.on('workerDied', resolve));
+    const started = new Promise<number>((resolve) => pool!.once('workerStarted', resolve));
+    const [victim] = pool.pids;
+    process.kill(victim!, 'SIGKILL');
+    expect(await died).toBe(victim);
+    await started;
+    expect(pool.size).toBe(1);
+    const logged = lines.find((l) => /listener threw/.test(l.msg));
+    expect(logged?.obj).toMatchObject({ event: 'workerDied' });
+    expect((logged?.obj.err as Error).message).toBe('faulty subscriber');
   });
 
   it('close() closes every worker and is idempotent', async () => {

@@ -1,11 +1,27 @@
-import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
+import { EnhancedEventEmitter } from '../enhancedEvents.js';
 import { MEDIA_CODECS } from './codecs.js';
+import { respawnDelayMs } from './respawnPolicy.js';
+
+/** pino-compatible subset (fastify's `app.log` fits). */
+export interface PoolLogger {
+  info(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+/** Starts one mediasoup worker process. */
+export type WorkerFactory = (settings: types.WorkerSettings) => Promise<types.Worker>;
 
 export interface WorkerPoolOptions {
   size: number;
   logLevel?: types.WorkerLogLevel;
+  /** Default: `mediasoup.createWorker`; tests inject one that fails. */
+  createWorker?: WorkerFactory;
+  /** Where worker failures and throwing listeners are reported. Default: the console. */
+  log?: PoolLogger;
+  /** Delay before the next start after `failures` failed starts in a row. Default: {@link respawnDelayMs}. */
+  retryDelayMs?: (failures: number) => number;
 }
 
 interface Slot {
@@ -14,43 +30,76 @@ interface Slot {
 }
 
 export interface WorkerPoolEvents {
-  /** A worker process died; its routers are closed. A replacement has been started. */
+  /** A worker process died; its routers are closed. A replacement is being started. */
   workerDied: [pid: number, error: Error];
-  /** A replacement worker could not be started. */
-  error: [error: Error];
+  /** A replacement worker runs (after a death, or after failed attempts). */
+  workerStarted: [pid: number];
+  /** A replacement could not be started; the pool tries again in `retryInMs`. */
+  spawnFailed: [error: Error, failures: number, retryInMs: number];
 }
+
+const consoleLog: PoolLogger = {
+  info: () => {},
+  error: (obj, msg) => console.error(`tsudoi: ${msg}`, obj),
+};
 
 /**
  * The mediasoup workers of this process (one per core by default). Routers go to the worker hosting the
  * fewest routers. A worker that dies is replaced, and `workerDied` tells the owners of its routers to
- * move them.
+ * move them. A replacement that cannot start (binary gone, out of memory…) is retried with backoff, for
+ * as long as the pool lives: the process never crashes over it, and /healthz says 503 while no worker runs.
  */
-export class MediaWorkerPool extends EventEmitter<WorkerPoolEvents> {
+export class MediaWorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
   readonly #slots: Slot[] = [];
   readonly #options: WorkerPoolOptions;
+  readonly #createWorker: WorkerFactory;
+  readonly #log: PoolLogger;
+  readonly #retryDelayMs: (failures: number) => number;
   /** Workers being started; a router request waits for one when every worker has died. */
-  readonly #spawning = new Set<Promise<void>>();
+  readonly #spawning = new Set<Promise<types.Worker>>();
+  readonly #retries = new Set<ReturnType<typeof setTimeout>>();
   #closed = false;
+  /** Settles once the first `size` workers started (see {@link MediaWorkerPool.create}). */
+  readonly ready: Promise<void>;
 
   private constructor(options: WorkerPoolOptions) {
     super();
     this.#options = options;
+    this.#createWorker = options.createWorker ?? ((s) => mediasoup.createWorker(s));
+    this.#log = options.log ?? consoleLog;
+    this.#retryDelayMs = options.retryDelayMs ?? ((n) => respawnDelayMs(n));
+    this.ready = this.#startAll(options.size);
+    // Whoever awaits `ready` sees a failure; an owner that closed the pool first must not crash on it.
+    this.ready.catch(() => {});
   }
 
-  /** Starts `size` workers; rejects with a clear message if the worker binary cannot run. */
+  /**
+   * Returns at once and starts `size` workers in parallel, so the server can set up (and listen, with
+   * /healthz at 503) meanwhile; router requests wait for them. `ready` rejects, and the pool closes, if
+   * one of them cannot start: a worker binary that cannot run is a start-up error, not something to retry.
+   */
+  static create(options: WorkerPoolOptions): MediaWorkerPool {
+    return new MediaWorkerPool(options);
+  }
+
+  /** Starts `size` workers (in parallel); rejects with a clear message if the worker binary cannot run. */
   static async start(options: WorkerPoolOptions): Promise<MediaWorkerPool> {
     const pool = new MediaWorkerPool(options);
-    try {
-      for (let i = 0; i < options.size; i++) await pool.#spawn();
-    } catch (err) {
-      pool.close();
-      throw new Error(
-        `Could not start a mediasoup worker (${mediasoup.workerBin}). Run infra/setup.sh to build it ` +
-          `or set MEDIASOUP_WORKER_BIN. Cause: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+    await pool.ready;
     return pool;
+  }
+
+  async #startAll(size: number): Promise<void> {
+    const started = await Promise.allSettled(Array.from({ length: size }, () => this.#spawn()));
+    const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failed) return;
+    this.close();
+    const err = failed.reason as Error;
+    throw new Error(
+      `Could not start a mediasoup worker (${mediasoup.workerBin}). Run infra/setup.sh to build it ` +
+        `or set MEDIASOUP_WORKER_BIN. Cause: ${err.message}`,
+      { cause: err },
+    );
   }
 
   get closed(): boolean {
@@ -85,36 +134,74 @@ export class MediaWorkerPool extends EventEmitter<WorkerPoolEvents> {
     return router;
   }
 
-  /** Closes every worker (and so every router and transport). Idempotent. */
+  /** Closes every worker (and so every router and transport) and cancels pending restarts. Idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const t of this.#retries) clearTimeout(t);
+    this.#retries.clear();
     for (const slot of this.#slots) slot.worker.close();
     this.#slots.length = 0;
   }
 
-  #spawn(): Promise<void> {
+  protected override onListenerError(event: string, err: unknown): void {
+    this.#log.error({ err, event }, 'media worker pool: a listener threw');
+  }
+
+  #spawn(): Promise<types.Worker> {
     const spawning = this.#startWorker().finally(() => this.#spawning.delete(spawning));
     this.#spawning.add(spawning);
     return spawning;
   }
 
-  async #startWorker(): Promise<void> {
-    const worker = await mediasoup.createWorker({ logLevel: this.#options.logLevel ?? 'warn' });
+  async #startWorker(): Promise<types.Worker> {
+    const worker = await this.#createWorker({ logLevel: this.#options.logLevel ?? 'warn' });
     if (this.#closed) {
       worker.close();
-      return;
+      return worker;
     }
     const slot: Slot = { worker, routers: new Set() };
     this.#slots.push(slot);
+    // mediasoup isolates its own listeners and reports a throwing one here; nothing else would see it.
+    worker.on('listenererror', (event, err) =>
+      this.#log.error({ err, event, pid: worker.pid }, 'mediasoup worker: a listener threw'),
+    );
     worker.on('died', (error) => {
       const i = this.#slots.indexOf(slot);
       if (i >= 0) this.#slots.splice(i, 1);
       if (this.#closed) return;
       // Start the replacement first, so owners reacting to `workerDied` can wait for it in createRouter().
-      const replacement = this.#spawn();
-      this.emit('workerDied', worker.pid, error);
-      replacement.catch((err) => this.emit('error', err));
+      this.#replace(1);
+      this.safeEmit('workerDied', worker.pid, error);
     });
+    return worker;
+  }
+
+  /** Starts a replacement; on failure, schedules the next attempt (the policy decides when). */
+  #replace(failures: number): void {
+    if (this.#closed) return;
+    this.#spawn().then(
+      (worker) => {
+        if (this.#closed) return;
+        this.#log.info({ pid: worker.pid, failedAttempts: failures - 1 }, 'mediasoup worker started');
+        this.safeEmit('workerStarted', worker.pid);
+      },
+      (error: unknown) => {
+        if (this.#closed) return;
+        const err = error instanceof Error ? error : new Error(String(error));
+        const retryInMs = this.#retryDelayMs(failures);
+        this.#log.error(
+          { err, failures, retryInMs, workers: this.#slots.length },
+          'mediasoup worker could not be started; retrying',
+        );
+        const timer = setTimeout(() => {
+          this.#retries.delete(timer);
+          this.#replace(failures + 1);
+        }, retryInMs);
+        timer.unref();
+        this.#retries.add(timer);
+        this.safeEmit('spawnFailed', err, failures, retryInMs);
+      },
+    );
   }
 }
