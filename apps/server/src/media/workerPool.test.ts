@@ -129,7 +129,7 @@ describe('MediaWorkerPool', () => {
       await expect(pool.createRouter()).rejects.toThrow(/no media worker/);
       const logged = lines.find((l) => l.level === 'error' && /could not be started/.test(l.msg));
       expect(logged?.obj).toMatchObject({ failures: 1, retryInMs: 20, workers: 0 });
-      expect((logged?.obj.err as Error).message).toMatch(/ENOENT/);
+      expect((logged?.obj.err as Error | undefined)?.message).toMatch(/ENOENT/);
 
       factory.state.broken = false; // the binary is back
       const pid = await started;
@@ -179,7 +179,7 @@ describe('MediaWorkerPool', () => {
     expect(pool.size).toBe(1);
     const logged = lines.find((l) => /listener threw/.test(l.msg));
     expect(logged?.obj).toMatchObject({ event: 'workerDied' });
-    expect((logged?.obj.err as Error).message).toBe('faulty subscriber');
+    expect((logged?.obj.err as Error | undefined)?.message).toBe('faulty subscriber');
   });
 
   it('close() closes every worker and is idempotent', async () => {
