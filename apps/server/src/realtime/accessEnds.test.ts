@@ -11,6 +11,7 @@ import { MediaService } from '../media/mediaService.js';
 import type { ApiClient } from '../testing/apiClient.js';
 import { nextEvent, TestSockets } from '../testing/sockets.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
+import { channels } from './types.js';
 
 const BOUND_MS = 1000;
 /** Long, so that only an immediate sign-off (not the grace period running out) shows someone offline. */
@@ -92,6 +93,12 @@ function watchDisconnect(s: Socket) {
   };
 }
 
+/** How many sockets the server still holds for this person in this workspace. */
+const serverSocketsOf = async (workspaceId: string, userId: string) =>
+  (await t.app.io.in(channels.user(userId)).fetchSockets()).filter(
+    (x) => x.data.identity?.workspaceId === workspaceId,
+  ).length;
+
 /** `p`, or a rejection naming `what` after `ms`. */
 function within<T>(p: Promise<T>, what: string, ms = BOUND_MS): Promise<T> {
   return Promise.race([
@@ -147,6 +154,7 @@ describe('membership ended', () => {
     await within(leftRoom, 'left the room');
     expect(peer.closed).toBe(true);
     expect(t.app.media.stats().peers).toBe(mediaBefore.peers - 1);
+    expect(await serverSocketsOf(wsA, v.id)).toBe(0);
 
     // Can do nothing more in A: HTTP answers 404, a new socket is refused.
     expect((await v.c.get(`/api/workspaces/${wsA}`)).status).toBe(404);
@@ -171,6 +179,8 @@ describe('membership ended', () => {
     await gone.by('disabled');
     await within(offline, 'floor presence offline');
     expect(peer.closed).toBe(true);
+    expect(await serverSocketsOf(wsA, v.id)).toBe(0);
+    expect(await serverSocketsOf(wsB, v.id)).toBe(1);
     expect((await v.c.get(`/api/workspaces/${wsA}`)).status).toBe(404);
     await expect(sockets.open(v.c, wsA)).rejects.toBe('NOT_FOUND');
 
