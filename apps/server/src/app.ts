@@ -42,6 +42,8 @@ export interface TsudoiApp {
   readonly mailer: Mailer;
   readonly inbox: DevInbox | undefined;
   readonly sessions: SessionService;
+  /** Sign-up, sign-in, password reset; `auth.mail.settled()` waits for queued account mail. */
+  readonly auth: AuthService;
   /** The 01:00 purge; `purgeConversationNow()` for a room that became empty (R6). */
   readonly retention: RetentionScheduler;
   /** e.g. http://127.0.0.1:3000 */
@@ -128,7 +130,17 @@ export async function startApp(
     // Mail links use PUBLIC_URL, or the address we end up listening on (PORT=0 picks one at listen time).
     let linkBase = config.publicUrl ?? '';
     const publicUrl = () => linkBase;
-    const auth = new AuthService({ store, mailer, audit, sessions, clock, publicUrl });
+    const auth = new AuthService({
+      store,
+      mailer,
+      audit,
+      sessions,
+      clock,
+      publicUrl,
+      mailPerAddressPerHour: config.mailPerAddressPerHour,
+      log: http.log,
+    });
+    disposers.push(() => auth.mail.settled()); // queued account mail goes out before the mailer closes
     const workspaces = new WorkspaceService({
       store,
       mailer,
@@ -198,6 +210,7 @@ export async function startApp(
       mailer,
       inbox,
       sessions,
+      auth,
       retention,
       url,
       close: closeAll,

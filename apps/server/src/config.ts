@@ -122,8 +122,10 @@ const EnvSchema = z.object({
   SESSION_ABSOLUTE_HOURS: positiveInt(12, 24 * 30),
   /** Sign-in/code attempts per client IP per 10 minutes. */
   AUTH_RATE_LIMIT_PER_IP: positiveInt(60),
-  /** Sign-in attempts per account per 10 minutes. */
+  /** Sign-in attempts and email-code guesses per account per 10 minutes. */
   AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(20),
+  /** Account mails (sign-up, verification, sign-in code, reset link) per address and kind per hour. */
+  MAIL_PER_ADDRESS_PER_HOUR: positiveInt(5, 10_000),
   /** How long a person stays on the floor after their last tab closed (reloads, network blips). */
   PRESENCE_GRACE_MS: positiveInt(15_000, 600_000),
   /** Bearer token for GET /api/ops/stats; unset disables the endpoint. */
@@ -160,6 +162,8 @@ export interface Config {
   presenceGraceMs: number;
   opsToken: string | undefined;
   authRateLimit: { perIp: number; perAccount: number; windowMs: number };
+  /** Account mails per address and kind per hour (a mailbox cannot be flooded). */
+  mailPerAddressPerHour: number;
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -218,5 +222,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       perAccount: e.AUTH_RATE_LIMIT_PER_ACCOUNT,
       windowMs: 10 * 60_000,
     },
+    mailPerAddressPerHour: e.MAIL_PER_ADDRESS_PER_HOUR,
   };
 }

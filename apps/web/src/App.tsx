@@ -5,6 +5,7 @@ import { match, navigate, useRoute } from './routing/router';
 import { Account } from './screens/Account';
 import { ConnectionCheck } from './screens/ConnectionCheck';
 import { Invitation } from './screens/Invitation';
+import { ForgotPassword, ResetPassword } from './screens/PasswordReset';
 import { OtpForm, SignIn } from './screens/SignIn';
 import { SignUp, VerifyEmail } from './screens/SignUp';
 import { WorkspaceHome } from './screens/WorkspaceHome';
@@ -47,9 +48,11 @@ function Screen() {
   const invite = match('/invite/:token', path);
   if (invite) return <Invitation token={invite.token!} />;
   if (path === '/verify') return <VerifyEmail />;
+  if (path === '/reset-password') return <ResetPassword />;
   if (session.status === 'loading') return null;
   if (session.status === 'otp') return <OtpForm email={session.email} />;
   if (session.status === 'signed-out') {
+    if (path === '/forgot') return <ForgotPassword />;
     return path === '/signup' ? (
       <SignUp />
     ) : (

@@ -22,6 +22,13 @@ export const VerifyEmailRequest = z.object({ token: z.string().min(10).max(200) 
 export const SigninRequest = z.object({ email: Email, password: PasswordInput });
 export const OtpVerifyRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 export const PasswordChangeRequest = z.object({ currentPassword: PasswordInput, newPassword: PasswordInput });
+/** Forgotten password, step 1: always answered 202, whether or not the address has an account. */
+export const PasswordForgotRequest = z.object({ email: Email });
+/** Step 2, from the mailed link (`/reset-password?token=…`). */
+export const PasswordResetRequest = z.object({
+  token: z.string().min(10).max(200),
+  newPassword: PasswordInput,
+});
 
 /** Answer to a correct email + password. */
 export type SigninResult =

@@ -20,6 +20,9 @@ export type AuditEventType =
   | 'auth.signout'
   | 'auth.password_changed'
   | 'auth.sessions_revoked'
+  | 'auth.password_reset_requested'
+  | 'auth.password_reset'
+  | 'auth.mail_throttled'
   | 'admin.workspace_created'
   | 'admin.workspace_updated'
   | 'admin.invitation_sent'
@@ -28,6 +31,8 @@ export type AuditEventType =
   | 'admin.member_updated'
   | 'admin.member_removed'
   | 'admin.account_unlocked'
+  /** A plan change, made by the operator (actor 'operator' in the detail), never by a workspace owner. */
+  | 'admin.plan_changed'
   | 'admin.member_signed_out'
   | 'admin.room_created'
   | 'admin.room_archived'

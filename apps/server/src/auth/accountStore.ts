@@ -21,18 +21,31 @@ export interface User {
   createdAt: string;
 }
 
+/** How the account-wide lockout (R13) applies to one failed attempt. */
+export interface Lockout {
+  threshold: number;
+  /** When the lock ends if this failure reaches the threshold. */
+  lockUntil: string;
+  now: string;
+}
+
+/** The account's failure count after one more failed attempt. */
+export interface LockoutCount {
+  failures: number;
+  locked: boolean;
+}
+
 export interface UserRepo {
   /** False when the email is taken. */
   create(user: User): Promise<boolean>;
   getById(id: string): Promise<User | undefined>;
   getByEmail(email: string): Promise<User | undefined>;
   update(id: string, patch: Partial<Omit<User, 'id' | 'email' | 'createdAt'>>): Promise<void>;
-  /** Atomically counts a failed sign-in; locks until `lockUntil` when the count reaches `threshold`. */
-  recordFailedSignin(
-    id: string,
-    threshold: number,
-    lockUntil: string,
-  ): Promise<{ failures: number; locked: boolean }>;
+  /**
+   * Atomically counts a failed sign-in (wrong password); locks until `lockUntil` when the count reaches
+   * `threshold`. A lock that expired before `now` starts a new count.
+   */
+  recordFailedSignin(id: string, lockout: Lockout): Promise<LockoutCount>;
   addPasswordHistory(userId: string, passwordHash: string, at: string): Promise<void>;
   /** The `n` most recent password hashes, newest first. */
   recentPasswordHashes(userId: string, n: number): Promise<string[]>;
@@ -79,14 +92,31 @@ export interface ChallengeRepo {
   create(c: SigninChallenge): Promise<void>;
   get(id: string): Promise<SigninChallenge | undefined>;
   update(id: string, patch: Partial<Omit<SigninChallenge, 'id' | 'userId'>>): Promise<void>;
-  /** Marks consumed only if it was not: true for exactly one caller. */
-  consume(id: string, at: string): Promise<boolean>;
+  /**
+   * Counts one wrong code, atomically (one transaction: a document store does it in one transaction too):
+   * the challenge's attempts and the account's lockout count both grow by one. Undefined when the challenge
+   * was already over (consumed, or `maxFailures` reached): then nothing is counted.
+   */
+  recordCodeFailure(
+    id: string,
+    maxFailures: number,
+    lockout: Lockout,
+  ): Promise<{ attempts: number; account: LockoutCount } | undefined>;
+  /** Marks consumed only if it was not and fewer than `maxFailures` wrong codes were counted: true for exactly one caller. */
+  consume(id: string, at: string, maxFailures: number): Promise<boolean>;
 }
 
+/** What an emailed link is for. */
+export type EmailTokenPurpose = 'verify-email' | 'reset-password';
+
 export interface EmailTokenRepo {
-  create(t: { id: string; purpose: 'verify-email'; userId: string; expiresAt: string }): Promise<void>;
+  create(t: { id: string; purpose: EmailTokenPurpose; userId: string; expiresAt: string }): Promise<void>;
+  /** The user of a token that is valid, unused and unexpired, without using it. */
+  find(id: string, purpose: EmailTokenPurpose, now: string): Promise<string | undefined>;
   /** Uses a token once; returns its user when it was valid, unused and unexpired. */
-  consume(id: string, purpose: 'verify-email', now: string): Promise<string | undefined>;
+  consume(id: string, purpose: EmailTokenPurpose, now: string): Promise<string | undefined>;
+  /** Uses up every unused token of a user for a purpose (e.g. other reset links after a reset); returns how many. */
+  revokeAll(userId: string, purpose: EmailTokenPurpose, at: string): Promise<number>;
 }
 
 export interface Membership {

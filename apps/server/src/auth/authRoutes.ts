@@ -1,6 +1,8 @@
 import {
   OtpVerifyRequest,
   PasswordChangeRequest,
+  PasswordForgotRequest,
+  PasswordResetRequest,
   type SessionInfo,
   SigninRequest,
   SignupRequest,
@@ -115,7 +117,11 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   app.post('/api/auth/otp/verify', async (req, reply) => {
     limit(`otp:${req.ip}`, ipLimiter);
     const { code } = parseInput(OtpVerifyRequest, req.body);
-    const { sessionToken } = await d.auth.verifyOtp(challengeOf(req), code, originOf(req));
+    const challenge = challengeOf(req);
+    // Per account too: guesses spread over many IPs still share one budget.
+    const owner = await d.auth.challengeOwner(challenge);
+    if (owner) limit(`otp:${owner}`, accountLimiter);
+    const { sessionToken } = await d.auth.verifyOtp(challenge, code, originOf(req));
     startSession(reply, sessionToken);
     req.auth = await d.sessions.authenticate(sessionToken);
     return { next: 'done', session: await sessionInfo(req, reply) };
@@ -124,6 +130,24 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   app.post('/api/auth/otp/resend', async (req) => {
     limit(`otp:${req.ip}`, ipLimiter);
     return d.auth.resendOtp(challengeOf(req), originOf(req));
+  });
+
+  // Forgotten password: the same 202 for every address (known, unknown, locked); limited per IP and address.
+  app.post('/api/auth/password/forgot', async (req, reply) => {
+    limit(`forgot:${req.ip}`, ipLimiter);
+    const { email } = parseInput(PasswordForgotRequest, req.body);
+    limit(`forgot:${email}`, accountLimiter);
+    await d.auth.passwordReset.request(email, originOf(req));
+    reply.code(202);
+    return { status: 'check-your-email' };
+  });
+
+  // The mailed link: a new password; every session of the user ends (this browser signs in again).
+  app.post('/api/auth/password/reset', async (req) => {
+    limit(`reset:${req.ip}`, ipLimiter);
+    const input = parseInput(PasswordResetRequest, req.body);
+    await d.auth.passwordReset.reset(input.token, input.newPassword, originOf(req));
+    return { status: 'reset-sign-in-again' };
   });
 
   app.post('/api/auth/signout', async (req, reply) => {

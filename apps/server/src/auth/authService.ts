@@ -11,10 +11,12 @@ import {
   strictestSecurity,
   type WorkspaceSecurity,
 } from '../workspaces/security.js';
-import type { Locale, User } from './accountStore.js';
+import { AccountMailer } from './accountMailer.js';
+import type { Locale, Lockout, User } from './accountStore.js';
 import { accountMail } from './mailTemplates.js';
-import { DUMMY_HASH_PROMISE, hashPassword, verifyPassword } from './passwordHash.js';
+import { type PasswordHasher, scryptHasher, unguessablePassword } from './passwordHash.js';
 import { type PasswordProblem, passwordProblems } from './passwordPolicy.js';
+import { PasswordReset } from './passwordReset.js';
 import type { SessionService } from './sessionService.js';
 import { newOtpCode, newToken, otpHash, tokenHash } from './tokens.js';
 
@@ -35,18 +37,49 @@ export interface AuthDeps {
   clock: Clock;
   /** Base of links in mail, e.g. https://tsudoi.example.com */
   publicUrl: () => string;
+  /** Account mails of one kind to one address per hour (default 5). */
+  mailPerAddressPerHour?: number;
+  /** Password hashing (default scrypt); tests inject a counting one. */
+  hasher?: PasswordHasher;
+  /** Where failures of background work (mail) are reported. */
+  log?: { error(obj: object, msg: string): void };
 }
 
 export type SigninOutcome =
   | { next: 'otp'; challengeToken: string; expiresAt: string }
   | { next: 'done'; sessionToken: string; userId: string };
 
+const isLocked = (user: User, now: Date) =>
+  user.lockedUntil !== null && Date.parse(user.lockedUntil) > now.getTime();
+
 /**
  * Sign-up, email verification, and sign-in with email + password followed by an emailed one-time code.
  * Identity providers (SAML, later) end in the same place: `sessions.establish(userId, method)`.
+ *
+ * Paths a stranger can reach with someone's email address (sign-up, sign-in, forgotten password) answer
+ * alike and do alike work whether the address is known, unknown, locked or disabled: one password hash
+ * each, mail queued in the background, never awaited.
  */
 export class AuthService {
-  constructor(private readonly d: AuthDeps) {}
+  readonly mail: AccountMailer;
+  readonly passwordReset: PasswordReset;
+  readonly #hasher: PasswordHasher;
+  /** Hash of a password nobody knows: checked instead when there is no account or it is locked. */
+  readonly #dummyHash: Promise<string>;
+
+  constructor(private readonly d: AuthDeps) {
+    this.#hasher = d.hasher ?? scryptHasher;
+    this.#dummyHash = this.#hasher.hash(unguessablePassword());
+    this.#dummyHash.catch(() => {}); // awaited (and so reported) where used
+    this.mail = new AccountMailer({
+      mailer: d.mailer,
+      audit: d.audit,
+      clock: d.clock,
+      perHour: d.mailPerAddressPerHour ?? 5,
+      onError: (err, to) => d.log?.error({ err, to }, 'account mail failed'),
+    });
+    this.passwordReset = new PasswordReset({ ...d, auth: this, mail: this.mail });
+  }
 
   /** Always answers the same way, whether or not the email exists (no account probing). */
   async signup(
@@ -57,14 +90,15 @@ export class AuthService {
     const rules = strictestSecurity([]).password;
     const problems = passwordProblems(input.password, rules);
     if (problems.length) throw passwordPolicyError(problems, rules);
+    // Hashed before the lookup, on both paths: an existing address costs the same time as a new one.
+    const hash = await this.#hasher.hash(input.password);
     const existing = await this.d.store.accounts.users.getByEmail(input.email);
     if (existing) {
-      await this.d.mailer.send(
-        accountMail.alreadyRegistered(input.email, existing.locale, `${this.d.publicUrl()}/signin`),
-      );
+      const link = `${this.d.publicUrl()}/signin`;
+      const message = accountMail.alreadyRegistered(input.email, existing.locale, link);
+      await this.mail.later('signup', existing.id, message, origin);
       return;
     }
-    const hash = await hashPassword(input.password);
     const user: User = {
       id: randomUUID(),
       email: input.email,
@@ -81,7 +115,7 @@ export class AuthService {
     if (!(await this.d.store.accounts.users.create(user))) return; // lost a race with the same email
     await this.d.store.accounts.users.addPasswordHistory(user.id, hash, now.toISOString());
     await this.d.audit.record('auth.signup', origin, { userId: user.id });
-    await this.#sendVerification(user);
+    await this.#sendVerification(user, 'signup', origin);
   }
 
   async verifyEmail(token: string, origin: RequestOrigin): Promise<void> {
@@ -92,59 +126,52 @@ export class AuthService {
     await this.d.audit.record('auth.email_verified', origin, { userId });
   }
 
-  /** Step 1: email + password. A wrong password, unknown email, or locked account all give SIGNIN_FAILED. */
+  /**
+   * Step 1: email + password. A wrong password, unknown email, locked or disabled account all give
+   * SIGNIN_FAILED after one password check (against a dummy hash when there is no account or it is locked).
+   */
   async signin(email: string, password: string, origin: RequestOrigin): Promise<SigninOutcome> {
     const now = this.d.clock();
     const user = await this.d.store.accounts.users.getByEmail(email);
-    if (!user?.passwordHash) {
-      await verifyPassword(password, await DUMMY_HASH_PROMISE); // same timing as a real check
-      await this.d.audit.record('auth.signin_failed', origin, { userId: null }, { reason: 'unknown_email' });
+    if (!user?.passwordHash || isLocked(user, now)) {
+      await this.#hasher.verify(password, await this.#dummyHash);
+      const reason = user ? 'locked' : 'unknown_email';
+      await this.d.audit.record('auth.signin_failed', origin, { userId: user?.id ?? null }, { reason });
       throw signinFailed();
     }
-    const security = await this.securityFor(user.id);
-    if (user.lockedUntil && Date.parse(user.lockedUntil) > now.getTime()) {
-      await this.d.audit.record('auth.signin_failed', origin, { userId: user.id }, { reason: 'locked' });
-      throw signinFailed();
-    }
-    if (!(await verifyPassword(password, user.passwordHash))) {
-      const { password: rules } = security;
-      const lockUntil = new Date(now.getTime() + rules.lockoutMinutes * 60_000).toISOString();
-      const r = await this.d.store.accounts.users.recordFailedSignin(
-        user.id,
-        rules.lockoutThreshold,
-        lockUntil,
-      );
+    if (!(await this.#hasher.verify(password, user.passwordHash))) {
+      const { password: rules } = await this.securityFor(user.id);
+      const r = await this.d.store.accounts.users.recordFailedSignin(user.id, lockout(rules, now));
       await this.d.audit.record(
         'auth.signin_failed',
         origin,
         { userId: user.id },
         { reason: 'bad_password', failures: r.failures },
       );
-      if (r.locked && r.failures === rules.lockoutThreshold) {
-        await this.d.audit.record(
-          'auth.lockout',
-          origin,
-          { userId: user.id },
-          { minutes: rules.lockoutMinutes },
-        );
-        await this.d.mailer.send(accountMail.locked(user.email, user.locale, rules.lockoutMinutes));
-      }
+      if (r.locked && r.failures === rules.lockoutThreshold) await this.#lockedOut(user, rules, origin);
       throw signinFailed();
     }
     if (!(await this.#activeSomewhereOrNowhere(user.id))) {
       await this.d.audit.record('auth.signin_failed', origin, { userId: user.id }, { reason: 'disabled' });
       throw signinFailed();
     }
-    // The password was right: the failure streak ends (an expired lock also clears here).
-    await this.d.store.accounts.users.update(user.id, { failedSignins: 0, lockedUntil: null });
+    // A lock that ran out ends with its count; otherwise failures (passwords and codes) keep counting
+    // until a sign-in completes, so alternating a right password with wrong codes still locks.
+    if (user.lockedUntil) {
+      await this.d.store.accounts.users.update(user.id, { failedSignins: 0, lockedUntil: null });
+    }
     if (!user.emailVerifiedAt) {
-      await this.#sendVerification(user);
+      await this.#sendVerification(user, 'verify', origin);
       throw new AppError('EMAIL_NOT_VERIFIED', 'Confirm your email address first: we sent the link again.');
     }
+    const security = await this.securityFor(user.id);
     if (!(user.mfaEnabled || security.mfaRequired)) {
+      await this.d.store.accounts.users.update(user.id, { failedSignins: 0 });
       const sessionToken = await this.d.sessions.establish(user.id, 'password', origin);
       return { next: 'done', sessionToken, userId: user.id };
     }
+    const wait = await this.mail.take('otp', user.email, user.id, origin);
+    if (wait > 0) throw AppError.rateLimited(wait / 1000);
     const challengeToken = newToken();
     const id = tokenHash(challengeToken);
     const code = newOtpCode();
@@ -160,12 +187,20 @@ export class AuthService {
       lastSentAt: now.toISOString(),
       consumedAt: null,
     });
-    await this.d.mailer.send(accountMail.otp(user.email, user.locale, code));
+    await this.mail.send(accountMail.otp(user.email, user.locale, code));
     await this.d.audit.record('auth.otp_sent', origin, { userId: user.id });
     return { next: 'otp', challengeToken, expiresAt };
   }
 
-  /** Step 2: the emailed code, bound to this attempt's challenge. Single use. */
+  /** The user a sign-in attempt belongs to (for per-account limits), or undefined. */
+  async challengeOwner(challengeToken: string): Promise<string | undefined> {
+    return (await this.d.store.accounts.challenges.get(tokenHash(challengeToken)))?.userId;
+  }
+
+  /**
+   * Step 2: the emailed code, bound to this attempt's challenge. Single use. Each wrong code is counted
+   * atomically on the attempt (5 end it) and on the account's lockout, like a wrong password.
+   */
   async verifyOtp(
     challengeToken: string,
     code: string,
@@ -173,17 +208,36 @@ export class AuthService {
   ): Promise<{ sessionToken: string; userId: string }> {
     const now = this.d.clock();
     const { id, c } = await this.#liveChallenge(challengeToken, now);
+    const user = await this.d.store.accounts.users.getById(c.userId);
+    if (!user || isLocked(user, now)) throw otpExpired(); // locked meanwhile: this attempt is over
     if (otpHash(id, code) !== c.codeHash) {
-      const failures = c.failedAttempts + 1;
-      await this.d.store.accounts.challenges.update(id, { failedAttempts: failures });
-      await this.d.audit.record('auth.otp_failed', origin, { userId: c.userId }, { failures });
-      if (failures >= OTP_POLICY.maxFailures) throw otpExpired();
-      throw new AppError(
-        'OTP_INVALID',
-        `The code is not correct. ${OTP_POLICY.maxFailures - failures} tries left.`,
+      const { password: rules } = await this.securityFor(c.userId);
+      const r = await this.d.store.accounts.challenges.recordCodeFailure(
+        id,
+        OTP_POLICY.maxFailures,
+        lockout(rules, now),
       );
+      if (!r) throw otpExpired(); // ended by a concurrent attempt
+      await this.d.audit.record(
+        'auth.otp_failed',
+        origin,
+        { userId: c.userId },
+        { failures: r.attempts, accountFailures: r.account.failures },
+      );
+      if (r.account.locked && r.account.failures === rules.lockoutThreshold) {
+        await this.#lockedOut(user, rules, origin);
+      }
+      if (r.account.locked || r.attempts >= OTP_POLICY.maxFailures) throw otpExpired();
+      const left = Math.min(OTP_POLICY.maxFailures - r.attempts, rules.lockoutThreshold - r.account.failures);
+      throw new AppError('OTP_INVALID', `The code is not correct. ${left} tries left.`);
     }
-    if (!(await this.d.store.accounts.challenges.consume(id, now.toISOString()))) throw otpExpired();
+    const consumed = await this.d.store.accounts.challenges.consume(
+      id,
+      now.toISOString(),
+      OTP_POLICY.maxFailures,
+    );
+    if (!consumed) throw otpExpired();
+    await this.d.store.accounts.users.update(c.userId, { failedSignins: 0, lockedUntil: null });
     const sessionToken = await this.d.sessions.establish(c.userId, 'password+email-otp', origin);
     return { sessionToken, userId: c.userId };
   }
@@ -197,7 +251,10 @@ export class AuthService {
     if (c.sends >= OTP_POLICY.maxSends)
       throw AppError.rateLimited((Date.parse(c.expiresAt) - now.getTime()) / 1000);
     const user = await this.d.store.accounts.users.getById(c.userId);
-    if (!user) throw otpExpired();
+    if (!user || isLocked(user, now)) throw otpExpired();
+    // The user is identified (right password): a full mailbox quota is said plainly.
+    const throttled = await this.mail.take('otp', user.email, user.id, origin);
+    if (throttled > 0) throw AppError.rateLimited(throttled / 1000);
     const code = newOtpCode();
     const expiresAt = new Date(now.getTime() + OTP_POLICY.ttlMs).toISOString();
     await this.d.store.accounts.challenges.update(id, {
@@ -206,7 +263,7 @@ export class AuthService {
       lastSentAt: now.toISOString(),
       expiresAt,
     });
-    await this.d.mailer.send(accountMail.otp(user.email, user.locale, code));
+    await this.mail.send(accountMail.otp(user.email, user.locale, code));
     await this.d.audit.record('auth.otp_sent', origin, { userId: user.id }, { resend: true });
     return { expiresAt };
   }
@@ -214,9 +271,20 @@ export class AuthService {
   /** Changes the password (policy + history) and ends every session of the user, this one included. */
   async changePassword(userId: string, current: string, next: string, origin: RequestOrigin): Promise<void> {
     const user = await this.d.store.accounts.users.getById(userId);
-    if (!user?.passwordHash || !(await verifyPassword(current, user.passwordHash))) {
+    if (!user?.passwordHash || !(await this.#hasher.verify(current, user.passwordHash))) {
       throw new AppError('SIGNIN_FAILED', 'The current password is not correct.');
     }
+    await this.checkNewPassword(userId, next);
+    await this.setPassword(user, next, {});
+    await this.d.audit.record('auth.password_changed', origin, { userId });
+    await this.d.sessions.revokeAll(userId, origin, 'password_changed');
+  }
+
+  /**
+   * Throws PASSWORD_POLICY unless `next` meets the strictest rules of the user's workspaces, and
+   * PASSWORD_REUSED when it matches one of their recent passwords.
+   */
+  async checkNewPassword(userId: string, next: string): Promise<void> {
     const { password: rules } = await this.securityFor(userId);
     const problems = passwordProblems(next, rules);
     if (problems.length) throw passwordPolicyError(problems, rules);
@@ -225,19 +293,26 @@ export class AuthService {
       Math.max(1, rules.historyCount),
     );
     for (const h of recent) {
-      if (await verifyPassword(next, h)) {
+      if (await this.#hasher.verify(next, h)) {
         throw new AppError(
           'PASSWORD_REUSED',
           `Choose a password you have not used recently (last ${rules.historyCount}).`,
         );
       }
     }
+  }
+
+  /** Stores a new (checked) password with its history, and tells the user by mail. */
+  async setPassword(user: User, next: string, extra: Partial<Pick<User, 'emailVerifiedAt'>>) {
     const now = this.d.clock().toISOString();
-    const hash = await hashPassword(next);
-    await this.d.store.accounts.users.update(userId, { passwordHash: hash, passwordChangedAt: now });
-    await this.d.store.accounts.users.addPasswordHistory(userId, hash, now);
-    await this.d.audit.record('auth.password_changed', origin, { userId });
-    await this.d.sessions.revokeAll(userId, origin, 'password_changed');
+    const hash = await this.#hasher.hash(next);
+    await this.d.store.accounts.users.update(user.id, {
+      passwordHash: hash,
+      passwordChangedAt: now,
+      ...extra,
+    });
+    await this.d.store.accounts.users.addPasswordHistory(user.id, hash, now);
+    this.mail.notice(accountMail.passwordChanged(user.email, user.locale));
   }
 
   /** The attempt behind a challenge cookie while it can still be answered; else OTP_EXPIRED. */
@@ -266,7 +341,13 @@ export class AuthService {
     return ms.length === 0 || ms.some((m) => m.status === 'active');
   }
 
-  async #sendVerification(user: User): Promise<void> {
+  async #lockedOut(user: User, rules: PasswordRules, origin: RequestOrigin): Promise<void> {
+    await this.d.audit.record('auth.lockout', origin, { userId: user.id }, { minutes: rules.lockoutMinutes });
+    this.mail.notice(accountMail.locked(user.email, user.locale, rules.lockoutMinutes));
+  }
+
+  /** A new verification link, queued (never awaited) and subject to the per-address throttle. */
+  async #sendVerification(user: User, kind: 'signup' | 'verify', origin: RequestOrigin): Promise<void> {
     const token = newToken();
     await this.d.store.accounts.emailTokens.create({
       id: tokenHash(token),
@@ -274,15 +355,17 @@ export class AuthService {
       userId: user.id,
       expiresAt: new Date(this.d.clock().getTime() + VERIFY_TTL_MS).toISOString(),
     });
-    await this.d.mailer.send(
-      accountMail.verifyEmail(
-        user.email,
-        user.locale,
-        `${this.d.publicUrl()}/verify?token=${encodeURIComponent(token)}`,
-      ),
-    );
+    const link = `${this.d.publicUrl()}/verify?token=${encodeURIComponent(token)}`;
+    await this.mail.later(kind, user.id, accountMail.verifyEmail(user.email, user.locale, link), origin);
   }
 }
+
+/** The lockout that one more failure at `now` may trigger. */
+const lockout = (rules: PasswordRules, now: Date): Lockout => ({
+  threshold: rules.lockoutThreshold,
+  lockUntil: new Date(now.getTime() + rules.lockoutMinutes * 60_000).toISOString(),
+  now: now.toISOString(),
+});
 
 const signinFailed = () =>
   new AppError('SIGNIN_FAILED', 'The email address or password is not correct, or the account is locked.');

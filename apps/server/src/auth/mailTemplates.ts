@@ -1,7 +1,10 @@
 import type { MailMessage } from '../mail/mailer.js';
 import type { Locale } from './accountStore.js';
 
-/** Tsudoi's account mail, in the recipient's language. Codes and links only; never a password. */
+/**
+ * Tsudoi's account mail, in the recipient's language. Codes and links only; never a password. Codes stay
+ * out of subjects: subjects show in lock-screen notifications and mail previews.
+ */
 export const accountMail = {
   verifyEmail(to: string, locale: Locale, link: string): MailMessage {
     return locale === 'ja'
@@ -33,13 +36,39 @@ export const accountMail = {
     return locale === 'ja'
       ? {
           to,
-          subject: `【Tsudoi】確認コード ${code}`,
+          subject: '【Tsudoi】サインイン用の確認コード',
           text: `サインイン用の確認コード: ${code}\n\nこのコードは 10 分間、1 回だけ有効です。誰にも教えないでください。\nお心当たりがない場合はパスワードを変更してください。`,
         }
       : {
           to,
-          subject: `Tsudoi: your sign-in code ${code}`,
+          subject: 'Tsudoi: your sign-in code',
           text: `Your sign-in code: ${code}\n\nIt works once, for 10 minutes. Never share it.\nIf you did not try to sign in, change your password.`,
+        };
+  },
+  passwordReset(to: string, locale: Locale, link: string): MailMessage {
+    return locale === 'ja'
+      ? {
+          to,
+          subject: '【Tsudoi】パスワードの再設定',
+          text: `パスワードの再設定を受け付けました。次のリンクを開いて新しいパスワードを設定してください（1 時間有効、1 回だけ使えます）。\n\n${link}\n\n再設定すると、すべての端末からサインアウトします。お心当たりがない場合はこのメールを破棄してください。パスワードは変わりません。`,
+        }
+      : {
+          to,
+          subject: 'Tsudoi: reset your password',
+          text: `Someone asked to reset the password of your Tsudoi account. Open this link to choose a new one (it works once, for 1 hour):\n\n${link}\n\nResetting signs you out everywhere. If this wasn't you, ignore this message: your password stays the same.`,
+        };
+  },
+  passwordChanged(to: string, locale: Locale): MailMessage {
+    return locale === 'ja'
+      ? {
+          to,
+          subject: '【Tsudoi】パスワードが変更されました',
+          text: 'Tsudoi アカウントのパスワードが変更され、すべての端末からサインアウトしました。\nお心当たりがない場合は、すぐにパスワードを再設定し、ワークスペースの管理者に連絡してください。',
+        }
+      : {
+          to,
+          subject: 'Tsudoi: your password was changed',
+          text: "The password of your Tsudoi account was changed and every session was signed out.\nIf this wasn't you, reset your password now and tell your workspace admin.",
         };
   },
   locked(to: string, locale: Locale, minutes: number): MailMessage {

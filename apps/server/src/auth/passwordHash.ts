@@ -30,5 +30,13 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A hash of a password nobody knows, so unknown emails take as long as known ones. */
-export const DUMMY_HASH_PROMISE: Promise<string> = hashPassword(randomBytes(16).toString('hex'));
+/** Hashes and checks passwords; injected so tests can count the work each sign-in path does. */
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(password: string, stored: string): Promise<boolean>;
+}
+
+export const scryptHasher: PasswordHasher = { hash: hashPassword, verify: verifyPassword };
+
+/** A password nobody knows, for hashing work on paths that must look like a real check. */
+export const unguessablePassword = (): string => randomBytes(16).toString('hex');

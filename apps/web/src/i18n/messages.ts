@@ -1,6 +1,7 @@
 import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
+import { RESET_MESSAGES } from './resetMessages';
 import { ROOM_MESSAGES } from './roomMessages';
 import { SETTINGS_MESSAGES } from './settingsMessages';
 
@@ -11,6 +12,7 @@ export const MESSAGES = {
     ...FLOOR_MESSAGES.ja,
     ...CHAT_MESSAGES.ja,
     ...SETTINGS_MESSAGES.ja,
+    ...RESET_MESSAGES.ja,
     ...LIMIT_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
@@ -112,6 +114,7 @@ export const MESSAGES = {
     ...FLOOR_MESSAGES.en,
     ...CHAT_MESSAGES.en,
     ...SETTINGS_MESSAGES.en,
+    ...RESET_MESSAGES.en,
     ...LIMIT_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',

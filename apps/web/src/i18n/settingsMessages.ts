@@ -13,7 +13,9 @@ export const SETTINGS_MESSAGES = {
     'settings.lockoutMinutes': 'ロックの解除までの時間（分）',
     'settings.mfaRequired': '全員にメールの確認コードを必須にする',
     'settings.mfaEnterpriseOnly': 'Enterprise プランで利用できます。',
-    'settings.plan': 'プラン（オーナーのみ変更可）',
+    'settings.plan': 'プラン',
+    'settings.planByOperator':
+      'プランの変更は Tsudoi の運営者が行います。変更をご希望の場合はお問い合わせください。',
     'settings.save': '保存',
     'settings.saved': '設定を保存しました。',
   },
@@ -30,7 +32,9 @@ export const SETTINGS_MESSAGES = {
     'settings.lockoutMinutes': 'Minutes until a locked account unlocks',
     'settings.mfaRequired': 'Require the emailed code for everyone',
     'settings.mfaEnterpriseOnly': 'Available on the Enterprise plan.',
-    'settings.plan': 'Plan (only the owner can change it)',
+    'settings.plan': 'Plan',
+    'settings.planByOperator':
+      'Plan changes are made by the Tsudoi operator: contact us to change your plan.',
     'settings.save': 'Save',
     'settings.saved': 'Settings saved.',
   },

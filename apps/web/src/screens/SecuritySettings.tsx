@@ -1,4 +1,4 @@
-import type { PasswordRules, Plan, WorkspaceDetail } from '@tsudoi/protocol';
+import type { PasswordRules, WorkspaceDetail } from '@tsudoi/protocol';
 import { useEffect, useState } from 'react';
 import { api } from '../api/http';
 import type { MessageKey } from '../i18n/messages';
@@ -14,13 +14,14 @@ const NUMBERS = [
   ['lockoutMinutes', 1, 1440],
 ] as const;
 
+const PLAN_NAMES = { free: 'Free', team: 'Team', enterprise: 'Enterprise' } as const;
+
 /** Admins set the workspace's password rules and MFA requirement (R10, R13); the server enforces the plan. */
 export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
   const t = useT();
   const [detail, setDetail] = useState<WorkspaceDetail | undefined>();
   const [rules, setRules] = useState<PasswordRules | undefined>();
   const [mfa, setMfa] = useState(false);
-  const [plan, setPlan] = useState<Plan>('free');
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAction();
   useEffect(() => {
@@ -28,12 +29,10 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
       setDetail(d);
       setRules(d.security.password);
       setMfa(d.security.mfaRequired);
-      setPlan(d.plan);
     });
   }, [workspaceId]);
   if (!detail || !rules) return null;
-  const isOwner = detail.role === 'owner';
-  const mfaAllowed = plan === 'enterprise';
+  const mfaAllowed = detail.features.requireMfaForAll;
   return (
     <details className="card">
       <summary>
@@ -45,7 +44,6 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
           setSaved(false);
           void run(async () => {
             await api('PATCH', `/api/workspaces/${workspaceId}`, {
-              ...(isOwner && plan !== detail.plan ? { plan } : {}),
               passwordRules: rules,
               mfaRequired: mfaAllowed && mfa,
             });
@@ -54,16 +52,11 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
           });
         }}
       >
-        {isOwner && (
-          <label>
-            {t('settings.plan')}
-            <select value={plan} onChange={(e) => setPlan(e.target.value as Plan)}>
-              <option value="free">Free</option>
-              <option value="team">Team</option>
-              <option value="enterprise">Enterprise</option>
-            </select>
-          </label>
-        )}
+        {/* Read-only: plans change through the operator until contract management exists. */}
+        <p data-testid="plan">
+          {t('settings.plan')}: <strong>{PLAN_NAMES[detail.plan]}</strong>{' '}
+          <span className="hint">{t('settings.planByOperator')}</span>
+        </p>
         {NUMBERS.map(([key, min, max]) => (
           <label key={key}>
             {t(`settings.${key}` as MessageKey)}

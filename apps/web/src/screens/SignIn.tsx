@@ -42,7 +42,10 @@ export function SignIn() {
           {t('signin.submit')}
         </button>
       </form>
-      <p>
+      <p className="row">
+        <button type="button" className="link" onClick={() => navigate('/forgot')}>
+          {t('signin.forgot')}
+        </button>
         <button type="button" className="link" onClick={() => navigate('/signup')}>
           {t('signup.noAccount')}
         </button>

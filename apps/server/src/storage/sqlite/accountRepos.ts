@@ -5,6 +5,8 @@ import type {
   EmailTokenRepo,
   Invitation,
   InvitationRepo,
+  Lockout,
+  LockoutCount,
   Membership,
   MembershipRepo,
   SessionRepo,
@@ -37,6 +39,27 @@ const toUser = (row: Row | undefined): User | undefined => {
   return u && { ...u, mfaEnabled: Boolean(u.mfaEnabled) };
 };
 
+/**
+ * One more failed attempt on an account, in one statement: a lock that has run out starts a new count,
+ * and reaching the threshold locks until `lockUntil`.
+ */
+function countFailure(db: Database, userId: string, l: Lockout): LockoutCount {
+  const next =
+    'CASE WHEN locked_until IS NOT NULL AND locked_until <= @now THEN 1 ELSE failed_signins + 1 END';
+  const row = db
+    .prepare(
+      `UPDATE users SET failed_signins = ${next},
+         locked_until = CASE WHEN ${next} >= @threshold THEN @lockUntil
+           WHEN locked_until IS NOT NULL AND locked_until <= @now THEN NULL ELSE locked_until END
+       WHERE id = @userId RETURNING failed_signins`,
+    )
+    .get({ userId, threshold: l.threshold, lockUntil: l.lockUntil, now: l.now }) as
+    | { failed_signins: number }
+    | undefined;
+  const failures = row?.failed_signins ?? 0;
+  return { failures, locked: failures >= l.threshold };
+}
+
 function users(db: Database): UserRepo {
   return {
     async create(u) {
@@ -62,17 +85,8 @@ function users(db: Database): UserRepo {
       const u = updateSql('users', patch, 'id = @id');
       if (u) db.prepare(u.sql).run({ ...u.params, id });
     },
-    async recordFailedSignin(id, threshold, lockUntil) {
-      const row = db
-        .prepare(
-          `UPDATE users SET failed_signins = failed_signins + 1,
-             locked_until = CASE WHEN failed_signins + 1 >= @threshold THEN @lockUntil ELSE locked_until END
-           WHERE id = @id RETURNING failed_signins, locked_until`,
-        )
-        .get({ id, threshold, lockUntil }) as
-        | { failed_signins: number; locked_until: string | null }
-        | undefined;
-      return { failures: row?.failed_signins ?? 0, locked: (row?.failed_signins ?? 0) >= threshold };
+    async recordFailedSignin(id, lockout) {
+      return countFailure(db, id, lockout);
     },
     async addPasswordHistory(userId, hash, at) {
       db.prepare('INSERT INTO password_history (user_id, password_hash, created_at) VALUES (?, ?, ?)').run(
@@ -131,11 +145,29 @@ function challenges(db: Database): ChallengeRepo {
       const u = updateSql('signin_challenges', patch, 'id = @id');
       if (u) db.prepare(u.sql).run({ ...u.params, id });
     },
-    async consume(id, at) {
+    async recordCodeFailure(id, maxFailures, lockout) {
+      // IMMEDIATE: the write lock is taken before the first read, so concurrent failures serialise.
+      return db
+        .transaction(() => {
+          const row = db
+            .prepare(
+              `UPDATE signin_challenges SET failed_attempts = failed_attempts + 1
+               WHERE id = ? AND consumed_at IS NULL AND failed_attempts < ?
+               RETURNING failed_attempts, user_id`,
+            )
+            .get(id, maxFailures) as { failed_attempts: number; user_id: string } | undefined;
+          if (!row) return undefined;
+          return { attempts: row.failed_attempts, account: countFailure(db, row.user_id, lockout) };
+        })
+        .immediate();
+    },
+    async consume(id, at, maxFailures) {
       return (
         db
-          .prepare('UPDATE signin_challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL')
-          .run(at, id).changes === 1
+          .prepare(
+            'UPDATE signin_challenges SET consumed_at = ? WHERE id = ? AND consumed_at IS NULL AND failed_attempts < ?',
+          )
+          .run(at, id, maxFailures).changes === 1
       );
     },
   };
@@ -147,6 +179,19 @@ function emailTokens(db: Database): EmailTokenRepo {
       db.prepare(
         'INSERT INTO email_tokens (id, purpose, user_id, expires_at) VALUES (@id, @purpose, @userId, @expiresAt)',
       ).run(t);
+    },
+    async find(id, purpose, now) {
+      const row = db
+        .prepare(
+          'SELECT user_id FROM email_tokens WHERE id = ? AND purpose = ? AND used_at IS NULL AND expires_at > ?',
+        )
+        .get(id, purpose, now) as { user_id: string } | undefined;
+      return row?.user_id;
+    },
+    async revokeAll(userId, purpose, at) {
+      return db
+        .prepare('UPDATE email_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL')
+        .run(at, userId, purpose).changes;
     },
     async consume(id, purpose, now) {
       const row = db

@@ -3,6 +3,7 @@ import { m001Foundation } from './migrations/001-foundation.js';
 import { m002Accounts } from './migrations/002-accounts.js';
 import { m003Rooms } from './migrations/003-rooms.js';
 import { m004Messages } from './migrations/004-messages.js';
+import { m005PasswordReset } from './migrations/005-password-reset.js';
 
 /** A schema change. Versions increase; a released migration is never edited. */
 export interface Migration {
@@ -15,4 +16,10 @@ export interface Migration {
  * The SQLite schema, oldest first; each domain's migration lives in `migrations/NNN-domain.ts`.
  * Every table holding tenant data has `workspace_id`; queries on it always filter by it.
  */
-export const MIGRATIONS: Migration[] = [m001Foundation, m002Accounts, m003Rooms, m004Messages];
+export const MIGRATIONS: Migration[] = [
+  m001Foundation,
+  m002Accounts,
+  m003Rooms,
+  m004Messages,
+  m005PasswordReset,
+];

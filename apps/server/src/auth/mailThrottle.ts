@@ -1,0 +1,23 @@
+import { RateLimiter } from './rateLimiter.js';
+
+/** The account mails a stranger can trigger by typing someone's address. */
+export type MailKind = 'signup' | 'verify' | 'otp' | 'reset';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * At most `perHour` mails of each kind to one address per hour, so nobody can flood a mailbox through
+ * Tsudoi. In memory (one node), like the other rate limiters.
+ */
+export class MailThrottle {
+  readonly #limiter: RateLimiter;
+
+  constructor(readonly perHour: number) {
+    this.#limiter = new RateLimiter(perHour, HOUR_MS);
+  }
+
+  /** Counts one mail; 0 when it may be sent, else the milliseconds until the address may get another. */
+  take(kind: MailKind, address: string, now: number): number {
+    return this.#limiter.hit(`${kind}:${address.toLowerCase()}`, now);
+  }
+}

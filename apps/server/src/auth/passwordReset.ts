@@ -1,0 +1,80 @@
+import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { Store } from '../storage/store.js';
+import type { AccountMailer } from './accountMailer.js';
+import type { AuthService } from './authService.js';
+import { accountMail } from './mailTemplates.js';
+import type { SessionService } from './sessionService.js';
+import { newToken, tokenHash } from './tokens.js';
+
+/** A reset link works once, for one hour (ASVS 5.0 §6.4). */
+export const RESET_TTL_MS = 3_600_000;
+
+export interface PasswordResetDeps {
+  store: Store;
+  audit: AuditLog;
+  sessions: SessionService;
+  clock: Clock;
+  publicUrl: () => string;
+  auth: Pick<AuthService, 'checkNewPassword' | 'setPassword'>;
+  mail: AccountMailer;
+}
+
+/**
+ * The forgotten-password flow: a mailed single-use link (only its hash is stored), then a new password
+ * under the strictest policy of the user's workspaces; every session ends.
+ */
+export class PasswordReset {
+  constructor(private readonly d: PasswordResetDeps) {}
+
+  /**
+   * Mails a reset link when the address has an account with a password. The caller answers the same in
+   * every case; the work is alike too (a lookup, a throttle count, an access-log entry, no hashing).
+   */
+  async request(email: string, origin: RequestOrigin): Promise<void> {
+    const now = this.d.clock();
+    const user = await this.d.store.accounts.users.getByEmail(email);
+    const known = user?.passwordHash ? user : undefined; // no password (identity provider only): no reset
+    const throttled = (await this.d.mail.take('reset', email, known?.id ?? null, origin)) > 0;
+    const token = newToken();
+    await this.d.audit.record(
+      'auth.password_reset_requested',
+      origin,
+      { userId: known?.id ?? null },
+      { mailed: Boolean(known) && !throttled },
+    );
+    if (!known || throttled) return;
+    await this.d.store.accounts.emailTokens.create({
+      id: tokenHash(token),
+      purpose: 'reset-password',
+      userId: known.id,
+      expiresAt: new Date(now.getTime() + RESET_TTL_MS).toISOString(),
+    });
+    const link = `${this.d.publicUrl()}/reset-password?token=${encodeURIComponent(token)}`;
+    this.d.mail.notice(accountMail.passwordReset(known.email, known.locale, link));
+  }
+
+  /**
+   * Sets the new password from a reset link. A password the policy refuses leaves the link usable; a
+   * used, expired or unknown link is LINK_INVALID. Clears a lockout (the mailbox proved the owner) and
+   * confirms the email address; ends every session and uses up the user's other reset links.
+   */
+  async reset(token: string, newPassword: string, origin: RequestOrigin): Promise<void> {
+    const now = this.d.clock().toISOString();
+    const id = tokenHash(token);
+    const tokens = this.d.store.accounts.emailTokens;
+    const userId = await tokens.find(id, 'reset-password', now);
+    const user = userId ? await this.d.store.accounts.users.getById(userId) : undefined;
+    if (!user) throw linkInvalid();
+    await this.d.auth.checkNewPassword(user.id, newPassword);
+    if ((await tokens.consume(id, 'reset-password', now)) !== user.id) throw linkInvalid(); // lost a race
+    await tokens.revokeAll(user.id, 'reset-password', now);
+    await this.d.auth.setPassword(user, newPassword, user.emailVerifiedAt ? {} : { emailVerifiedAt: now });
+    await this.d.store.accounts.users.update(user.id, { failedSignins: 0, lockedUntil: null });
+    await this.d.audit.record('auth.password_reset', origin, { userId: user.id });
+    await this.d.sessions.revokeAll(user.id, origin, 'password_reset');
+  }
+}
+
+const linkInvalid = () => new AppError('LINK_INVALID', 'This link has expired or was already used.');

@@ -1,0 +1,65 @@
+import os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { AuditLog } from '../audit/auditLog.js';
+import { systemClock } from '../clock.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { AppError } from '../errors.js';
+import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
+import { changePlan, isPlan, PLANS } from '../workspaces/planChange.js';
+
+const USAGE = `usage: node apps/server/dist/cli/plan.js <workspaceId> <${PLANS.join('|')}>
+Changes a workspace's plan in the store under DATA_DIR (the same variable the server reads); the change
+is written to the workspace's access log with actor "operator". Safe while the server runs.`;
+
+/**
+ * The operator's plan command. Returns the exit code: 0 done, 1 no such workspace, 2 bad arguments or
+ * configuration. Output is one JSON line on success.
+ */
+export async function planCli(
+  args: readonly string[],
+  env: Record<string, string | undefined>,
+  out: { log(s: string): void; error(s: string): void } = console,
+): Promise<number> {
+  const [workspaceId, plan] = args;
+  if (args.length !== 2 || !workspaceId || !isPlan(plan)) {
+    out.error(USAGE);
+    return 2;
+  }
+  let dataDir: string;
+  try {
+    dataDir = loadConfig(env).dataDir;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    out.error(`tsudoi: ${err.message}`);
+    return 2;
+  }
+  const store = SqliteStore.inDataDir(dataDir);
+  try {
+    await store.migrate();
+    const operator = `tsudoi-cli plan (${os.userInfo().username}@${os.hostname()})`;
+    const r = await changePlan({ store, audit: new AuditLog(store, systemClock) }, workspaceId, plan, {
+      ip: null,
+      userAgent: operator,
+    });
+    out.log(JSON.stringify({ workspaceId, ...r }));
+    return 0;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'NOT_FOUND') {
+      out.error(`tsudoi: no workspace ${workspaceId} in ${dataDir}`);
+      return 1;
+    }
+    throw err;
+  } finally {
+    await store.close();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  planCli(process.argv.slice(2), process.env).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error('tsudoi: plan change failed:', err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,36 @@
+import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
+import { AppError } from '../errors.js';
+import type { Plan, Store } from '../storage/store.js';
+import { PLAN_FEATURES } from './planPolicy.js';
+import { resolveSecurity } from './security.js';
+
+export const PLANS: readonly Plan[] = ['free', 'team', 'enterprise'];
+
+export const isPlan = (s: unknown): s is Plan => PLANS.includes(s as Plan);
+
+/**
+ * Changes a workspace's plan. An operator action only (the `plan` command line), until contract
+ * management exists: an owner's PATCH cannot buy a paid plan (ASVS V8.2, V2.3 business logic). Logged in
+ * the workspace's access log with actor "operator". A plan without "MFA for everyone" turns it off.
+ */
+export async function changePlan(
+  d: { store: Store; audit: AuditLog },
+  workspaceId: string,
+  plan: Plan,
+  origin: RequestOrigin,
+): Promise<{ from: Plan; to: Plan }> {
+  const ws = await d.store.workspaces.get(workspaceId);
+  if (!ws) throw AppError.notFound('Workspace not found.');
+  const security = resolveSecurity(ws.security);
+  await d.store.workspaces.update(workspaceId, {
+    plan,
+    security: PLAN_FEATURES[plan].requireMfaForAll ? security : { ...security, mfaRequired: false },
+  });
+  await d.audit.record(
+    'admin.plan_changed',
+    origin,
+    { userId: null, workspaceId },
+    { actor: 'operator', from: ws.plan, to: plan },
+  );
+  return { from: ws.plan, to: plan };
+}
