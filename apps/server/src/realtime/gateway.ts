@@ -10,7 +10,7 @@ import { ChatService } from '../chat/chatService.js';
 import type { Clock } from '../clock.js';
 import type { TrustFn } from '../http/clientIp.js';
 import type { OriginPolicy } from '../http/origins.js';
-import { ConnectionCheck } from '../media/connectionCheck.js';
+import { CheckAdmission, type CheckLimits, DEFAULT_CHECK_LIMITS } from '../media/checkAdmission.js';
 import { MediaService } from '../media/mediaService.js';
 import type { RtcListenOptions } from '../media/transports.js';
 import type { MediaWorkerPool } from '../media/workerPool.js';
@@ -22,12 +22,14 @@ import type { Store } from '../storage/store.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { accessRelay, bindSocketAccess } from './accessRelay.js';
 import { registerChatHandlers } from './chatHandlers.js';
+import { registerConnectionCheck } from './connectionCheckHandlers.js';
 import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
-import { handle } from './handle.js';
+import { handle, reportRateLimits } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
 import { handshakeGuard } from './originCheck.js';
 import { socketAuth } from './socketAuth.js';
+import { DEFAULT_SOCKETS_PER_USER, socketCap } from './socketCap.js';
 import { channels, type TsudoiServer, type TsudoiSocket } from './types.js';
 
 export interface GatewayDeps {
@@ -46,6 +48,8 @@ export interface GatewayDeps {
   retention: Pick<RetentionScheduler, 'purgeConversationNow'>;
   /** Emits every purge (01:00 job or room emptied) so open clients drop those messages. */
   purges: EventEmitter<{ purged: [PurgedConversation] }>;
+  /** Bounds on clients: connection checks, sockets per person (defaults when absent). */
+  limits?: { check: CheckLimits; socketsPerUser: number };
   /** Which peers may set X-Forwarded-For (TRUST_PROXY); http/clientIp.ts. */
   trust: TrustFn;
   /** Web origins that may open sockets (PUBLIC_URL, ALLOWED_ORIGINS; own origin without PUBLIC_URL). */
@@ -69,6 +73,17 @@ export function createGateway(
   });
   io.use(handshakeGuard(d)); // first: client IP, Origin
   io.use(socketAuth(d.access, d.sessions, d.sessionCookie));
+  // Last handshake check: counts only sockets that every other check accepted.
+  io.use(
+    socketCap(d.limits?.socketsPerUser ?? DEFAULT_SOCKETS_PER_USER, (socket) =>
+      d.securityEvents.record({
+        ...who(socket),
+        type: 'handshake_refused',
+        detail: { reason: 'too_many_sockets', code: 'TOO_MANY_CONNECTIONS' },
+      }),
+    ),
+  );
+  const checks = new CheckAdmission(d.limits?.check ?? DEFAULT_CHECK_LIMITS, () => d.clock().getTime());
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
   const chat = new ChatService(d.store, d.floors, d.clock, {
     message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),
@@ -90,10 +105,23 @@ export function createGateway(
   const stopAccess = accessRelay(io, d);
 
   io.on('connection', (socket) => {
-    socket.data.log = d.log.child({ socket: socket.id });
+    socket.data.log = d.log.child({ socket: socket.id, ip: socket.data.clientIp });
     socket.emit('server:hello', { protocolVersion: PROTOCOL_VERSION, serverTime: new Date().toISOString() });
     handle(socket, 'ping', ClientPayloads.ping, () => ({ serverTime: new Date().toISOString() }));
-    registerConnectionCheck(socket, d.pool, d.rtc);
+    reportRateLimits(socket, (r) =>
+      d.securityEvents.record({
+        ...who(socket),
+        type: 'rate_limited',
+        detail: { socketEvent: r.event, eventClass: r.eventClass, disconnected: r.disconnected },
+      }),
+    );
+    registerConnectionCheck(socket, {
+      pool: d.pool,
+      rtc: d.rtc,
+      admission: checks,
+      clientIp: socket.data.clientIp,
+      onRefused: (r) => d.securityEvents.record({ ...who(socket), type: 'check_refused', detail: { ...r } }),
+    });
     const id = socket.data.identity;
     if (!id) return;
     bindSocketAccess(socket, id, d);
@@ -137,21 +165,12 @@ export function createGateway(
   };
 }
 
-/** The pre-join connection check (any socket, signed in or not); its router closes with the socket. */
-function registerConnectionCheck(socket: TsudoiSocket, pool: MediaWorkerPool, rtc: RtcListenOptions) {
-  let check: ConnectionCheck | undefined;
-  const current = () => {
-    check ??= new ConnectionCheck(pool, rtc);
-    return check;
+/** Who a socket is, for a security event (IP by the TRUST_PROXY rule; workspace and user when signed in). */
+function who(socket: TsudoiSocket) {
+  const id = socket.data.identity;
+  return {
+    ip: socket.data.clientIp,
+    userAgent: socket.handshake.headers['user-agent'] ?? null,
+    ...(id ? { workspaceId: id.workspaceId, userId: id.user.id } : {}),
   };
-  handle(socket, 'check:start', ClientPayloads['check:start'], () => current().start());
-  handle(socket, 'check:connect', ClientPayloads['check:connect'], async (p) => {
-    await current().connect(p.dtlsParameters);
-    return {};
-  });
-  handle(socket, 'check:produce', ClientPayloads['check:produce'], async (p) => ({
-    producerId: await current().produce(p.kind, p.rtpParameters as never),
-  }));
-  handle(socket, 'check:stats', ClientPayloads['check:stats'], () => current().stats());
-  socket.on('disconnect', () => check?.close());
 }

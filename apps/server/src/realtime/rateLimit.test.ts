@@ -64,8 +64,12 @@ describe('SocketRateLimiter', () => {
     expect(l.check('ping')).toEqual({ ok: true });
     c.advance(1000);
     expect(l.check('chat:send')).toEqual({ ok: true });
-    // Allowed again, so the next refusal is a new episode (logged once more).
+    // A trickle of allowed events inside a flood does not start a new episode...
     for (let i = 1; i < EVENT_LIMITS.chat.perSecond; i++) l.check('chat:send');
+    expect(l.check('chat:send')).toMatchObject({ ok: false, first: false });
+    // ...a minute without refusals does (reported once more).
+    c.advance(60_000);
+    for (let i = 0; i < EVENT_LIMITS.chat.capacity; i++) l.check('chat:send');
     expect(l.check('chat:send')).toMatchObject({ ok: false, first: true });
   });
 

@@ -87,13 +87,16 @@ export const EVENT_LIMITS: Readonly<Record<EventClass, BucketSpec>> = {
 /** Refused events drain this bucket; when it is empty the socket is disconnected (~500 refusals at once, or >50/s sustained). */
 export const FLOOD_LIMIT: Readonly<BucketSpec> = { capacity: 500, perSecond: 50 };
 
+/** A class that refused nothing for this long starts a new episode of refusals (reported again). */
+const REPORT_QUIET_MS = 60_000;
+
 export type Verdict =
   | { ok: true }
   | {
       ok: false;
       eventClass: EventClass;
       retryAfterMs: number;
-      /** The first refusal after a period of allowed events (log it once, not per event). */
+      /** The first refusal of this class in a minute (record that, not every refused event). */
       first: boolean;
       /** The socket keeps flooding: disconnect it. */
       disconnect: boolean;
@@ -103,7 +106,8 @@ export type Verdict =
 export class SocketRateLimiter {
   readonly #buckets = new Map<EventClass, TokenBucket>();
   readonly #strikes: TokenBucket;
-  readonly #limited = new Set<EventClass>();
+  /** When each class last refused an event. */
+  readonly #refusedAt = new Map<EventClass, number>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -123,12 +127,10 @@ export class SocketRateLimiter {
       this.#buckets.set(eventClass, bucket);
     }
     const retryAfterMs = bucket.take(now);
-    if (retryAfterMs === 0) {
-      this.#limited.delete(eventClass);
-      return { ok: true };
-    }
-    const first = !this.#limited.has(eventClass);
-    this.#limited.add(eventClass);
+    if (retryAfterMs === 0) return { ok: true };
+    const last = this.#refusedAt.get(eventClass);
+    const first = last === undefined || now - last >= REPORT_QUIET_MS;
+    this.#refusedAt.set(eventClass, now);
     return { ok: false, eventClass, retryAfterMs, first, disconnect: this.#strikes.take(now) > 0 };
   }
 }

@@ -1,4 +1,3 @@
-import type { FastifyBaseLogger } from 'fastify';
 import type { ExtendedError } from 'socket.io';
 import type { TsudoiSocket } from './types.js';
 
@@ -19,9 +18,9 @@ export class TooManyConnections extends Error {
  * `limit` sockets per workspace; the next one is refused with TOO_MANY_CONNECTIONS while the others, and
  * everyone else, go on. Anonymous sockets are not counted here (the connection check has its own bounds).
  * A slot is held from the handshake until the socket disconnects or its connection closes, whichever
- * comes first, so a handshake abandoned half-way does not leak a slot.
+ * comes first, so a handshake abandoned half-way does not leak a slot. `onRefused` records the refusal.
  */
-export function socketCap(limit: number, log: FastifyBaseLogger) {
+export function socketCap(limit: number, onRefused: (socket: TsudoiSocket) => void) {
   const open = new Map<string, Set<string>>();
   return (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
     const id = socket.data.identity;
@@ -29,10 +28,7 @@ export function socketCap(limit: number, log: FastifyBaseLogger) {
     const key = `${id.workspaceId}:${id.user.id}`;
     const mine = open.get(key) ?? new Set<string>();
     if (mine.size >= limit) {
-      log.warn(
-        { workspaceId: id.workspaceId, userId: id.user.id, ip: id.origin.ip, limit },
-        'socket handshake refused: too many sockets',
-      );
+      onRefused(socket);
       return next(new TooManyConnections(limit));
     }
     mine.add(socket.id);
