@@ -186,6 +186,7 @@ export async function startApp(
       allowedOrigins: http.allowedOrigins,
       securityEvents: http.securityEvents,
       sessionCookie: cookieName('session', http.cookieSecure),
+      limits: config.realtimeLimits,
     });
     // Sockets close first (before floors, media and the store they use).
     disposers.push(() => gateway.close());

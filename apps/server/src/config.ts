@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
+import type { CheckLimits } from './media/checkAdmission.js';
 
 /** True when `tz` is an IANA time zone this runtime knows. */
 export function isTimeZone(tz: string): boolean {
@@ -128,6 +129,16 @@ const EnvSchema = z.object({
   MAIL_PER_ADDRESS_PER_HOUR: positiveInt(5, 10_000),
   /** How long a person stays on the floor after their last tab closed (reloads, network blips). */
   PRESENCE_GRACE_MS: positiveInt(15_000, 600_000),
+  /** Connection checks (pre-sign-in network test) open at once from one client address (IPv6: per /64). */
+  CHECK_MAX_PER_IP: positiveInt(2, 1_000),
+  /** Connection checks one client address may start per minute. */
+  CHECK_MAX_PER_IP_PER_MINUTE: positiveInt(10, 10_000),
+  /** Connection checks open at once on this server (each holds a router and a transport). */
+  CHECK_MAX_TOTAL: positiveInt(50, 100_000),
+  /** A connection check closes by itself this long after it started. */
+  CHECK_LIFETIME_MS: positiveInt(30_000, 600_000),
+  /** Open sockets (browser tabs) one person may hold for one workspace. */
+  SOCKETS_PER_USER_MAX: positiveInt(10, 1_000),
   /** Bearer token for GET /api/ops/stats; unset disables the endpoint. */
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -164,6 +175,8 @@ export interface Config {
   authRateLimit: { perIp: number; perAccount: number; windowMs: number };
   /** Account mails per address and kind per hour (a mailbox cannot be flooded). */
   mailPerAddressPerHour: number;
+  /** Bounds on realtime clients (denial of service). */
+  realtimeLimits: { check: CheckLimits; socketsPerUser: number };
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -223,5 +236,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       windowMs: 10 * 60_000,
     },
     mailPerAddressPerHour: e.MAIL_PER_ADDRESS_PER_HOUR,
+    realtimeLimits: {
+      check: {
+        perIp: e.CHECK_MAX_PER_IP,
+        perIpPerMinute: e.CHECK_MAX_PER_IP_PER_MINUTE,
+        total: e.CHECK_MAX_TOTAL,
+        lifetimeMs: e.CHECK_LIFETIME_MS,
+      },
+      socketsPerUser: e.SOCKETS_PER_USER_MAX,
+    },
   };
 }
