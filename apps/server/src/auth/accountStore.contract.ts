@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Store } from '../storage/store.js';
+import type { Lockout, User } from './accountStore.js';
+
+/**
+ * What every engine's account repositories must guarantee for sign-in security: counting is atomic
+ * (parallel calls never lose a count), a challenge ends at its limit, links are single use. The SQLite
+ * engine runs it in `storage/sqlite/accountRepos.test.ts`; a document store must pass it too.
+ */
+export function describeAccountStoreContract(engine: string, makeStore: () => Promise<Store>) {
+  describe(`Account store contract: ${engine}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const T0 = '2026-12-01T10:00:00.000Z';
+    const lockout = (now = T0, threshold = 5): Lockout => ({
+      threshold,
+      lockUntil: new Date(Date.parse(now) + 30 * 60_000).toISOString(),
+      now,
+    });
+    async function user(): Promise<User> {
+      const u: User = {
+        id: randomUUID(),
+        email: `${randomUUID()}@example.com`,
+        displayName: 'U',
+        locale: 'en',
+        passwordHash: 'x',
+        passwordChangedAt: T0,
+        emailVerifiedAt: T0,
+        mfaEnabled: true,
+        failedSignins: 0,
+        lockedUntil: null,
+        createdAt: T0,
+      };
+      expect(await store.accounts.users.create(u)).toBe(true);
+      return u;
+    }
+    async function challenge(userId: string): Promise<string> {
+      const id = randomUUID();
+      await store.accounts.challenges.create({
+        id,
+        userId,
+        codeHash: 'h',
+        createdAt: T0,
+        expiresAt: '2026-12-01T10:10:00.000Z',
+        failedAttempts: 0,
+        sends: 1,
+        lastSentAt: T0,
+        consumedAt: null,
+      });
+      return id;
+    }
+
+    it('counts parallel wrong codes exactly, up to the challenge limit, on the challenge and the account', async () => {
+      const u = await user();
+      const id = await challenge(u.id);
+      const results = await Promise.all(
+        Array.from({ length: 7 }, () => store.accounts.challenges.recordCodeFailure(id, 5, lockout())),
+      );
+      const counted = results.filter((r) => r !== undefined);
+      expect(counted.map((r) => r.attempts).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect(counted.map((r) => r.account.failures).sort()).toEqual([1, 2, 3, 4, 5]);
+      expect((await store.accounts.challenges.get(id))?.failedAttempts).toBe(5);
+      const after = await store.accounts.users.getById(u.id);
+      expect(after).toMatchObject({ failedSignins: 5, lockedUntil: lockout().lockUntil });
+      // A challenge at its limit can no longer be consumed, even with the right code.
+      expect(await store.accounts.challenges.consume(id, T0, 5)).toBe(false);
+    });
+
+    it('consumes a challenge once; a consumed one counts no more failures', async () => {
+      const u = await user();
+      const id = await challenge(u.id);
+      const wins = await Promise.all([1, 2, 3].map(() => store.accounts.challenges.consume(id, T0, 5)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+      expect(await store.accounts.challenges.recordCodeFailure(id, 5, lockout())).toBeUndefined();
+      expect((await store.accounts.users.getById(u.id))?.failedSignins).toBe(0);
+    });
+
+    it('locks at the threshold; a lock that ran out starts a new count', async () => {
+      const u = await user();
+      for (let i = 1; i <= 3; i++) {
+        expect(await store.accounts.users.recordFailedSignin(u.id, lockout(T0, 3))).toEqual({
+          failures: i,
+          locked: i === 3,
+        });
+      }
+      const later = '2026-12-01T11:00:00.000Z'; // the 30-minute lock is over
+      expect(await store.accounts.users.recordFailedSignin(u.id, lockout(later, 3))).toEqual({
+        failures: 1,
+        locked: false,
+      });
+      expect((await store.accounts.users.getById(u.id))?.lockedUntil).toBeNull();
+    });
+
+    it('reset links: found without being used, used once, all revoked together, never past expiry', async () => {
+      const u = await user();
+      const tokens = store.accounts.emailTokens;
+      const exp = '2026-12-01T11:00:00.000Z';
+      await tokens.create({ id: 'a', purpose: 'reset-password', userId: u.id, expiresAt: exp });
+      await tokens.create({ id: 'b', purpose: 'reset-password', userId: u.id, expiresAt: exp });
+      await tokens.create({ id: 'v', purpose: 'verify-email', userId: u.id, expiresAt: exp });
+      expect(await tokens.find('a', 'reset-password', T0)).toBe(u.id);
+      expect(await tokens.find('a', 'verify-email', T0)).toBeUndefined(); // bound to its purpose
+      expect(await tokens.find('a', 'reset-password', exp)).toBeUndefined(); // expired at its time
+      expect(await tokens.consume('a', 'reset-password', T0)).toBe(u.id);
+      expect(await tokens.consume('a', 'reset-password', T0)).toBeUndefined();
+      expect(await tokens.revokeAll(u.id, 'reset-password', T0)).toBe(1);
+      expect(await tokens.find('b', 'reset-password', T0)).toBeUndefined();
+      expect(await tokens.find('v', 'verify-email', T0)).toBe(u.id); // other purposes untouched
+    });
+  });
+}
