@@ -35,6 +35,24 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });
 
+  it('bounds realtime clients by default and names bad limits', () => {
+    expect(loadConfig({}).realtimeLimits).toEqual({
+      check: { perIp: 2, perIpPerMinute: 10, total: 50, lifetimeMs: 30_000 },
+      socketsPerUser: 10,
+    });
+    expect(loadConfig({ CHECK_LIFETIME_MS: '500', SOCKETS_PER_USER_MAX: '3' }).realtimeLimits).toMatchObject({
+      check: { lifetimeMs: 500 },
+      socketsPerUser: 3,
+    });
+    try {
+      loadConfig({ CHECK_MAX_PER_IP: '0', CHECK_MAX_TOTAL: 'many', SOCKETS_PER_USER_MAX: '-2' });
+      expect.unreachable();
+    } catch (err) {
+      const names = (err as ConfigError).problems.map((p) => p.split(':')[0]).sort();
+      expect(names).toEqual(['CHECK_MAX_PER_IP', 'CHECK_MAX_TOTAL', 'SOCKETS_PER_USER_MAX']);
+    }
+  });
+
   it('refuses an RTC port range that is upside down', () => {
     expect(() => loadConfig({ RTC_MIN_PORT: '50000', RTC_MAX_PORT: '40000' })).toThrow(/RTC_MIN_PORT/);
   });
