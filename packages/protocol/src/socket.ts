@@ -35,6 +35,25 @@ export type ServerHello = z.infer<typeof ServerHello>;
 /** Why the server closed a connection check on its own. */
 export type CheckClosed = { reason: 'expired' };
 
+/**
+ * Why the server ended a workspace socket's access, sent just before it disconnects the socket (which
+ * then does not come back): `removed`/`disabled` end this workspace only; the others end the session.
+ * Best-effort information — access ends with the disconnect whether or not this arrives.
+ */
+export const ACCESS_END_REASONS = [
+  'removed',
+  'disabled',
+  'signedOut',
+  'sessionExpired',
+  'passwordChanged',
+  'signedOutByAdmin',
+  /** The session ended for another reason (revoked). */
+  'sessionEnded',
+] as const;
+export const AccessEnded = z.object({ reason: z.enum(ACCESS_END_REASONS) });
+export type AccessEnded = z.infer<typeof AccessEnded>;
+export type AccessEndReason = AccessEnded['reason'];
+
 /** Events the server emits (socket.io `ServerToClientEvents`). */
 export interface ServerToClientEvents
   extends MediaServerToClientEvents,
@@ -43,6 +62,8 @@ export interface ServerToClientEvents
   'server:hello': (hello: ServerHello) => void;
   /** The server closed this socket's connection check (it outlived its lifetime). */
   'check:closed': (closed: CheckClosed) => void;
+  /** This socket's access ended (see {@link AccessEnded}); the server disconnects it right after. */
+  'access:ended': (ended: AccessEnded) => void;
 }
 
 /** Events the client emits (socket.io `ClientToServerEvents`); payloads are validated at the gateway. */

@@ -35,6 +35,8 @@ const TOUCH_MS = 60_000;
 
 const REVOKE_REASONS: Record<string, SessionEndReason> = {
   password_changed: 'passwordChanged',
+  // A forgotten-password reset: to the person, their password changed.
+  password_reset: 'passwordChanged',
   admin_signout: 'adminSignedOut',
   member_disabled: 'membershipDisabled',
 };

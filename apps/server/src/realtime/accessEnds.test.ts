@@ -4,7 +4,7 @@
  * 1 s, take the person off the floor (presence and room, so their media there closes), and leave the same
  * person's other workspace untouched.
  */
-import type { MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import type { AccessEnded, MemberPresence, RoomSummary } from '@tsudoi/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MediaService } from '../media/mediaService.js';
@@ -93,6 +93,10 @@ function watchDisconnect(s: Socket) {
   };
 }
 
+/** Why the server said it ended the socket (`access:ended`, received before its disconnect), if it did. */
+const toldWhy = (received: Array<[string, unknown]>) =>
+  (received.find(([e]) => e === 'access:ended')?.[1] as AccessEnded | undefined)?.reason;
+
 /** How many sockets the server still holds for this person in this workspace. */
 const serverSocketsOf = async (workspaceId: string, userId: string) =>
   (await t.app.io.in(channels.user(userId)).fetchSockets()).filter(
@@ -150,6 +154,7 @@ describe('membership ended', () => {
     const gone = watchDisconnect(sA.s);
     expect((await ownerA.delete(`/api/workspaces/${wsA}/members/${v.id}`)).status).toBe(200);
     await gone.by('removed');
+    expect(toldWhy(sA.received)).toBe('removed');
     await within(offline, 'floor presence offline');
     await within(leftRoom, 'left the room');
     expect(peer.closed).toBe(true);
@@ -163,6 +168,7 @@ describe('membership ended', () => {
     // B: same session, same socket, still working.
     expect((await v.c.get(`/api/workspaces/${wsB}`)).status).toBe(200);
     await bStillPushes(sB.s);
+    expect(toldWhy(sB.received)).toBeUndefined();
   });
 
   it('disabling a member ends their access to A only: sockets, media and floor within 1 s', async () => {
@@ -177,6 +183,7 @@ describe('membership ended', () => {
     const r = await ownerA.patch(`/api/workspaces/${wsA}/members/${v.id}`, { status: 'disabled' });
     expect(r.status).toBe(200);
     await gone.by('disabled');
+    expect(toldWhy(sA.received)).toBe('disabled');
     await within(offline, 'floor presence offline');
     expect(peer.closed).toBe(true);
     expect(await serverSocketsOf(wsA, v.id)).toBe(0);
@@ -188,6 +195,7 @@ describe('membership ended', () => {
     expect((await v.c.get('/api/session')).status).toBe(200);
     expect((await v.c.get(`/api/workspaces/${wsB}`)).status).toBe(200);
     await bStillPushes(sB.s);
+    expect(toldWhy(sB.received)).toBeUndefined();
   });
 });
 
@@ -202,6 +210,7 @@ describe('session ended', () => {
     const gone = watchDisconnect(s1.s);
     expect((await v.c.post('/api/auth/signout')).status).toBe(200);
     await gone.by('signout');
+    expect(toldWhy(s1.received)).toBe('signedOut');
     // The other session's socket still gets pushes; nobody saw the person leave.
     const seen = observer.received.length;
     const pushed = nextEvent<RoomSummary>(s2.s, 'floor:roomUpdated', (x) => x.name === 'After signout');
@@ -212,6 +221,7 @@ describe('session ended', () => {
         .slice(seen)
         .some(([e, p]) => e === 'floor:presence' && (p as MemberPresence).userId === v.id),
     ).toBe(false);
+    expect(toldWhy(s2.received)).toBeUndefined();
 
     // Signing out the last session takes the person off the floor at once.
     const offline = goesOffline(observer.s, v.id);
@@ -237,6 +247,7 @@ describe('session ended', () => {
     const answered = performance.now();
     await goneA.by('passwordChangeA', answered);
     await goneB.by('passwordChangeB', answered);
+    expect([toldWhy(sA.received), toldWhy(sB.received)]).toEqual(['passwordChanged', 'passwordChanged']);
     await within(offline, 'floor presence offline');
     await expect(sockets.open(v.c, wsA)).rejects.toBe('UNAUTHENTICATED');
   });
@@ -248,6 +259,7 @@ describe('session ended', () => {
     const r = await ownerA.post(`/api/workspaces/${wsA}/members/${v.id}/signout`);
     expect(r).toMatchObject({ status: 200, body: { status: 'signed-out', sessions: 1 } });
     await gone.by('adminSignout');
+    expect(toldWhy(sA.received)).toBe('signedOutByAdmin');
     expect((await v.c.get('/api/session')).status).toBe(401);
     const types = (await t.app.store.accessLog.list({ workspaceId: wsA, userId: ownerAId })).map(
       (e) => e.type,
@@ -328,6 +340,7 @@ describe('session expiry', () => {
     const gone = watchDisconnect(sA.s);
     t.advance(30 * 60_000); // 12 h 1 min after the victim signed in
     await gone.by('absoluteExpiry');
+    expect(toldWhy(sA.received)).toBe('sessionExpired');
     await within(offline, 'floor presence offline');
     expect((await v.c.get('/api/session')).status).toBe(401);
     expect((await observer.s.emitWithAck('ping', {})).ok).toBe(true);

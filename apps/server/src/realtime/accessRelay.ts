@@ -1,5 +1,6 @@
+import type { AccessEndReason } from '@tsudoi/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import type { SessionEnded, SessionService } from '../auth/sessionService.js';
+import type { SessionEnded, SessionEndReason, SessionService } from '../auth/sessionService.js';
 import type { PresenceTracker } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import type { MembershipEnded, WorkspaceAccess } from '../workspaces/access.js';
@@ -11,6 +12,32 @@ export interface AccessRelayDeps {
   presence: PresenceTracker;
   floors: Floors;
   log: FastifyBaseLogger;
+}
+
+/** What the person is told (`access:ended`) when their session ends for `reason`. */
+export function accessEndReason(reason: SessionEndReason): AccessEndReason {
+  switch (reason) {
+    case 'signedOut':
+      return 'signedOut';
+    case 'expired':
+    case 'idle':
+      return 'sessionExpired';
+    case 'passwordChanged':
+      return 'passwordChanged';
+    case 'adminSignedOut':
+      return 'signedOutByAdmin';
+    // Their last active membership was disabled: that is what ended the session.
+    case 'membershipDisabled':
+      return 'disabled';
+    case 'revoked':
+      return 'sessionEnded';
+  }
+}
+
+/** Tells the socket why (best effort, sent ahead of the disconnect packet) and disconnects it. */
+function end(s: { emit: TsudoiServer['emit']; disconnect(close: boolean): void }, reason: AccessEndReason) {
+  s.emit('access:ended', { reason });
+  s.disconnect(true);
 }
 
 /**
@@ -31,7 +58,7 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
   const onMembershipEnded = async (e: MembershipEnded) => {
     // All of the user's sockets are in their user channel from the start; only this workspace's go.
     for (const s of await io.in(channels.user(e.userId)).fetchSockets())
-      if (s.data.identity?.workspaceId === e.workspaceId) s.disconnect(true);
+      if (s.data.identity?.workspaceId === e.workspaceId) end(s, e.reason);
     leaveFloor(e.workspaceId, e.userId);
   };
 
@@ -42,7 +69,7 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
     for (const s of sockets) {
       const ws = s.data.identity?.workspaceId;
       if (ws) workspaces.add(ws);
-      s.disconnect(true);
+      end(s, accessEndReason(e.reason));
     }
     // The person stays on a floor only while another session of theirs is connected to it.
     for (const ws of workspaces) if (d.presence.connectionCount(ws, e.userId) === 0) leaveFloor(ws, e.userId);
@@ -83,7 +110,9 @@ export function bindSocketAccess(
     ),
   ]).then(
     ([live, { verdict }]) => {
-      if (!live || !verdict.allow) socket.disconnect(true);
+      // The session is known to be over; a refused membership is left to the client to find out.
+      if (!live) end(socket, 'sessionEnded');
+      else if (!verdict.allow) socket.disconnect(true);
     },
     (err) => {
       socket.data.log?.error({ err }, 'access re-check failed');
