@@ -14,11 +14,11 @@ export const LIMIT_MESSAGES = {
     'err.MEDIA_LIMIT': 'これ以上の音声・映像を送れません。いったん止めてからやり直してください。',
   },
   en: {
-    'check.limited': 'Too many connection checks from your network. Wait about {seconds} seconds and try again.',
+    'check.limited':
+      'Too many connection checks from your network. Wait about {seconds} seconds and try again.',
     'check.busy': 'The server is busy. Wait about {seconds} seconds and try again.',
     'check.expired': 'The connection check timed out and was ended. Please start it again.',
-    'conn.tooMany':
-      'You have too many tabs open for this workspace. Close another tab, then connect again.',
+    'conn.tooMany': 'You have too many tabs open for this workspace. Close another tab, then connect again.',
     'conn.retry': 'Connect again',
     'err.CHECK_LIMIT': 'Too many connection checks from your network. Try again in {seconds} seconds.',
     'err.CHECK_BUSY': 'The server is busy. Try again in {seconds} seconds.',

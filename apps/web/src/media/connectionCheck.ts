@@ -57,7 +57,10 @@ export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
       connectionActions.setCheck({ phase: 'limited', code, retryAfter: err.body.retryAfter ?? 30 });
     else if (expired) connectionActions.setCheck({ phase: 'expired' });
     else
-      connectionActions.setCheck({ phase: 'failed', reason: err instanceof Error ? err.message : String(err) });
+      connectionActions.setCheck({
+        phase: 'failed',
+        reason: err instanceof Error ? err.message : String(err),
+      });
   } finally {
     socket.off('check:closed', onClosed);
     for (const t of stream?.getTracks() ?? []) t.stop();
