@@ -82,6 +82,15 @@ export function describeAccountStoreContract(engine: string, makeStore: () => Pr
       expect((await store.accounts.users.getById(u.id))?.failedSignins).toBe(0);
     });
 
+    it('ends every open sign-in attempt of one user, and only theirs', async () => {
+      const [u, other] = [await user(), await user()];
+      const [a, b, c] = [await challenge(u.id), await challenge(u.id), await challenge(other.id)];
+      expect(await store.accounts.challenges.consume(a, T0, 5)).toBe(true);
+      expect(await store.accounts.challenges.endAllForUser(u.id, T0)).toBe(1);
+      expect(await store.accounts.challenges.consume(b, T0, 5)).toBe(false);
+      expect(await store.accounts.challenges.consume(c, T0, 5)).toBe(true);
+    });
+
     it('locks at the threshold; a lock that ran out starts a new count', async () => {
       const u = await user();
       for (let i = 1; i <= 3; i++) {

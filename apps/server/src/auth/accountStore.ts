@@ -104,6 +104,8 @@ export interface ChallengeRepo {
   ): Promise<{ attempts: number; account: LockoutCount } | undefined>;
   /** Marks consumed only if it was not and fewer than `maxFailures` wrong codes were counted: true for exactly one caller. */
   consume(id: string, at: string, maxFailures: number): Promise<boolean>;
+  /** Ends every open sign-in attempt of a user (their password changed); returns how many. */
+  endAllForUser(userId: string, at: string): Promise<number>;
 }
 
 /** What an emailed link is for. */

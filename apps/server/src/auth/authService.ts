@@ -302,7 +302,7 @@ export class AuthService {
     }
   }
 
-  /** Stores a new (checked) password with its history, and tells the user by mail. */
+  /** Stores a new (checked) password with its history, ends open sign-in attempts, and tells the user by mail. */
   async setPassword(user: User, next: string, extra: Partial<Pick<User, 'emailVerifiedAt'>>) {
     const now = this.d.clock().toISOString();
     const hash = await this.#hasher.hash(next);
@@ -312,6 +312,8 @@ export class AuthService {
       ...extra,
     });
     await this.d.store.accounts.users.addPasswordHistory(user.id, hash, now);
+    // Sign-ins half done with the old password end too (their codes stop working).
+    await this.d.store.accounts.challenges.endAllForUser(user.id, now);
     this.mail.notice(accountMail.passwordChanged(user.email, user.locale));
   }
 

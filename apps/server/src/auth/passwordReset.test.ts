@@ -51,6 +51,12 @@ describe('forgotten password', () => {
     });
     expect(patched.status).toBe(200);
 
+    // A third device is half-way through signing in with the old password.
+    const pending = t.client();
+    const beforeCode = t.mail.messages.length;
+    await pending.post('/api/auth/signin', { email: 'resetter@example.com', password: FIRST });
+    const pendingCode = await t.mail.otpFor('resetter@example.com', beforeCode);
+
     const token = await resetToken('resetter@example.com');
     const weak = await reset(token, 'short pass');
     expect(weak).toMatchObject({ status: 400, body: { code: 'PASSWORD_POLICY' } });
@@ -70,6 +76,8 @@ describe('forgotten password', () => {
     // Every session ended: both devices are signed out.
     expect((await user.get('/api/session')).status).toBe(401);
     expect((await other.get('/api/session')).status).toBe(401);
+    // …and the sign-in begun with the old password cannot be finished with its code.
+    expect((await pending.post('/api/auth/otp/verify', { code: pendingCode })).body.code).toBe('OTP_EXPIRED');
     // The old password is refused, the new one works.
     expect((await signin('resetter@example.com', FIRST)).body.code).toBe('SIGNIN_FAILED');
     expect((await signin('resetter@example.com', 'brand new secret 42')).body.next).toBe('otp');

@@ -161,6 +161,11 @@ function challenges(db: Database): ChallengeRepo {
         })
         .immediate();
     },
+    async endAllForUser(userId, at) {
+      return db
+        .prepare('UPDATE signin_challenges SET consumed_at = ? WHERE user_id = ? AND consumed_at IS NULL')
+        .run(at, userId).changes;
+    },
     async consume(id, at, maxFailures) {
       return (
         db
