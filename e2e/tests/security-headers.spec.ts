@@ -75,6 +75,10 @@ test('sign-up, email confirmation and sign-in run with no CSP violation', async 
   const page = await context.newPage();
   await signUp(page, mail, server.url, 'umi@example.com', 'Umi');
   await signIn(page, mail, server.url, 'umi@example.com');
+  // Signed in, the page's POSTs carry the session's own CSRF token, and its socket passes the Origin check.
+  await page.getByLabel('Workspace name').fill('Umi Co');
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page.getByTestId('floor')).toBeVisible();
   expect(await violations()).toEqual([]);
 
   // The watcher is live: an inline script injected now is blocked and reported.

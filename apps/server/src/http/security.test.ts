@@ -270,6 +270,18 @@ describe('headers, errors, CSRF and logs (test mode)', () => {
     await expect
       .poll(async () => (await accessLog()).filter((e) => e.type === 'security.handshake_refused').length)
       .toBe(1); // a burst from one IP writes one row a minute, the operator log has them all
+
+    // The other handshake checks' refusals are recorded too: no session, not a member.
+    const anonymous = await openSocket(t.app.url, { origin: new URL(t.app.url).origin, workspaceId: wsId });
+    sockets.push(anonymous.s);
+    expect(anonymous.error).toBe('UNAUTHENTICATED');
+    const probe = await openSocket(t.app.url, { cookies: outsider, workspaceId: wsId });
+    sockets.push(probe.s);
+    expect(probe.error).toBe('NOT_FOUND');
+    expect(log.events('security.handshake_refused').slice(-2)).toEqual([
+      expect.objectContaining({ ip: '127.0.0.1', workspaceId: wsId, code: 'UNAUTHENTICATED' }),
+      expect.objectContaining({ ip: '127.0.0.1', workspaceId: wsId, code: 'NOT_FOUND' }),
+    ]);
   });
 });
 

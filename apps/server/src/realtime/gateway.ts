@@ -27,7 +27,7 @@ import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
 import { handle, reportRateLimits } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
-import { handshakeGuard } from './originCheck.js';
+import { handshakeGuard, recordRefusals } from './originCheck.js';
 import { socketAuth } from './socketAuth.js';
 import { DEFAULT_SOCKETS_PER_USER, socketCap } from './socketCap.js';
 import { channels, type TsudoiServer, type TsudoiSocket } from './types.js';
@@ -72,7 +72,7 @@ export function createGateway(
     pingTimeout: 10_000,
   });
   io.use(handshakeGuard(d)); // first: client IP, Origin
-  io.use(socketAuth(d.access, d.sessions, d.sessionCookie));
+  io.use(recordRefusals(socketAuth(d.access, d.sessions, d.sessionCookie), d.securityEvents));
   // Last handshake check: counts only sockets that every other check accepted.
   io.use(
     socketCap(d.limits?.socketsPerUser ?? DEFAULT_SOCKETS_PER_USER, (socket) =>

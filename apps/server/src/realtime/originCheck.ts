@@ -19,6 +19,35 @@ export class OriginRefused extends Error {
   }
 }
 
+/** The workspace a handshake asks for (the client's claim; the recorder writes only existing ones). */
+function claimedWorkspace(socket: TsudoiSocket): { workspaceId?: string } {
+  const workspaceId = (socket.handshake.auth as { workspaceId?: unknown } | undefined)?.workspaceId;
+  return typeof workspaceId === 'string' && workspaceId.length <= 64 ? { workspaceId } : {};
+}
+
+type Middleware = (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => unknown;
+
+/**
+ * Wraps a handshake step so each refusal it makes (no session, not a member, outdated protocol, an
+ * access rule) is a security event with the client IP, the refusal code and the workspace asked for.
+ */
+export function recordRefusals(step: Middleware, events: SecurityEvents): Middleware {
+  return (socket, next) =>
+    step(socket, (err) => {
+      if (err) {
+        const code = (err as { data?: { code?: unknown } }).data?.code;
+        events.record({
+          type: 'handshake_refused',
+          ip: socket.data.clientIp || null,
+          userAgent: socket.handshake.headers['user-agent'] ?? null,
+          ...claimedWorkspace(socket),
+          detail: { reason: 'handshake_check', code: typeof code === 'string' ? code : 'INTERNAL' },
+        });
+      }
+      next(err);
+    });
+}
+
 /**
  * The first handshake step for every socket: records the client IP (`socket.data.clientIp`, by the
  * same TRUST_PROXY rule as HTTP) and refuses a foreign or malformed `Origin`, so a page on another
@@ -31,13 +60,11 @@ export function handshakeGuard(d: HandshakeGuardDeps) {
     socket.data.clientIp = ip;
     const verdict = judgeOrigin(socket.handshake.headers, d.allowedOrigins);
     if (verdict === 'allowed' || verdict === 'absent') return next();
-    const workspaceId = (socket.handshake.auth as { workspaceId?: unknown } | undefined)?.workspaceId;
     d.securityEvents.record({
       type: 'handshake_refused',
       ip,
       userAgent: socket.handshake.headers['user-agent'] ?? null,
-      // The workspace id is the client's claim; the recorder writes it only for an existing workspace.
-      ...(typeof workspaceId === 'string' && workspaceId.length <= 64 ? { workspaceId } : {}),
+      ...claimedWorkspace(socket),
       detail: { reason: verdict === 'foreign' ? 'foreign_origin' : 'malformed_origin', code: 'CSRF_FAILED' },
     });
     next(new OriginRefused());
