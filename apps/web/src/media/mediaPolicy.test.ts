@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CAMERA_ENCODINGS, canShareScreen, layerForTileHeight } from './mediaPolicy';
+import {
+  CAMERA_ENCODINGS,
+  canShareScreen,
+  layerForTileHeight,
+  rejoinDelayMs,
+  shouldRetryRequest,
+} from './mediaPolicy';
 
 describe('media policy', () => {
   it('picks the simulcast layer a tile needs and pauses hidden tiles', () => {
@@ -21,5 +27,17 @@ describe('media policy', () => {
     expect(canShareScreen(undefined)).toBe(false);
     expect(canShareScreen({})).toBe(false);
     expect(canShareScreen({ getDisplayMedia: async () => ({}) as MediaStream })).toBe(true);
+  });
+});
+
+describe('rejoinDelayMs', () => {
+  it('grows from half a second and stays at 5 s, so a restarted server is retried within the 10 s promise', () => {
+    expect([0, 1, 2, 3, 4, 10].map(rejoinDelayMs)).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
+  });
+  it('retries requests nobody answered or that were rate limited, not refusals', () => {
+    expect(shouldRetryRequest('UNAVAILABLE')).toBe(true);
+    expect(shouldRetryRequest('RATE_LIMITED')).toBe(true);
+    expect(shouldRetryRequest('NOT_FOUND')).toBe(false);
+    expect(shouldRetryRequest('FORBIDDEN')).toBe(false);
   });
 });

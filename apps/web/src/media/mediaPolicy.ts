@@ -26,3 +26,20 @@ export function layerForTileHeight(heightPx: number): 0 | 1 | 2 | null {
 export function canShareScreen(devices: Partial<MediaDevices> | undefined): boolean {
   return typeof devices?.getDisplayMedia === 'function';
 }
+
+/**
+ * How long to wait before joining a room's media again after the join failed or a stream could not be
+ * set up, by failures in a row: 0.5, 1, 2, 4 s, then every 5 s — quick enough for the 10 s restart
+ * promise (R21), slow enough not to hammer a server that is still starting.
+ */
+export function rejoinDelayMs(failures: number): number {
+  return Math.min(5_000, 500 * 2 ** Math.max(0, failures));
+}
+
+/** How often a consumer's resume is sent before the join starts over. */
+export const RESUME_ATTEMPTS = 3;
+
+/** Request failures worth sending again as they are: no answer (a busy or restarting server), rate limited. */
+export function shouldRetryRequest(code: string | undefined): boolean {
+  return code === 'UNAVAILABLE' || code === 'RATE_LIMITED';
+}

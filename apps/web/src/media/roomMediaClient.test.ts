@@ -1,6 +1,7 @@
 import type { MediaServerToClientEvents } from '@tsudoi/protocol';
 import { Device, FakeHandler, testFakeParameters } from 'mediasoup-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { RequestError } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
 import { type MediaSignal, RoomMediaClient } from './roomMediaClient';
 
@@ -21,8 +22,11 @@ function fakeTrack(kind: 'audio' | 'video') {
   };
 }
 
-/** A server stand-in: answers each request and lets the test push events. */
-function fakeServer() {
+/** How a test server answers one request: a value, or a promise it controls (a slow or failing answer). */
+type Answer = (event: string, payload: Record<string, unknown>) => unknown;
+
+/** A server stand-in: answers each request (or lets `intercept` answer it) and lets the test push events. */
+function fakeServer(intercept?: Answer) {
   const sent: Array<{ event: string; payload: Record<string, unknown> }> = [];
   const handlers = new Map<string, (p: unknown) => void>();
   let ids = 0;
@@ -41,7 +45,8 @@ function fakeServer() {
   const signal: MediaSignal = {
     request: (async (event: string, payload: Record<string, unknown>) => {
       sent.push({ event, payload });
-      return answer(event);
+      const custom = intercept?.(event, payload);
+      return custom === undefined ? answer(event) : await custom;
     }) as MediaSignal['request'],
     on: (event, fn) => {
       handlers.set(event, fn as (p: unknown) => void);
@@ -111,5 +116,117 @@ describe('RoomMediaClient', () => {
     expect(transports).toEqual([{ direction: 'recv' }]);
     expect(server.sent.some((s) => s.event === 'media:produce')).toBe(false);
     expect(getUserMedia).not.toHaveBeenCalled();
+  });
+
+  /** A consumer push for another peer's microphone, valid for the fake handler. */
+  const consumerPush = (n: number) => ({
+    consumerId: `c${n}`,
+    producerId: `rp${n}`,
+    peerId: `peer${n}`,
+    kind: 'audio' as const,
+    source: 'mic' as const,
+    rtpParameters: testFakeParameters.generateConsumerRemoteParameters({ codecMimeType: 'audio/opus' })
+      .rtpParameters,
+    producerPaused: false,
+  });
+  const unavailable = () => new RequestError({ code: 'UNAVAILABLE', message: 'The server did not answer.' });
+
+  it('a join that a newer one replaced sends nothing more (no stale transport request reaches the server)', async () => {
+    const server = fakeServer();
+    // The first join's Device loads slowly (a busy page): a second join starts and finishes meanwhile.
+    let releaseLoad: () => void = () => {};
+    let devicesMade = 0;
+    const slowFirst = () => {
+      const device = createDevice();
+      if (++devicesMade === 1) {
+        const load = device.load.bind(device);
+        device.load = async (o) => {
+          await new Promise<void>((r) => {
+            releaseLoad = r;
+          });
+          return load(o);
+        };
+      }
+      return device;
+    };
+    client = new RoomMediaClient(server.signal, devices, slowFirst);
+    const first = client.join();
+    await vi.waitFor(() => expect(devicesMade).toBe(1));
+    await client.join();
+    const afterSecond = server.sent.length;
+    releaseLoad();
+    await first;
+    // The first join stopped after its Device loaded: no createTransport (which would replace the live
+    // one on the server), no ready, no produce.
+    expect(server.sent.slice(afterSecond)).toEqual([]);
+    expect(server.sent.filter((s) => s.event === 'media:createTransport')).toHaveLength(2);
+    expect(useMediaStore.getState().phase).toBe('live');
+  });
+
+  it('a join that fails is tried again by itself; a left room is not', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let joins = 0;
+      const server = fakeServer((event) =>
+        event === 'media:join' && ++joins === 1 ? Promise.reject(unavailable()) : undefined,
+      );
+      client = new RoomMediaClient(server.signal, devices, createDevice);
+      await client.join();
+      expect(useMediaStore.getState().phase).toBe('failed');
+      await vi.advanceTimersByTimeAsync(600);
+      await vi.waitFor(() => expect(useMediaStore.getState().phase).toBe('live'));
+      expect(joins).toBe(2);
+
+      // Negative: after leaving, a failure schedules nothing.
+      const server2 = fakeServer((event) =>
+        event === 'media:join' ? Promise.reject(unavailable()) : undefined,
+      );
+      const other = new RoomMediaClient(server2.signal, devices, createDevice);
+      await other.join();
+      other.leave();
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(server2.sent.filter((s) => s.event === 'media:join')).toHaveLength(1);
+      other.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a resume that gets no answer is sent again; one that never gets through starts the join over', async () => {
+    let resumes = 0;
+    const server = fakeServer((event) => {
+      if (event !== 'media:resumeConsumer') return undefined;
+      resumes++;
+      // c1: the first resume is lost, the second gets through. c2: never gets through.
+      return resumes === 1 || resumes >= 3 ? Promise.reject(unavailable()) : {};
+    });
+    client = new RoomMediaClient(server.signal, devices, createDevice);
+    await client.join({ listenOnly: true });
+    server.push('media:newConsumer', consumerPush(1));
+    await vi.waitFor(() => expect(resumes).toBe(2));
+    expect(useMediaStore.getState().tiles.peer1?.audio).toBeTruthy();
+    const joins = () => server.sent.filter((s) => s.event === 'media:join').length;
+    expect(joins()).toBe(1);
+
+    server.push('media:newConsumer', consumerPush(2));
+    // Three attempts, then a new join (the server sends every producer again after it).
+    await vi.waitFor(() => expect(joins()).toBe(2), { timeout: 5_000 });
+    expect(resumes).toBe(5);
+  });
+
+  it('a consumer that is gone before its resume is dropped, without a rejoin', async () => {
+    const server = fakeServer((event) =>
+      event === 'media:resumeConsumer'
+        ? Promise.reject(new RequestError({ code: 'NOT_FOUND', message: 'No such consumer.' }))
+        : undefined,
+    );
+    client = new RoomMediaClient(server.signal, devices, createDevice);
+    await client.join({ listenOnly: true });
+    server.push('media:newConsumer', consumerPush(1));
+    await vi.waitFor(() =>
+      expect(server.sent.filter((s) => s.event === 'media:resumeConsumer')).toHaveLength(1),
+    );
+    await vi.waitFor(() => expect(useMediaStore.getState().tiles.peer1?.audio ?? null).toBeNull());
+    expect(server.sent.filter((s) => s.event === 'media:join')).toHaveLength(1);
   });
 });

@@ -1,4 +1,9 @@
-import type { MediaNewConsumer, MediaServerToClientEvents, MediaSource } from '@tsudoi/protocol';
+import type {
+  ClientToServerEvents,
+  MediaNewConsumer,
+  MediaServerToClientEvents,
+  MediaSource,
+} from '@tsudoi/protocol';
 import { Device } from 'mediasoup-client';
 import type {
   Consumer,
@@ -7,9 +12,17 @@ import type {
   Transport,
   TransportOptions,
 } from 'mediasoup-client/types';
-import { getSocket, request } from '../realtime/socket';
+import { getSocket, RequestError, request } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
-import { CAMERA_ENCODINGS, canShareScreen, layerForTileHeight, SCREEN_ENCODINGS } from './mediaPolicy';
+import {
+  CAMERA_ENCODINGS,
+  canShareScreen,
+  layerForTileHeight,
+  RESUME_ATTEMPTS,
+  rejoinDelayMs,
+  SCREEN_ENCODINGS,
+  shouldRetryRequest,
+} from './mediaPolicy';
 
 /** The signalling a media client needs: requests with acks, and server pushes. */
 export interface MediaSignal {
@@ -43,12 +56,29 @@ interface Remote {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+/** Thrown inside a join that a newer join (or a leave) replaced: it stops without touching anything. */
+class Superseded extends Error {
+  constructor() {
+    super('superseded');
+    this.name = 'Superseded';
+  }
+}
+
+const codeOf = (err: unknown): string | undefined =>
+  err instanceof RequestError ? err.body.code : undefined;
+
 /**
  * A client's media in the room it is in, outside React: a mediasoup Device, a send and a receive
  * transport, producers for microphone / camera / screen and consumers turned into per-peer tiles in
  * `useMediaStore`. Mute and camera choices live in the store and survive every rejoin: `join()` after a
  * reconnect or a room switch, and `media:renegotiate` after an SFU worker died, rebuild the transports and
  * re-produce with the same state — a muted microphone is produced paused.
+ *
+ * Every join is a generation: a request of an older generation is never sent (it could replace the newer
+ * one's transports on the server), and work of an older generation stops at its next await. No failure
+ * leaves a participant silently without media: a join that fails, a consumer that cannot be attached, or
+ * a resume that never got through starts the join over after a short, growing delay (the server then
+ * sends every producer in the room again), and a rejoin on a new connection does the same at once.
  */
 export class RoomMediaClient {
   #device: Device | undefined;
@@ -58,9 +88,16 @@ export class RoomMediaClient {
   readonly #remotes = new Map<string, Remote>();
   readonly #tracks = new Map<MediaSource, MediaStreamTrack>();
   readonly #offs: Array<() => void> = [];
-  /** Bumped by every (re)join; work from an older one stops at its next await. */
+  /** Bumped by every (re)join and leave; work from an older one stops at its next await. */
   #generation = 0;
   #listenOnly = false;
+  /** Whether a join is wanted (between join() and leave()): automatic rejoins only happen then. */
+  #wanted = false;
+  /** Failed joins in a row (for the rejoin delay); reset once media is live. */
+  #failures = 0;
+  #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last loaded Device and the router capabilities it was loaded with: reused while they match. */
+  #loaded: { caps: string; device: Device } | undefined;
 
   constructor(
     private readonly signal: MediaSignal = socketSignal,
@@ -69,7 +106,7 @@ export class RoomMediaClient {
   ) {
     mediaActions.set({ screenShareSupported: canShareScreen(devices) });
     this.#offs.push(
-      signal.on('media:newConsumer', (c) => void this.#consume(c, this.#generation)),
+      signal.on('media:newConsumer', (c) => void this.#consume(c)),
       signal.on('media:consumerClosed', ({ consumerId }) => this.#dropRemote(consumerId)),
       signal.on('media:producerPaused', (p) => mediaActions.setPaused(p.peerId, p.source, true)),
       signal.on('media:producerResumed', (p) => mediaActions.setPaused(p.peerId, p.source, false)),
@@ -88,12 +125,16 @@ export class RoomMediaClient {
    */
   join(options: { listenOnly?: boolean } = {}): Promise<void> {
     this.#listenOnly = options.listenOnly ?? false;
+    this.#wanted = true;
+    this.#failures = 0;
     return this.#connect('joining');
   }
 
   /** Leaves the room's media; local tracks stay open so the next room starts instantly. */
   leave(): void {
+    this.#wanted = false;
     this.#generation++;
+    this.#cancelRejoin();
     this.#teardown();
     mediaActions.set({ phase: 'idle' });
   }
@@ -199,49 +240,99 @@ export class RoomMediaClient {
 
   async #connect(phase: 'joining' | 'renegotiating'): Promise<void> {
     const gen = ++this.#generation;
+    this.#cancelRejoin();
     this.#teardown();
     mediaActions.set({ phase, problem: null });
     try {
-      const { routerRtpCapabilities } = await this.signal.request('media:join', {});
-      if (gen !== this.#generation) return;
-      const device = this.createDevice();
-      await device.load({ routerRtpCapabilities: routerRtpCapabilities as RtpCapabilities });
+      const { routerRtpCapabilities } = await this.#request(gen, 'media:join', {});
+      const device = await this.#deviceFor(routerRtpCapabilities as RtpCapabilities, gen);
       this.#device = device;
       if (!this.#listenOnly) this.#send = await this.#transport('send', gen);
       this.#recv = await this.#transport('recv', gen);
-      if (gen !== this.#generation) return;
-      await this.signal.request('media:ready', { rtpCapabilities: device.rtpCapabilities });
+      await this.#request(gen, 'media:ready', { rtpCapabilities: device.rtpCapabilities });
       if (!this.#listenOnly) {
         await this.#produceMic(gen);
         if (useMediaStore.getState().cameraOn) await this.#produceCamera(gen);
         const screen = this.#tracks.get('screen');
         if (screen?.readyState === 'live') await this.#produce('screen', screen, gen);
       }
-      if (gen === this.#generation) mediaActions.set({ phase: 'live' });
+      if (gen !== this.#generation) return;
+      // Live with every stream set up so far: the next failure starts the delays from the shortest again.
+      if (this.#rejoinTimer === undefined) this.#failures = 0;
+      mediaActions.set({ phase: 'live' });
       void this.refreshDevices().catch(() => {});
     } catch (err) {
-      if (gen === this.#generation) mediaActions.set({ phase: 'failed', problem: message(err) });
+      if (gen !== this.#generation || err instanceof Superseded) return;
+      mediaActions.set({ phase: 'failed', problem: message(err) });
+      this.#rejoinLater(gen);
     }
   }
 
+  /**
+   * Starts this generation's join over after a growing delay (a failed join, a stream that could not be
+   * attached). Nothing happens if a newer join or a leave came first.
+   */
+  #rejoinLater(gen: number): void {
+    if (gen !== this.#generation || !this.#wanted || this.#rejoinTimer !== undefined) return;
+    const delay = rejoinDelayMs(this.#failures++);
+    this.#rejoinTimer = setTimeout(() => {
+      this.#rejoinTimer = undefined;
+      if (gen === this.#generation && this.#wanted) void this.#connect('renegotiating');
+    }, delay);
+  }
+
+  #cancelRejoin(): void {
+    clearTimeout(this.#rejoinTimer);
+    this.#rejoinTimer = undefined;
+  }
+
+  /**
+   * A request on behalf of join generation `gen`: never sent once a newer generation started (a stale
+   * `media:join` or `media:createTransport` would replace the newer one's peer or transports on the
+   * server), and its answer is dropped if one started meanwhile.
+   */
+  async #request<E extends keyof ClientToServerEvents>(
+    gen: number,
+    event: E,
+    payload: Parameters<typeof request<E>>[1],
+  ): ReturnType<typeof request<E>> {
+    if (gen !== this.#generation) throw new Superseded();
+    const result = await this.signal.request(event, payload);
+    if (gen !== this.#generation) throw new Superseded();
+    return result;
+  }
+
+  /** A Device for these router capabilities: the last one while they are unchanged (loading is slow). */
+  async #deviceFor(caps: RtpCapabilities, gen: number): Promise<Device> {
+    const key = JSON.stringify(caps);
+    if (this.#loaded?.caps === key) return this.#loaded.device;
+    const device = this.createDevice();
+    await device.load({ routerRtpCapabilities: caps });
+    if (gen !== this.#generation) throw new Superseded();
+    this.#loaded = { caps: key, device };
+    return device;
+  }
+
   async #transport(direction: 'send' | 'recv', gen: number): Promise<Transport> {
-    const options = await this.signal.request('media:createTransport', { direction });
+    const options = await this.#request(gen, 'media:createTransport', { direction });
     const device = this.#device;
-    if (!device || gen !== this.#generation) throw new Error('superseded');
+    if (!device) throw new Superseded();
     const t =
       direction === 'send'
         ? device.createSendTransport(options as TransportOptions)
         : device.createRecvTransport(options as TransportOptions);
     t.on('connect', ({ dtlsParameters }, ok, fail) => {
-      this.signal
-        .request('media:connectTransport', { transportId: t.id, dtlsParameters })
-        .then(() => ok(), fail);
+      this.#request(gen, 'media:connectTransport', { transportId: t.id, dtlsParameters }).then(
+        () => ok(),
+        fail,
+      );
     });
     t.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
       const { source, paused } = appData as { source: MediaSource; paused: boolean };
-      this.signal
-        .request('media:produce', { transportId: t.id, kind, rtpParameters, source, paused })
-        .then(({ producerId }) => ok({ id: producerId }), fail);
+      this.#request(gen, 'media:produce', { transportId: t.id, kind, rtpParameters, source, paused }).then(
+        ({ producerId }) => ok({ id: producerId }),
+        fail,
+      );
     });
     // A transport that cannot recover (network change, SFU gone) is rebuilt from scratch.
     t.on('connectionstatechange', (state) => {
@@ -255,6 +346,9 @@ export class RoomMediaClient {
       const track = this.#tracks.get('mic') ?? (await this.#localTrack('mic'));
       await this.#produce('mic', track, gen);
     } catch (err) {
+      if (err instanceof Superseded || gen !== this.#generation) return;
+      // The server or the transport failed (not the microphone): the others would not hear me, so rejoin.
+      if (err instanceof RequestError) return this.#streamLost(gen, err);
       mediaActions.set({ problem: message(err) });
     }
   }
@@ -266,6 +360,8 @@ export class RoomMediaClient {
       mediaActions.set({ localCamera: new MediaStream([track]) });
       await this.#produce('camera', track, gen);
     } catch (err) {
+      if (err instanceof Superseded || gen !== this.#generation) return;
+      if (err instanceof RequestError) return this.#streamLost(gen, err);
       mediaActions.set({ problem: message(err), cameraOn: false });
     }
   }
@@ -287,7 +383,7 @@ export class RoomMediaClient {
           : { codecOptions: { opusDtx: true, opusFec: true } }),
     });
     if (paused) producer.pause();
-    if (gen !== this.#generation) return producer.close();
+    if (gen !== this.#generation || send.closed) return producer.close();
     this.#producers.set(source, producer);
     producer.on('transportclose', () => this.#producers.delete(source));
   }
@@ -318,22 +414,61 @@ export class RoomMediaClient {
     return track;
   }
 
-  async #consume(c: MediaNewConsumer, gen: number): Promise<void> {
+  /**
+   * Attaches a consumer the server made (paused) for this generation's receive transport, then resumes
+   * it. A push that arrives between joins is dropped: the server sends every producer again after the
+   * next `media:ready`. If the stream cannot be attached or resumed, the join starts over.
+   */
+  async #consume(c: MediaNewConsumer): Promise<void> {
+    const gen = this.#generation;
     const recv = this.#recv;
-    // A push for an older transport is dropped: the server re-sends everything after media:ready.
-    if (!recv || gen !== this.#generation) return;
-    const consumer = await recv.consume({
-      id: c.consumerId,
-      producerId: c.producerId,
-      kind: c.kind,
-      rtpParameters: c.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
-    });
-    if (gen !== this.#generation) return consumer.close();
+    if (!recv) return;
+    let consumer: Consumer;
+    try {
+      consumer = await recv.consume({
+        id: c.consumerId,
+        producerId: c.producerId,
+        kind: c.kind,
+        rtpParameters: c.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
+      });
+    } catch (err) {
+      if (gen === this.#generation && !recv.closed) this.#streamLost(gen, err);
+      return;
+    }
+    if (gen !== this.#generation || consumer.closed) return consumer.close();
     this.#remotes.set(consumer.id, { consumer, peerId: c.peerId, source: c.source });
     mediaActions.setStream(c.peerId, c.source, new MediaStream([consumer.track]));
     mediaActions.setPaused(c.peerId, c.source, c.producerPaused);
     // Attached: now let media flow (it was created paused so no keyframe was lost).
-    await this.signal.request('media:resumeConsumer', { consumerId: consumer.id }).catch(() => {});
+    await this.#resume(consumer, gen);
+  }
+
+  /**
+   * Resumes a new consumer at the SFU. A request that got no answer (a busy server, a refused burst) is
+   * sent again; a consumer that is gone meanwhile is dropped; anything else starts the join over, since
+   * a consumer left paused would keep that stream silent for good.
+   */
+  async #resume(consumer: Consumer, gen: number): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      if (gen !== this.#generation || consumer.closed) return;
+      try {
+        await this.#request(gen, 'media:resumeConsumer', { consumerId: consumer.id });
+        return;
+      } catch (err) {
+        if (err instanceof Superseded || gen !== this.#generation || consumer.closed) return;
+        if (codeOf(err) === 'NOT_FOUND') return this.#dropRemote(consumer.id);
+        if (!shouldRetryRequest(codeOf(err)) || attempt >= RESUME_ATTEMPTS) return this.#streamLost(gen, err);
+        // A short pause so a rate-limited burst has room again.
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+  }
+
+  /** A remote stream of this generation could not be set up: say so and join again shortly. */
+  #streamLost(gen: number, err: unknown): void {
+    if (gen !== this.#generation) return;
+    mediaActions.set({ problem: message(err) });
+    this.#rejoinLater(gen);
   }
 
   #dropRemote(consumerId: string): void {

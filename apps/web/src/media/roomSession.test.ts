@@ -1,5 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type MyRoom, RoomSession, type SessionMediaClient, type SessionSocket } from './roomSession';
+import type { ClientSocket } from '../realtime/socket';
+import {
+  type MyRoom,
+  RoomSession,
+  type SessionMediaClient,
+  type SessionSocket,
+  signalFor,
+} from './roomSession';
 
 /** A socket stand-in: connect/disconnect with new ids, and floor snapshots. */
 class FakeSocket implements SessionSocket {
@@ -122,5 +129,24 @@ describe('RoomSession', () => {
     s.socket.snapshot();
     await s.flush();
     expect(s.enterRoom).not.toHaveBeenCalled();
+  });
+});
+
+describe('signalFor', () => {
+  it('a media request while the socket is down fails at once and is never queued for the next server', async () => {
+    const emitted: string[] = [];
+    const socket = {
+      connected: false,
+      timeout: () => ({ emit: (event: string) => emitted.push(event) }),
+    };
+    const signal = signalFor(socket as unknown as ClientSocket);
+    await expect(signal.request('media:createTransport', { direction: 'recv' })).rejects.toMatchObject({
+      body: { code: 'UNAVAILABLE' },
+    });
+    expect(emitted).toEqual([]);
+    // Connected: the request goes out.
+    socket.connected = true;
+    void signal.request('media:createTransport', { direction: 'recv' }).catch(() => {});
+    expect(emitted).toEqual(['media:createTransport']);
   });
 });

@@ -1,4 +1,4 @@
-import { type ClientSocket, requestOn, workspaceSocket } from '../realtime/socket';
+import { type ClientSocket, RequestError, requestOn, workspaceSocket } from '../realtime/socket';
 import { selectMyRoom, useFloorStore } from '../state/floorSlice';
 import { type MediaSignal, RoomMediaClient } from './roomMediaClient';
 
@@ -162,10 +162,19 @@ export class RoomSession<S extends SessionSocket = SessionSocket> {
   }
 }
 
-/** A media signal bound to one socket (a client never talks over another workspace's socket). */
+/**
+ * A media signal bound to one socket (a client never talks over another workspace's socket). A request
+ * made while the socket is down fails at once instead of waiting in socket.io's send buffer: that buffer
+ * is flushed to whichever server answers next, and media state (peers, transports, consumers) belongs to
+ * the connection it was made on. Requests in flight when the connection drops fail at once too (socket.io
+ * rejects their acks on disconnect).
+ */
 export function signalFor(socket: ClientSocket): MediaSignal {
   return {
-    request: (event, payload, timeoutMs) => requestOn(socket, event, payload, timeoutMs),
+    request: (event, payload, timeoutMs) =>
+      socket.connected
+        ? requestOn(socket, event, payload, timeoutMs)
+        : Promise.reject(new RequestError({ code: 'UNAVAILABLE', message: 'Not connected to the server.' })),
     on: (event, fn) => {
       (socket.on as (e: string, f: unknown) => void)(event, fn);
       return () => (socket.off as (e: string, f: unknown) => void)(event, fn);
@@ -192,10 +201,11 @@ export function roomSession(): RoomSession<ClientSocket> {
     roomExists: (roomId) => roomId in useFloorStore.getState().rooms,
     subscribe: (fn) => useFloorStore.subscribe(fn),
     createClient: (socket) => {
-      // A talk must be back within seconds of a server restart: socket.io's default backoff grows to 5 s
-      // between attempts, so cap it (with its jitter) at 2 s while a workspace page is open.
+      // A talk must be back within 10 s of a server restart (R21): socket.io's default backoff grows to 5 s
+      // between attempts, so cap it (with its jitter) at 1 s while a workspace page is open — a refused
+      // loopback/LAN connect costs the server nothing.
       socket.io.reconnectionDelay(500);
-      socket.io.reconnectionDelayMax(2_000);
+      socket.io.reconnectionDelayMax(1_000);
       return new RoomMediaClient(signalFor(socket));
     },
     enterRoom: (socket, room) =>
