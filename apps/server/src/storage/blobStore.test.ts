@@ -28,6 +28,14 @@ describe('FsBlobStore', () => {
     expect(fs.readdirSync(path.join(blobs.root, 'ws-1'))).toEqual([]); // no temp files left
   });
 
+  it('leaves no half-written copy behind when a put fails', async () => {
+    const blobs = make();
+    // A directory where the file should go makes the final rename fail after the bytes were written.
+    fs.mkdirSync(path.join(blobs.root, 'ws-1', 'img.png', 'occupied'), { recursive: true });
+    await expect(blobs.put('ws-1/img.png', new Uint8Array([7, 7, 7]))).rejects.toThrow();
+    expect(fs.readdirSync(path.join(blobs.root, 'ws-1'))).toEqual(['img.png']);
+  });
+
   it('refuses keys that could escape its directory', async () => {
     const blobs = make();
     for (const key of ['../x', 'a/../../x', '/etc/passwd', 'a\\b', '', 'a//b', '.hidden'])

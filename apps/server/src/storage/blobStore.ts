@@ -28,8 +28,14 @@ export class FsBlobStore implements BlobStore {
     await fs.mkdir(path.dirname(file), { recursive: true });
     // Write then rename, so a reader or a crash never sees half a file.
     const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(tmp, data);
-    await fs.rename(tmp, file);
+    try {
+      await fs.writeFile(tmp, data);
+      await fs.rename(tmp, file);
+    } catch (err) {
+      // A half-written copy must not outlive the failure (R8: no attachment bytes the store forgot about).
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   async delete(key: string): Promise<void> {
