@@ -146,6 +146,7 @@ export async function openFloor(
   });
   const page = await context.newPage();
   await page.addInitScript(recordPeerConnections);
+  await page.addInitScript(installFlowWatch);
   await page.goto(`${baseUrl}/w/${workspaceId}`);
   await expect(page.getByTestId('floor')).toBeVisible();
   return page;
@@ -169,4 +170,145 @@ export async function expectInRoom(page: Page, roomName: string, timeout = 15_00
     timeout,
   });
   await expect(view).toHaveAttribute('data-phase', 'live', { timeout });
+}
+
+/** One remote stream a page plays: the receiving track and how much of it arrived so far. */
+export interface Flow {
+  trackId: string;
+  packetsReceived: number;
+  framesDecoded: number;
+}
+
+/**
+ * Every remote stream a page plays right now, keyed `${peerId}/audio` and `${peerId}/camera`, read from the
+ * receivers' getStats() (streams whose peer connection is closed are left out).
+ */
+export function flows(page: Page): Promise<Record<string, Flow>> {
+  return page.evaluate(() =>
+    (window as unknown as { __e2eFlows: () => Promise<Record<string, Flow>> }).__e2eFlows(),
+  );
+}
+
+/**
+ * Installed in every page by {@link openFloor}: `__e2eFlows()` reads the remote streams' inbound-rtp, and
+ * `__e2eWatch()` starts sampling them every 200 ms inside the page, recording for each stream the page's
+ * clock when it was first seen flowing (video frames decoded / audio packets received growing on the same
+ * track). Sampling in the page keeps the times exact however slowly the test process polls.
+ */
+function installFlowWatch() {
+  type F = { trackId: string; packetsReceived: number; framesDecoded: number };
+  const w = window as unknown as {
+    __e2ePcs: RTCPeerConnection[];
+    __e2eFlows: () => Promise<Record<string, F>>;
+    __e2eWatch: () => void;
+    __e2eSeen: () => Record<string, number>;
+    __e2eBase: () => Record<string, F>;
+  };
+  w.__e2eFlows = async () => {
+    const pcs = w.__e2ePcs.filter((pc) => pc.connectionState !== 'closed');
+    const elements = [
+      ...document.querySelectorAll<HTMLMediaElement>('audio[data-testid="tile-audio"][data-peer]'),
+      ...document.querySelectorAll<HTMLMediaElement>(
+        '[data-testid="tile"][data-peer] video[data-testid="tile-camera"]',
+      ),
+    ];
+    const out: Record<string, F> = {};
+    for (const el of elements) {
+      const isAudio = el.tagName === 'AUDIO';
+      const peer = isAudio ? el.dataset.peer : el.closest<HTMLElement>('[data-testid="tile"]')?.dataset.peer;
+      const track = (el.srcObject as MediaStream | null)?.getTracks()[0];
+      if (!peer || !track) continue;
+      const receiver = pcs.flatMap((pc) => pc.getReceivers()).find((r) => r.track.id === track.id);
+      if (!receiver) continue;
+      (await receiver.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp')
+          out[`${peer}/${isAudio ? 'audio' : 'camera'}`] = {
+            trackId: track.id,
+            packetsReceived: s.packetsReceived ?? 0,
+            framesDecoded: s.framesDecoded ?? 0,
+          };
+      });
+    }
+    return out;
+  };
+  let timer: number | undefined;
+  let base: Record<string, F> = {};
+  let seen: Record<string, number> = {};
+  w.__e2eSeen = () => seen;
+  w.__e2eBase = () => base;
+  w.__e2eWatch = () => {
+    clearInterval(timer);
+    base = {};
+    seen = {};
+    // One sample at a time; a sample stuck on a peer connection that closed under it is abandoned.
+    let busySince = 0;
+    let round = 0;
+    timer = window.setInterval(async () => {
+      if (busySince && Date.now() - busySince < 2_000) return;
+      const mine = ++round;
+      busySince = Date.now();
+      try {
+        const now = await w.__e2eFlows();
+        const at = Date.now();
+        if (mine !== round) return;
+        for (const [key, f] of Object.entries(now)) {
+          const b = base[key];
+          if (!b || b.trackId !== f.trackId) {
+            base[key] = f;
+            continue;
+          }
+          const grew = key.endsWith('/audio')
+            ? f.packetsReceived > b.packetsReceived
+            : f.framesDecoded > b.framesDecoded;
+          if (grew && !(key in seen)) seen[key] = at;
+        }
+      } catch {
+        // A peer connection closed while it was read: the next round reads the new ones.
+      } finally {
+        if (mine === round) busySince = 0;
+      }
+    }, 200);
+  };
+}
+
+/** Starts (or restarts) the in-page flow watch on every page: streams seen flowing from now on count. */
+export async function watchFlows(pages: Page[]): Promise<void> {
+  await Promise.all(
+    pages.map((p) => p.evaluate(() => (window as unknown as { __e2eWatch: () => void }).__e2eWatch())),
+  );
+}
+
+/**
+ * Waits until every page plays every other participant's camera (frames decoded keep growing) and audio
+ * (packets keep arriving) since the last {@link watchFlows}. Resolves with the page-clock time each
+ * `page#peer/source` was first seen flowing; fails after `timeoutMs` naming what never came.
+ */
+export async function expectMediaEverywhere(
+  pages: Page[],
+  peerIds: string[],
+  timeoutMs: number,
+): Promise<Map<string, number>> {
+  const want = pages.flatMap((_, i) =>
+    peerIds.filter((_, j) => j !== i).flatMap((p) => [`${i}#${p}/audio`, `${i}#${p}/camera`]),
+  );
+  const seen = new Map<string, number>();
+  await expect
+    .poll(
+      async () => {
+        const all = await Promise.all(
+          pages.map((p) =>
+            p
+              .evaluate(() => (window as unknown as { __e2eSeen: () => Record<string, number> }).__e2eSeen())
+              .catch(() => ({}) as Record<string, number>),
+          ),
+        );
+        all.forEach((s, i) => {
+          for (const [stream, at] of Object.entries(s)) seen.set(`${i}#${stream}`, at);
+        });
+        return want.filter((k) => !seen.has(k));
+      },
+      { timeout: timeoutMs, intervals: [250], message: 'media flowing on every page (page#peer/source)' },
+    )
+    .toEqual([]);
+  return new Map(want.map((k) => [k, seen.get(k)!]));
 }

@@ -11,11 +11,16 @@ export interface TestServer {
   url: string;
   dataDir: string;
   process: ChildProcess;
+  /** When the listen line was seen (Date.now()): recovery budgets count from here. */
+  listenedAt: number;
   /** Everything the server printed (for failure messages). */
   output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Stops this process and starts a new one on the same port with the same DATA_DIR and env. */
-  restart(): Promise<TestServer>;
+  /**
+   * Stops this process (SIGTERM: a clean stop; SIGKILL: a crash) and starts a new one on the same port with
+   * the same DATA_DIR and env.
+   */
+  restart(signal?: NodeJS.Signals): Promise<TestServer>;
 }
 
 /** Starts `apps/server/dist/main.js` (built by `npm test`) and resolves once it listens. */
@@ -38,12 +43,14 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  let listenedAt = 0;
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}`)), 20_000);
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
       const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*Tsudoi is listening/);
-      if (m?.[1]) {
+      if (m?.[1] && !listenedAt) {
+        listenedAt = Date.now();
         clearTimeout(timer);
         resolve(m[1]);
       }
@@ -65,10 +72,11 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     url,
     dataDir,
     process: child,
+    listenedAt,
     output: () => out,
     stop,
-    restart: async () => {
-      await stop();
+    restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      await stop(signal);
       return startServer({ ...env, DATA_DIR: dataDir, PORT: new URL(url).port });
     },
   };
