@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useT } from './i18n/useT';
 import { getSocket, retryWorkspaceSocket } from './realtime/socket';
 import { match, navigate, useRoute } from './routing/router';
+import { AccessNotice } from './screens/AccessNotice';
 import { Account } from './screens/Account';
 import { ConnectionCheck } from './screens/ConnectionCheck';
 import { Invitation } from './screens/Invitation';
@@ -124,6 +125,7 @@ export function App() {
       </header>
       <ConnectionStatus />
       <main>
+        <AccessNotice />
         <Screen />
       </main>
     </div>

@@ -1,3 +1,4 @@
+import { ACCESS_MESSAGES } from './accessMessages';
 import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
@@ -14,6 +15,7 @@ export const MESSAGES = {
     ...SETTINGS_MESSAGES.ja,
     ...RESET_MESSAGES.ja,
     ...LIMIT_MESSAGES.ja,
+    ...ACCESS_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -116,6 +118,7 @@ export const MESSAGES = {
     ...SETTINGS_MESSAGES.en,
     ...RESET_MESSAGES.en,
     ...LIMIT_MESSAGES.en,
+    ...ACCESS_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

@@ -1,4 +1,5 @@
 import {
+  AccessEnded,
   type Ack,
   type ClientToServerEvents,
   type ErrorBody,
@@ -7,6 +8,7 @@ import {
 } from '@tsudoi/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { type ConnectionStatus, connectionActions } from '../state/store';
+import type { SocketEnd } from './accessEndPolicy';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -47,16 +49,29 @@ function publishStatus(): void {
 const refusalOf = (err: Error): string | undefined =>
   (err as Error & { data?: { code?: string } }).data?.code;
 
-function watch(s: ClientSocket, onRefused?: (code: Refusal) => void): void {
+function watch(s: ClientSocket, onEnded?: (end: SocketEnd) => void): void {
+  /** The server said why it ends this socket: the disconnect right behind it is no silent drop. */
+  let told = false;
   s.on('connect', () => {
     refused = undefined;
     publishStatus();
   });
+  // Sent by the server just before it disconnects a workspace socket whose access ended (removed,
+  // disabled, session over). socket.io does not reconnect after a server disconnect.
+  s.on('access:ended', (payload) => {
+    if (s !== workspace?.socket || told) return;
+    told = true;
+    refused = 'UNAUTHENTICATED';
+    publishStatus();
+    const ended = AccessEnded.safeParse(payload);
+    onEnded?.(ended.success ? { kind: 'accessEnded', reason: ended.data.reason } : { kind: 'dropped' });
+  });
   s.on('disconnect', (reason) => {
-    // The server ends a workspace socket when its session ends (sign-out elsewhere, revocation).
-    if (reason === 'io server disconnect' && s === workspace?.socket) {
+    // The server ended a workspace socket without saying why (or the reason got lost): the page asks.
+    if (reason === 'io server disconnect' && s === workspace?.socket && !told) {
+      told = true;
       refused = 'UNAUTHENTICATED';
-      onRefused?.('UNAUTHENTICATED');
+      onEnded?.({ kind: 'dropped' });
     }
     publishStatus();
   });
@@ -69,9 +84,10 @@ function watch(s: ClientSocket, onRefused?: (code: Refusal) => void): void {
       (code === 'UNAUTHENTICATED' || code === 'NOT_FOUND' || code === 'TOO_MANY_CONNECTIONS') &&
       s === workspace?.socket
     ) {
-      // A refused handshake is not retried by socket.io; the page decides what to do.
+      // A refused handshake is not retried by socket.io; the page decides what to do. A reconnect
+      // refused because access ended (no session, no membership) ends the page like `access:ended`.
       refused = code;
-      onRefused?.(code);
+      if (code !== 'TOO_MANY_CONNECTIONS') onEnded?.({ kind: 'refused', code });
     }
     publishStatus();
   });
@@ -81,8 +97,11 @@ function watch(s: ClientSocket, onRefused?: (code: Refusal) => void): void {
 export interface WorkspaceSocketHooks {
   /** Registers the workspace's event handlers; returns their removal. */
   bind: (socket: ClientSocket) => () => void;
-  /** The server refused the socket (signed out elsewhere, no longer a member). */
-  onRefused?: (code: Refusal) => void;
+  /**
+   * The socket is gone for good and will not reconnect: access ended (removed, disabled, session over),
+   * a (re)connect was refused as unauthenticated / not a member, or the server dropped it silently.
+   */
+  onEnded?: (end: SocketEnd) => void;
 }
 
 /**
@@ -99,7 +118,7 @@ export function openWorkspaceSocket(workspaceId: string, hooks: WorkspaceSocketH
       transports: ['websocket'],
     });
     refused = undefined;
-    watch(socket, hooks.onRefused);
+    watch(socket, hooks.onEnded);
     const unbind = hooks.bind(socket);
     workspace = {
       workspaceId,

@@ -11,6 +11,10 @@ type SessionState =
 /** Who is signed in; fed by the HTTP API. */
 export const useSession = create<SessionState>()(() => ({ status: 'loading' }));
 
+let signingOut = false;
+/** True while this tab signs out: the server's "signed out" that follows is this tab's own doing. */
+export const isSigningOut = (): boolean => signingOut;
+
 export const sessionActions = {
   async load(): Promise<void> {
     try {
@@ -35,7 +39,19 @@ export const sessionActions = {
     useSession.setState({ status: 'signed-out' }, true);
   },
   async signout(): Promise<void> {
-    await api('POST', '/api/auth/signout', {});
-    useSession.setState({ status: 'signed-out' }, true);
+    signingOut = true;
+    try {
+      await api('POST', '/api/auth/signout', {});
+      useSession.setState({ status: 'signed-out' }, true);
+    } finally {
+      signingOut = false;
+    }
+  },
+  /** Drops a workspace this user lost access to from the list at once (the server no longer lists it). */
+  forgetWorkspace(workspaceId: string): void {
+    const s = useSession.getState();
+    if (s.status !== 'signed-in') return;
+    const workspaces = s.info.workspaces.filter((w) => w.id !== workspaceId);
+    useSession.setState({ status: 'signed-in', info: { ...s.info, workspaces } }, true);
   },
 };

@@ -1,0 +1,41 @@
+import { useEffect } from 'react';
+import type { MessageKey } from '../i18n/messages';
+import { useT } from '../i18n/useT';
+import { useRoute } from '../routing/router';
+import { accessNoticeActions, useAccessNotice } from '../state/accessNotice';
+import { useSession } from '../state/session';
+
+/**
+ * Says why the page just left a workspace or the session: "You no longer have access to …" on the
+ * workspace list, or why the sign-in screen is back. Gone once dismissed, after moving to another page,
+ * or (a session notice) once signed in again.
+ */
+export function AccessNotice() {
+  const t = useT();
+  const notice = useAccessNotice((s) => s.notice);
+  const path = useRoute((r) => r.path);
+  const signedIn = useSession((s) => s.status === 'signed-in');
+  const stale = !!notice && (notice.path !== path || (notice.kind === 'session' && signedIn));
+  useEffect(() => {
+    if (stale) accessNoticeActions.dismiss();
+  }, [stale]);
+  if (!notice || stale) return null;
+  const title =
+    notice.kind === 'session'
+      ? t('ended.session')
+      : notice.workspace
+        ? t('ended.workspace', { workspace: notice.workspace })
+        : t('ended.workspace.unnamed');
+  return (
+    <div role="alert" className="card notice" data-testid="access-notice" data-reason={notice.reason}>
+      <h2>{title}</h2>
+      <p>
+        {t(`ended.${notice.kind}.${notice.reason}` as MessageKey)}
+        {notice.kind === 'session' && <> {t('ended.signInAgain')}</>}
+      </p>
+      <button type="button" className="secondary" onClick={accessNoticeActions.dismiss}>
+        {t('ended.dismiss')}
+      </button>
+    </div>
+  );
+}
