@@ -33,7 +33,8 @@ export function libraryErrorBody(
  * then the connection closes. Replaces fastify's default, whose body names the parser's error.
  */
 export function rawClientError(err: Error & { code?: string }, socket: Socket): void {
-  if (!socket.writable) {
+  // A client that went away or never finished its request gets no answer.
+  if (!socket.writable || err.code === 'ECONNRESET' || err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     socket.destroy();
     return;
   }
