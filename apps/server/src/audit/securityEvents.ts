@@ -52,12 +52,13 @@ export class SecurityEvents {
     const at = this.d.clock();
     this.d.log.warn(
       {
+        // Details first: a detail key can never overwrite the event name, IP, time or who.
+        ...e.detail,
         event: `security.${e.type}`,
         ip: e.ip,
         at: at.toISOString(),
         ...(e.workspaceId ? { workspaceId: e.workspaceId } : {}),
         ...(e.userId ? { userId: e.userId } : {}),
-        ...e.detail,
       },
       `security event: ${e.type}`,
     );
