@@ -1,0 +1,58 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { apiSignUp, browserFor } from '../support/apiAccounts';
+import { startServer, type TestServer } from '../support/server';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+let server: TestServer;
+let mail: SmtpSink;
+test.beforeAll(async () => {
+  mail = await SmtpSink.start();
+  server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  await mail?.close();
+});
+
+test('the owner sees the plan read-only; the operator’s command line changes it on the running server', async ({
+  browser,
+}) => {
+  const owner = await apiSignUp(server.url, mail, 'plan-owner@example.com', 'Owner');
+  const page = await (await browserFor(browser, owner)).newPage();
+  await page.goto(server.url);
+  await page.getByLabel('Workspace name').fill('Plan Lab');
+  await page.getByRole('button', { name: 'Create workspace' }).click();
+  await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}$/);
+  const workspaceId = page.url().split('/').pop()!;
+
+  await page.getByText('Security settings').click();
+  const plan = page.getByTestId('plan');
+  await expect(plan).toContainText('Plan: Free');
+  await expect(plan).toContainText('Plan changes are made by the Tsudoi operator');
+  const settings = page
+    .locator('details')
+    .filter({ has: page.getByRole('heading', { name: 'Security settings' }) });
+  await expect(settings.getByRole('combobox')).toHaveCount(0); // nothing to pick a plan with
+  await expect(page.getByLabel('Require the emailed code for everyone')).toBeDisabled();
+
+  // The operator's command, as documented: the built CLI on the server's DATA_DIR.
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
+    { env: { ...process.env, DATA_DIR: server.dataDir } },
+  );
+  expect(JSON.parse(stdout)).toEqual({ workspaceId, from: 'free', to: 'enterprise' });
+
+  await page.reload();
+  await page.getByText('Security settings').click();
+  await expect(page.getByTestId('plan')).toContainText('Plan: Enterprise');
+  await page.getByLabel('Require the emailed code for everyone').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();
+});
