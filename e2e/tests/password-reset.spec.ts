@@ -28,6 +28,7 @@ async function setPassword(page: Page, password: string, repeat = password) {
 test('forgotten password: the mailed link sets a new password once, and every session ends', async ({
   browser,
 }) => {
+  test.slow(); // two sign-ups' worth of scrypt and mail round trips; 1.1 min seen on a loaded machine
   // A device that stays signed in while the password is reset elsewhere.
   const other = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await signUp(other, mail, server.url, EMAIL, 'Forgetful');
