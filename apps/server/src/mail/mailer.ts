@@ -1,4 +1,4 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 
 export interface MailMessage {
   to: string;
@@ -14,13 +14,21 @@ export interface Mailer {
 
 /** A mailer over SMTP (`smtp://` or `smtps://` URL). */
 export function smtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // nodemailer loads with the first mail rather than at start-up (R21: restart downtime).
+  let transport: Promise<Transporter> | undefined;
+  const open = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport(smtpUrl),
+    ));
   return {
     async send(m) {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text });
+      await (await open()).sendMail({ from, to: m.to, subject: m.subject, text: m.text });
     },
     close() {
-      transport.close();
+      transport?.then(
+        (t) => t.close(),
+        () => {},
+      );
     },
   };
 }
