@@ -76,6 +76,8 @@ export interface ClientToServerEvents
   'check:connect': (payload: unknown, ack: AckCallback<Record<string, never>>) => void;
   'check:produce': (payload: unknown, ack: AckCallback<{ producerId: string }>) => void;
   'check:stats': (payload: unknown, ack: AckCallback<CheckStats>) => void;
+  /** Ends this socket's connection check now (frees its slot for others on the same network). */
+  'check:stop': (payload: unknown, ack: AckCallback<Record<string, never>>) => void;
 }
 
 /** Schemas for client-sent payloads, keyed by event name; the gateway parses with these. */
@@ -85,6 +87,7 @@ export const ClientPayloads = {
   'check:connect': CheckConnectPayload,
   'check:produce': CheckProducePayload,
   'check:stats': z.object({}).strict(),
+  'check:stop': z.object({}).strict(),
   ...MediaClientPayloads,
   ...FloorClientPayloads,
   ...ChatClientPayloads,

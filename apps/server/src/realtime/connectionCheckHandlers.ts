@@ -34,8 +34,8 @@ export function checkRefused(refusal: CheckRefusal): AppError {
 
 /**
  * The pre-join connection check on any socket, signed in or not. Each `check:start` is admitted by the
- * server-wide {@link CheckAdmission} and replaces this socket's previous check; a check closes after its
- * lifetime (the client is told with `check:closed`) or with the socket.
+ * server-wide {@link CheckAdmission} and replaces this socket's previous check; a check closes when the
+ * client is done (`check:stop`), after its lifetime (the client is told with `check:closed`) or with the socket.
  */
 export function registerConnectionCheck(socket: TsudoiSocket, d: ConnectionCheckDeps): void {
   const timers = d.timers ?? systemTimers;
@@ -83,5 +83,9 @@ export function registerConnectionCheck(socket: TsudoiSocket, d: ConnectionCheck
     producerId: await started().produce(p.kind, p.rtpParameters as never),
   }));
   handle(socket, 'check:stats', ClientPayloads['check:stats'], () => started().stats());
+  handle(socket, 'check:stop', ClientPayloads['check:stop'], () => {
+    current?.end();
+    return {};
+  });
   socket.on('disconnect', () => current?.end());
 }

@@ -182,6 +182,16 @@ describe('client bounds with default settings (no trusted proxy)', () => {
     expect(again).toMatchObject({ ok: true });
   });
 
+  it('a check the client stops frees its slot at once', async () => {
+    const [a, b, c] = await Promise.all([anon.open(), anon.open(), anon.open()]);
+    expect(await ask(a, 'check:start')).toMatchObject({ ok: true });
+    expect(await ask(b, 'check:start')).toMatchObject({ ok: true });
+    expect(await ask(c, 'check:start')).toMatchObject({ ok: false, error: { code: 'CHECK_LIMIT' } });
+    expect(await ask(a, 'check:stop')).toMatchObject({ ok: true });
+    expect(await ask(a, 'check:stats')).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await ask(c, 'check:start')).toMatchObject({ ok: true });
+  });
+
   it('a repeated check on one socket replaces the previous one (no slot leaks)', async () => {
     const s = await anon.open();
     for (let i = 0; i < 3; i++) expect(await ask(s, 'check:start')).toMatchObject({ ok: true });
@@ -282,7 +292,8 @@ describe('client bounds with default settings (no trusted proxy)', () => {
     const allowance = EVENT_LIMITS.chat.capacity + Math.ceil(EVENT_LIMITS.chat.perSecond * r.flood.seconds);
     console.log('flood figures', JSON.stringify({ ...r.figures, allowance }));
 
-    expect(tab!.ok).toBe(r.stored);
+    // Acks still in flight when the server drops the socket are lost with it, never the other way round.
+    expect(tab!.ok).toBeLessThanOrEqual(r.stored);
     expect(r.stored).toBeLessThanOrEqual(allowance);
     expect(r.stored).toBeGreaterThanOrEqual(EVENT_LIMITS.chat.capacity);
     expect(r.fannedOut).toBe(r.stored);

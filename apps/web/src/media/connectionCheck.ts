@@ -1,6 +1,6 @@
 import { Device } from 'mediasoup-client';
 import type { RtpCapabilities } from 'mediasoup-client/types';
-import { getSocket, RequestError, request } from '../realtime/socket';
+import { getSocket, RequestError, request, requestOn } from '../realtime/socket';
 import { connectionActions } from '../state/store';
 
 /**
@@ -63,6 +63,8 @@ export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
       });
   } finally {
     socket.off('check:closed', onClosed);
+    // Frees this check's slot at once (others on the same network may be waiting for one).
+    void requestOn(socket, 'check:stop', {}).catch(() => {});
     for (const t of stream?.getTracks() ?? []) t.stop();
     transport?.close();
   }
