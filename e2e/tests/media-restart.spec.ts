@@ -101,12 +101,10 @@ test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on 
     }
     const recoveredMs = Math.max(...seen.values()) - listened;
     recoveries.push(recoveredMs);
-    test
-      .info()
-      .annotations.push({
-        type: `restart ${i} (${signal}): media back (ms)`,
-        description: String(recoveredMs),
-      });
+    test.info().annotations.push({
+      type: `restart ${i} (${signal}): media back (ms)`,
+      description: String(recoveredMs),
+    });
     console.log(`restart ${i} (${signal}): media back on every page ${recoveredMs} ms after listening`);
     expect(recoveredMs, `restart ${i}`).toBeLessThan(RECOVERY_MS);
   }

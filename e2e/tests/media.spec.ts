@@ -148,12 +148,14 @@ test('a server restart mid-talk: back in the same room within 10 s, and the mute
   ).toBeVisible();
 
   server = await server.restart();
-  const restarted = Date.now();
-  for (const page of pages) await expectInRoom(page, 'Talk', 10_000);
+  // The 10 s promise counts from the moment the new server listens.
+  const restarted = server.listenedAt;
+  const left = () => Math.max(1_000, 10_000 - (Date.now() - restarted));
+  for (const page of pages) await expectInRoom(page, 'Talk', left());
   test
     .info()
     .annotations.push({ type: 'back in the room (ms)', description: String(Date.now() - restarted) });
-  await expectEveryoneDecodes(pages, Math.max(1_000, 10_000 - (Date.now() - restarted)), [a.userId]);
+  await expectEveryoneDecodes(pages, left(), [a.userId]);
   const recoveredMs = Date.now() - restarted;
   test.info().annotations.push({ type: 'recovered after restart (ms)', description: String(recoveredMs) });
   expect(recoveredMs, 'back and decoding within 10 s of the restart').toBeLessThan(10_000);
