@@ -2,6 +2,7 @@ import { type BrowserContext, expect, type Locator, type Page, test } from '@pla
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expectStays } from '../support/waits';
 
 /** The server's presence grace period in this file: short, so "closing all tabs" is observable quickly. */
 const GRACE_MS = 2000;
@@ -223,18 +224,21 @@ test('closing one of two tabs keeps the person; a reload keeps them in their roo
   await tabs.carol.contexts[1]!.close();
   tabs.carol.pages.pop();
   tabs.carol.contexts.pop();
-  await alice1.waitForTimeout(GRACE_MS + 1500);
-  await expect(memberRow(alice1, carol)).toHaveAttribute('data-online', 'true');
-  await expect(inRoom(alice1, 'Lounge', carol)).toBeVisible();
+  // Her other tab is open: past the grace period she is still online and in her room, all along.
+  await expectStays(GRACE_MS + 1500, async () => {
+    await expect(memberRow(alice1, carol)).toHaveAttribute('data-online', 'true', { timeout: 1 });
+    await expect(inRoom(alice1, 'Lounge', carol)).toBeVisible({ timeout: 1 });
+  });
 
   // Carol's last tab reloads: within the grace period she comes back to the same room.
   const carol1 = tabs.carol.pages[0]!;
   await carol1.reload();
   await expect(inRoom(carol1, 'Lounge', carol)).toBeVisible();
   await expect(roomCard(carol1, 'Lounge').getByRole('button', { name: 'Leave' })).toBeVisible();
-  await alice1.waitForTimeout(GRACE_MS + 1500);
-  await expect(inRoom(alice1, 'Lounge', carol)).toBeVisible();
-  await expect(memberRow(alice1, carol)).toHaveAttribute('data-online', 'true');
+  await expectStays(GRACE_MS + 1500, async () => {
+    await expect(inRoom(alice1, 'Lounge', carol)).toBeVisible({ timeout: 1 });
+    await expect(memberRow(alice1, carol)).toHaveAttribute('data-online', 'true', { timeout: 1 });
+  });
 });
 
 test('closing all of a user’s tabs removes them after the grace period', async () => {
