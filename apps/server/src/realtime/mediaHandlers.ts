@@ -73,6 +73,12 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
     return current.peer;
   };
 
+  /** The socket is still connected and still in the room `who` named when the request started. */
+  const stillIn = (who: MediaIdentity): boolean => {
+    const now = socket.connected ? deps.resolvePeer() : undefined;
+    return now !== undefined && now.roomKey === who.roomKey && now.peerId === who.peerId;
+  };
+
   handle(socket, 'media:join', ClientPayloads['media:join'], async () => {
     const who = deps.resolvePeer();
     if (!who) throw AppError.forbidden('Enter a room first.');
@@ -81,6 +87,12 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
     if (current && (current.roomKey !== who.roomKey || current.peer.id !== who.peerId)) drop();
     current?.detach();
     const peer = await deps.media.join(who.roomKey, who.peerId, { listenOnly: who.listenOnly });
+    // While the room's media opened, the socket may have gone (access ended, tab closed: `drop` already
+    // ran) or left the room, or a newer join replaced this peer: nobody would ever close it, so close it now.
+    if (!stillIn(who) || peer.closed) {
+      peer.close('left');
+      throw AppError.conflict('You left the room while its media was opening.');
+    }
     attach(who.roomKey, peer);
     return { routerRtpCapabilities: await peer.routerRtpCapabilities() };
   });
