@@ -13,13 +13,24 @@ import { useSession } from '../state/session';
 export function AccessNotice() {
   const t = useT();
   const notice = useAccessNotice((s) => s.notice);
-  const path = useRoute((r) => r.path);
-  const signedIn = useSession((s) => s.status === 'signed-in');
-  const stale = !!notice && (notice.path !== path || (notice.kind === 'session' && signedIn));
+  // Shown on the way to `notice.path`: moving anywhere else dismisses it, and so does signing in again
+  // (it may be shown a moment before this tab learns that its session is over).
   useEffect(() => {
-    if (stale) accessNoticeActions.dismiss();
-  }, [stale]);
-  if (!notice || stale) return null;
+    if (!notice) return;
+    const offs = [
+      useRoute.subscribe((r) => {
+        if (r.path !== notice.path) accessNoticeActions.dismiss();
+      }),
+      useSession.subscribe((s, prev) => {
+        if (notice.kind === 'session' && s.status === 'signed-in' && prev.status !== 'signed-in')
+          accessNoticeActions.dismiss();
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [notice]);
+  if (!notice) return null;
   const title =
     notice.kind === 'session'
       ? t('ended.session')

@@ -1,3 +1,4 @@
+import { flushSync } from 'react-dom';
 import {
   type AccessOutcome,
   accessOutcome,
@@ -40,19 +41,27 @@ export async function endWorkspaceAccess(workspaceId: string, end: SocketEnd): P
     if (!known || known.leave === 'unknown') return;
     outcome = known;
   }
+  // What the person sees first, rendered on its own before the heavier work below: the notice. Then the
+  // media goes (socket closed, floor emptied: the room session closes its client and the tracks stop),
+  // and only then the page itself changes (a larger render).
+  const selfInflicted = outcome.leave === 'session' && outcome.reason === 'signedOut' && isSigningOut();
+  if (outcome.leave === 'workspace') {
+    const reason = outcome.reason;
+    flushSync(() => accessNoticeActions.show({ path: '/', kind: 'workspace', workspace: name, reason }));
+  } else if (!selfInflicted) {
+    // This tab's own sign-out needs no explaining; any other end of the session does.
+    const reason = outcome.reason;
+    flushSync(() => accessNoticeActions.show({ path: location.pathname, kind: 'session', reason }));
+  }
   closeWorkspaceSocket();
   floorActions.reset();
   if (outcome.leave === 'workspace') {
     sessionActions.forgetWorkspace(workspaceId);
     navigate('/', true);
-    accessNoticeActions.show({ path: '/', kind: 'workspace', workspace: name, reason: outcome.reason });
     // The list as the server has it now (a last active membership disabled also ended the session).
     void sessionActions.load().catch(() => {});
     return;
   }
-  // This tab's own sign-out needs no explaining; any other end of the session does.
-  if (!(outcome.reason === 'signedOut' && isSigningOut()))
-    accessNoticeActions.show({ path: location.pathname, kind: 'session', reason: outcome.reason });
   sessionActions.restart();
   void sessionActions.load().catch(() => {});
 }
