@@ -11,6 +11,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
+import { addressKey } from '../http/clientIp.js';
 import {
   bindCsrf,
   clearCookie,
@@ -73,7 +74,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/signup', async (req, reply) => {
-    limit(`signup:${req.ip}`, ipLimiter);
+    limit(`signup:${addressKey(req.ip)}`, ipLimiter);
     const input = parseInput(SignupRequest, req.body);
     await d.auth.signup(input, originOf(req));
     reply.code(202);
@@ -81,7 +82,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/verify-email', async (req) => {
-    limit(`verify:${req.ip}`, ipLimiter);
+    limit(`verify:${addressKey(req.ip)}`, ipLimiter);
     const { token } = parseInput(VerifyEmailRequest, req.body);
     await d.auth.verifyEmail(token, originOf(req));
     return { status: 'verified' };
@@ -89,7 +90,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
 
   app.post('/api/auth/signin', async (req, reply) => {
     const input = parseInput(SigninRequest, req.body);
-    limit(`signin:${req.ip}`, ipLimiter);
+    limit(`signin:${addressKey(req.ip)}`, ipLimiter);
     limit(`signin:${input.email}`, accountLimiter);
     const outcome = await d.auth.signin(input.email, input.password, originOf(req));
     if (outcome.next === 'done') {
@@ -115,7 +116,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   };
 
   app.post('/api/auth/otp/verify', async (req, reply) => {
-    limit(`otp:${req.ip}`, ipLimiter);
+    limit(`otp:${addressKey(req.ip)}`, ipLimiter);
     const { code } = parseInput(OtpVerifyRequest, req.body);
     const challenge = challengeOf(req);
     // Per account too: guesses spread over many IPs still share one budget.
@@ -128,13 +129,13 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/otp/resend', async (req) => {
-    limit(`otp:${req.ip}`, ipLimiter);
+    limit(`otp:${addressKey(req.ip)}`, ipLimiter);
     return d.auth.resendOtp(challengeOf(req), originOf(req));
   });
 
   // Forgotten password: the same 202 for every address (known, unknown, locked); limited per IP and address.
   app.post('/api/auth/password/forgot', async (req, reply) => {
-    limit(`forgot:${req.ip}`, ipLimiter);
+    limit(`forgot:${addressKey(req.ip)}`, ipLimiter);
     const { email } = parseInput(PasswordForgotRequest, req.body);
     limit(`forgot:${email}`, accountLimiter);
     await d.auth.passwordReset.request(email, originOf(req));
@@ -144,7 +145,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
 
   // The mailed link: a new password; every session of the user ends (this browser signs in again).
   app.post('/api/auth/password/reset', async (req) => {
-    limit(`reset:${req.ip}`, ipLimiter);
+    limit(`reset:${addressKey(req.ip)}`, ipLimiter);
     const input = parseInput(PasswordResetRequest, req.body);
     await d.auth.passwordReset.reset(input.token, input.newPassword, originOf(req));
     return { status: 'reset-sign-in-again' };

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import net from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
 
 /**
@@ -69,4 +70,38 @@ export function handshakeIp(
   trust: TrustFn,
 ): string {
   return clientIp({ headers: handshake.headers, socket: { remoteAddress: handshake.address } }, trust);
+}
+
+/** Expands a canonical (URL-serialized, lower-case, `::`-compressed) IPv6 address to its 8 groups. */
+function ipv6Groups(canonical: string): number[] {
+  const [head = '', tail = ''] = canonical.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = canonical.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return groups.map((g) => Number.parseInt(g, 16));
+}
+
+/**
+ * The address a per-client limit counts by: an IPv4 address (also when IPv4-mapped, in either
+ * spelling), or an IPv6 address's /64 — one subscriber usually holds a whole /64 and could otherwise
+ * take a fresh address per request. Any spelling of one address gives one key (case, leading zeros,
+ * `::`, a zone id). Anything that is not an IP address is its own key.
+ */
+export function addressKey(ip: string): string {
+  if (!net.isIPv6(ip)) return ip;
+  let canonical: string;
+  try {
+    canonical = new URL(`http://[${ip.replace(/%.*$/, '')}]`).hostname.slice(1, -1);
+  } catch {
+    return ip;
+  }
+  const g = ipv6Groups(canonical);
+  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff)
+    return [g[6]! >> 8, g[6]! & 0xff, g[7]! >> 8, g[7]! & 0xff].join('.');
+  return `${g
+    .slice(0, 4)
+    .map((x) => x.toString(16))
+    .join(':')}::/64`;
 }

@@ -58,6 +58,7 @@ export async function createHttp(config: Config, d: HttpDeps): Promise<FastifyIn
   http.decorate('cookieSecure', secureCookies(config));
   http.decorate('allowedOrigins', originPolicy(config, http.server));
   http.decorate('securityEvents', securityEvents);
+  http.addHook('onClose', async () => securityEvents.flush()); // counts of held-back repeats
 
   http.setErrorHandler((err, req, reply) => {
     if (err instanceof AppError) {

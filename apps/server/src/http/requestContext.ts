@@ -77,7 +77,8 @@ export function bindCsrf(
   return session.csrfToken;
 }
 
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** Methods that only read. Every other method is checked, whatever its path: see {@link csrfProtection}. */
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 const sameToken = (a: unknown, b: string | undefined): boolean =>
   typeof a === 'string' &&
@@ -87,7 +88,10 @@ const sameToken = (a: unknown, b: string | undefined): boolean =>
   timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
- * CSRF protection for every state-changing API request (SameSite cookies are the first line):
+ * CSRF protection for every state-changing request (SameSite cookies are the first line):
+ * - it applies to every method but GET/HEAD/OPTIONS on every path: the hook never looks at the URL,
+ *   since the router decodes it (`/%61pi/…` is `/api/…`) and no spelling may slip past. socket.io's
+ *   own requests never reach fastify (its engine checks the Origin: realtime/gateway.ts);
  * - the Origin, when sent, must be one we serve (a malformed one is a 400);
  * - with a live session, X-CSRF-Token must equal that session's stored token: a token planted in the
  *   cookie, or another session's token, is refused;
@@ -95,7 +99,7 @@ const sameToken = (a: unknown, b: string | undefined): boolean =>
  */
 export function csrfProtection(app: FastifyInstance, sessions: SessionService): void {
   app.addHook('onRequest', async (req) => {
-    if (!UNSAFE.has(req.method) || !req.url.startsWith('/api/')) return;
+    if (SAFE.has(req.method)) return;
     const secure = app.cookieSecure;
     const origin = judgeOrigin(req.headers, app.allowedOrigins);
     if (origin === 'malformed') throw new AppError('BAD_REQUEST', 'Malformed Origin header.');

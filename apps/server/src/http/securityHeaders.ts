@@ -1,5 +1,5 @@
 import helmet from '@fastify/helmet';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 
@@ -58,12 +58,30 @@ export async function securityHeaders(http: FastifyInstance, config: Config): Pr
       'permissions-policy',
       'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()',
     );
-    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    if (isApi(req)) reply.header('cache-control', 'no-store');
   });
   if (production) {
     http.addHook('onRequest', async (req) => {
-      const path = req.url.split('?')[0]!;
-      if (path.endsWith('.map')) throw AppError.notFound();
+      if ((req.routeOptions.url ?? decodedPath(req)).endsWith('.map')) throw AppError.notFound();
     });
   }
+}
+
+/** The request path as the router sees it (percent-decoded); the raw path if it does not decode. */
+export function decodedPath(req: FastifyRequest): string {
+  const raw = req.url.split('?')[0]!;
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/**
+ * An API answer: the matched route's pattern (not the raw URL, which may spell `/api/` as `/%61pi/`),
+ * or for unmatched paths the decoded path, case-insensitively.
+ */
+export function isApi(req: FastifyRequest): boolean {
+  const path = req.routeOptions.url ?? decodedPath(req).toLowerCase();
+  return path.startsWith('/api/');
 }

@@ -1,4 +1,4 @@
-import net from 'node:net';
+import { addressKey } from '../http/clientIp.js';
 
 /** Bounds on the anonymous connection check, which makes the SFU allocate a router and a transport for anyone. */
 export interface CheckLimits {
@@ -28,27 +28,8 @@ export type Admission =
 
 const WINDOW_MS = 60_000;
 
-/**
- * The address a limit counts by: IPv4 (also when IPv4-mapped), or an IPv6 address's /64, since one
- * subscriber usually holds a whole /64 and could otherwise pick a fresh address per check.
- */
-export function addressKey(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped) return mapped[1]!;
-  if (net.isIPv6(ip)) {
-    const [head = '', tail = ''] = ip.split('::');
-    const left = head ? head.split(':') : [];
-    const right = tail ? tail.split(':') : [];
-    const groups = ip.includes('::')
-      ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
-      : left;
-    return `${groups
-      .slice(0, 4)
-      .map((g) => Number.parseInt(g, 16).toString(16))
-      .join(':')}::/64`;
-  }
-  return ip;
-}
+/** The address a limit counts by (IPv4, or an IPv6 /64): one definition, in http/clientIp.ts. */
+export { addressKey };
 
 /**
  * Who may start a connection check now. Pure bookkeeping with time as input: `admit()` reserves a slot

@@ -27,7 +27,7 @@ import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
 import { handle, reportRateLimits } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
-import { handshakeGuard, recordRefusals } from './originCheck.js';
+import { engineOriginCheck, handshakeGuard, recordRefusals } from './originCheck.js';
 import { socketAuth } from './socketAuth.js';
 import { DEFAULT_SOCKETS_PER_USER, socketCap } from './socketCap.js';
 import { channels, type TsudoiServer, type TsudoiSocket } from './types.js';
@@ -70,6 +70,7 @@ export function createGateway(
     maxHttpBufferSize: 256 * 1024,
     pingInterval: 10_000,
     pingTimeout: 10_000,
+    allowRequest: engineOriginCheck(d), // no engine session for a foreign Origin
   });
   io.use(handshakeGuard(d)); // first: client IP, Origin
   io.use(recordRefusals(socketAuth(d.access, d.sessions, d.sessionCookie), d.securityEvents));

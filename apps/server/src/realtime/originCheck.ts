@@ -1,6 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { ExtendedError } from 'socket.io';
 import type { SecurityEvents } from '../audit/securityEvents.js';
-import { handshakeIp, type TrustFn } from '../http/clientIp.js';
+import { clientIp, handshakeIp, type TrustFn } from '../http/clientIp.js';
 import { judgeOrigin, type OriginPolicy } from '../http/origins.js';
 import type { TsudoiSocket } from './types.js';
 
@@ -68,5 +69,30 @@ export function handshakeGuard(d: HandshakeGuardDeps) {
       detail: { reason: verdict === 'foreign' ? 'foreign_origin' : 'malformed_origin', code: 'CSRF_FAILED' },
     });
     next(new OriginRefused());
+  };
+}
+
+/**
+ * The same Origin rule one layer down, as engine.io's `allowRequest`: a foreign or malformed Origin
+ * gets `403` before engine.io opens a session (no `sid`, no polling buffers, no ping timers), instead
+ * of an engine session that the namespace check then refuses. engine.io asks only for new sessions
+ * (polling handshake or a direct websocket); requests with a `sid` belong to a session it admitted.
+ * The namespace check ({@link handshakeGuard}) stays: it also names the refusal to the client.
+ */
+export function engineOriginCheck(d: HandshakeGuardDeps) {
+  return (req: IncomingMessage, answer: (err: string | null | undefined, success: boolean) => void) => {
+    const verdict = judgeOrigin(req.headers, d.allowedOrigins);
+    if (verdict === 'allowed' || verdict === 'absent') return answer(null, true);
+    d.securityEvents.record({
+      type: 'handshake_refused',
+      ip: clientIp(req, d.trust) || null,
+      userAgent: req.headers['user-agent'] ?? null,
+      detail: {
+        reason: verdict === 'foreign' ? 'foreign_origin' : 'malformed_origin',
+        code: 'CSRF_FAILED',
+        layer: 'engine',
+      },
+    });
+    answer('CSRF_FAILED', false);
   };
 }
