@@ -143,7 +143,8 @@ export async function startApp(
     disposers.push(() => auth.mail.settled()); // queued account mail goes out before the mailer closes
     const workspaces = new WorkspaceService({
       store,
-      mailer,
+      mail: auth.mail, // invitations share the per-address mail throttle
+      invitesPerAdminPerHour: config.invitesPerAdminPerHour,
       audit,
       sessions,
       access,

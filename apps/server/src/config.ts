@@ -127,6 +127,8 @@ const EnvSchema = z.object({
   AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(20),
   /** Account mails (sign-up, verification, sign-in code, reset link) per address and kind per hour. */
   MAIL_PER_ADDRESS_PER_HOUR: positiveInt(5, 10_000),
+  /** Invitations one admin may send per hour, over all their workspaces (anti-automation). */
+  INVITES_PER_ADMIN_PER_HOUR: positiveInt(50, 10_000),
   /** How long a person stays on the floor after their last tab closed (reloads, network blips). */
   PRESENCE_GRACE_MS: positiveInt(15_000, 600_000),
   /** Connection checks (pre-sign-in network test) open at once from one client address (IPv6: per /64). */
@@ -175,6 +177,8 @@ export interface Config {
   authRateLimit: { perIp: number; perAccount: number; windowMs: number };
   /** Account mails per address and kind per hour (a mailbox cannot be flooded). */
   mailPerAddressPerHour: number;
+  /** Invitations one admin may send per hour (RATE_LIMITED beyond). */
+  invitesPerAdminPerHour: number;
   /** Bounds on realtime clients (denial of service). */
   realtimeLimits: { check: CheckLimits; socketsPerUser: number };
 }
@@ -236,6 +240,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       windowMs: 10 * 60_000,
     },
     mailPerAddressPerHour: e.MAIL_PER_ADDRESS_PER_HOUR,
+    invitesPerAdminPerHour: e.INVITES_PER_ADMIN_PER_HOUR,
     realtimeLimits: {
       check: {
         perIp: e.CHECK_MAX_PER_IP,

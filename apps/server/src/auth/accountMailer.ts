@@ -30,15 +30,33 @@ export class AccountMailer {
    * Counts one mail of `kind` to `to`: 0 when it may go now, else the milliseconds to wait (and the
    * refusal is logged). Counted for unknown addresses too, so both do the same work.
    */
-  async take(kind: MailKind, to: string, userId: string | null, origin: RequestOrigin): Promise<number> {
+  async take(
+    kind: MailKind,
+    to: string,
+    userId: string | null,
+    origin: RequestOrigin,
+    workspaceId?: string,
+  ): Promise<number> {
     const wait = this.#throttle.take(kind, to, this.d.clock().getTime());
-    if (wait > 0) await this.d.audit.record('auth.mail_throttled', origin, { userId }, { kind });
+    if (wait > 0) {
+      await this.d.audit.record(
+        'auth.mail_throttled',
+        origin,
+        { userId, ...(workspaceId && { workspaceId }) },
+        { kind },
+      );
+    }
     return wait;
   }
 
   /** Queues `message` unless its address had its share of `kind` this hour; the caller never waits for SMTP. */
   async later(kind: MailKind, userId: string | null, message: MailMessage, origin: RequestOrigin) {
     if ((await this.take(kind, message.to, userId, origin)) === 0) this.#queue.send(message);
+  }
+
+  /** Queues a mail whose share the caller already took (`take` answered 0); the caller never waits. */
+  queue(message: MailMessage): void {
+    this.#queue.send(message);
   }
 
   /** Queues a mail that is not throttled (notices that follow a proven identity or a lockout). */

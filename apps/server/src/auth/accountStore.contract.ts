@@ -123,5 +123,35 @@ export function describeAccountStoreContract(engine: string, makeStore: () => Pr
       expect(await tokens.find('b', 'reset-password', T0)).toBeUndefined();
       expect(await tokens.find('v', 'verify-email', T0)).toBe(u.id); // other purposes untouched
     });
+
+    it('invitations: one pending per address and workspace; inviting again refreshes it in place', async () => {
+      const ws = randomUUID();
+      await store.workspaces.create({ id: ws, name: 'W', plan: 'free', timeZone: 'UTC', createdAt: T0 });
+      const invs = store.accounts.invitations;
+      const inv = (tokenHash: string, expiresAt: string, role: 'admin' | 'member' = 'member') => ({
+        id: randomUUID(),
+        workspaceId: ws,
+        tokenHash,
+        email: 'x@example.com',
+        role,
+        invitedBy: 'admin-1',
+        createdAt: T0,
+        expiresAt,
+        acceptedAt: null,
+        revokedAt: null,
+      });
+      const first = await invs.createOrRefresh(inv('t1', '2026-12-08T10:00:00.000Z'), T0);
+      const again = await invs.createOrRefresh(inv('t2', '2026-12-09T10:00:00.000Z', 'admin'), T0);
+      expect(again).toMatchObject({ id: first.id, tokenHash: 't2', role: 'admin', createdAt: T0 });
+      expect(await invs.getByTokenHash('t1')).toBeUndefined(); // the old link is gone
+      expect((await invs.listByWorkspace(ws)).length).toBe(1);
+      expect((await invs.pendingFor(ws, 'x@example.com', T0))?.id).toBe(first.id);
+      // Past its expiry, or revoked, it is not pending: a new one is made.
+      expect(await invs.pendingFor(ws, 'x@example.com', '2026-12-09T10:00:00.000Z')).toBeUndefined();
+      expect(await invs.revoke(ws, first.id, T0)).toBe(true);
+      const fresh = await invs.createOrRefresh(inv('t3', '2026-12-08T10:00:00.000Z'), T0);
+      expect(fresh.id).not.toBe(first.id);
+      expect((await invs.listByWorkspace(ws)).length).toBe(2);
+    });
   });
 }

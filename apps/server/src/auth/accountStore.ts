@@ -158,6 +158,14 @@ export interface Invitation {
 
 export interface InvitationRepo {
   create(inv: Invitation): Promise<void>;
+  /** The workspace's invitation to `email` that is neither accepted, revoked nor expired at `at`. */
+  pendingFor(workspaceId: string, email: string, at: string): Promise<Invitation | undefined>;
+  /**
+   * Atomically: if the workspace has a pending invitation to `inv.email` at `at`, it takes `inv`'s token,
+   * role, inviter and expiry (keeping its id and creation time) and is returned; else `inv` is created.
+   * So one address has at most one pending invitation per workspace.
+   */
+  createOrRefresh(inv: Invitation, at: string): Promise<Invitation>;
   getByTokenHash(tokenHash: string): Promise<Invitation | undefined>;
   listByWorkspace(workspaceId: string): Promise<Invitation[]>;
   markAccepted(id: string, at: string): Promise<boolean>;

@@ -1,7 +1,10 @@
 import { RateLimiter } from './rateLimiter.js';
 
-/** The account mails a stranger can trigger by typing someone's address. */
-export type MailKind = 'signup' | 'verify' | 'otp' | 'reset';
+/**
+ * The mails a stranger can trigger by typing someone's address: account mails, and invitations (anyone
+ * can sign up, create a workspace and invite any address).
+ */
+export type MailKind = 'signup' | 'verify' | 'otp' | 'reset' | 'invite';
 
 const HOUR_MS = 3_600_000;
 

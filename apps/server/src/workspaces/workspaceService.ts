@@ -9,24 +9,45 @@ import type {
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Invitation, Role, User } from '../auth/accountStore.js';
 import { accountMail } from '../auth/mailTemplates.js';
+import { RateLimiter } from '../auth/rateLimiter.js';
 import type { SessionService } from '../auth/sessionService.js';
 import { newToken, tokenHash } from '../auth/tokens.js';
 import type { Clock } from '../clock.js';
 import { isTimeZone } from '../config.js';
 import { AppError } from '../errors.js';
-import type { Mailer } from '../mail/mailer.js';
+import type { MailMessage } from '../mail/mailer.js';
 import type { Plan, Store, Workspace } from '../storage/store.js';
 import type { WorkspaceAccess } from './access.js';
 import { PLAN_FEATURES } from './planPolicy.js';
 import { resolveSecurity, type WorkspaceSecurity } from './security.js';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
+const HOUR_MS = 3_600_000;
 const PLAN_BY_OPERATOR =
   'Plan changes go through the Tsudoi operator (contact support); they cannot be made in the workspace.';
 
+/**
+ * What invitations need of account mail (auth/accountMailer.ts): the per-address throttle
+ * (MAIL_PER_ADDRESS_PER_HOUR, shared by every workspace) and the background queue.
+ */
+export interface InvitationMail {
+  /** Counts one invitation to `to`: 0 when it may go now, else the ms to wait (the refusal is logged). */
+  take(
+    kind: 'invite',
+    to: string,
+    userId: string,
+    origin: RequestOrigin,
+    workspaceId: string,
+  ): Promise<number>;
+  /** Queues a mail `take` allowed; never waits for SMTP. */
+  queue(message: MailMessage): void;
+}
+
 export interface WorkspaceDeps {
   store: Store;
-  mailer: Mailer;
+  mail: InvitationMail;
+  /** Invitations one admin may send per hour, over all their workspaces. */
+  invitesPerAdminPerHour: number;
   audit: AuditLog;
   sessions: SessionService;
   /** The access decision; removals and disablings are announced on it (`membershipEnded`). */
@@ -46,7 +67,11 @@ type WorkspacePatch = {
 
 /** Workspaces (R1): creation, settings, members and roles, invitations. Every call is scoped by id. */
 export class WorkspaceService {
-  constructor(private readonly d: WorkspaceDeps) {}
+  readonly #invites: RateLimiter;
+
+  constructor(private readonly d: WorkspaceDeps) {
+    this.#invites = new RateLimiter(d.invitesPerAdminPerHour, HOUR_MS);
+  }
 
   async create(
     user: User,
@@ -231,6 +256,14 @@ export class WorkspaceService {
     );
   }
 
+  /**
+   * Invites `email` (R1). Anyone can sign up and create a workspace, so invitations cannot be a way to
+   * flood a mailbox: one admin sends at most `invitesPerAdminPerHour` (RATE_LIMITED: the admin is
+   * identified), an address gets at most MAIL_PER_ADDRESS_PER_HOUR invitation mails an hour over every
+   * workspace (silently: the answer is the same, so it tells nothing about the address), and inviting an
+   * address again while its invitation is pending refreshes that one (new link, new expiry) instead of
+   * adding another. A refresh whose mail is held back keeps the link already sent working.
+   */
   async invite(
     workspaceId: string,
     admin: User,
@@ -239,6 +272,9 @@ export class WorkspaceService {
     origin: RequestOrigin,
   ): Promise<InvitationView> {
     const { workspace } = await this.#member(workspaceId, admin.id, 'admin');
+    const now = this.d.clock();
+    const wait = this.#invites.hit(admin.id, now.getTime());
+    if (wait > 0) throw AppError.rateLimited(wait / 1000);
     const active = await this.d.store.accounts.memberships.countActive(workspaceId);
     if (active >= PLAN_FEATURES[workspace.plan].maxMembers) {
       throw new AppError(
@@ -250,9 +286,8 @@ export class WorkspaceService {
     if (existingUser && (await this.d.store.accounts.memberships.get(workspaceId, existingUser.id))) {
       throw AppError.conflict('This person is already a member.');
     }
-    const now = this.d.clock();
     const token = newToken();
-    const inv: Invitation = {
+    const fresh: Invitation = {
       id: randomUUID(),
       workspaceId,
       tokenHash: tokenHash(token),
@@ -264,17 +299,25 @@ export class WorkspaceService {
       acceptedAt: null,
       revokedAt: null,
     };
-    await this.d.store.accounts.invitations.create(inv);
-    const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(token)}`;
-    await this.d.mailer.send(
-      accountMail.invitation(
-        email,
-        existingUser?.locale ?? admin.locale,
-        workspace.name,
-        admin.displayName,
-        link,
-      ),
-    );
+    const at = now.toISOString();
+    const mayMail = (await this.d.mail.take('invite', email, admin.id, origin, workspaceId)) === 0;
+    const pending = mayMail
+      ? undefined
+      : await this.d.store.accounts.invitations.pendingFor(workspaceId, email, at);
+    // Held back with one pending: leave it as it is, so the link already mailed keeps working.
+    const inv = pending ?? (await this.d.store.accounts.invitations.createOrRefresh(fresh, at));
+    if (mayMail) {
+      const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(token)}`;
+      this.d.mail.queue(
+        accountMail.invitation(
+          email,
+          existingUser?.locale ?? admin.locale,
+          workspace.name,
+          admin.displayName,
+          link,
+        ),
+      );
+    }
     await this.d.audit.record('admin.invitation_sent', origin, { userId: admin.id, workspaceId }, { role });
     return this.#view(inv);
   }

@@ -260,17 +260,53 @@ function memberships(db: Database): MembershipRepo {
 }
 
 function invitations(db: Database): InvitationRepo {
-  return {
-    async create(inv: Invitation) {
-      db.prepare(
+  // Prepared per call, like the other repositories: the tables may not exist until the store migrated.
+  const insert = (inv: Invitation) =>
+    db
+      .prepare(
         `INSERT INTO invitations (id, workspace_id, token_hash, email, role, invited_by, created_at, expires_at, accepted_at, revoked_at)
          VALUES (@id, @workspaceId, @tokenHash, @email, @role, @invitedBy, @createdAt, @expiresAt, @acceptedAt, @revokedAt)`,
-      ).run(inv);
+      )
+      .run(inv);
+  const pending = (workspaceId: string, email: string, at: string) =>
+    fromRow<Invitation>(
+      db
+        .prepare(
+          `SELECT * FROM invitations WHERE workspace_id = ? AND email = ? AND accepted_at IS NULL
+           AND revoked_at IS NULL AND expires_at > ? ORDER BY created_at DESC LIMIT 1`,
+        )
+        .get(workspaceId, email.toLowerCase(), at) as Row | undefined,
+    );
+  return {
+    async create(inv: Invitation) {
+      insert(inv);
     },
     async getByTokenHash(tokenHash) {
       return fromRow(
         db.prepare('SELECT * FROM invitations WHERE token_hash = ?').get(tokenHash) as Row | undefined,
       );
+    },
+    async pendingFor(workspaceId, email, at) {
+      return pending(workspaceId, email, at);
+    },
+    async createOrRefresh(inv, at) {
+      // IMMEDIATE: two invitations to one address at once cannot both create one.
+      return db
+        .transaction((): Invitation => {
+          const found = pending(inv.workspaceId, inv.email, at);
+          if (!found) {
+            insert(inv);
+            return inv;
+          }
+          const { tokenHash, role, invitedBy, expiresAt } = inv;
+          const refreshed: Invitation = { ...found, tokenHash, role, invitedBy, expiresAt };
+          db.prepare(
+            `UPDATE invitations SET token_hash = @tokenHash, role = @role, invited_by = @invitedBy,
+             expires_at = @expiresAt WHERE id = @id`,
+          ).run(refreshed);
+          return refreshed;
+        })
+        .immediate();
     },
     async listByWorkspace(workspaceId) {
       return (
