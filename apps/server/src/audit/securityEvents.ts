@@ -31,12 +31,27 @@ export interface SecurityEvent {
 /** Access-log rows are written at most once per (event, IP, workspace) per this interval: floods stay cheap. */
 const ACCESS_LOG_INTERVAL_MS = 60_000;
 /**
- * The operator log gets the first event per (type, code, client address) and then at most one line per
- * this interval, which carries `suppressed`: how many like it were not written since the previous line.
+ * The operator log gets the first event per (type, client address, kind: code/reason/route) and then
+ * at most one line per this interval, which carries `suppressed`: how many like it were not written since the previous line.
  */
 const OPERATOR_LOG_INTERVAL_MS = 60_000;
-/** Bounded memory: past this many (type, code, address) keys, further addresses share one key per type. */
+/** Bounded memory: past this many (type, address, kind) keys, further addresses share one key per type. */
 const MAX_KEYS = 10_000;
+
+/**
+ * Detail fields that tell kinds of refusal apart (a code, a reason, a route pattern, a socket event):
+ * each has a small fixed set of values. Numbers that vary per event (retry times) are left out, so a
+ * flood of one kind shares one key.
+ */
+const KIND_FIELDS = ['code', 'reason', 'method', 'route', 'socketEvent', 'disconnected', 'layer'] as const;
+
+/** The kind of an event within its type, from {@link KIND_FIELDS}. */
+function kindOf(e: SecurityEvent): string {
+  return KIND_FIELDS.map((f) => {
+    const v = e.detail?.[f];
+    return typeof v === 'string' || typeof v === 'boolean' ? String(v).slice(0, 100) : '';
+  }).join('|');
+}
 
 /** One operator-log sampling key: when its last line was written, and what was held back since. */
 interface Sample {
@@ -49,7 +64,7 @@ interface Sample {
 /**
  * Records security events in the operator log (pino, `event: 'security.<type>'`, with IP and time) and
  * in the workspace's access log when the workspace is known and exists. A flood does not write a line
- * per request: per (type, code, client address — an IPv6 /64 counts as one) the first event is written,
+ * per request: per (type, client address — an IPv6 /64 counts as one —, kind) the first event is written,
  * then at most one a minute with the number `suppressed` since the previous line; counts still held
  * back when no further event comes are written by the next minute's sweep or {@link flush}. Never
  * throws and never waits: a refusal path must not become slower or fail because logging did.
@@ -102,8 +117,7 @@ export class SecurityEvents {
 
   /** `undefined`: hold this one back (counted); else write it, with the count held back before it. */
   #sample(e: SecurityEvent, now: number): number | undefined {
-    const code = typeof e.detail?.code === 'string' ? e.detail.code : '';
-    let key = `${e.type}|${code}|${addressKey(e.ip ?? '')}`;
+    let key = `${e.type}|${addressKey(e.ip ?? '')}|${kindOf(e)}`;
     // Still full after the sweep: addresses beyond the bound share one key per type.
     if (!this.#samples.has(key) && this.#samples.size >= MAX_KEYS) key = `${e.type}|*`;
     const sample = this.#samples.get(key);

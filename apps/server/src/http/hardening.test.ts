@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecurityEvents } from '../audit/securityEvents.js';
 import type { ApiClient } from '../testing/apiClient.js';
 import { LogCapture } from '../testing/logCapture.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
@@ -194,10 +195,19 @@ describe('security events: the operator log is sampled per type and address', ()
     expect((await from('203.0.113.51')).status).toBe(403);
     expect(log.events('security.csrf_refused').filter((e) => e.ip === '203.0.113.51')).toHaveLength(1);
 
+    // Another kind of refusal from the flooding address (another route) is not hidden either.
+    const other = t.client();
+    other.headers['x-forwarded-for'] = '203.0.113.50';
+    other.headers.origin = EVIL;
+    expect((await other.post('/api/auth/password/forgot', { email: 'x@example.com' })).status).toBe(403);
+    expect(lines()).toHaveLength(2);
+    expect(lines()[1]).toMatchObject({ route: '/api/auth/password/forgot' });
+
     t.advance(61_000);
     expect((await from('203.0.113.50')).status).toBe(403);
-    expect(lines()).toHaveLength(2);
-    expect(lines()[1]).toMatchObject({ suppressed: 49 });
+    const signins = lines().filter((e) => e.route === '/api/auth/signin');
+    expect(signins).toHaveLength(2);
+    expect(signins[1]).toMatchObject({ suppressed: 49 });
   });
 
   it('keeps the workspace access log rows (one per minute per type, IP and workspace)', async () => {
@@ -215,5 +225,40 @@ describe('security events: the operator log is sampled per type and address', ()
         ),
       )
       .toHaveLength(1);
+  });
+});
+
+describe('SecurityEvents sampling (unit, movable clock)', () => {
+  it("a flood that stops is still reported: by the next minute's sweep, or at shutdown", () => {
+    const lines: Array<Record<string, unknown>> = [];
+    let now = Date.parse('2026-01-01T00:00:00Z');
+    const events = new SecurityEvents({
+      log: { warn: (o: Record<string, unknown>) => lines.push(o), error: () => {} } as never,
+      audit: { record: async () => {} } as never,
+      clock: () => new Date(now),
+      workspaceExists: async () => false,
+    });
+    const flood = (ip: string, n: number) => {
+      for (let i = 0; i < n; i++)
+        events.record({ type: 'rate_limited', ip, detail: { code: 'RATE_LIMITED', retryAfterMs: i } });
+    };
+    flood('192.0.2.1', 30);
+    flood('2001:db8::1', 5);
+    flood('2001:db8::ffff', 5); // same /64
+    expect(lines.map((l) => l.ip)).toEqual(['192.0.2.1', '2001:db8::1']);
+    now += 61_000;
+    flood('192.0.2.99', 1); // any later event sweeps quiet keys: their held-back counts are written
+    expect(lines.slice(2)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ip: '192.0.2.1', suppressed: 29 }),
+        expect.objectContaining({ ip: '2001:db8::1', suppressed: 9 }),
+        expect.objectContaining({ ip: '192.0.2.99' }),
+      ]),
+    );
+    expect(lines).toHaveLength(5);
+    flood('192.0.2.99', 3);
+    events.flush();
+    expect(lines.at(-1)).toMatchObject({ ip: '192.0.2.99', suppressed: 3 });
+    expect(lines).toHaveLength(6);
   });
 });
