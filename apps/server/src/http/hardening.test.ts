@@ -160,6 +160,24 @@ describe('socket.io engine: a foreign Origin gets no engine session', () => {
     expect(ev[0]).toMatchObject({ ip: '127.0.0.1', code: 'CSRF_FAILED', reason: 'foreign_origin' });
   });
 
+  it("engine.io's own refusals are fixed JSON texts (not the catalogue): no echo of the request, no stack", async () => {
+    const own = new URL(t.app.url).origin;
+    const probes: Array<[string, RequestInit | undefined, number, number]> = [
+      ['/socket.io/?EIO=99&transport=polling', undefined, 400, 5],
+      ['/socket.io/?EIO=4&transport=%3Cscript%3Eevil', undefined, 400, 0],
+      ['/socket.io/?EIO=4&transport=polling&sid=%3Cscript%3Ezz-marker', undefined, 400, 1],
+      ['/socket.io/?EIO=4&transport=polling', { method: 'PUT', body: 'x' }, 400, 2],
+      ['/socket.io/?EIO=4&transport=websocket', undefined, 400, 3],
+    ];
+    for (const [p, init, status, code] of probes) {
+      const res = await fetch(t.app.url + p, { ...init, headers: { origin: own } });
+      const text = await res.text();
+      expect(res.status, p).toBe(status);
+      expect(JSON.parse(text), p).toEqual({ code, message: expect.any(String) });
+      expect(text, p).not.toMatch(/script|evil|zz-marker|stack|node_modules|\bat /);
+    }
+  });
+
   it('answers its own origin (and no Origin: not a browser) with a session id', async () => {
     for (const origin of [new URL(t.app.url).origin, undefined]) {
       const res = await poll(origin);
