@@ -1,4 +1,4 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import { type Browser, expect, type Page, test, type WebSocketRoute } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { PASSWORD } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace, post } from '../support/apiAccounts';
@@ -325,5 +325,58 @@ test('an administrator signs a member out: the page says so on the sign-in scree
   await expect(notice).toHaveAttribute('data-reason', 'signedOutByAdmin');
   await expect(notice).toContainText('An administrator signed you out.');
   await expect(page.getByRole('heading', { name: 'Sign in', exact: true })).toBeVisible();
+  await page.context().close();
+});
+
+test('a reconnect refused because access ended meanwhile: the same notice and list, and no more attempts', async ({
+  browser,
+}) => {
+  const gil = await apiSignUp(server.url, mail, 'gil@example.com', 'Gil');
+  await invite(aiko, wsA, gil);
+  const page = await openFloor(browser, server.url, gil, wsA);
+  // Every socket.io connection goes through this route (set before the app loads, which it then does
+  // again): CONNECT packets for A are counted, and new connections can be held back.
+  let held: Promise<void> | undefined;
+  let last: { page: WebSocketRoute; server: WebSocketRoute } | undefined;
+  let connects = 0;
+  await page.routeWebSocket(/\/socket\.io\//, async (ws) => {
+    if (held) await held;
+    const upstream = ws.connectToServer();
+    last = { page: ws, server: upstream };
+    ws.onMessage((m) => {
+      if (typeof m === 'string' && m.startsWith('40') && m.includes(wsA)) connects++;
+      upstream.send(m);
+    });
+  });
+  await page.reload();
+  await expect(page.getByTestId('floor')).toBeVisible();
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+
+  // The connection drops (no word from the server): socket.io reconnects on its own — held back until
+  // the membership is gone, so the reconnect surely meets the ended access.
+  let release!: () => void;
+  held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  connects = 0;
+  await last!.server.close();
+  await last!.page.close();
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'connecting');
+  const csrf = (await aiko.api.storageState()).cookies.find((c) => c.name === 'tsudoi_csrf')?.value;
+  const res = await aiko.api.delete(`/api/workspaces/${wsA}/members/${gil.userId}`, {
+    headers: { 'x-csrf-token': csrf ?? '' },
+  });
+  expect(res.status()).toBe(200);
+  release();
+
+  const notice = page.getByTestId('access-notice');
+  await expect(notice).toHaveAttribute('data-reason', 'noAccess');
+  await expect(notice.getByRole('heading')).toHaveText('You no longer have access to Studio A');
+  await expect(page).toHaveURL(`${server.url}/`);
+  await expect(page.getByRole('heading', { name: 'Workspaces' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Studio A' })).toHaveCount(0);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+  // The refused handshake was the one and last attempt for A.
+  expect(connects).toBe(1);
   await page.context().close();
 });
