@@ -18,7 +18,7 @@ let chie: ApiUser; // owner of B
 let wsA: string;
 let wsB: string;
 
-test.describe.configure({ mode: 'serial' });
+// Not serial: each test has its own people, so a missed time bound in one does not hide the others.
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(60_000);
