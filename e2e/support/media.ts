@@ -152,7 +152,7 @@ export async function openFloor(
   });
   const page = await context.newPage();
   await page.addInitScript(recordPeerConnections);
-  await page.addInitScript(installFlowWatch);
+  await page.addInitScript(installFlowReader);
   await page.goto(`${baseUrl}/w/${workspaceId}`);
   // Set-up, not a product promise: a busy machine may take a while to start a page.
   await expect(page.getByTestId('floor')).toBeVisible({ timeout: SETUP_MS });
@@ -196,20 +196,12 @@ export function flows(page: Page): Promise<Record<string, Flow>> {
   );
 }
 
-/**
- * Installed in every page by {@link openFloor}: `__e2eFlows()` reads the remote streams' inbound-rtp, and
- * `__e2eWatch()` starts sampling them every 200 ms inside the page, recording for each stream the page's
- * clock when it was first seen flowing (video frames decoded / audio packets received growing on the same
- * track). Sampling in the page keeps the times exact however slowly the test process polls.
- */
-function installFlowWatch() {
+/** Installed in every page by {@link openFloor}: `__e2eFlows()` reads the remote streams' inbound-rtp. */
+function installFlowReader() {
   type F = { trackId: string; packetsReceived: number; framesDecoded: number };
   const w = window as unknown as {
     __e2ePcs: RTCPeerConnection[];
     __e2eFlows: () => Promise<Record<string, F>>;
-    __e2eWatch: () => void;
-    __e2eSeen: () => Record<string, number>;
-    __e2eBase: () => Record<string, F>;
   };
   w.__e2eFlows = async () => {
     const pcs = w.__e2ePcs.filter((pc) => pc.connectionState !== 'closed');
@@ -238,57 +230,14 @@ function installFlowWatch() {
     }
     return out;
   };
-  let timer: number | undefined;
-  let base: Record<string, F> = {};
-  let seen: Record<string, number> = {};
-  w.__e2eSeen = () => seen;
-  w.__e2eBase = () => base;
-  w.__e2eWatch = () => {
-    clearInterval(timer);
-    base = {};
-    seen = {};
-    // One sample at a time; a sample stuck on a peer connection that closed under it is abandoned.
-    let busySince = 0;
-    let round = 0;
-    timer = window.setInterval(async () => {
-      if (busySince && Date.now() - busySince < 2_000) return;
-      const mine = ++round;
-      busySince = Date.now();
-      try {
-        const now = await w.__e2eFlows();
-        const at = Date.now();
-        if (mine !== round) return;
-        for (const [key, f] of Object.entries(now)) {
-          const b = base[key];
-          if (!b || b.trackId !== f.trackId) {
-            base[key] = f;
-            continue;
-          }
-          const grew = key.endsWith('/audio')
-            ? f.packetsReceived > b.packetsReceived
-            : f.framesDecoded > b.framesDecoded;
-          if (grew && !(key in seen)) seen[key] = at;
-        }
-      } catch {
-        // A peer connection closed while it was read: the next round reads the new ones.
-      } finally {
-        if (mine === round) busySince = 0;
-      }
-    }, 200);
-  };
-}
-
-/** Starts (or restarts) the in-page flow watch on every page: streams seen flowing from now on count. */
-export async function watchFlows(pages: Page[]): Promise<void> {
-  await Promise.all(
-    pages.map((p) => p.evaluate(() => (window as unknown as { __e2eWatch: () => void }).__e2eWatch())),
-  );
 }
 
 /**
- * Waits until every page plays every other participant's camera (frames decoded keep growing) and audio
- * (packets keep arriving) since the last {@link watchFlows}. Resolves with the page-clock time each
- * `page#peer/source` was first seen flowing; fails after `timeoutMs` naming what never came.
+ * Waits until every page plays every other participant's camera (frames decoded grow) and audio (packets
+ * arrive), polling all pages together: a stream counts as flowing once a later sample of the same track
+ * exceeds the first one seen (so slow polls on a busy machine still see it). Resolves with the time each
+ * `page#peer/source` was first seen flowing (at most one poll late); fails after `timeoutMs` naming what
+ * never came.
  */
 export async function expectMediaEverywhere(
   pages: Page[],
@@ -298,23 +247,32 @@ export async function expectMediaEverywhere(
   const want = pages.flatMap((_, i) =>
     peerIds.filter((_, j) => j !== i).flatMap((p) => [`${i}#${p}/audio`, `${i}#${p}/camera`]),
   );
+  const base = new Map<string, Flow>();
   const seen = new Map<string, number>();
   await expect
     .poll(
       async () => {
-        const all = await Promise.all(
-          pages.map((p) =>
-            p
-              .evaluate(() => (window as unknown as { __e2eSeen: () => Record<string, number> }).__e2eSeen())
-              .catch(() => ({}) as Record<string, number>),
-          ),
+        await Promise.all(
+          pages.map(async (page, i) => {
+            const now = await flows(page).catch(() => ({}) as Record<string, Flow>);
+            const at = Date.now();
+            for (const [stream, f] of Object.entries(now)) {
+              const key = `${i}#${stream}`;
+              const b = base.get(key);
+              if (!b || b.trackId !== f.trackId) {
+                base.set(key, f);
+                continue;
+              }
+              const grew = stream.endsWith('/audio')
+                ? f.packetsReceived > b.packetsReceived
+                : f.framesDecoded > b.framesDecoded;
+              if (grew && !seen.has(key)) seen.set(key, at);
+            }
+          }),
         );
-        all.forEach((s, i) => {
-          for (const [stream, at] of Object.entries(s)) seen.set(`${i}#${stream}`, at);
-        });
         return want.filter((k) => !seen.has(k));
       },
-      { timeout: timeoutMs, intervals: [250], message: 'media flowing on every page (page#peer/source)' },
+      { timeout: timeoutMs, intervals: [200], message: 'media flowing on every page (page#peer/source)' },
     )
     .toEqual([]);
   return new Map(want.map((k) => [k, seen.get(k)!]));

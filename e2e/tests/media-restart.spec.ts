@@ -1,15 +1,7 @@
 import { expect, type Page, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
-import {
-  dropIn,
-  expectInRoom,
-  expectMediaEverywhere,
-  flows,
-  openFloor,
-  opsStats,
-  watchFlows,
-} from '../support/media';
+import { dropIn, expectInRoom, expectMediaEverywhere, flows, openFloor, opsStats } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
 
 // Issue 9 (R21): a server restart during a talk — a clean stop (SIGTERM) or a crash (SIGKILL) — must bring
@@ -79,7 +71,6 @@ test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on 
     await expect(page.getByTestId('self-camera')).toBeVisible();
   }
   const peerIds = users.map((u) => u.userId);
-  await watchFlows(pages);
   await expectMediaEverywhere(pages, peerIds, 30_000);
 
   const recoveries: number[] = [];
@@ -88,7 +79,6 @@ test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on 
     const signal = i % 2 ? 'SIGKILL' : 'SIGTERM';
     server = await server.restart(signal);
     const listened = server.listenedAt;
-    await watchFlows(pages);
     let seen: Map<string, number>;
     try {
       seen = await expectMediaEverywhere(pages, peerIds, RECOVERY_MS - (Date.now() - listened));
@@ -109,7 +99,6 @@ test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on 
     expect(recoveredMs, `restart ${i}`).toBeLessThan(RECOVERY_MS);
   }
   // Still flowing once the last restart settled (nothing came back only for a moment).
-  await watchFlows(pages);
   await expectMediaEverywhere(pages, peerIds, RECOVERY_MS);
 
   const worst = Math.max(...recoveries);
