@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
 import type { CheckLimits } from './media/checkAdmission.js';
+import type { SocketLimits } from './realtime/socketCap.js';
 
 /** True when `tz` is an IANA time zone this runtime knows. */
 export function isTimeZone(tz: string): boolean {
@@ -141,6 +142,12 @@ const EnvSchema = z.object({
   CHECK_LIFETIME_MS: positiveInt(30_000, 600_000),
   /** Open sockets (browser tabs) one person may hold for one workspace. */
   SOCKETS_PER_USER_MAX: positiveInt(10, 1_000),
+  /** Open anonymous sockets (no workspace: status line, connection check) per client address (IPv6: per /64). */
+  ANON_SOCKETS_PER_IP_MAX: positiveInt(10, 10_000),
+  /** Socket handshakes one person may make per workspace per minute (reconnects included). */
+  HANDSHAKES_PER_USER_PER_MINUTE: positiveInt(30, 10_000),
+  /** Socket handshakes one client address may make per minute, signed in or not. */
+  HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(60, 100_000),
   /** Bearer token for GET /api/ops/stats; unset disables the endpoint. */
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -180,7 +187,7 @@ export interface Config {
   /** Invitations one admin may send per hour (RATE_LIMITED beyond). */
   invitesPerAdminPerHour: number;
   /** Bounds on realtime clients (denial of service). */
-  realtimeLimits: { check: CheckLimits; socketsPerUser: number };
+  realtimeLimits: { check: CheckLimits } & SocketLimits;
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -249,6 +256,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         lifetimeMs: e.CHECK_LIFETIME_MS,
       },
       socketsPerUser: e.SOCKETS_PER_USER_MAX,
+      anonymousPerIp: e.ANON_SOCKETS_PER_IP_MAX,
+      handshakesPerUserPerMinute: e.HANDSHAKES_PER_USER_PER_MINUTE,
+      handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
     },
   };
 }

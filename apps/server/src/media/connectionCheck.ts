@@ -12,6 +12,8 @@ export class ConnectionCheck {
   #router: types.Router | undefined;
   #transport: types.WebRtcTransport | undefined;
   #closed = false;
+  /** Kinds produced (or being produced): one audio and one video at most. */
+  readonly #kinds = new Set<types.MediaKind>();
 
   constructor(
     private readonly pool: MediaWorkerPool,
@@ -40,9 +42,20 @@ export class ConnectionCheck {
     await this.#started().connect({ dtlsParameters });
   }
 
+  /** One producer per kind (an audio and a video track are all a check needs); another is MEDIA_LIMIT. */
   async produce(kind: types.MediaKind, rtpParameters: types.RtpParameters): Promise<string> {
-    const producer = await this.#started().produce({ kind, rtpParameters });
-    return producer.id;
+    const transport = this.#started();
+    if (this.#kinds.has(kind))
+      throw new AppError('MEDIA_LIMIT', `The connection check already has a ${kind} track.`);
+    // Reserved before the await, so two at once cannot both pass.
+    this.#kinds.add(kind);
+    try {
+      const producer = await transport.produce({ kind, rtpParameters });
+      return producer.id;
+    } catch (err) {
+      this.#kinds.delete(kind);
+      throw err;
+    }
   }
 
   async stats(): Promise<CheckStats> {

@@ -25,11 +25,18 @@ import { registerChatHandlers } from './chatHandlers.js';
 import { registerConnectionCheck } from './connectionCheckHandlers.js';
 import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
-import { handle, reportRateLimits } from './handle.js';
+import { handle, reportRateLimits, useLimiter } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
 import { engineOriginCheck, handshakeGuard, recordRefusals } from './originCheck.js';
+import { PersonRateLimits, SocketRateLimiter } from './rateLimit.js';
 import { socketAuth } from './socketAuth.js';
-import { DEFAULT_SOCKETS_PER_USER, socketCap } from './socketCap.js';
+import {
+  addressHandshakes,
+  type CapRefusal,
+  DEFAULT_SOCKET_LIMITS,
+  type SocketLimits,
+  socketCap,
+} from './socketCap.js';
 import { channels, type TsudoiServer, type TsudoiSocket } from './types.js';
 
 export interface GatewayDeps {
@@ -48,8 +55,8 @@ export interface GatewayDeps {
   retention: Pick<RetentionScheduler, 'purgeConversationNow'>;
   /** Emits every purge (01:00 job or room emptied) so open clients drop those messages. */
   purges: EventEmitter<{ purged: [PurgedConversation] }>;
-  /** Bounds on clients: connection checks, sockets per person (defaults when absent). */
-  limits?: { check: CheckLimits; socketsPerUser: number };
+  /** Bounds on clients: connection checks, sockets and handshakes per person and address (defaults when absent). */
+  limits?: { check: CheckLimits } & Partial<SocketLimits>;
   /** Which peers may set X-Forwarded-For (TRUST_PROXY); http/clientIp.ts. */
   trust: TrustFn;
   /** Web origins that may open sockets (PUBLIC_URL, ALLOWED_ORIGINS; own origin without PUBLIC_URL). */
@@ -72,18 +79,21 @@ export function createGateway(
     pingTimeout: 10_000,
     allowRequest: engineOriginCheck(d), // no engine session for a foreign Origin
   });
+  const socketLimits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...d.limits };
+  const capRefused = (socket: TsudoiSocket, reason: CapRefusal) =>
+    d.securityEvents.record({
+      ...who(socket),
+      type: 'handshake_refused',
+      detail: { reason, code: 'TOO_MANY_CONNECTIONS' },
+    });
   io.use(handshakeGuard(d)); // first: client IP, Origin
+  // Handshakes per client address, before any session lookup.
+  io.use(addressHandshakes(socketLimits.handshakesPerIpPerMinute, capRefused));
   io.use(recordRefusals(socketAuth(d.access, d.sessions, d.sessionCookie), d.securityEvents));
   // Last handshake check: counts only sockets that every other check accepted.
-  io.use(
-    socketCap(d.limits?.socketsPerUser ?? DEFAULT_SOCKETS_PER_USER, (socket) =>
-      d.securityEvents.record({
-        ...who(socket),
-        type: 'handshake_refused',
-        detail: { reason: 'too_many_sockets', code: 'TOO_MANY_CONNECTIONS' },
-      }),
-    ),
-  );
+  io.use(socketCap(socketLimits, capRefused));
+  // Event budgets per person, shared by their sockets and kept over reconnects.
+  const people = new PersonRateLimits();
   const checks = new CheckAdmission(d.limits?.check ?? DEFAULT_CHECK_LIMITS, () => d.clock().getTime());
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
   const chat = new ChatService(d.store, d.floors, d.clock, {
@@ -107,6 +117,14 @@ export function createGateway(
 
   io.on('connection', (socket) => {
     socket.data.log = d.log.child({ socket: socket.id, ip: socket.data.clientIp });
+    const me = socket.data.identity;
+    if (me)
+      useLimiter(
+        socket,
+        new SocketRateLimiter(undefined, undefined, undefined, (eventClass, now) =>
+          people.take(me.workspaceId, me.user.id, eventClass, now),
+        ),
+      );
     socket.emit('server:hello', { protocolVersion: PROTOCOL_VERSION, serverTime: new Date().toISOString() });
     handle(socket, 'ping', ClientPayloads.ping, () => ({ serverTime: new Date().toISOString() }));
     reportRateLimits(socket, (r) =>

@@ -22,6 +22,11 @@ export function reportRateLimits(socket: TsudoiSocket, report: RateLimitReport):
   reporters.set(socket, report);
 }
 
+/** Sets the socket's limiter (before its first event), e.g. one that also counts against the person's buckets. */
+export function useLimiter(socket: TsudoiSocket, limiter: SocketRateLimiter): void {
+  limiters.set(socket, limiter);
+}
+
 /** The socket's event rate limiter (one per socket, made on first use). */
 export function limiterOf(socket: TsudoiSocket): SocketRateLimiter {
   let l = limiters.get(socket);

@@ -134,7 +134,12 @@ describe('client bounds with default settings (no trusted proxy)', () => {
   const logs = new LogCapture();
 
   beforeAll(async () => {
-    t = await startTestApp({ LOG_LEVEL: 'warn' }, { logStream: logs });
+    // These tests open dozens of sockets from one address: the anonymous-socket and handshake-per-address
+    // bounds have their own tests (reconnectLimits.test.ts).
+    t = await startTestApp(
+      { LOG_LEVEL: 'warn', ANON_SOCKETS_PER_IP_MAX: '100', HANDSHAKES_PER_IP_PER_MINUTE: '1000' },
+      { logStream: logs },
+    );
     sockets = new TestSockets(t.app.url);
     anon = new AnonymousSockets(t.app.url);
     aiko = await t.signedInUser('aiko@example.com');
@@ -200,6 +205,43 @@ describe('client bounds with default settings (no trusted proxy)', () => {
     const s = await anon.open();
     for (let i = 0; i < 3; i++) expect(await ask(s, 'check:start')).toMatchObject({ ok: true });
     expect(t.app.pool.load.reduce((n, l) => n + l.routers, 0)).toBe(1);
+  });
+
+  it('a connection check takes one audio and one video track, no more (MEDIA_LIMIT)', async () => {
+    const s = await anon.open();
+    const started = await data(s, 'check:start');
+    expect(started).toHaveProperty('transport');
+    let mid = 0;
+    const track = (kind: 'audio' | 'video') => {
+      mid += 1;
+      const codec =
+        kind === 'audio'
+          ? { mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }
+          : { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {} };
+      return ask(s, 'check:produce', {
+        kind,
+        rtpParameters: {
+          mid: String(mid),
+          codecs: [codec],
+          headerExtensions: [],
+          encodings: [{ ssrc: 1000 + mid }],
+          rtcp: { cname: 'c' },
+        },
+      });
+    };
+    expect(await track('audio')).toMatchObject({ ok: true });
+    expect(await track('audio')).toMatchObject({ ok: false, error: { code: 'MEDIA_LIMIT' } });
+    // Two at once: one wins.
+    const racing = await Promise.all([track('video'), track('video')]);
+    expect(racing.map((r) => (r.ok ? 'ok' : r.error.code)).sort()).toEqual(['MEDIA_LIMIT', 'ok']);
+    for (let i = 0; i < 5; i++)
+      expect(await track(i % 2 ? 'audio' : 'video')).toMatchObject({
+        ok: false,
+        error: { code: 'MEDIA_LIMIT' },
+      });
+    // A new check starts with none.
+    await data(s, 'check:start');
+    expect(await track('audio')).toMatchObject({ ok: true });
   });
 
   it("a person's 11th socket for a workspace is refused; other people and other tabs go on", async () => {

@@ -113,6 +113,8 @@ export class SocketRateLimiter {
     private readonly now: () => number = Date.now,
     private readonly limits: Readonly<Record<EventClass, BucketSpec>> = EVENT_LIMITS,
     flood: BucketSpec = FLOOD_LIMIT,
+    /** A second, shared bucket the event must also pass (the person's, see {@link PersonRateLimits}). */
+    private readonly shared?: (eventClass: EventClass, now: number) => number,
   ) {
     this.#strikes = new TokenBucket(flood, now());
   }
@@ -126,11 +128,79 @@ export class SocketRateLimiter {
       bucket = new TokenBucket(this.limits[eventClass], now);
       this.#buckets.set(eventClass, bucket);
     }
-    const retryAfterMs = bucket.take(now);
+    let retryAfterMs = bucket.take(now);
+    if (retryAfterMs === 0 && this.shared) retryAfterMs = this.shared(eventClass, now);
     if (retryAfterMs === 0) return { ok: true };
     const last = this.#refusedAt.get(eventClass);
     const first = last === undefined || now - last >= REPORT_QUIET_MS;
     this.#refusedAt.set(eventClass, now);
     return { ok: false, eventClass, retryAfterMs, first, disconnect: this.#strikes.take(now) > 0 };
+  }
+}
+
+/**
+ * Budgets shared by all of one person's sockets in a workspace, on top of each socket's own: closing a
+ * socket and opening a new one (a reconnect) does not refill them. Only the classes that store, fan out
+ * or make the SFU allocate; chat equals the per-socket budget (a person has one pair of hands, however
+ * many tabs), floor and media set-up leave room for several tabs coming back at once.
+ */
+export const PERSON_LIMITS: Readonly<Partial<Record<EventClass, BucketSpec>>> = {
+  chat: { capacity: 30, perSecond: 3 },
+  floor: { capacity: 40, perSecond: 4 },
+  mediaSetup: { capacity: 30, perSecond: 1.5 },
+};
+
+/** A person whose buckets were untouched this long has them all full again: forgetting them changes nothing. */
+const PERSON_IDLE_MS = 60_000;
+
+/**
+ * The per-person buckets, keyed by (workspaceId, userId); held by the gateway so they outlive sockets.
+ * Memory stays bounded: a person idle for a minute (all buckets refilled) is forgotten, swept at most
+ * once a minute.
+ */
+export class PersonRateLimits {
+  readonly #people = new Map<string, { at: number; buckets: Map<EventClass, TokenBucket> }>();
+  #sweptAt: number;
+
+  constructor(
+    private readonly limits: Readonly<Partial<Record<EventClass, BucketSpec>>> = PERSON_LIMITS,
+    now = Date.now(),
+  ) {
+    for (const [cls, spec] of Object.entries(limits)) {
+      if (spec.capacity / spec.perSecond > PERSON_IDLE_MS / 1000)
+        throw new Error(`${cls}: a bucket must refill within ${PERSON_IDLE_MS / 1000} s`);
+    }
+    this.#sweptAt = now;
+  }
+
+  /** People remembered now. */
+  get size(): number {
+    return this.#people.size;
+  }
+
+  /** Takes one token of the person's bucket for the class: 0 when taken (or the class is not shared), else ms to wait. */
+  take(workspaceId: string, userId: string, eventClass: EventClass, now: number): number {
+    const spec = this.limits[eventClass];
+    if (!spec) return 0;
+    this.#sweep(now);
+    const key = `${workspaceId}:${userId}`;
+    let person = this.#people.get(key);
+    if (!person) {
+      person = { at: now, buckets: new Map() };
+      this.#people.set(key, person);
+    }
+    person.at = Math.max(person.at, now);
+    let bucket = person.buckets.get(eventClass);
+    if (!bucket) {
+      bucket = new TokenBucket(spec, now);
+      person.buckets.set(eventClass, bucket);
+    }
+    return bucket.take(now);
+  }
+
+  #sweep(now: number): void {
+    if (now - this.#sweptAt < PERSON_IDLE_MS) return;
+    this.#sweptAt = now;
+    for (const [key, p] of this.#people) if (now - p.at >= PERSON_IDLE_MS) this.#people.delete(key);
   }
 }
