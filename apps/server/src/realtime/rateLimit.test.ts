@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_LIMITS, eventClassOf, SocketRateLimiter, TokenBucket } from './rateLimit.js';
+import {
+  EVENT_LIMITS,
+  eventClassOf,
+  PERSON_LIMITS,
+  PersonRateLimits,
+  SocketRateLimiter,
+  TokenBucket,
+} from './rateLimit.js';
+import { HandshakeRate } from './socketCap.js';
 
 describe('TokenBucket', () => {
   it('allows the burst, then refuses with the wait until the next token', () => {
@@ -86,5 +94,55 @@ describe('SocketRateLimiter', () => {
       expect(!v.ok && v.disconnect).toBe(false);
       if (!v.ok) c.advance(v.retryAfterMs);
     }
+  });
+});
+
+describe('PersonRateLimits', () => {
+  it("is shared by a person's sockets (a new socket does not refill it) and by nobody else", () => {
+    let now = 0;
+    const people = new PersonRateLimits();
+    const socketOf = (user: string) =>
+      new SocketRateLimiter(
+        () => now,
+        EVENT_LIMITS,
+        undefined,
+        (cls, at) => people.take('ws', user, cls, at),
+      );
+    const first = socketOf('u1');
+    for (let i = 0; i < PERSON_LIMITS.chat!.capacity; i++)
+      expect(first.check('chat:send')).toEqual({ ok: true });
+    const second = socketOf('u1');
+    expect(second.check('chat:send')).toMatchObject({ ok: false, eventClass: 'chat' });
+    // Classes without a person budget, and other people, are unaffected.
+    expect(second.check('ping')).toEqual({ ok: true });
+    expect(socketOf('u2').check('chat:send')).toEqual({ ok: true });
+    now += 1_000;
+    expect(second.check('chat:send')).toEqual({ ok: true });
+  });
+
+  it('forgets a person only once their buckets are full again (memory bounded, no early refill)', () => {
+    const people = new PersonRateLimits(PERSON_LIMITS, 0);
+    for (let i = 0; i < 1_000; i++) people.take('ws', `u${i}`, 'chat', 0);
+    expect(people.size).toBe(1_000);
+    // Drained at 30 s: still remembered a minute after the others were forgotten.
+    for (let i = 0; i < 30; i++) people.take('ws', 'busy', 'chat', 30_000);
+    people.take('ws', 'other', 'floor', 60_000);
+    expect(people.size).toBe(2);
+    expect(people.take('ws', 'busy', 'chat', 60_000)).toBe(0);
+  });
+});
+
+describe('HandshakeRate', () => {
+  it('allows perMinute at once, then one per 60/perMinute s; keys apart; idle keys forgotten', () => {
+    let now = 0;
+    const rate = new HandshakeRate(30, () => now);
+    for (let i = 0; i < 30; i++) expect(rate.take('a')).toBe(0);
+    expect(rate.take('a')).toBe(2_000);
+    expect(rate.take('b')).toBe(0);
+    now = 2_000;
+    expect(rate.take('a')).toBe(0);
+    now = 70_000;
+    rate.take('c');
+    expect(rate.size).toBe(1);
   });
 });

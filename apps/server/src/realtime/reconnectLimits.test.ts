@@ -116,6 +116,21 @@ describe('reconnecting does not refill budgets; handshakes and anonymous sockets
       }
     }
     expect(refusal).toBe('TOO_MANY_CONNECTIONS');
+    // The refusal says when to try again (what a browser receives as connect_error data).
+    const raw = connect(t.app.url, {
+      auth: { protocolVersion: PROTOCOL_VERSION, workspaceId: wsId },
+      transports: ['websocket'],
+      extraHeaders: {
+        origin: t.app.url,
+        cookie: [...chie.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+      },
+      reconnection: false,
+    });
+    anon.push(raw);
+    const data = await new Promise((resolve) =>
+      raw.once('connect_error', (err: Error & { data?: unknown }) => resolve(err.data)),
+    );
+    expect(data).toMatchObject({ code: 'TOO_MANY_CONNECTIONS', retryAfter: expect.any(Number) });
     // Aiko is unaffected.
     expect(await ask((await sockets.open(aiko, wsId)).s, 'ping')).toMatchObject({ ok: true });
   });
