@@ -38,6 +38,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       RTC_LISTEN_IP: '127.0.0.1',
       LOG_LEVEL: 'info',
       DEV_MAIL_INBOX: '1',
+      // Every page of a browser test comes from 127.0.0.1, like an office behind one NAT address: the
+      // per-address handshake budget is an operator setting (README) sized for that here.
+      HANDSHAKES_PER_IP_PER_MINUTE: '600',
+      ANON_SOCKETS_PER_IP_MAX: '50',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -41,7 +41,7 @@ describe('invitations cannot flood a mailbox', () => {
     const since = t.mail.messages.length;
 
     // A, B, A mail; then A, B, A are held back (the address had its 3 this hour).
-    const answers = [];
+    const answers: Awaited<ReturnType<typeof invite>>[] = [];
     for (const [who, ws] of [a, b, a, a, b, a].map((x) => [x.admin, x.ws] as const)) {
       answers.push(await invite(who, ws, victim));
     }
