@@ -39,17 +39,34 @@ describe('loadConfig', () => {
     expect(loadConfig({}).realtimeLimits).toEqual({
       check: { perIp: 2, perIpPerMinute: 10, total: 50, lifetimeMs: 30_000 },
       socketsPerUser: 10,
+      anonymousPerIp: 10,
+      handshakesPerIpPerMinute: 60,
+      handshakesPerUserPerMinute: 30,
     });
     expect(loadConfig({ CHECK_LIFETIME_MS: '500', SOCKETS_PER_USER_MAX: '3' }).realtimeLimits).toMatchObject({
       check: { lifetimeMs: 500 },
       socketsPerUser: 3,
     });
     try {
-      loadConfig({ CHECK_MAX_PER_IP: '0', CHECK_MAX_TOTAL: 'many', SOCKETS_PER_USER_MAX: '-2' });
+      loadConfig({
+        CHECK_MAX_PER_IP: '0',
+        CHECK_MAX_TOTAL: 'many',
+        SOCKETS_PER_USER_MAX: '-2',
+        ANON_SOCKETS_PER_IP_MAX: '0',
+        HANDSHAKES_PER_IP_PER_MINUTE: 'lots',
+        HANDSHAKES_PER_USER_PER_MINUTE: '1.5',
+      });
       expect.unreachable();
     } catch (err) {
       const names = (err as ConfigError).problems.map((p) => p.split(':')[0]).sort();
-      expect(names).toEqual(['CHECK_MAX_PER_IP', 'CHECK_MAX_TOTAL', 'SOCKETS_PER_USER_MAX']);
+      expect(names).toEqual([
+        'ANON_SOCKETS_PER_IP_MAX',
+        'CHECK_MAX_PER_IP',
+        'CHECK_MAX_TOTAL',
+        'HANDSHAKES_PER_IP_PER_MINUTE',
+        'HANDSHAKES_PER_USER_PER_MINUTE',
+        'SOCKETS_PER_USER_MAX',
+      ]);
     }
   });
 
