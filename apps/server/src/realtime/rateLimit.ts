@@ -154,13 +154,48 @@ export const PERSON_LIMITS: Readonly<Partial<Record<EventClass, BucketSpec>>> = 
 const PERSON_IDLE_MS = 60_000;
 
 /**
- * The per-person buckets, keyed by (workspaceId, userId); held by the gateway so they outlive sockets.
- * Memory stays bounded: a person idle for a minute (all buckets refilled) is forgotten, swept at most
- * once a minute.
+ * Token buckets by key, made full on first use and held by whoever outlives the sockets (the gateway, a
+ * handshake middleware). Memory stays bounded: a bucket untouched for `idleMs` is forgotten, swept at most
+ * once per `idleMs` — callers choose specs that refill within `idleMs`, so forgetting gives nobody tokens.
+ */
+export class KeyedBuckets {
+  readonly #buckets = new Map<string, { bucket: TokenBucket; at: number }>();
+  #sweptAt: number;
+
+  constructor(
+    private readonly idleMs: number,
+    now: number,
+  ) {
+    this.#sweptAt = now;
+  }
+
+  /** Buckets remembered now. */
+  get size(): number {
+    return this.#buckets.size;
+  }
+
+  /** Takes one token of the key's bucket: 0 when taken, else the milliseconds to wait. */
+  take(key: string, spec: BucketSpec, now: number): number {
+    if (now - this.#sweptAt >= this.idleMs) {
+      this.#sweptAt = now;
+      for (const [k, b] of this.#buckets) if (now - b.at >= this.idleMs) this.#buckets.delete(k);
+    }
+    let entry = this.#buckets.get(key);
+    if (!entry) {
+      entry = { bucket: new TokenBucket(spec, now), at: now };
+      this.#buckets.set(key, entry);
+    }
+    entry.at = Math.max(entry.at, now);
+    return entry.bucket.take(now);
+  }
+}
+
+/**
+ * The per-person buckets, keyed by (workspaceId, userId, class); held by the gateway so they outlive
+ * sockets. A bucket idle for a minute (refilled) is forgotten.
  */
 export class PersonRateLimits {
-  readonly #people = new Map<string, { at: number; buckets: Map<EventClass, TokenBucket> }>();
-  #sweptAt: number;
+  readonly #buckets: KeyedBuckets;
 
   constructor(
     private readonly limits: Readonly<Partial<Record<EventClass, BucketSpec>>> = PERSON_LIMITS,
@@ -170,37 +205,17 @@ export class PersonRateLimits {
       if (spec.capacity / spec.perSecond > PERSON_IDLE_MS / 1000)
         throw new Error(`${cls}: a bucket must refill within ${PERSON_IDLE_MS / 1000} s`);
     }
-    this.#sweptAt = now;
+    this.#buckets = new KeyedBuckets(PERSON_IDLE_MS, now);
   }
 
-  /** People remembered now. */
+  /** Buckets remembered now (one per person and class in use). */
   get size(): number {
-    return this.#people.size;
+    return this.#buckets.size;
   }
 
   /** Takes one token of the person's bucket for the class: 0 when taken (or the class is not shared), else ms to wait. */
   take(workspaceId: string, userId: string, eventClass: EventClass, now: number): number {
     const spec = this.limits[eventClass];
-    if (!spec) return 0;
-    this.#sweep(now);
-    const key = `${workspaceId}:${userId}`;
-    let person = this.#people.get(key);
-    if (!person) {
-      person = { at: now, buckets: new Map() };
-      this.#people.set(key, person);
-    }
-    person.at = Math.max(person.at, now);
-    let bucket = person.buckets.get(eventClass);
-    if (!bucket) {
-      bucket = new TokenBucket(spec, now);
-      person.buckets.set(eventClass, bucket);
-    }
-    return bucket.take(now);
-  }
-
-  #sweep(now: number): void {
-    if (now - this.#sweptAt < PERSON_IDLE_MS) return;
-    this.#sweptAt = now;
-    for (const [key, p] of this.#people) if (now - p.at >= PERSON_IDLE_MS) this.#people.delete(key);
+    return spec ? this.#buckets.take(`${workspaceId}:${userId}:${eventClass}`, spec, now) : 0;
   }
 }

@@ -1,6 +1,6 @@
 import type { ExtendedError } from 'socket.io';
 import { addressKey } from '../http/clientIp.js';
-import { TokenBucket } from './rateLimit.js';
+import { type BucketSpec, KeyedBuckets } from './rateLimit.js';
 import type { TsudoiSocket } from './types.js';
 
 /** Default: open sockets (tabs) one person may hold for one workspace. */
@@ -54,14 +54,15 @@ export class TooManyConnections extends Error {
  * full bucket again and is forgotten (swept at most once a minute), so memory follows the last minute's clients.
  */
 export class HandshakeRate {
-  readonly #buckets = new Map<string, { bucket: TokenBucket; at: number }>();
-  #sweptAt: number;
+  readonly #buckets: KeyedBuckets;
+  readonly #spec: BucketSpec;
 
   constructor(
     readonly perMinute: number,
     private readonly now: () => number = Date.now,
   ) {
-    this.#sweptAt = now();
+    this.#spec = { capacity: perMinute, perSecond: perMinute / 60 };
+    this.#buckets = new KeyedBuckets(60_000, now());
   }
 
   get size(): number {
@@ -70,21 +71,7 @@ export class HandshakeRate {
 
   /** Counts one handshake: 0 when allowed, else the milliseconds until the next one would be. */
   take(key: string): number {
-    const now = this.now();
-    if (now - this.#sweptAt >= 60_000) {
-      this.#sweptAt = now;
-      for (const [k, b] of this.#buckets) if (now - b.at >= 60_000) this.#buckets.delete(k);
-    }
-    let entry = this.#buckets.get(key);
-    if (!entry) {
-      entry = {
-        bucket: new TokenBucket({ capacity: this.perMinute, perSecond: this.perMinute / 60 }, now),
-        at: now,
-      };
-      this.#buckets.set(key, entry);
-    }
-    entry.at = Math.max(entry.at, now);
-    return entry.bucket.take(now);
+    return this.#buckets.take(key, this.#spec, this.now());
   }
 }
 
