@@ -159,6 +159,13 @@ export async function openFloor(
   return page;
 }
 
+/** An admin's page creates a room and waits until it shows on that page's floor. */
+export async function createRoom(page: Page, name: string): Promise<void> {
+  await page.getByLabel('Room name').fill(name);
+  await page.getByRole('button', { name: 'Create room' }).click();
+  await expect(page.getByRole('heading', { name, exact: true })).toBeVisible();
+}
+
 /** Clicks "Drop in" on a room's card (unless the user is still inside from an earlier page). */
 export async function dropIn(page: Page, roomName: string): Promise<void> {
   const card = page

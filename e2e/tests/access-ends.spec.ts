@@ -2,7 +2,7 @@ import { type Browser, expect, type Page, test, type WebSocketRoute } from '@pla
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { PASSWORD } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace, post } from '../support/apiAccounts';
-import { dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
+import { createRoom, dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
 
 // Access that ends, as the person sees it (issue 9): removed from a workspace mid-talk, the page leaves
@@ -30,9 +30,7 @@ test.beforeAll(async ({ browser }) => {
   wsA = await apiWorkspace(mail, aiko, 'Studio A', [ben]);
   wsB = await apiWorkspace(mail, chie, 'Studio B', [ben]);
   const owner = await openFloor(browser, server.url, aiko, wsA);
-  await owner.getByLabel('Room name').fill('Talk');
-  await owner.getByRole('button', { name: 'Create room' }).click();
-  await expect(owner.getByRole('heading', { name: 'Talk', exact: true })).toBeVisible();
+  await createRoom(owner, 'Talk');
   await owner.context().close();
 });
 

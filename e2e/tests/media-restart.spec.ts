@@ -1,7 +1,15 @@
 import { expect, type Page, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
-import { dropIn, expectInRoom, expectMediaEverywhere, flows, openFloor, opsStats } from '../support/media';
+import {
+  createRoom,
+  dropIn,
+  expectInRoom,
+  expectMediaEverywhere,
+  flows,
+  openFloor,
+  opsStats,
+} from '../support/media';
 import { startServer, type TestServer } from '../support/server';
 
 // Issue 9 (R21): a server restart during a talk — a clean stop (SIGTERM) or a crash (SIGKILL) — must bring
@@ -27,9 +35,7 @@ test.beforeAll(async ({ browser }) => {
     users.push(await apiSignUp(server.url, mail, `${name.toLowerCase()}@example.com`, name));
   workspaceId = await apiWorkspace(mail, users[0]!, 'Restart Lab', users.slice(1));
   const owner = await openFloor(browser, server.url, users[0]!, workspaceId);
-  await owner.getByLabel('Room name').fill('Talk');
-  await owner.getByRole('button', { name: 'Create room' }).click();
-  await expect(owner.getByRole('heading', { name: 'Talk', exact: true })).toBeVisible();
+  await createRoom(owner, 'Talk');
   await owner.context().close();
 });
 

@@ -2,6 +2,7 @@ import { type Browser, expect, type Page, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import {
+  createRoom,
   dropIn,
   expectDecoding,
   expectInRoom,
@@ -37,11 +38,7 @@ test.beforeAll(async ({ browser }) => {
   workspaceId = await apiWorkspace(mail, users[0]!, 'Media Lab', users.slice(1));
   // Rooms are made by the owner on the floor.
   const owner = await openFloor(browser, server.url, users[0]!, workspaceId);
-  for (const room of ['Talk', 'Side']) {
-    await owner.getByLabel('Room name').fill(room);
-    await owner.getByRole('button', { name: 'Create room' }).click();
-    await expect(owner.getByRole('heading', { name: room, exact: true })).toBeVisible();
-  }
+  for (const room of ['Talk', 'Side']) await createRoom(owner, room);
   await owner.context().close();
 });
 

@@ -2,7 +2,7 @@ import { type BrowserContext, expect, type Page, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { signIn, signUp } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
-import { dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
+import { createRoom, dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
 
 // The app's main journey runs under the server's Content-Security-Policy without a single violation
@@ -105,9 +105,7 @@ test('the floor and a room with camera and microphone run with no CSP violation'
     pages.push(page);
   }
   const [owner, guest] = pages as [Page, Page];
-  await owner.getByLabel('Room name').fill('Talk');
-  await owner.getByRole('button', { name: 'Create room' }).click();
-  await expect(owner.getByRole('heading', { name: 'Talk', exact: true })).toBeVisible();
+  await createRoom(owner, 'Talk');
   for (const page of pages) {
     await dropIn(page, 'Talk');
     await expectInRoom(page, 'Talk');
