@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import type { AccessLogEvent, Store } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
+import type { AccessLogEvent } from './accessLogRepo.js';
 import type { SecurityEventType } from './securityEvents.js';
 
 /** Where a request came from; recorded with every event. */

@@ -2,7 +2,6 @@ import type { Membership, MembershipRepo, Role, Session } from '../auth/accountS
 import type { Clock } from '../clock.js';
 import { EnhancedEventEmitter } from '../enhancedEvents.js';
 import { AppError } from '../errors.js';
-import type { Workspace, WorkspaceRepo } from '../storage/store.js';
 import {
   type AccessRule,
   type AccessVerdict,
@@ -10,6 +9,7 @@ import {
   decideAccess,
   mayManageAccount,
 } from './accessDecision.js';
+import type { Workspace, WorkspaceRepo } from './workspaceRepo.js';
 
 /** Who asks: at the edges (HTTP, socket) with the live session and the client IP; inside a service without. */
 export interface AccessActor {

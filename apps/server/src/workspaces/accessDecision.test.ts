@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import type { Membership } from '../auth/accountStore.js';
-import type { Workspace } from '../storage/store.js';
 import {
   type AccessRequest,
   type AccessRule,
@@ -8,6 +7,7 @@ import {
   mayManageAccount,
   roleAtLeast,
 } from './accessDecision.js';
+import type { Workspace } from './workspaceRepo.js';
 
 const ws: Workspace = {
   id: 'ws-a',

@@ -7,7 +7,7 @@
  */
 import type { ErrorCode } from '@tsudoi/protocol';
 import type { Membership, Role } from '../auth/accountStore.js';
-import type { Workspace } from '../storage/store.js';
+import type { Workspace } from './workspaceRepo.js';
 
 const RANK: Record<Role, number> = { member: 0, admin: 1, owner: 2 };
 

@@ -1,8 +1,9 @@
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import { AppError } from '../errors.js';
-import type { Plan, Store } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
 import { PLAN_FEATURES } from './planPolicy.js';
 import { resolveSecurity } from './security.js';
+import type { Plan } from './workspaceRepo.js';
 
 export const PLANS: readonly Plan[] = ['free', 'team', 'enterprise'];
 

@@ -1,5 +1,5 @@
 import type { WorkspaceDetail } from '@tsudoi/protocol';
-import type { Plan } from '../storage/store.js';
+import type { Plan } from './workspaceRepo.js';
 
 /** What each plan may use (R1). The server enforces these; the UI only mirrors them. */
 export type PlanFeatures = WorkspaceDetail['features'];

@@ -16,10 +16,11 @@ import type { Clock } from '../clock.js';
 import { isTimeZone } from '../config.js';
 import { AppError } from '../errors.js';
 import type { MailMessage } from '../mail/mailer.js';
-import type { Plan, Store, Workspace } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
 import type { WorkspaceAccess } from './access.js';
 import { PLAN_FEATURES } from './planPolicy.js';
 import { resolveSecurity, type WorkspaceSecurity } from './security.js';
+import type { Plan, Workspace } from './workspaceRepo.js';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
 const HOUR_MS = 3_600_000;

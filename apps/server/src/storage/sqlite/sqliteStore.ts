@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { Store } from '../store.js';
+import type { Repos, Store } from '../store.js';
 import { sqliteAccounts } from './accountRepos.js';
 import { sqliteMessages } from './messageRepo.js';
 import { runMigrations } from './migrate.js';
@@ -82,6 +82,11 @@ export class SqliteStore implements Store {
       if (attempt >= FLUSH_ATTEMPTS) throw new Error(`WAL checkpoint stayed busy after ${attempt} attempts`);
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
+  }
+
+  /** Not implemented yet (slice S, next commit): rejects so nobody relies on it by accident. */
+  async transaction<T>(_fn: (tx: Repos) => Promise<T>): Promise<T> {
+    throw new Error('SqliteStore.transaction: not implemented yet');
   }
 
   async close() {
