@@ -1,7 +1,7 @@
-import { describeAccountStoreContract } from '../../auth/accountStore.contract.js';
+import { describeAccountContracts } from '../contracts/accounts.contract.js';
 import { SqliteStore } from './sqliteStore.js';
 
-describeAccountStoreContract('sqlite', async () => {
+describeAccountContracts('sqlite', async () => {
   const store = new SqliteStore(':memory:');
   await store.migrate();
   return store;

@@ -70,7 +70,7 @@ function users(db: Database): UserRepo {
            VALUES (@id, @email, @displayName, @locale, @passwordHash, @passwordChangedAt, @emailVerifiedAt,
              @mfa, @failedSignins, @lockedUntil, @createdAt) ON CONFLICT(email) DO NOTHING`,
         )
-        .run({ ...u, mfa: Number(u.mfaEnabled) });
+        .run({ ...u, email: u.email.toLowerCase(), mfa: Number(u.mfaEnabled) });
       return res.changes === 1;
     },
     async getById(id) {
@@ -235,7 +235,7 @@ function memberships(db: Database): MembershipRepo {
         db
           .prepare(
             `SELECT m.*, u.email, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE m.workspace_id = ? ORDER BY u.display_name`,
+             WHERE m.workspace_id = ? ORDER BY u.display_name, m.user_id`,
           )
           .all(workspaceId) as Row[]
       ).map((r) => fromRow<Membership & { email: string; displayName: string }>(r)!);
@@ -267,7 +267,7 @@ function invitations(db: Database): InvitationRepo {
         `INSERT INTO invitations (id, workspace_id, token_hash, email, role, invited_by, created_at, expires_at, accepted_at, revoked_at)
          VALUES (@id, @workspaceId, @tokenHash, @email, @role, @invitedBy, @createdAt, @expiresAt, @acceptedAt, @revokedAt)`,
       )
-      .run(inv);
+      .run({ ...inv, email: inv.email.toLowerCase() });
   const pending = (workspaceId: string, email: string, at: string) =>
     fromRow<Invitation>(
       db
@@ -296,7 +296,7 @@ function invitations(db: Database): InvitationRepo {
           const found = pending(inv.workspaceId, inv.email, at);
           if (!found) {
             insert(inv);
-            return inv;
+            return { ...inv, email: inv.email.toLowerCase() };
           }
           const { tokenHash, role, invitedBy, expiresAt } = inv;
           const refreshed: Invitation = { ...found, tokenHash, role, invitedBy, expiresAt };

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { Store } from '../store.js';
+import { at, freshStore, newMember, newUser, newWorkspace } from './accountFixtures.js';
+
+/**
+ * MembershipRepo on every engine: each workspace reads only its own memberships (a user of workspace B is
+ * never seen through workspace A), member lists carry the person's current email and name, and only active
+ * members count.
+ */
+export function describeMembershipsContract(engine: string, makeStore: () => Promise<Store>) {
+  describe(`memberships contract: ${engine}`, () => {
+    const store = freshStore(makeStore);
+    const memberships = () => store().accounts.memberships;
+
+    it('reads back a membership in its workspace only', async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const u = await newUser(store());
+      const m = await newMember(store(), a, u.id, { role: 'admin', joinedAt: at(1) });
+      expect(await memberships().get(a, u.id)).toEqual(m);
+      expect(await memberships().get(b, u.id)).toBeUndefined();
+      expect(await memberships().get(a, randomUUID())).toBeUndefined();
+    });
+
+    it("lists a user's memberships over all their workspaces, and nobody else's", async () => {
+      const [a, b, c] = [
+        await newWorkspace(store()),
+        await newWorkspace(store()),
+        await newWorkspace(store()),
+      ];
+      const [u, other] = [await newUser(store()), await newUser(store())];
+      const ma = await newMember(store(), a, u.id, { role: 'owner' });
+      const mb = await newMember(store(), b, u.id, { status: 'disabled' });
+      await newMember(store(), c, other.id);
+      const mine = await memberships().listByUser(u.id);
+      expect(mine.sort((x, y) => x.workspaceId.localeCompare(y.workspaceId))).toEqual(
+        [ma, mb].sort((x, y) => x.workspaceId.localeCompare(y.workspaceId)),
+      );
+      expect(await memberships().listByUser(randomUUID())).toEqual([]);
+    });
+
+    it("lists a workspace's members with their email and name, by name, and no other workspace's", async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const bea = await newUser(store(), { displayName: 'Bea' });
+      const al = await newUser(store(), { displayName: 'Al' });
+      const cy = await newUser(store(), { displayName: 'Cy' });
+      const outsider = await newUser(store(), { displayName: 'Aaron' });
+      const mBea = await newMember(store(), a, bea.id, { role: 'owner' });
+      const mAl = await newMember(store(), a, al.id, { status: 'disabled' });
+      const mCy = await newMember(store(), a, cy.id);
+      await newMember(store(), b, outsider.id);
+      await newMember(store(), b, bea.id, { role: 'admin' });
+      expect(await memberships().listByWorkspace(a)).toEqual([
+        { ...mAl, email: al.email, displayName: 'Al' },
+        { ...mBea, email: bea.email, displayName: 'Bea' },
+        { ...mCy, email: cy.email, displayName: 'Cy' },
+      ]);
+      expect((await memberships().listByWorkspace(b)).map((m) => [m.displayName, m.role])).toEqual([
+        ['Aaron', 'member'],
+        ['Bea', 'admin'],
+      ]);
+      expect(await memberships().listByWorkspace(randomUUID())).toEqual([]);
+    });
+
+    it('shows a renamed person under their new name in every workspace', async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const u = await newUser(store(), { displayName: 'Before' });
+      await newMember(store(), a, u.id);
+      await newMember(store(), b, u.id);
+      await store().accounts.users.update(u.id, { displayName: 'After' });
+      for (const ws of [a, b]) {
+        expect((await memberships().listByWorkspace(ws)).map((m) => m.displayName)).toEqual(['After']);
+      }
+    });
+
+    it('lists a workspace of many members whole', async () => {
+      const ws = await newWorkspace(store());
+      const names = Array.from({ length: 75 }, (_, i) => `Member ${String(i).padStart(3, '0')}`);
+      for (const displayName of names)
+        await newMember(store(), ws, (await newUser(store(), { displayName })).id);
+      expect((await memberships().listByWorkspace(ws)).map((m) => m.displayName)).toEqual(names);
+    });
+
+    it('updates role and status of one membership in one workspace only', async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const [u, other] = [await newUser(store()), await newUser(store())];
+      const ma = await newMember(store(), a, u.id);
+      const mb = await newMember(store(), b, u.id);
+      const mo = await newMember(store(), a, other.id);
+      await memberships().update(a, u.id, { role: 'admin' });
+      expect(await memberships().get(a, u.id)).toEqual({ ...ma, role: 'admin' });
+      await memberships().update(a, u.id, { status: 'disabled', role: undefined });
+      expect(await memberships().get(a, u.id)).toEqual({ ...ma, role: 'admin', status: 'disabled' });
+      expect(await memberships().get(b, u.id)).toEqual(mb);
+      expect(await memberships().get(a, other.id)).toEqual(mo);
+    });
+
+    it('removes one membership from one workspace only', async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const [u, other] = [await newUser(store()), await newUser(store())];
+      await newMember(store(), a, u.id);
+      const mb = await newMember(store(), b, u.id);
+      await newMember(store(), a, other.id);
+      await memberships().remove(a, u.id);
+      expect(await memberships().get(a, u.id)).toBeUndefined();
+      expect(await memberships().listByUser(u.id)).toEqual([mb]);
+      expect((await memberships().listByWorkspace(a)).map((m) => m.userId)).toEqual([other.id]);
+      await memberships().remove(a, u.id); // removing again is harmless
+    });
+
+    it('counts only the active members of that workspace', async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const people = [await newUser(store()), await newUser(store()), await newUser(store())];
+      await newMember(store(), a, people[0]!.id, { role: 'owner' });
+      await newMember(store(), a, people[1]!.id);
+      await newMember(store(), a, people[2]!.id, { status: 'disabled' });
+      await newMember(store(), b, people[2]!.id);
+      expect(await memberships().countActive(a)).toBe(2);
+      expect(await memberships().countActive(b)).toBe(1);
+      await memberships().update(a, people[1]!.id, { status: 'disabled' });
+      expect(await memberships().countActive(a)).toBe(1);
+      expect(await memberships().countActive(randomUUID())).toBe(0);
+    });
+  });
+}
