@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Floors } from '../rooms/floors.js';
 import type { Store } from '../storage/store.js';
+import { messageIds } from './messageIds.js';
 import type { Conversation, Message } from './messageRepo.js';
 
 export interface ChatDelivery {
@@ -27,10 +28,12 @@ export class ChatService {
   ) {}
 
   async send(ws: string, sender: PersonRef, to: ConversationRef, text: string): Promise<ChatMessageView> {
-    const sentAt = this.clock().toISOString();
+    const now = this.clock();
+    const sentAt = now.toISOString();
     const { conversation, recipients } = await this.#conversationFor(ws, sender.userId, to, sentAt);
     const message: Message = {
-      id: randomUUID(),
+      // Time-ordered and growing: messages of the same millisecond list in the order they were sent.
+      id: messageIds.next(now.getTime()),
       workspaceId: ws,
       conversationId: conversation.id,
       senderId: sender.userId,
@@ -96,6 +99,7 @@ export class ChatService {
     return this.#threadView(ws, conversation, opener.userId, names);
   }
 
+  /** The first page (200) of the member's threads, most recently active first. */
   async listThreads(ws: string, userId: string): Promise<ThreadView[]> {
     const names = await this.#names(ws);
     const threads = await this.store.messages.listThreads(ws, userId);

@@ -5,6 +5,10 @@ import type { ConversationKind } from '../retention/policy.js';
  * repositories: async, no SQL leaking out, every call scoped by `workspaceId` (a conversation of another
  * workspace behaves as if it did not exist). Times are UTC ISO strings (`Date#toISOString`), so they sort
  * as text. The only cross-conversation query is `findPurgeCandidates`, still one workspace at a time.
+ *
+ * Shaped so a document store can serve it without joins or scans: messages are ordered by `(sentAt, id)`
+ * (ids from `messageIds.ts` grow within a millisecond), pages are keyset cursors, each member's unread count
+ * is a counter kept on append / markRead / delete, and a direct thread is unique by a reservation of its pair.
  */
 
 export type { ConversationKind };
@@ -57,8 +61,33 @@ export interface ThreadSummary {
   unread: number;
 }
 
+/** Where a page of a member's threads ends: threads sort by activity (newest first), then id. */
+export interface ThreadCursor {
+  /** `lastMessageAt`, or `createdAt` while the thread has no message. */
+  activityAt: string;
+  conversationId: string;
+}
+
+export interface ListThreadsOptions {
+  /** Default and maximum {@link MAX_THREAD_PAGE}. */
+  limit?: number;
+  /** Only threads after this one (the next page). */
+  after?: ThreadCursor;
+}
+
+export const MAX_THREAD_PAGE = 200;
+
+/** The cursor that continues a thread listing after `c`. */
+export const threadCursor = (c: Conversation): ThreadCursor => ({
+  activityAt: c.lastMessageAt ?? c.createdAt,
+  conversationId: c.id,
+});
+
 export interface ListOptions {
-  /** Only messages strictly before this message (older page); default: from the newest. */
+  /**
+   * Only messages strictly before this message in `(sentAt, id)` order (older page); default: from the
+   * newest. An id that is not in the conversation (e.g. purged meanwhile) gives an empty page.
+   */
   beforeId?: string;
   /** Default 100. */
   limit?: number;
@@ -81,6 +110,31 @@ export interface DeleteResult {
   blobKeys: string[];
   /** True when the conversation holds no message matching the options any more. */
   done: boolean;
+}
+
+/** One conversation in a {@link MessageRepo.purgeStep}. */
+export interface PurgeTarget {
+  conversationId: string;
+  /** Only messages sent at or before this time (a message arriving during the purge survives); absent: all. */
+  sentAtOrBefore?: string;
+}
+
+export interface PurgeStepConversation {
+  conversationId: string;
+  messages: number;
+  attachments: number;
+  /** True when the conversation holds no message matching its target any more. */
+  done: boolean;
+}
+
+export interface PurgeStepResult {
+  /**
+   * The targets this step reached, in the order given; targets after the step's budget ran out are absent.
+   * Every one but the last is done; the last may be done or not (pass it first again).
+   */
+  conversations: PurgeStepConversation[];
+  /** Blob keys of the deleted attachments, queued in the store in the same write as their rows. */
+  blobKeys: string[];
 }
 
 export interface PurgeCandidate {
@@ -109,29 +163,51 @@ export interface MessageRepo {
   /** Creates a room's conversation if it does not exist yet (conversation id = room id). */
   ensureRoomConversation(workspaceId: string, roomId: string, now: string): Promise<Conversation>;
   /**
-   * Creates a workspace thread. A direct thread between the same two members is unique: opening it again
-   * returns the existing one (with its original id).
+   * Creates a workspace thread. A direct thread between the same two members is unique, also when opened
+   * in parallel: opening it again returns the existing one (with its original id).
    */
   createThread(thread: NewThread): Promise<Conversation>;
   getConversation(workspaceId: string, conversationId: string): Promise<Conversation | undefined>;
   /** Adds members to a group thread (idempotent); false when there is no such thread. */
   addMembers(workspaceId: string, conversationId: string, userIds: string[]): Promise<boolean>;
   removeMember(workspaceId: string, conversationId: string, userId: string): Promise<boolean>;
-  /** The member's workspace threads, most recently active first, with unread counts. */
-  listThreads(workspaceId: string, userId: string): Promise<ThreadSummary[]>;
+  /**
+   * One page of the member's workspace threads, most recently active first (ties by id), with unread
+   * counts; continue with `after: threadCursor(last.conversation)`.
+   */
+  listThreads(workspaceId: string, userId: string, options?: ListThreadsOptions): Promise<ThreadSummary[]>;
 
-  /** Appends a message and moves the conversation's last-message time; throws if the conversation is unknown. */
+  /**
+   * Appends a message, moves the conversation's last-message time and counts it as unread for every other
+   * member whose marker is before it; throws if the conversation is unknown.
+   */
   append(message: Message): Promise<void>;
-  /** Oldest first (in the order appended), the newest `limit` before `beforeId`. */
+  /** Oldest first in `(sentAt, id)` order, the newest `limit` before `beforeId`. */
   list(workspaceId: string, conversationId: string, options?: ListOptions): Promise<Message[]>;
   lastMessageAt(workspaceId: string, conversationId: string): Promise<string | undefined>;
 
-  /** Marks everything up to `upTo` (a sent time) as read by `userId`; markers never move backwards. */
+  /**
+   * Marks everything up to `upTo` (a sent time) as read by `userId` and recounts what is left unread;
+   * markers never move backwards.
+   */
   markRead(workspaceId: string, conversationId: string, userId: string, upTo: string): Promise<void>;
   unreadCount(workspaceId: string, conversationId: string, userId: string): Promise<number>;
 
-  /** Deletes a conversation's messages and their attachment rows (all of them unless options narrow it). */
+  /**
+   * Deletes a conversation's messages (oldest first in `(sentAt, id)` order) and their attachment rows
+   * (all of them unless options narrow it); members' unread counts drop by the unread messages deleted.
+   */
   deleteMessages(workspaceId: string, conversationId: string, options?: DeleteOptions): Promise<DeleteResult>;
+  /**
+   * One bounded step of a purge over several conversations of one workspace: deletes at most `limit`
+   * messages in all, the targets in the order given and each oldest first in `(sentAt, id)` order, with
+   * their attachment rows, and queues the blobs (see `pendingBlobDeletes`) in the same write as the rows, so
+   * a crash cannot leave a blob behind unqueued. Members' unread counts and the conversations' last-message
+   * times follow. Always makes progress: it finishes a target or deletes at least one message. An engine
+   * may commit one step in several writes (Firestore: ≤ 500 per batch) if each message goes in the same
+   * write as its blobs' queue entries. Not transactional work: never inside `transaction`.
+   */
+  purgeStep(workspaceId: string, targets: PurgeTarget[], limit: number): Promise<PurgeStepResult>;
   /** Conversations of one workspace that may be due for purge; the retention policy makes the decision. */
   findPurgeCandidates(query: PurgeCandidateQuery): Promise<PurgeCandidate[]>;
   /** Workspaces holding at least one message: the only ones the purge needs to visit. */

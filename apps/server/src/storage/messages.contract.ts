@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Message } from '../chat/messageRepo.js';
+import { MessageIdGenerator } from '../chat/messageIds.js';
+import { type Message, type ThreadSummary, threadCursor } from '../chat/messageRepo.js';
 import type { Store } from './store.js';
 
 /**
@@ -24,20 +25,26 @@ export function describeMessageRepoContract(engine: string, makeStore: () => Pro
     const T0 = Date.parse('2026-03-01T00:00:00.000Z');
     const t = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
     let n = 0;
+    // Ids as the chat service makes them: time-ordered and growing within one millisecond.
+    const ids = new MessageIdGenerator();
     const msg = (
       ws: string,
       conversationId: string,
       minutes: number,
       over: Partial<Message> = {},
     ): Message => ({
-      id: `m${++n}-${randomUUID()}`,
+      id: ids.next(T0 + minutes * 60_000),
       workspaceId: ws,
       conversationId,
       senderId: 'alice',
-      text: `hello ${n}`,
+      text: `hello ${++n}`,
       sentAt: t(minutes),
       ...over,
     });
+    const group = (ws: string, id: string, memberIds: string[], minutes = 0) =>
+      store.messages.createThread({ workspaceId: ws, id, type: 'group', memberIds, createdAt: t(minutes) });
+    const unread = async (ws: string, id: string, users: string[]) =>
+      Promise.all(users.map((u) => store.messages.unreadCount(ws, id, u)));
 
     it('appends room messages and lists them in order, newest page last', async () => {
       const room = await store.messages.ensureRoomConversation(wsA, 'room-1', t(0));
@@ -234,6 +241,163 @@ export function describeMessageRepoContract(engine: string, makeStore: () => Pro
       await store.messages.deleteMessages(wsB, 'shared-id');
       expect(await store.messages.list(wsA, 'shared-id')).toEqual([a]);
       expect(await store.messages.lastMessageAt(wsA, 'shared-id')).toBe(t(1));
+    });
+
+    it('lists messages of the same millisecond in append order, and pages through them by (sentAt, id)', async () => {
+      await store.messages.ensureRoomConversation(wsA, 'r', t(0));
+      // 30 messages in one millisecond, then one a minute earlier that arrived late (a slow sender's clock).
+      const same = Array.from({ length: 30 }, (_, i) =>
+        msg(wsA, 'r', 5, { senderId: i % 2 ? 'bob' : 'alice' }),
+      );
+      for (const m of same) await store.messages.append(m);
+      const early = msg(wsA, 'r', 4);
+      await store.messages.append(early);
+      const all = [early, ...same];
+      expect((await store.messages.list(wsA, 'r')).map((m) => m.id)).toEqual(all.map((m) => m.id));
+      const pages: string[][] = [];
+      let before: string | undefined;
+      for (;;) {
+        const page = await store.messages.list(wsA, 'r', {
+          limit: 7,
+          ...(before ? { beforeId: before } : {}),
+        });
+        if (page.length === 0) break;
+        pages.unshift(page.map((m) => m.id));
+        before = page[0]?.id;
+      }
+      expect(pages.flat()).toEqual(all.map((m) => m.id));
+      expect(pages[pages.length - 1]).toHaveLength(7);
+      // A cursor that is not in this conversation (purged, or another one's) gives nothing, not everything.
+      expect(await store.messages.list(wsA, 'r', { beforeId: 'gone' })).toEqual([]);
+    });
+
+    it('keeps every message of parallel appends, and counts each as unread once', async () => {
+      await group(wsA, 'busy', ['alice', 'bob', 'carol']);
+      const sent = Array.from({ length: 40 }, (_, i) =>
+        msg(wsA, 'busy', 1 + (i % 3), { senderId: i % 2 ? 'alice' : 'bob' }),
+      );
+      await Promise.all(sent.map((m) => store.messages.append(m)));
+      const listed = await store.messages.list(wsA, 'busy');
+      expect(new Set(listed.map((m) => m.id))).toEqual(new Set(sent.map((m) => m.id)));
+      expect(listed).toHaveLength(40);
+      expect(await unread(wsA, 'busy', ['alice', 'bob', 'carol'])).toEqual([20, 20, 40]);
+      expect(await store.messages.lastMessageAt(wsA, 'busy')).toBe(t(3));
+    });
+
+    it('opening the same direct thread in parallel makes one thread', async () => {
+      const opens = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          store.messages.createThread({
+            workspaceId: wsA,
+            id: `dm-${i}`,
+            type: 'direct',
+            memberIds: i % 2 ? ['alice', 'bob'] : ['bob', 'alice'],
+            createdAt: t(i),
+          }),
+        ),
+      );
+      expect(new Set(opens.map((c) => c.id)).size).toBe(1);
+      const listed = await store.messages.listThreads(wsA, 'alice');
+      expect(listed.map((s) => s.conversation.id)).toEqual([opens[0]?.id]);
+      // The pair's reservation is per workspace: B gets its own thread.
+      const inB = await store.messages.createThread({
+        workspaceId: wsB,
+        id: 'dm-b',
+        type: 'direct',
+        memberIds: ['alice', 'bob'],
+        createdAt: t(0),
+      });
+      expect(inB.id).toBe('dm-b');
+    });
+
+    it('unread counters follow markRead, late members and purges of unread messages', async () => {
+      await group(wsA, 'g', ['alice', 'bob', 'carol']);
+      for (let i = 1; i <= 6; i++)
+        await store.messages.append(msg(wsA, 'g', i, { senderId: i % 2 ? 'alice' : 'bob' }));
+      // alice sent 1,3,5; bob sent 2,4,6.
+      expect(await unread(wsA, 'g', ['alice', 'bob', 'carol'])).toEqual([3, 3, 6]);
+      await store.messages.markRead(wsA, 'g', 'carol', t(2));
+      await store.messages.markRead(wsA, 'g', 'bob', t(4));
+      expect(await unread(wsA, 'g', ['alice', 'bob', 'carol'])).toEqual([3, 1, 4]);
+      // A member who joins later has read nothing yet.
+      expect(await store.messages.addMembers(wsA, 'g', ['dan'])).toBe(true);
+      expect(await store.messages.unreadCount(wsA, 'g', 'dan')).toBe(6);
+      // Not a member: nothing unread, and markRead does not make one.
+      await store.messages.markRead(wsA, 'g', 'eve', t(1));
+      expect(await store.messages.unreadCount(wsA, 'g', 'eve')).toBe(0);
+      expect((await store.messages.getConversation(wsA, 'g'))?.memberIds).not.toContain('eve');
+
+      // Purge the first four (1..4) in two batches: only the unread ones among them leave the counters.
+      let res = await store.messages.deleteMessages(wsA, 'g', { sentAtOrBefore: t(4), limit: 3 });
+      expect(res).toMatchObject({ messages: 3, done: false });
+      expect(await unread(wsA, 'g', ['alice', 'bob', 'carol', 'dan'])).toEqual([2, 1, 3, 3]);
+      res = await store.messages.deleteMessages(wsA, 'g', { sentAtOrBefore: t(4), limit: 3 });
+      expect(res).toMatchObject({ messages: 1, done: true });
+      expect(await unread(wsA, 'g', ['alice', 'bob', 'carol', 'dan'])).toEqual([1, 1, 2, 2]);
+      // New messages still count after a purge; reading everything clears it.
+      await store.messages.append(msg(wsA, 'g', 7, { senderId: 'alice' }));
+      expect(await unread(wsA, 'g', ['alice', 'bob', 'carol', 'dan'])).toEqual([1, 2, 3, 3]);
+      await store.messages.markRead(wsA, 'g', 'dan', t(7));
+      expect(await store.messages.unreadCount(wsA, 'g', 'dan')).toBe(0);
+      // The rest goes: every counter is zero, none below.
+      await store.messages.deleteMessages(wsA, 'g');
+      expect(await unread(wsA, 'g', ['alice', 'bob', 'carol', 'dan'])).toEqual([0, 0, 0, 0]);
+      const [summary] = await store.messages.listThreads(wsA, 'carol');
+      expect(summary).toMatchObject({ unread: 0, conversation: { id: 'g' } });
+      expect(summary?.conversation.lastMessageAt).toBeUndefined();
+    });
+
+    it('lists a member’s threads a page at a time, by activity; a purge moves a thread back', async () => {
+      for (let i = 0; i < 7; i++) await group(wsA, `t${i}`, ['alice', 'bob'], i);
+      await group(wsA, 'not-alice', ['bob'], 50);
+      await store.messages.append(msg(wsA, 't2', 100, { senderId: 'bob' }));
+      await store.messages.append(msg(wsA, 't5', 90, { senderId: 'bob' }));
+      const expected = ['t2', 't5', 't6', 't4', 't3', 't1', 't0'];
+      const seen: ThreadSummary[] = [];
+      for (let after: ThreadSummary | undefined, i = 0; i < 10; i++) {
+        const page = await store.messages.listThreads(wsA, 'alice', {
+          limit: 3,
+          ...(after ? { after: threadCursor(after.conversation) } : {}),
+        });
+        expect(page.length).toBeLessThanOrEqual(3);
+        if (page.length === 0) break;
+        seen.push(...page);
+        after = page[page.length - 1];
+      }
+      expect(seen.map((s) => s.conversation.id)).toEqual(expected);
+      expect(seen.map((s) => s.unread)).toEqual([1, 1, 0, 0, 0, 0, 0]);
+      // Two threads with the same activity time keep a stable order by id across pages.
+      await group(wsA, 'u-b', ['carol'], 3);
+      await group(wsA, 'u-a', ['carol'], 3);
+      const first = await store.messages.listThreads(wsA, 'carol', { limit: 1 });
+      const next = await store.messages.listThreads(wsA, 'carol', {
+        limit: 1,
+        after: threadCursor((first[0] as ThreadSummary).conversation),
+      });
+      expect([...first, ...next].map((s) => s.conversation.id)).toEqual(['u-a', 'u-b']);
+      // All of t2's messages purged: it falls back to its creation time.
+      await store.messages.deleteMessages(wsA, 't2');
+      const after = await store.messages.listThreads(wsA, 'alice', { limit: 3 });
+      expect(after.map((s) => s.conversation.id)).toEqual(['t5', 't6', 't4']);
+    });
+
+    it('keeps read state and counters per workspace', async () => {
+      await group(wsA, 'same', ['alice', 'bob']);
+      await group(wsB, 'same', ['alice', 'bob']);
+      await store.messages.append(msg(wsA, 'same', 1, { senderId: 'bob' }));
+      await store.messages.append(msg(wsA, 'same', 2, { senderId: 'bob' }));
+      await store.messages.append(msg(wsB, 'same', 3, { senderId: 'bob' }));
+      expect(await store.messages.unreadCount(wsA, 'same', 'alice')).toBe(2);
+      expect(await store.messages.unreadCount(wsB, 'same', 'alice')).toBe(1);
+      await store.messages.markRead(wsB, 'same', 'alice', t(10));
+      expect(await store.messages.unreadCount(wsA, 'same', 'alice')).toBe(2);
+      await store.messages.deleteMessages(wsB, 'same');
+      expect(await store.messages.unreadCount(wsA, 'same', 'alice')).toBe(2);
+      expect(
+        (await store.messages.listThreads(wsA, 'alice')).map((s) => [s.conversation.workspaceId, s.unread]),
+      ).toEqual([[wsA, 2]]);
+      expect(await store.messages.list(wsB, 'same')).toEqual([]);
+      expect(await store.messages.list(wsA, 'same')).toHaveLength(2);
     });
   });
 }

@@ -1,11 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type {
-  Conversation,
-  ConversationKind,
-  Message,
-  MessageRepo,
-  NewThread,
-  ThreadType,
+import {
+  type Conversation,
+  type ConversationKind,
+  MAX_THREAD_PAGE,
+  type Message,
+  type MessageRepo,
+  type NewThread,
+  type ThreadType,
 } from '../../chat/messageRepo.js';
 import { AppError } from '../../errors.js';
 import { sqliteMessagePurge } from './messagePurge.js';
@@ -70,11 +71,6 @@ export function sqliteMessages(db: Database): MessageRepo {
      VALUES (@ws, @id, @kind, @threadType, @title, @directKey, @createdAt)`,
     ),
   );
-  const insertMember = lazy(() =>
-    db.prepare(
-      `INSERT OR IGNORE INTO conversation_members (workspace_id, conversation_id, user_id) VALUES (?, ?, ?)`,
-    ),
-  );
   const insertMessage = lazy(() =>
     db.prepare(
       `INSERT INTO messages (workspace_id, conversation_id, id, sender_id, text, sent_at)
@@ -90,11 +86,81 @@ export function sqliteMessages(db: Database): MessageRepo {
      AND (last_message_at IS NULL OR last_message_at < @sentAt)`,
     ),
   );
+  // One statement per append for all members: the message is unread for the others whose marker is
+  // before it, and every member's thread list sees the new activity.
+  const countAppended = lazy(() =>
+    db.prepare(
+      `UPDATE conversation_members SET
+         unread = unread + (user_id <> @senderId AND COALESCE(read_up_to, '') < @sentAt),
+         activity_at = (SELECT COALESCE(c.last_message_at, c.created_at) FROM conversations c
+           WHERE c.workspace_id = @workspaceId AND c.id = @conversationId)
+       WHERE workspace_id = @workspaceId AND conversation_id = @conversationId`,
+    ),
+  );
+  const findDirect = lazy(() =>
+    db.prepare<[string, string], { id: string }>(
+      'SELECT id FROM conversations WHERE workspace_id = ? AND direct_key = ?',
+    ),
+  );
+  // A new member has read nothing: everything from others so far is unread.
+  const addMember = lazy(() =>
+    db.prepare(
+      `INSERT OR IGNORE INTO conversation_members (workspace_id, conversation_id, user_id, unread, activity_at)
+       SELECT c.workspace_id, c.id, @userId,
+         (SELECT COUNT(*) FROM messages x WHERE x.workspace_id = c.workspace_id AND x.conversation_id = c.id
+           AND x.sender_id <> @userId),
+         COALESCE(c.last_message_at, c.created_at)
+       FROM conversations c WHERE c.workspace_id = @ws AND c.id = @id`,
+    ),
+  );
+  const removeMember = lazy(() =>
+    db.prepare(
+      `DELETE FROM conversation_members WHERE workspace_id = @ws AND conversation_id = @id AND user_id = @userId
+       AND conversation_id IN (SELECT id FROM conversations WHERE workspace_id = @ws AND thread_type = 'group')`,
+    ),
+  );
+  // The member rows carry the sort key, so a page is a walk of one index (no sort of all the threads).
+  const listThreads = lazy(() =>
+    db.prepare<Record<string, unknown>, ConversationRow & { unread: number }>(
+      `SELECT ${CONVERSATION_COLUMNS}, me.unread
+       FROM conversation_members me
+       JOIN conversations c ON c.workspace_id = me.workspace_id AND c.id = me.conversation_id
+       WHERE me.workspace_id = @ws AND me.user_id = @userId
+         AND (@at IS NULL OR me.activity_at < @at OR (me.activity_at = @at AND me.conversation_id > @after))
+       ORDER BY me.activity_at DESC, me.conversation_id LIMIT @limit`,
+    ),
+  );
+  const listMessages = lazy(() =>
+    db.prepare<Record<string, unknown>, MessageRow>(
+      `SELECT id, workspace_id, conversation_id, sender_id, text, sent_at FROM messages
+       WHERE workspace_id = @ws AND conversation_id = @id
+         AND (@before IS NULL OR (sent_at, id) < (SELECT sent_at, id FROM messages
+           WHERE workspace_id = @ws AND conversation_id = @id AND id = @before))
+       ORDER BY sent_at DESC, id DESC LIMIT @limit`,
+    ),
+  );
+  const markRead = lazy(() =>
+    db.prepare(
+      `UPDATE conversation_members SET read_up_to = @upTo,
+         unread = (SELECT COUNT(*) FROM messages x WHERE x.workspace_id = @ws AND x.conversation_id = @id
+           AND x.sent_at > @upTo AND x.sender_id <> @userId)
+       WHERE workspace_id = @ws AND conversation_id = @id AND user_id = @userId
+         AND (read_up_to IS NULL OR read_up_to < @upTo)`,
+    ),
+  );
+  const unreadCount = lazy(() =>
+    db.prepare<[string, string, string], { unread: number }>(
+      'SELECT unread FROM conversation_members WHERE workspace_id = ? AND conversation_id = ? AND user_id = ?',
+    ),
+  );
+
   const find = (ws: string, id: string) => {
     const row = getConversation().get({ ws, id });
     return row && toConversation(row);
   };
 
+  // The unique index on (workspace_id, direct_key) is the pair's reservation; the IMMEDIATE transaction
+  // makes the look-up and the insert one step, so parallel opens find the first thread.
   const createThread = db.transaction((t: NewThread): Conversation => {
     const members = [...new Set(t.memberIds)];
     if (t.type === 'direct' && members.length !== 2)
@@ -102,11 +168,7 @@ export function sqliteMessages(db: Database): MessageRepo {
     if (members.length === 0) throw new TypeError('a thread needs at least one member');
     const key = t.type === 'direct' ? directKey(members) : null;
     if (key) {
-      const existing = db
-        .prepare<[string, string], { id: string }>(
-          'SELECT id FROM conversations WHERE workspace_id = ? AND direct_key = ?',
-        )
-        .get(t.workspaceId, key);
+      const existing = findDirect().get(t.workspaceId, key);
       if (existing) return find(t.workspaceId, existing.id) as Conversation;
     }
     insertConversation().run({
@@ -118,7 +180,7 @@ export function sqliteMessages(db: Database): MessageRepo {
       directKey: key,
       createdAt: t.createdAt,
     });
-    for (const u of members) insertMember().run(t.workspaceId, t.id, u);
+    for (const u of members) addMember().run({ ws: t.workspaceId, id: t.id, userId: u });
     return find(t.workspaceId, t.id) as Conversation;
   });
 
@@ -128,6 +190,7 @@ export function sqliteMessages(db: Database): MessageRepo {
     insertMessage().run(m);
     for (const a of m.attachments ?? []) insertAttachment().run(a.id, m.workspaceId, m.id, a.blobKey);
     touchConversation().run(m);
+    countAppended().run(m);
   });
 
   return {
@@ -154,31 +217,22 @@ export function sqliteMessages(db: Database): MessageRepo {
       const c = find(workspaceId, conversationId);
       if (c?.threadType !== 'group') return false;
       db.transaction(() => {
-        for (const u of userIds) insertMember().run(workspaceId, conversationId, u);
+        for (const userId of userIds) addMember().run({ ws: workspaceId, id: conversationId, userId });
       }).immediate();
       return true;
     },
     async removeMember(workspaceId, conversationId, userId) {
-      const res = db
-        .prepare(
-          `DELETE FROM conversation_members WHERE workspace_id = ? AND conversation_id = ? AND user_id = ?
-           AND conversation_id IN (SELECT id FROM conversations WHERE workspace_id = ? AND thread_type = 'group')`,
-        )
-        .run(workspaceId, conversationId, userId, workspaceId);
-      return res.changes === 1;
+      return removeMember().run({ ws: workspaceId, id: conversationId, userId }).changes === 1;
     },
-    async listThreads(workspaceId, userId) {
-      const rows = db
-        .prepare<[string, string], ConversationRow & { unread: number }>(
-          `SELECT ${CONVERSATION_COLUMNS},
-             (SELECT COUNT(*) FROM messages x WHERE x.workspace_id = c.workspace_id AND x.conversation_id = c.id
-               AND x.sender_id <> me.user_id AND x.sent_at > COALESCE(me.read_up_to, '')) AS unread
-           FROM conversation_members me
-           JOIN conversations c ON c.workspace_id = me.workspace_id AND c.id = me.conversation_id
-           WHERE me.workspace_id = ? AND me.user_id = ?
-           ORDER BY COALESCE(c.last_message_at, c.created_at) DESC, c.id`,
-        )
-        .all(workspaceId, userId);
+    async listThreads(workspaceId, userId, options = {}) {
+      const limit = Math.min(Math.max(1, Math.floor(options.limit ?? MAX_THREAD_PAGE)), MAX_THREAD_PAGE);
+      const rows = listThreads().all({
+        ws: workspaceId,
+        userId,
+        at: options.after?.activityAt ?? null,
+        after: options.after?.conversationId ?? null,
+        limit,
+      });
       return rows.map((r) => ({ conversation: toConversation(r), unread: r.unread }));
     },
 
@@ -186,13 +240,7 @@ export function sqliteMessages(db: Database): MessageRepo {
       append.immediate(message);
     },
     async list(workspaceId, conversationId, options = {}) {
-      const rows = db
-        .prepare<Record<string, unknown>, MessageRow>(
-          `SELECT id, workspace_id, conversation_id, sender_id, text, sent_at FROM messages
-           WHERE workspace_id = @ws AND conversation_id = @id
-             AND (@before IS NULL OR seq < (SELECT seq FROM messages WHERE workspace_id = @ws AND id = @before))
-           ORDER BY seq DESC LIMIT @limit`,
-        )
+      const rows = listMessages()
         .all({
           ws: workspaceId,
           id: conversationId,
@@ -225,22 +273,11 @@ export function sqliteMessages(db: Database): MessageRepo {
     },
 
     async markRead(workspaceId, conversationId, userId, upTo) {
-      db.prepare(
-        `UPDATE conversation_members SET read_up_to = @upTo
-         WHERE workspace_id = @ws AND conversation_id = @id AND user_id = @userId
-           AND (read_up_to IS NULL OR read_up_to < @upTo)`,
-      ).run({ upTo, ws: workspaceId, id: conversationId, userId });
+      // Recounts only the messages after the new marker (the index range past `upTo`).
+      markRead().run({ upTo, ws: workspaceId, id: conversationId, userId });
     },
     async unreadCount(workspaceId, conversationId, userId) {
-      const row = db
-        .prepare<[string, string, string], { n: number }>(
-          `SELECT COUNT(*) AS n FROM messages x
-           JOIN conversation_members me ON me.workspace_id = x.workspace_id AND me.conversation_id = x.conversation_id
-           WHERE x.workspace_id = ? AND x.conversation_id = ? AND me.user_id = ?
-             AND x.sender_id <> me.user_id AND x.sent_at > COALESCE(me.read_up_to, '')`,
-        )
-        .get(workspaceId, conversationId, userId);
-      return row?.n ?? 0;
+      return unreadCount().get(workspaceId, conversationId, userId)?.unread ?? 0;
     },
   };
 }

@@ -4,6 +4,7 @@ import { m002Accounts } from './migrations/002-accounts.js';
 import { m003Rooms } from './migrations/003-rooms.js';
 import { m004Messages } from './migrations/004-messages.js';
 import { m005PasswordReset } from './migrations/005-password-reset.js';
+import { m006MessageCounters } from './migrations/006-message-counters.js';
 
 /** A schema change. Versions increase; a released migration is never edited. */
 export interface Migration {
@@ -22,4 +23,5 @@ export const MIGRATIONS: Migration[] = [
   m003Rooms,
   m004Messages,
   m005PasswordReset,
+  m006MessageCounters,
 ];
