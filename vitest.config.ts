@@ -11,6 +11,8 @@ export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.{ts,tsx}'],
     pool: 'forks',
+    // Starts the Firestore emulator once per run when a selected test file uses it (see the file).
+    globalSetup: ['apps/server/src/testing/firestoreGlobalSetup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },

@@ -19,6 +19,11 @@ export interface AccessLogQuery {
   from?: string;
   to?: string;
   limit?: number;
+  /**
+   * Keyset cursor: only events strictly older than this one in the (at, id) order, i.e. the page after the
+   * last event of the previous page. An export streams a large log page by page with it.
+   */
+  after?: { at: string; id: string };
 }
 
 export interface AccessLogRepo {

@@ -88,11 +88,13 @@ export function sqliteAccessLog(db: Database): AccessLogRepo {
       if (q.type) where.push('type = @type');
       if (q.from) where.push('at >= @from');
       if (q.to) where.push('at < @to');
+      if (q.after) where.push('(at < @afterAt OR (at = @afterAt AND id < @afterId))');
+      const { after, ...params } = q;
       const rows = db
         .prepare<Record<string, unknown>, AccessLogRow>(
           `SELECT * FROM access_log WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT @limit`,
         )
-        .all({ ...q, limit: q.limit ?? 1000 });
+        .all({ ...params, afterAt: after?.at, afterId: after?.id, limit: q.limit ?? 1000 });
       return rows.map((r) => ({
         id: r.id,
         workspaceId: r.workspace_id,

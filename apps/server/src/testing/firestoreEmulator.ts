@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { describe, inject } from 'vitest';
+import { openFirestoreStore } from '../storage/firestore/firestoreStore.js';
+import type { Store } from '../storage/store.js';
+import type {} from './firestoreGlobalSetup.js'; // the ProvidedContext keys
+
+/**
+ * Test helpers for the Firestore engine. The run's emulator is started once by the vitest globalSetup
+ * (`testing/firestoreGlobalSetup.ts`); a test file that imports this module makes it start.
+ */
+
+/** `127.0.0.1:PORT` of the run's emulator, or undefined when there is none. */
+export function firestoreEmulatorHost(): string | undefined {
+  return inject('firestoreEmulatorHost') || undefined;
+}
+
+function absentReason(): string {
+  return inject('firestoreEmulatorAbsent') || 'Firestore emulator absent: the vitest globalSetup did not run';
+}
+
+/** A fresh random `demo-t-…` project id: each store sees an empty database without anything being cleared. */
+export function testProjectId(): string {
+  return `demo-t-${randomBytes(6).toString('hex')}`;
+}
+
+/** A fresh, empty, migrated Firestore store on the run's emulator, in its own project. */
+export async function firestoreTestStore(): Promise<Store> {
+  const emulatorHost = firestoreEmulatorHost();
+  if (!emulatorHost) throw new Error(absentReason());
+  const store = await openFirestoreStore({ projectId: testProjectId(), emulatorHost });
+  await store.migrate();
+  return store;
+}
+
+/**
+ * `describe` when the emulator runs; otherwise the suite is reported as skipped, with the reason in its
+ * name and a warning banner on the console, so a run without the emulator never looks like a pass.
+ */
+export function describeIfFirestore(name: string, fn: () => void): void {
+  if (firestoreEmulatorHost()) {
+    describe(name, fn);
+    return;
+  }
+  const why = absentReason();
+  const line = '!'.repeat(100);
+  console.warn(`\n${line}\n!! SKIPPED Firestore suite "${name}": ${why}\n${line}\n`);
+  describe.skip(`${name} (SKIPPED: ${why})`, fn);
+}

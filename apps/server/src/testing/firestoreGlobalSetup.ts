@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import type { TestProject } from 'vitest/node';
+import { emulatorBinary, emulatorPresent, startFirestoreEmulator } from './firestoreEmulatorProcess.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** `127.0.0.1:PORT` of the run's Firestore emulator; empty when none runs (see the reason). */
+    firestoreEmulatorHost: string;
+    /** Why no emulator runs, for the loud skip; empty when one does. */
+    firestoreEmulatorAbsent: string;
+  }
+}
+
+/** Files that use the emulator import the helper; any other selection runs without starting Java. */
+const NEEDS_EMULATOR = /testing\/firestoreEmulator\.js/;
+
+/** The test files of this run, or undefined when vitest does not tell (then the emulator always starts). */
+function selectedFiles(project: TestProject): string[] | undefined {
+  const state = (project.vitest as unknown as { state?: { getPaths?: () => string[] } }).state;
+  const paths = state?.getPaths?.();
+  return Array.isArray(paths) && paths.length > 0 ? paths : undefined;
+}
+
+function someFileNeedsEmulator(files: string[]): boolean {
+  return files.some((file) => {
+    try {
+      return NEEDS_EMULATOR.test(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * Vitest globalSetup: starts ONE Firestore emulator for the whole run when a selected test file needs it,
+ * and hands its host to the tests (`inject('firestoreEmulatorHost')`). `FIRESTORE_EMULATOR_HOST` set in the
+ * environment reuses that emulator instead.
+ */
+export default async function setup(project: TestProject) {
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  const provide = (host: string, absent: string) => {
+    project.provide('firestoreEmulatorHost', host);
+    project.provide('firestoreEmulatorAbsent', absent);
+  };
+  const given = process.env.FIRESTORE_EMULATOR_HOST;
+  if (given) {
+    provide(given, '');
+    return;
+  }
+  const files = selectedFiles(project);
+  if (files && !someFileNeedsEmulator(files)) {
+    provide('', 'not started: no selected test file imports testing/firestoreEmulator');
+    return;
+  }
+  const bin = emulatorBinary();
+  if (!emulatorPresent(bin)) {
+    provide('', `Firestore emulator absent at ${bin}`);
+    return;
+  }
+  const emulator = await startFirestoreEmulator(bin);
+  provide(emulator.host, '');
+  return async () => {
+    await emulator.stop();
+  };
+}
