@@ -81,6 +81,69 @@ export function describeStoreContract(engine: string, makeStore: () => Promise<S
       expect(await store.accessLog.list({ workspaceId: randomUUID() })).toEqual([]);
     });
 
+    it('pages through a large access log with the (at, id) cursor: each event once, newest first', async () => {
+      const wsA = randomUUID();
+      const base = Date.parse('2026-02-01T00:00:00.000Z');
+      // Three events per second, so pages also break inside a run of equal times (the id decides there).
+      const events = Array.from({ length: 1200 }, (_, i) => ({
+        id: randomUUID(),
+        workspaceId: wsA,
+        userId: `u${i % 7}`,
+        type: i % 2 === 0 ? 'room.enter' : 'room.leave',
+        at: new Date(base + Math.floor(i / 3) * 1000).toISOString(),
+        ip: null,
+        userAgent: null,
+        detail: { i },
+      }));
+      for (let i = 0; i < events.length; i += 100) {
+        await Promise.all(events.slice(i, i + 100).map((e) => store.accessLog.append(e)));
+      }
+      await store.accessLog.append({ ...events[0]!, id: randomUUID(), workspaceId: randomUUID() });
+      const expected = [...events]
+        .sort((a, b) => (a.at === b.at ? (a.id < b.id ? 1 : -1) : a.at < b.at ? 1 : -1))
+        .map((e) => e.id);
+      const seen: string[] = [];
+      let after: { at: string; id: string } | undefined;
+      for (let page = 0; page < 20; page++) {
+        const got = await store.accessLog.list({ workspaceId: wsA, limit: 97, ...(after ? { after } : {}) });
+        if (got.length === 0) break;
+        seen.push(...got.map((e) => e.id));
+        const last = got[got.length - 1]!;
+        after = { at: last.at, id: last.id };
+      }
+      expect(seen).toHaveLength(1200);
+      expect(seen).toEqual(expected);
+      // The cursor composes with the filters: the enter events after the 10th newest one.
+      const enters = events.filter((e) => e.type === 'room.enter').map((e) => e.id);
+      const enterOrder = expected.filter((id) => enters.includes(id));
+      const tenth = events.find((e) => e.id === enterOrder[9])!;
+      const rest = await store.accessLog.list({
+        workspaceId: wsA,
+        type: 'room.enter',
+        limit: 5,
+        after: { at: tenth.at, id: tenth.id },
+      });
+      expect(rest.map((e) => e.id)).toEqual(enterOrder.slice(10, 15));
+    });
+
+    it('gives a lease to exactly one of many racing holders', async () => {
+      const now = new Date('2026-01-01T16:00:00Z');
+      const holders = Array.from({ length: 8 }, (_, i) => `node-${i}`);
+      const won = await Promise.all(holders.map((h) => store.leases.tryAcquire('race', h, now, 60_000)));
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const winner = holders[won.indexOf(true)]!;
+      const later = new Date(now.getTime() + 1000);
+      for (const h of holders.filter((x) => x !== winner)) {
+        expect(await store.leases.tryAcquire('race', h, later, 60_000)).toBe(false);
+      }
+      // Once it expired, again exactly one racer takes it over.
+      const expired = new Date(now.getTime() + 60_000);
+      const again = await Promise.all(
+        holders.map((h) => store.leases.tryAcquire('race', h, expired, 60_000)),
+      );
+      expect(again.filter(Boolean)).toHaveLength(1);
+    });
+
     it('grants a lease to one holder until it expires', async () => {
       const t0 = new Date('2026-01-01T16:00:00Z');
       expect(await store.leases.tryAcquire('purge', 'node-a', t0, 60_000)).toBe(true);
