@@ -8,6 +8,7 @@ import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteAccessLog, sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
 import { sqliteRooms } from './roomRepo.js';
+import { SqliteUnitOfWork } from './unitOfWork.js';
 
 const FLUSH_ATTEMPTS = 10;
 
@@ -27,13 +28,14 @@ function checkpointTruncate(db: Database.Database): boolean {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly db: Database.Database;
-  readonly workspaces;
-  readonly accessLog;
-  readonly leases;
-  readonly meta;
-  readonly rooms;
-  readonly accounts;
-  readonly messages;
+  readonly workspaces: Repos['workspaces'];
+  readonly accessLog: Repos['accessLog'];
+  readonly leases: Repos['leases'];
+  readonly meta: Repos['meta'];
+  readonly rooms: Repos['rooms'];
+  readonly accounts: Repos['accounts'];
+  readonly messages: Repos['messages'];
+  readonly #uow: SqliteUnitOfWork;
   #closed = false;
 
   /** `file` may be ':memory:' for tests. */
@@ -47,13 +49,25 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
-    this.workspaces = sqliteWorkspaces(this.db);
-    this.accessLog = sqliteAccessLog(this.db);
-    this.leases = sqliteLeases(this.db);
-    this.meta = sqliteMeta(this.db);
-    this.rooms = sqliteRooms(this.db);
-    this.accounts = sqliteAccounts(this.db);
-    this.messages = sqliteMessages(this.db);
+    this.#uow = new SqliteUnitOfWork(this.db, {
+      workspaces: sqliteWorkspaces(this.db),
+      accessLog: sqliteAccessLog(this.db),
+      leases: sqliteLeases(this.db),
+      meta: sqliteMeta(this.db),
+      rooms: sqliteRooms(this.db),
+      accounts: sqliteAccounts(this.db),
+      messages: sqliteMessages(this.db),
+    });
+    // The store's repositories wait while a transaction is open (see SqliteUnitOfWork).
+    ({
+      workspaces: this.workspaces,
+      accessLog: this.accessLog,
+      leases: this.leases,
+      meta: this.meta,
+      rooms: this.rooms,
+      accounts: this.accounts,
+      messages: this.messages,
+    } = this.#uow.gated);
   }
 
   /** Opens `<dataDir>/tsudoi.sqlite`. */
@@ -66,6 +80,7 @@ export class SqliteStore implements Store {
   }
 
   async migrate() {
+    await this.#uow.whenIdle();
     return runMigrations(this.db, MIGRATIONS);
   }
 
@@ -78,20 +93,22 @@ export class SqliteStore implements Store {
   async flushDeletions(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       if (this.#closed) return; // closing checkpoints and removes the WAL anyway
+      await this.#uow.whenIdle();
       if (checkpointTruncate(this.db)) return;
       if (attempt >= FLUSH_ATTEMPTS) throw new Error(`WAL checkpoint stayed busy after ${attempt} attempts`);
       await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
     }
   }
 
-  /** Not implemented yet (slice S, next commit): rejects so nobody relies on it by accident. */
-  async transaction<T>(_fn: (tx: Repos) => Promise<T>): Promise<T> {
-    throw new Error('SqliteStore.transaction: not implemented yet');
+  /** See {@link SqliteUnitOfWork}: one `BEGIN IMMEDIATE … COMMIT` within the macrotask, serialized. */
+  transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
+    return this.#uow.transaction(fn);
   }
 
   async close() {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#uow.whenIdle();
     this.db.close();
   }
 }
