@@ -24,7 +24,7 @@ import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
 import { FsBlobStore } from './storage/blobStore.js';
-import { SqliteStore } from './storage/sqlite/sqliteStore.js';
+import { createStore } from './storage/createStore.js';
 import type { Store } from './storage/store.js';
 import { VERSION } from './version.js';
 import { WorkspaceAccess } from './workspaces/access.js';
@@ -71,7 +71,7 @@ export async function startApp(
     disposers.length = 0;
   };
   try {
-    const store = SqliteStore.inDataDir(config.dataDir);
+    const store = await createStore(config.store);
     disposers.push(() => store.close());
     await store.migrate();
 

@@ -73,4 +73,72 @@ describe('loadConfig', () => {
   it('refuses an RTC port range that is upside down', () => {
     expect(() => loadConfig({ RTC_MIN_PORT: '50000', RTC_MAX_PORT: '40000' })).toThrow(/RTC_MIN_PORT/);
   });
+
+  const problemsOf = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      return (err as ConfigError).problems;
+    }
+    return [];
+  };
+
+  it('uses the embedded SQLite store in DATA_DIR by default', () => {
+    const c = loadConfig({ DATA_DIR: '/var/lib/tsudoi' });
+    expect(c.store).toEqual({ kind: 'sqlite', dataDir: '/var/lib/tsudoi' });
+    // Firestore settings alone do not switch engines.
+    expect(loadConfig({ FIRESTORE_PROJECT_ID: 'demo-x1' }).store.kind).toBe('sqlite');
+  });
+
+  it('selects Firestore with STORE=firestore, a project id and an emulator or credentials', () => {
+    expect(
+      loadConfig({
+        STORE: 'firestore',
+        FIRESTORE_PROJECT_ID: 'demo-tsudoi',
+        FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080',
+      }).store,
+    ).toEqual({ kind: 'firestore', projectId: 'demo-tsudoi', emulatorHost: '127.0.0.1:8080' });
+    expect(
+      loadConfig({
+        STORE: 'firestore',
+        FIRESTORE_PROJECT_ID: 'acme-prod-1',
+        GOOGLE_APPLICATION_CREDENTIALS: '/etc/tsudoi/key.json',
+      }).store,
+    ).toEqual({ kind: 'firestore', projectId: 'acme-prod-1' });
+    expect(
+      loadConfig({
+        STORE: 'firestore',
+        FIRESTORE_PROJECT_ID: 'demo-v6',
+        FIRESTORE_EMULATOR_HOST: '[::1]:9000',
+      }).store,
+    ).toMatchObject({ emulatorHost: '[::1]:9000' });
+  });
+
+  it('names each bad store setting', () => {
+    expect(problemsOf({ STORE: 'postgres' })).toEqual([expect.stringMatching(/^STORE: /)]);
+    expect(problemsOf({ STORE: 'firestore', FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080' })).toEqual([
+      'FIRESTORE_PROJECT_ID: required with STORE=firestore',
+    ]);
+    expect(
+      problemsOf({
+        STORE: 'firestore',
+        FIRESTORE_PROJECT_ID: 'acme-prod-1',
+        FIRESTORE_EMULATOR_HOST: '127.0.0.1:8080',
+      }),
+    ).toEqual([expect.stringMatching(/^FIRESTORE_PROJECT_ID: must start with "demo-"/)]);
+    expect(problemsOf({ STORE: 'firestore', FIRESTORE_PROJECT_ID: 'demo-tsudoi' })).toEqual([
+      expect.stringMatching(
+        /^FIRESTORE_EMULATOR_HOST: required with STORE=firestore unless GOOGLE_APPLICATION_CREDENTIALS/,
+      ),
+    ]);
+    const names = problemsOf({
+      STORE: 'firestore',
+      FIRESTORE_PROJECT_ID: 'Not A Project',
+      FIRESTORE_EMULATOR_HOST: 'http://127.0.0.1:8080',
+    })
+      .map((p) => p.split(':')[0])
+      .sort();
+    expect(names).toEqual(['FIRESTORE_EMULATOR_HOST', 'FIRESTORE_PROJECT_ID']);
+  });
 });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
 import type { CheckLimits } from './media/checkAdmission.js';
 import type { SocketLimits } from './realtime/socketCap.js';
+import type { StoreConfig } from './storage/createStore.js';
 
 /** True when `tz` is an IANA time zone this runtime knows. */
 export function isTimeZone(tz: string): boolean {
@@ -78,6 +79,20 @@ const EnvSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   /** Where the embedded store (SQLite) and other local data live. */
   DATA_DIR: z.string().min(1).default('.data'),
+  /** Which store engine: the embedded default (sqlite, in DATA_DIR) or Cloud Firestore (firestore). */
+  STORE: z.enum(['sqlite', 'firestore']).default('sqlite'),
+  /** Google Cloud project of the Firestore store (STORE=firestore); `demo-*` with the emulator. */
+  FIRESTORE_PROJECT_ID: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{4,61}[a-z0-9]$/, 'must be a Google Cloud project id such as demo-tsudoi')
+    .optional(),
+  /** host:port of a Firestore emulator (STORE=firestore, local runs and tests). */
+  FIRESTORE_EMULATOR_HOST: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port such as 127.0.0.1:8080')
+    .optional(),
+  /** Service-account key file for a real Firestore project (read by firebase-admin itself). */
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
   /** The URL users reach Tsudoi at; used in mail links and cookie security. Defaults to http://localhost:PORT. */
   PUBLIC_URL: url.optional(),
   /**
@@ -160,6 +175,8 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  /** The store engine and where it is (STORE, FIRESTORE_*); see storage/createStore.ts. */
+  store: StoreConfig;
   publicUrl: string | undefined;
   /** Who may set X-Forwarded-For (TRUST_PROXY); see http/clientIp.ts. */
   trustProxy: TrustProxy;
@@ -212,16 +229,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const e = parsed.data;
+  const problems: string[] = [];
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
-    throw new ConfigError([
-      `RTC_MIN_PORT: must not exceed RTC_MAX_PORT (${e.RTC_MIN_PORT} > ${e.RTC_MAX_PORT})`,
-    ]);
+    problems.push(`RTC_MIN_PORT: must not exceed RTC_MAX_PORT (${e.RTC_MIN_PORT} > ${e.RTC_MAX_PORT})`);
   }
+  const dataDir = path.resolve(e.DATA_DIR);
+  let store: StoreConfig = { kind: 'sqlite', dataDir };
+  if (e.STORE === 'firestore') {
+    const projectId = e.FIRESTORE_PROJECT_ID;
+    const emulatorHost = e.FIRESTORE_EMULATOR_HOST;
+    if (!projectId) problems.push('FIRESTORE_PROJECT_ID: required with STORE=firestore');
+    else if (emulatorHost && !projectId.startsWith('demo-')) {
+      problems.push(
+        `FIRESTORE_PROJECT_ID: must start with "demo-" when FIRESTORE_EMULATOR_HOST is set (got "${projectId}"; a demo project never reaches Google)`,
+      );
+    }
+    if (!emulatorHost && !e.GOOGLE_APPLICATION_CREDENTIALS) {
+      problems.push(
+        'FIRESTORE_EMULATOR_HOST: required with STORE=firestore unless GOOGLE_APPLICATION_CREDENTIALS names a service-account key file',
+      );
+    }
+    if (projectId) store = { kind: 'firestore', projectId, ...(emulatorHost ? { emulatorHost } : {}) };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
-    dataDir: path.resolve(e.DATA_DIR),
+    dataDir,
+    store,
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY ?? false,
     allowedOrigins: e.ALLOWED_ORIGINS,
