@@ -1,4 +1,5 @@
 import type { Store } from '../store.js';
+import { describeAccountsInTransactionContract } from './accountsInTransaction.contract.js';
 import { describeChallengesContract } from './challenges.contract.js';
 import { describeEmailTokensContract } from './emailTokens.contract.js';
 import { describeInvitationsContract } from './invitations.contract.js';
@@ -14,4 +15,5 @@ export function describeAccountContracts(engine: string, makeStore: () => Promis
   describeEmailTokensContract(engine, makeStore);
   describeMembershipsContract(engine, makeStore);
   describeInvitationsContract(engine, makeStore);
+  describeAccountsInTransactionContract(engine, makeStore);
 }

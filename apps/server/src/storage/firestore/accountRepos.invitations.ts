@@ -1,0 +1,133 @@
+import type { DocumentData } from 'firebase-admin/firestore';
+import type { Invitation, InvitationRepo } from '../store.js';
+import type { FsContext } from './context.js';
+import { keyId, tenantCollection, tenantDoc } from './paths.js';
+
+/**
+ * `workspaces/{ws}/invitations/{id}`: tenant data, revoked through its own workspace only. Links are found
+ * by `tokenHash` and acceptance by `id` through collection-group queries (single-field indexes with
+ * collection-group scope, declared in `firestore.indexes.json`).
+ *
+ * One pending invitation per address and workspace: `createOrRefresh` reads (and so locks) the address's
+ * lock document `workspaces/{ws}/invitationEmails/{email}` and writes it on every create or refresh, so two
+ * parallel invitations to one address conflict and Firestore retries one of them, which then finds the
+ * other's invitation pending and refreshes it.
+ */
+const toDoc = (inv: Invitation): DocumentData => ({
+  id: inv.id,
+  workspaceId: inv.workspaceId,
+  tokenHash: inv.tokenHash,
+  email: inv.email.toLowerCase(),
+  role: inv.role,
+  invitedBy: inv.invitedBy,
+  createdAt: inv.createdAt,
+  expiresAt: inv.expiresAt,
+  acceptedAt: inv.acceptedAt,
+  revokedAt: inv.revokedAt,
+});
+
+const toInvitation = (d: DocumentData): Invitation => ({
+  id: d.id,
+  workspaceId: d.workspaceId,
+  tokenHash: d.tokenHash,
+  email: d.email,
+  role: d.role,
+  invitedBy: d.invitedBy,
+  createdAt: d.createdAt,
+  expiresAt: d.expiresAt,
+  acceptedAt: d.acceptedAt ?? null,
+  revokedAt: d.revokedAt ?? null,
+});
+
+const isPending = (inv: Invitation, at: string) =>
+  inv.acceptedAt === null && inv.revokedAt === null && inv.expiresAt > at;
+
+/** Neither accepted nor revoked. */
+const isOpen = (d: DocumentData | undefined): d is DocumentData =>
+  d !== undefined && (d.acceptedAt ?? null) === null && (d.revokedAt ?? null) === null;
+
+export function firestoreInvitations(ctx: FsContext): InvitationRepo {
+  const col = (ws: string) => tenantCollection(ctx.db, ws, 'invitations');
+  const ref = (ws: string, id: string) => tenantDoc(ctx.db, ws, 'invitations', id);
+  const lockRef = (ws: string, email: string) => tenantDoc(ctx.db, ws, 'invitationEmails', keyId(email));
+
+  /** The newest pending invitation to `email` in `ws`; filtered here, so no composite index is needed. */
+  async function pending(c: FsContext, ws: string, email: string, at: string) {
+    const snap = await c.get(col(ws).where('email', '==', email.toLowerCase()));
+    return snap.docs
+      .map((d) => toInvitation(d.data()))
+      .filter((inv) => isPending(inv, at))
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0];
+  }
+
+  /** The invitation with this id in whichever workspace holds it. */
+  async function byId(c: FsContext, id: string) {
+    const snap = await c.get(c.db.collectionGroup('invitations').where('id', '==', id).limit(1));
+    return snap.docs[0];
+  }
+
+  return {
+    async create(inv) {
+      await ctx.create(ref(inv.workspaceId, inv.id), toDoc(inv));
+    },
+    pendingFor(workspaceId, email, at) {
+      return pending(ctx, workspaceId, email, at);
+    },
+    createOrRefresh(inv, at) {
+      return ctx.atomic(async (c) => {
+        const email = inv.email.toLowerCase();
+        const lock = lockRef(inv.workspaceId, email);
+        await c.get(lock); // read first: takes the address's lock for this transaction
+        const found = await pending(c, inv.workspaceId, email, at);
+        const result: Invitation = found
+          ? {
+              ...found,
+              tokenHash: inv.tokenHash,
+              role: inv.role,
+              invitedBy: inv.invitedBy,
+              expiresAt: inv.expiresAt,
+            }
+          : { ...inv, email };
+        await c.set(lock, { invitationId: result.id, at });
+        if (found) {
+          await c.update(ref(found.workspaceId, found.id), {
+            tokenHash: result.tokenHash,
+            role: result.role,
+            invitedBy: result.invitedBy,
+            expiresAt: result.expiresAt,
+          });
+        } else {
+          await c.create(ref(inv.workspaceId, inv.id), toDoc(result));
+        }
+        return result;
+      });
+    },
+    async getByTokenHash(tokenHash) {
+      const snap = await ctx.get(
+        ctx.db.collectionGroup('invitations').where('tokenHash', '==', tokenHash).limit(1),
+      );
+      const doc = snap.docs[0];
+      return doc ? toInvitation(doc.data()) : undefined;
+    },
+    async listByWorkspace(workspaceId) {
+      const snap = await ctx.get(col(workspaceId).orderBy('createdAt', 'desc'));
+      return snap.docs.map((d) => toInvitation(d.data()));
+    },
+    markAccepted(id, at) {
+      return ctx.atomic(async (c) => {
+        const doc = await byId(c, id);
+        if (!doc || !isOpen(doc.data())) return false;
+        await c.update(doc.ref, { acceptedAt: at });
+        return true;
+      });
+    },
+    revoke(workspaceId, id, at) {
+      return ctx.atomic(async (c) => {
+        const r = ref(workspaceId, id);
+        if (!isOpen((await c.get(r)).data())) return false;
+        await c.update(r, { revokedAt: at });
+        return true;
+      });
+    },
+  };
+}
