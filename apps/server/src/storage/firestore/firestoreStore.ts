@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, getFirestore } from 'firebase-admin/firestore';
-import type { AccountStore, MessageRepo, MigrationReport, Repos, Store } from '../store.js';
+import type { MessageRepo, MigrationReport, Repos, Store } from '../store.js';
 import { firestoreAccessLog } from './accessLogRepo.js';
+import { firestoreAccounts } from './accountRepos.js';
 import { DirectContext, type FsContext, runInTransaction } from './context.js';
 import { firestoreLeases, firestoreMeta } from './jobRepos.js';
 import { notImplemented } from './placeholders.js';
@@ -20,8 +21,8 @@ export function firestoreRepos(ctx: FsContext): Repos {
     leases: firestoreLeases(ctx),
     meta: firestoreMeta(ctx),
     rooms: firestoreRooms(ctx),
-    // F2 plugs in `firestoreAccounts(ctx)` here, F3 `firestoreMessages(ctx)`.
-    accounts: notImplemented<AccountStore>('accounts'),
+    // F3 plugs in `firestoreMessages(ctx)` here.
+    accounts: firestoreAccounts(ctx),
     messages: notImplemented<MessageRepo>('messages'),
   };
 }
