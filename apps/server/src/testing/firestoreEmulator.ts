@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import { describe, inject } from 'vitest';
+import { observeQueries } from '../storage/firestore/context.js';
 import { openFirestoreStore } from '../storage/firestore/firestoreStore.js';
+import { type IndexFile, missingIndex } from '../storage/firestore/indexCheck.js';
 import type { Store } from '../storage/store.js';
 import type {} from './firestoreGlobalSetup.js'; // the ProvidedContext keys
 
@@ -8,6 +11,28 @@ import type {} from './firestoreGlobalSetup.js'; // the ProvidedContext keys
  * Test helpers for the Firestore engine. The run's emulator is started once by the vitest globalSetup
  * (`testing/firestoreGlobalSetup.ts`); a test file that imports this module makes it start.
  */
+
+/** The composite indexes production Firestore will have: `firebase deploy --only firestore:indexes` reads it. */
+export const INDEX_FILE = new URL('../../firestore.indexes.json', import.meta.url);
+
+/** The index file; `FIRESTORE_INDEXES_FILE` points the harness at another one (to plant a missing index). */
+export function readIndexFile(
+  file: string | URL = process.env.FIRESTORE_INDEXES_FILE || INDEX_FILE,
+): IndexFile {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as IndexFile;
+}
+
+// The emulator serves any query; production refuses one whose composite index is not deployed. Every
+// query of every Firestore suite is checked against the index file here and fails the same way.
+const declared = readIndexFile();
+observeQueries((query) => {
+  const missing = missingIndex(query, declared);
+  if (missing) {
+    throw new Error(
+      `FAILED_PRECONDITION (as production would answer): this query needs ${missing}; declare it in apps/server/firestore.indexes.json`,
+    );
+  }
+});
 
 /** `127.0.0.1:PORT` of the run's emulator, or undefined when there is none. */
 export function firestoreEmulatorHost(): string | undefined {

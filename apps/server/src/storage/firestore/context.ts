@@ -70,8 +70,9 @@ type QueryObserver = (query: Query) => void;
 const observers = new Set<QueryObserver>();
 
 /**
- * Calls `fn` with every query a context runs (the composite-index checker records the query shapes of a
- * contract run with it). Returns the function that stops observing.
+ * Calls `fn` with every query a context runs, before it runs; a throwing `fn` fails the query (the test
+ * harness fails queries whose composite index is not declared, as production Firestore does). Returns
+ * the function that stops observing.
  */
 export function observeQueries(fn: QueryObserver): () => void {
   observers.add(fn);
@@ -96,7 +97,7 @@ export class DirectContext implements FsContext {
 
   get(ref: DocumentReference): Promise<DocumentSnapshot>;
   get(query: Query): Promise<QuerySnapshot>;
-  get(target: DocumentReference | Query): Promise<DocumentSnapshot | QuerySnapshot> {
+  async get(target: DocumentReference | Query): Promise<DocumentSnapshot | QuerySnapshot> {
     if (isRef(target)) return target.get();
     observe(target);
     return target.get();
@@ -146,7 +147,7 @@ export class TransactionContext implements FsContext {
 
   get(ref: DocumentReference): Promise<DocumentSnapshot>;
   get(query: Query): Promise<QuerySnapshot>;
-  get(target: DocumentReference | Query): Promise<DocumentSnapshot | QuerySnapshot> {
+  async get(target: DocumentReference | Query): Promise<DocumentSnapshot | QuerySnapshot> {
     if (isRef(target)) return this.tx.get(target);
     observe(target);
     return this.tx.get(target);
