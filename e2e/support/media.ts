@@ -39,6 +39,8 @@ export async function opsStats(baseUrl: string, token: string): Promise<OpsStats
 function recordPeerConnections() {
   const w = window as unknown as { __e2ePcs: RTCPeerConnection[] };
   w.__e2ePcs = [];
+  // Turns on the app's media trace (apps/web/src/media/mediaTrace.ts): read with {@link mediaTrace}.
+  (window as unknown as { __tsudoiMediaTrace: unknown[] }).__tsudoiMediaTrace = [];
   const Native = window.RTCPeerConnection;
   window.RTCPeerConnection = class extends Native {
     constructor(config?: RTCConfiguration) {
@@ -46,6 +48,36 @@ function recordPeerConnections() {
       w.__e2ePcs.push(this);
     }
   } as typeof RTCPeerConnection;
+}
+
+/** One step of a page's way back into the room's media (see apps/web/src/media/mediaTrace.ts). */
+export interface TraceEntry {
+  at: number;
+  step: string;
+  detail?: string;
+}
+
+/** The page's media trace entries since `since` (Date.now() of this machine; pages share its clock). */
+export function mediaTrace(page: Page, since: number): Promise<TraceEntry[]> {
+  return page.evaluate(
+    (since) =>
+      ((window as unknown as { __tsudoiMediaTrace?: TraceEntry[] }).__tsudoiMediaTrace ?? []).filter(
+        (e) => e.at >= since,
+      ),
+    since,
+  );
+}
+
+/**
+ * Where a page's seconds went after a restart, as one line: each traced step with its time in ms after
+ * `zero` (the server listening again), and `flowing` = when the test first saw each remote stream grow.
+ * Peer ids are shortened to their first 4 characters.
+ */
+export function traceLine(entries: TraceEntry[], zero: number, flowing: Array<[string, number]>): string {
+  const short = (d?: string) => (d ? ` ${d.replace(/([0-9a-f]{4})[0-9a-f-]{20,}/gi, '$1')}` : '');
+  const steps = entries.map((e) => `${e.step}${short(e.detail)} ${e.at - zero}`);
+  const flows = flowing.map(([k, at]) => `flowing ${short(k).trim()} ${at - zero}`);
+  return [...steps, ...flows].join(' | ');
 }
 
 /** What one tile's receiver has taken in so far (inbound-rtp); null = no such stream on the page. */
@@ -191,6 +223,8 @@ export interface Flow {
   trackId: string;
   packetsReceived: number;
   framesDecoded: number;
+  /** Date.now() in the page when these stats were read (the page shares this machine's clock). */
+  at: number;
 }
 
 /**
@@ -205,7 +239,7 @@ export function flows(page: Page): Promise<Record<string, Flow>> {
 
 /** Installed in every page by {@link openFloor}: `__e2eFlows()` reads the remote streams' inbound-rtp. */
 function installFlowReader() {
-  type F = { trackId: string; packetsReceived: number; framesDecoded: number };
+  type F = { trackId: string; packetsReceived: number; framesDecoded: number; at: number };
   const w = window as unknown as {
     __e2ePcs: RTCPeerConnection[];
     __e2eFlows: () => Promise<Record<string, F>>;
@@ -226,12 +260,15 @@ function installFlowReader() {
       if (!peer || !track) continue;
       const receiver = pcs.flatMap((pc) => pc.getReceivers()).find((r) => r.track.id === track.id);
       if (!receiver) continue;
-      (await receiver.getStats()).forEach((s) => {
+      const stats = await receiver.getStats();
+      const at = Date.now();
+      stats.forEach((s) => {
         if (s.type === 'inbound-rtp')
           out[`${peer}/${isAudio ? 'audio' : 'camera'}`] = {
             trackId: track.id,
             packetsReceived: s.packetsReceived ?? 0,
             framesDecoded: s.framesDecoded ?? 0,
+            at,
           };
       });
     }
@@ -243,16 +280,20 @@ function installFlowReader() {
  * Waits until every page plays every other participant's camera (frames decoded grow) and audio (packets
  * arrive), polling all pages together: a stream counts as flowing once a later sample of the same track
  * exceeds the first one seen (so slow polls on a busy machine still see it). Resolves with the time each
- * `page#peer/source` was first seen flowing (at most one poll late); fails after `timeoutMs` naming what
+ * `page#peer/source` was first seen flowing (read in the page; at most one poll late); fails after `timeoutMs` naming what
  * never came.
  */
 export async function expectMediaEverywhere(
   pages: Page[],
   peerIds: string[],
   timeoutMs: number,
+  /** Participants who are muted: their audio is not expected (only their camera). */
+  muted: string[] = [],
 ): Promise<Map<string, number>> {
   const want = pages.flatMap((_, i) =>
-    peerIds.filter((_, j) => j !== i).flatMap((p) => [`${i}#${p}/audio`, `${i}#${p}/camera`]),
+    peerIds
+      .filter((_, j) => j !== i)
+      .flatMap((p) => (muted.includes(p) ? [`${i}#${p}/camera`] : [`${i}#${p}/audio`, `${i}#${p}/camera`])),
   );
   const base = new Map<string, Flow>();
   const seen = new Map<string, number>();
@@ -262,7 +303,6 @@ export async function expectMediaEverywhere(
         await Promise.all(
           pages.map(async (page, i) => {
             const now = await flows(page).catch(() => ({}) as Record<string, Flow>);
-            const at = Date.now();
             for (const [stream, f] of Object.entries(now)) {
               const key = `${i}#${stream}`;
               const b = base.get(key);
@@ -273,7 +313,8 @@ export async function expectMediaEverywhere(
               const grew = stream.endsWith('/audio')
                 ? f.packetsReceived > b.packetsReceived
                 : f.framesDecoded > b.framesDecoded;
-              if (grew && !seen.has(key)) seen.set(key, at);
+              // When the page read the stats, not when the poll returned (a busy machine returns late).
+              if (grew && !seen.has(key)) seen.set(key, f.at);
             }
           }),
         );

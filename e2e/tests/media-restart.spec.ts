@@ -7,8 +7,10 @@ import {
   expectInRoom,
   expectMediaEverywhere,
   flows,
+  mediaTrace,
   openFloor,
   opsStats,
+  traceLine,
 } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
 
@@ -83,16 +85,22 @@ test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on 
   for (let i = 1; i <= RESTARTS; i++) {
     // Odd restarts crash the process (SIGKILL: nothing is closed cleanly); even ones stop it (SIGTERM).
     const signal = i % 2 ? 'SIGKILL' : 'SIGTERM';
+    const stoppedAt = Date.now();
     server = await server.restart(signal);
     const listened = server.listenedAt;
     let seen: Map<string, number>;
     try {
       seen = await expectMediaEverywhere(pages, peerIds, RECOVERY_MS - (Date.now() - listened));
     } catch (err) {
+      const traces = await Promise.all(
+        pages.map(
+          async (page, p) => `page ${p}: ${traceLine(await mediaTrace(page, stoppedAt), listened, [])}`,
+        ),
+      );
       throw new Error(
         `restart ${i} (${signal}): media not back on every page within ${RECOVERY_MS} ms of listening\n${await diagnosis(
           pages,
-        )}\n${(err as Error).message}\n--- server output ---\n${server.output().slice(-3000)}`,
+        )}\n${traces.join('\n')}\n${(err as Error).message}\n--- server output ---\n${server.output().slice(-3000)}`,
       );
     }
     const recoveredMs = Math.max(...seen.values()) - listened;
@@ -102,6 +110,13 @@ test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on 
       description: String(recoveredMs),
     });
     console.log(`restart ${i} (${signal}): media back on every page ${recoveredMs} ms after listening`);
+    // Where the time went on each page (ms after listening), for docs/BENCHMARKS.md.
+    for (const [p, page] of pages.entries()) {
+      const mine = [...seen]
+        .filter(([k]) => k.startsWith(`${p}#`))
+        .map(([k, at]) => [k.slice(2), at] as [string, number]);
+      console.log(`  page ${p}: ${traceLine(await mediaTrace(page, stoppedAt), listened, mine)}`);
+    }
     expect(recoveredMs, `restart ${i}`).toBeLessThan(RECOVERY_MS);
   }
   // Still flowing once the last restart settled (nothing came back only for a moment).

@@ -5,9 +5,11 @@ import type { AckCallback } from './socket.js';
 /**
  * Talking in a room (R3, R4): the signalling between a client and the room's SFU router.
  *
- * Order for a client: `media:join` (router capabilities) → create a Device → `media:createTransport` send and
- * recv → `media:ready` (its own capabilities) → `media:produce` mic (and camera). The server then pushes
- * `media:newConsumer` for every producer of the others; each consumer starts paused and the client sends
+ * Order for a client: `media:join` (router capabilities; with `transports: true` also its send and recv
+ * transports, else `media:createTransport` for each) → create a Device → `media:ready` (its own capabilities)
+ * and, at the same time, `media:produce` mic (and camera). The answer to `media:ready` holds a consumer of
+ * every producer the others have then, so a client (re)joining a talk sets them all up in one go; producers
+ * that come later are pushed as `media:newConsumer`. Each consumer starts paused and the client sends
  * `media:resumeConsumer` once it has attached it. On `media:renegotiate` a client starts over from
  * `media:join` keeping its mute and camera state.
  */
@@ -30,7 +32,12 @@ export const RtpCapabilities = z.looseObject({
   headerExtensions: z.array(z.looseObject({})).max(64).optional(),
 });
 
-export const MediaJoinPayload = z.object({}).strict();
+export const MediaJoinPayload = z
+  .object({
+    /** Create this peer's transports (send unless listening in, and recv) and answer with them: one round trip. */
+    transports: z.literal(true).optional(),
+  })
+  .strict();
 export const MediaCreateTransportPayload = z.object({ direction: z.enum(['send', 'recv']) }).strict();
 export const MediaConnectTransportPayload = z
   .object({ transportId: Id, dtlsParameters: DtlsParameters })
@@ -58,6 +65,13 @@ export const MediaConsumerLayersPayload = z
 
 export interface MediaJoinResult {
   routerRtpCapabilities: unknown;
+  /** Present when the join asked for `transports`; `send` is absent for a listen-only peer. */
+  transports?: { send?: TransportOptions; recv: TransportOptions };
+}
+
+/** The answer to `media:ready`: consumers (paused) of every producer the others had at that moment. */
+export interface MediaReadyResult {
+  consumers: MediaNewConsumer[];
 }
 
 /** Server → client: a consumer of another participant's producer, created paused. */
@@ -97,7 +111,7 @@ export interface MediaClientToServerEvents {
   'media:join': (payload: unknown, ack: AckCallback<MediaJoinResult>) => void;
   'media:createTransport': (payload: unknown, ack: AckCallback<TransportOptions>) => void;
   'media:connectTransport': (payload: unknown, ack: AckCallback<Empty>) => void;
-  'media:ready': (payload: unknown, ack: AckCallback<Empty>) => void;
+  'media:ready': (payload: unknown, ack: AckCallback<MediaReadyResult>) => void;
   'media:produce': (payload: unknown, ack: AckCallback<{ producerId: string }>) => void;
   'media:closeProducer': (payload: unknown, ack: AckCallback<Empty>) => void;
   'media:pauseProducer': (payload: unknown, ack: AckCallback<Empty>) => void;

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import {
   KIND_OF_SOURCE,
+  type MediaNewConsumer,
   type MediaServerToClientEvents,
   type MediaSource,
   type TransportOptions,
@@ -38,8 +39,8 @@ export interface PeerRoomDeps {
   rtc: RtcListenOptions;
   /** A new producer of this peer: the room fans it out to the others. */
   onProducer: (producer: types.Producer<ProducerAppData>) => void;
-  /** The peer can now consume: the room hands it everyone else's producers. */
-  onReady: () => void;
+  /** The peer can now consume: the room consumes everyone else's producers for it and hands them back. */
+  onReady: () => Promise<MediaNewConsumer[]>;
 }
 
 export interface ProduceRequest {
@@ -136,15 +137,27 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     return transportOptions(transport);
   }
 
+  /** Both transports at once (only recv for a listen-only peer): what a (re)joining client needs first. */
+  async openTransports(): Promise<{ send?: TransportOptions; recv: TransportOptions }> {
+    const [send, recv] = await Promise.all([
+      this.listenOnly ? undefined : this.createTransport('send'),
+      this.createTransport('recv'),
+    ]);
+    return send ? { send, recv } : { recv };
+  }
+
   async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
     await this.#transport(transportId).connect({ dtlsParameters });
   }
 
-  /** The client's device capabilities: from now on it is sent everyone else's producers. */
-  setReady(rtpCapabilities: types.RtpCapabilities): void {
+  /**
+   * The client's device capabilities: answers with consumers of everyone else's producers now, and from
+   * then on each new producer of the others is pushed as `media:newConsumer`.
+   */
+  setReady(rtpCapabilities: types.RtpCapabilities): Promise<MediaNewConsumer[]> {
     this.#assertOpen();
     this.#rtpCapabilities = rtpCapabilities;
-    this.deps.onReady();
+    return this.deps.onReady();
   }
 
   async produce(req: ProduceRequest): Promise<types.Producer<ProducerAppData>> {
@@ -191,14 +204,21 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     await this.#producer(producerId).resume();
   }
 
-  /** Consumes another peer's producer, paused until the client has attached it (no lost keyframe). */
-  async consume(producer: types.Producer<ProducerAppData>): Promise<void> {
+  /**
+   * Consumes another peer's producer, paused until the client has attached it (no lost keyframe), and
+   * returns what the client needs to attach it; undefined if it cannot (or already does) consume it. The
+   * caller tells the client (the `media:ready` answer, or a `media:newConsumer` push).
+   */
+  async consume(producer: types.Producer<ProducerAppData>): Promise<MediaNewConsumer | undefined> {
     const caps = this.#rtpCapabilities;
     const transport = [...this.#transports.values()].find((t) => t.appData.direction === 'recv');
     if (this.#closed || !caps || !transport || producer.closed || this.#consumed.has(producer.id)) return;
     this.#consumed.add(producer.id);
     const router = await this.deps.router();
-    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) return;
+    if (!router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+      this.#consumed.delete(producer.id);
+      return;
+    }
     const consumer = await transport.consume({
       producerId: producer.id,
       rtpCapabilities: caps,
@@ -219,20 +239,26 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     });
     consumer.on('producerpause', () => this.#notify('media:producerPaused', state));
     consumer.on('producerresume', () => this.#notify('media:producerResumed', state));
-    this.#notify('media:newConsumer', {
+    return {
       ...state,
       kind: consumer.kind,
       rtpParameters: consumer.rtpParameters,
       producerPaused: consumer.producerPaused,
-    });
+    };
   }
 
   /** The client shows (resume) or hides (pause) a tile; hidden tiles cost no downlink. */
   async pauseConsumer(consumerId: string): Promise<void> {
     await this.#consumer(consumerId).pause();
   }
+  /**
+   * Resuming a video consumer also asks its sender for a keyframe: the picture starts at once instead of at
+   * the encoder's next periodic keyframe (after a restart every page waits on exactly that).
+   */
   async resumeConsumer(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).resume();
+    const consumer = this.#consumer(consumerId);
+    await consumer.resume();
+    if (consumer.kind === 'video' && !consumer.closed) await consumer.requestKeyFrame().catch(() => {});
   }
   /** Picks the simulcast layer a tile needs (small tile → low layer). */
   async setConsumerLayers(consumerId: string, spatialLayer: number, temporalLayer?: number): Promise<void> {

@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as mediasoup from 'mediasoup';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MediaPeer, MediaPeerEvents } from './mediaPeer.js';
 import { MediaService } from './mediaService.js';
 import { MediaWorkerPool } from './workerPool.js';
@@ -44,7 +45,8 @@ async function enter(media: MediaService, peerId: string, listenOnly = false) {
   const newConsumers = collect(peer, 'media:newConsumer');
   const send = listenOnly ? undefined : await peer.createTransport('send');
   await peer.createTransport('recv');
-  peer.setReady(caps);
+  // The producers already there come with the ready answer, later ones are pushed: one list here.
+  newConsumers.push(...(await peer.setReady(caps)));
   return { peer, send: send?.id ?? '', newConsumers };
 }
 
@@ -129,6 +131,39 @@ describe('MediaService', () => {
       code: 'BAD_REQUEST',
     });
     await expect(b.peer.resumeConsumer('nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('a resumed video consumer asks its sender for a keyframe at once; audio does not', async () => {
+    // Every consumer the workers make, found through mediasoup's observers.
+    const made = new Map<string, types.Consumer>();
+    const onWorker = (w: types.Worker) =>
+      w.observer.on('newrouter', (r) =>
+        r.observer.on('newtransport', (t) => t.observer.on('newconsumer', (c) => made.set(c.id, c))),
+      );
+    mediasoup.observer.on('newworker', onWorker);
+    media.close();
+    pool.close();
+    pool = await MediaWorkerPool.start({ size: 1 });
+    media = new MediaService(pool, rtc);
+    try {
+      const a = await enter(media, 'alice');
+      await talk(a.peer, a.send, { camera: true });
+      const b = await enter(media, 'bob', true);
+      const video = b.newConsumers.find((c) => c.kind === 'video')!;
+      const audio = b.newConsumers.find((c) => c.kind === 'audio')!;
+      const keyframes = (id: string) => {
+        const c = made.get(id)!;
+        return vi.spyOn(c, 'requestKeyFrame');
+      };
+      const videoAsks = keyframes(video.consumerId);
+      const audioAsks = keyframes(audio.consumerId);
+      await b.peer.resumeConsumer(video.consumerId);
+      await b.peer.resumeConsumer(audio.consumerId);
+      expect(videoAsks).toHaveBeenCalledTimes(1);
+      expect(audioAsks).not.toHaveBeenCalled();
+    } finally {
+      mediasoup.observer.off('newworker', onWorker);
+    }
   });
 
   it('lets a listen-only peer consume but never produce', async () => {

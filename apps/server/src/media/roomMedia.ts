@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { MediaNewConsumer } from '@tsudoi/protocol';
 import type { types } from 'mediasoup';
 import { MediaPeer, type ProducerAppData } from './mediaPeer.js';
 import type { RtcListenOptions } from './transports.js';
@@ -136,21 +137,39 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     for (const peer of this.#peers.values()) peer.notify('media:activeSpeaker', { peerId });
   }
 
-  /** A new producer reaches every other ready peer; microphones feed the active-speaker observer. */
+  /** A new producer reaches every other ready peer (pushed); microphones feed the active-speaker observer. */
   #fanOut(from: MediaPeer, producer: types.Producer<ProducerAppData>): void {
     if (producer.appData.source === 'mic') this.#observe(producer);
     for (const peer of this.#peers.values()) {
-      if (peer !== from && peer.ready) this.#background(peer.consume(producer));
+      if (peer === from || !peer.ready) continue;
+      this.#background(
+        peer.consume(producer).then((c) => {
+          if (c) peer.notify('media:newConsumer', c);
+        }),
+      );
     }
   }
 
-  #consumeAll(peer: MediaPeer): void {
+  /**
+   * Consumers of every other peer's producers for a peer that just got ready, all created at once; the
+   * peer's `media:ready` answer carries them. One that fails is reported and left out (the others still
+   * come); a producer that appears meanwhile is pushed by {@link #fanOut}.
+   */
+  async #consumeAll(peer: MediaPeer): Promise<MediaNewConsumer[]> {
     // A client that just got ready has listeners attached: tell it who is speaking now.
     if (this.#activeSpeaker) peer.notify('media:activeSpeaker', { peerId: this.#activeSpeaker });
-    for (const other of this.#peers.values()) {
-      if (other === peer) continue;
-      for (const producer of other.producers.values()) this.#background(peer.consume(producer));
-    }
+    const producers = [...this.#peers.values()]
+      .filter((other) => other !== peer)
+      .flatMap((other) => [...other.producers.values()]);
+    const made = await Promise.all(
+      producers.map((producer) =>
+        peer.consume(producer).catch((err: Error) => {
+          this.#background(Promise.reject(err));
+          return undefined;
+        }),
+      ),
+    );
+    return made.filter((c): c is MediaNewConsumer => c !== undefined);
   }
 
   #observe(producer: types.Producer<ProducerAppData>): void {

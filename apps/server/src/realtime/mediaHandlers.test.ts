@@ -118,6 +118,76 @@ describe('registerMediaHandlers', () => {
     expect(media.stats()).toMatchObject({ peers: 1, producers: 0, consumers: 0 });
   });
 
+  it('a join brings both transports in its answer and ready answers with the room’s consumers; later ones are pushed', async () => {
+    const mic = (ssrc: number) => ({
+      mid: '0',
+      codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
+      headerExtensions: [],
+      encodings: [{ ssrc }],
+      rtcp: { cname: `c${ssrc}` },
+    });
+    type Joined = {
+      routerRtpCapabilities: unknown;
+      transports?: { send?: { id: string }; recv: { id: string } };
+    };
+    const alice = await open('a', { roomKey: ROOM, peerId: 'alice', listenOnly: false });
+    const a = (await ok(alice, 'media:join', { transports: true })) as Joined;
+    expect(a.transports?.send).toHaveProperty('iceCandidates');
+    expect(a.transports?.recv).toHaveProperty('iceCandidates');
+    // The limits hold: the join already made this peer's transports, so asking for another is refused.
+    expect(await ask(alice, 'media:createTransport', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'MEDIA_LIMIT' },
+    });
+    const aliceMic = await ok(alice, 'media:produce', {
+      transportId: a.transports?.send?.id,
+      kind: 'audio',
+      rtpParameters: mic(1111),
+      source: 'mic',
+      paused: true,
+    });
+
+    // Listening in: only a receiving transport; a stray field in the join is refused.
+    const listener = await open('l', { roomKey: ROOM, peerId: 'l', listenOnly: true });
+    expect(await ask(listener, 'media:join', { transports: true, extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    const l = (await ok(listener, 'media:join', { transports: true })) as Joined;
+    expect(l.transports).toEqual({ recv: expect.objectContaining({ iceCandidates: expect.any(Array) }) });
+
+    const bob = await open('b', { roomKey: ROOM, peerId: 'bob', listenOnly: false });
+    const pushed: MediaNewConsumer[] = [];
+    bob.on('media:newConsumer', (c) => pushed.push(c));
+    const b = (await ok(bob, 'media:join', { transports: true })) as Joined;
+    const ready = (await ok(bob, 'media:ready', { rtpCapabilities: b.routerRtpCapabilities })) as {
+      consumers: MediaNewConsumer[];
+    };
+    // Alice's microphone, already there, comes in the answer (paused as she is muted), not as a push.
+    expect(ready.consumers).toEqual([
+      expect.objectContaining({
+        peerId: 'alice',
+        source: 'mic',
+        producerId: aliceMic.producerId,
+        producerPaused: true,
+      }),
+    ]);
+    expect(pushed).toEqual([]);
+    await ok(bob, 'media:resumeConsumer', { consumerId: ready.consumers[0]?.consumerId });
+
+    // A producer that comes later is pushed.
+    const carol = await open('c', { roomKey: ROOM, peerId: 'carol', listenOnly: false });
+    const c = (await ok(carol, 'media:join', { transports: true })) as Joined;
+    await ok(carol, 'media:produce', {
+      transportId: c.transports?.send?.id,
+      kind: 'audio',
+      rtpParameters: mic(2222),
+      source: 'mic',
+    });
+    await expect.poll(() => pushed.map((p) => p.peerId)).toEqual(['carol']);
+    expect(media.stats()).toMatchObject({ peers: 4, transports: 7, producers: 2 });
+  });
+
   it('a room switch seen by resolvePeer closes the media of the old room', async () => {
     const c = await open('c', { roomKey: ROOM, peerId: 'carol', listenOnly: false });
     await ok(c, 'media:join');

@@ -3,7 +3,8 @@ import { Device, FakeHandler, testFakeParameters } from 'mediasoup-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RequestError } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
-import { type MediaSignal, RoomMediaClient } from './roomMediaClient';
+import type { MediaSignal } from './mediaSignal';
+import { RoomMediaClient } from './roomMediaClient';
 
 // Node has no MediaStream; the client only wraps tracks in one for the tiles.
 class FakeStream {
@@ -30,12 +31,24 @@ function fakeServer(intercept?: Answer) {
   const sent: Array<{ event: string; payload: Record<string, unknown> }> = [];
   const handlers = new Map<string, (p: unknown) => void>();
   let ids = 0;
-  const answer = (event: string): unknown => {
+  const answer = (event: string, payload: Record<string, unknown>): unknown => {
     switch (event) {
       case 'media:join':
-        return { routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities() };
+        return {
+          routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities(),
+          ...(payload.transports
+            ? {
+                transports: {
+                  send: testFakeParameters.generateTransportRemoteParameters(),
+                  recv: testFakeParameters.generateTransportRemoteParameters(),
+                },
+              }
+            : {}),
+        };
       case 'media:createTransport':
         return testFakeParameters.generateTransportRemoteParameters();
+      case 'media:ready':
+        return { consumers: [] };
       case 'media:produce':
         return { producerId: `p${++ids}` };
       default:
@@ -46,7 +59,7 @@ function fakeServer(intercept?: Answer) {
     request: (async (event: string, payload: Record<string, unknown>) => {
       sent.push({ event, payload });
       const custom = intercept?.(event, payload);
-      return custom === undefined ? answer(event) : await custom;
+      return custom === undefined ? answer(event, payload) : await custom;
     }) as MediaSignal['request'],
     on: (event, fn) => {
       handlers.set(event, fn as (p: unknown) => void);
@@ -108,12 +121,11 @@ describe('RoomMediaClient', () => {
     expect(useMediaStore.getState().muted).toBe(true);
   });
 
-  it('a listen-only join creates only a receiving transport and produces nothing', async () => {
+  it('a listen-only join produces nothing and opens no microphone', async () => {
     const server = fakeServer();
     client = new RoomMediaClient(server.signal, devices, createDevice);
     await client.join({ listenOnly: true });
-    const transports = server.sent.filter((s) => s.event === 'media:createTransport').map((s) => s.payload);
-    expect(transports).toEqual([{ direction: 'recv' }]);
+    expect(useMediaStore.getState().phase).toBe('live');
     expect(server.sent.some((s) => s.event === 'media:produce')).toBe(false);
     expect(getUserMedia).not.toHaveBeenCalled();
   });
@@ -156,10 +168,10 @@ describe('RoomMediaClient', () => {
     const afterSecond = server.sent.length;
     releaseLoad();
     await first;
-    // The first join stopped after its Device loaded: no createTransport (which would replace the live
-    // one on the server), no ready, no produce.
+    // The first join stopped after its Device loaded: no ready, no produce (which would land on the newer
+    // join's transports on the server).
     expect(server.sent.slice(afterSecond)).toEqual([]);
-    expect(server.sent.filter((s) => s.event === 'media:createTransport')).toHaveLength(2);
+    expect(server.sent.filter((s) => s.event === 'media:ready')).toHaveLength(1);
     expect(useMediaStore.getState().phase).toBe('live');
   });
 
@@ -212,6 +224,55 @@ describe('RoomMediaClient', () => {
     // Three attempts, then a new join (the server sends every producer again after it).
     await vi.waitFor(() => expect(joins()).toBe(2), { timeout: 5_000 });
     expect(resumes).toBe(5);
+  });
+
+  it('a (re)join gets its transports with the join and sends ready and its streams without waiting', async () => {
+    // The ready answer is held back (a busy server): the microphone and camera go out meanwhile.
+    let answerReady: (v: unknown) => void = () => {};
+    const server = fakeServer((event) =>
+      event === 'media:ready'
+        ? new Promise((r) => {
+            answerReady = r;
+          })
+        : undefined,
+    );
+    client = new RoomMediaClient(server.signal, devices, createDevice);
+    mediaActions.set({ cameraOn: true });
+    const joined = client.join();
+    await vi.waitFor(() =>
+      expect(server.sent.filter((s) => s.event === 'media:produce').map((s) => s.payload.source)).toEqual(
+        expect.arrayContaining(['mic', 'camera']),
+      ),
+    );
+    expect(useMediaStore.getState().phase).toBe('joining');
+    answerReady({ consumers: [] });
+    await joined;
+    expect(useMediaStore.getState().phase).toBe('live');
+    expect(server.sent.find((s) => s.event === 'media:join')?.payload).toEqual({ transports: true });
+    // No separate transport requests: one round trip less on the way back after a restart.
+    expect(server.sent.some((s) => s.event === 'media:createTransport')).toBe(false);
+  });
+
+  it('the streams in the ready answer are attached together and all resumed at once', async () => {
+    const pending: string[] = [];
+    const server = fakeServer((event, payload) => {
+      if (event === 'media:ready') return { consumers: [consumerPush(1), consumerPush(2), consumerPush(3)] };
+      if (event === 'media:resumeConsumer') {
+        pending.push(String(payload.consumerId));
+        // Answered only once all three were asked for: they are not resumed one after another.
+        return vi.waitFor(() => expect(pending).toHaveLength(3)).then(() => ({}));
+      }
+      return undefined;
+    });
+    client = new RoomMediaClient(server.signal, devices, createDevice);
+    await client.join({ listenOnly: true });
+    await vi.waitFor(() => expect(pending.sort()).toEqual(['c1', 'c2', 'c3']));
+    const tiles = useMediaStore.getState().tiles;
+    expect([tiles.peer1?.audio, tiles.peer2?.audio, tiles.peer3?.audio].every(Boolean)).toBe(true);
+    // Negative: a consumer the server closed leaves its tile empty.
+    server.push('media:consumerClosed', { consumerId: 'c2', peerId: 'peer2' });
+    expect(useMediaStore.getState().tiles.peer2?.audio ?? null).toBeNull();
+    expect(useMediaStore.getState().tiles.peer1?.audio).toBeTruthy();
   });
 
   it('a consumer that is gone before its resume is dropped, without a rejoin', async () => {

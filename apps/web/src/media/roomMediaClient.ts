@@ -1,44 +1,19 @@
-import type {
-  ClientToServerEvents,
-  MediaNewConsumer,
-  MediaServerToClientEvents,
-  MediaSource,
-} from '@tsudoi/protocol';
+import type { ClientToServerEvents, MediaSource } from '@tsudoi/protocol';
 import { Device } from 'mediasoup-client';
-import type {
-  Consumer,
-  Producer,
-  RtpCapabilities,
-  Transport,
-  TransportOptions,
-} from 'mediasoup-client/types';
-import { getSocket, RequestError, request } from '../realtime/socket';
+import type { Producer, RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
+import { RequestError, type request } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
+import { LocalTracks } from './localTracks';
 import {
   CAMERA_ENCODINGS,
   canShareScreen,
   layerForTileHeight,
-  RESUME_ATTEMPTS,
   rejoinDelayMs,
   SCREEN_ENCODINGS,
-  shouldRetryRequest,
 } from './mediaPolicy';
-
-/** The signalling a media client needs: requests with acks, and server pushes. */
-export interface MediaSignal {
-  request: typeof request;
-  on<E extends keyof MediaServerToClientEvents>(event: E, fn: MediaServerToClientEvents[E]): () => void;
-}
-
-/** The app's socket as a {@link MediaSignal}. */
-export const socketSignal: MediaSignal = {
-  request,
-  on: (event, fn) => {
-    const s = getSocket();
-    (s.on as (e: string, f: unknown) => void)(event, fn);
-    return () => (s.off as (e: string, f: unknown) => void)(event, fn);
-  },
-};
+import { type MediaSignal, messageOf, Superseded, socketSignal } from './mediaSignal';
+import { trace } from './mediaTrace';
+import { RemoteStreams } from './remoteStreams';
 
 /** Thrown by startScreenShare where the browser cannot share a screen (iPad). */
 export class ScreenShareUnsupportedError extends Error {
@@ -48,45 +23,29 @@ export class ScreenShareUnsupportedError extends Error {
   }
 }
 
-interface Remote {
-  consumer: Consumer;
-  peerId: string;
-  source: MediaSource;
-}
-
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
-
-/** Thrown inside a join that a newer join (or a leave) replaced: it stops without touching anything. */
-class Superseded extends Error {
-  constructor() {
-    super('superseded');
-    this.name = 'Superseded';
-  }
-}
-
-const codeOf = (err: unknown): string | undefined =>
-  err instanceof RequestError ? err.body.code : undefined;
-
 /**
  * A client's media in the room it is in, outside React: a mediasoup Device, a send and a receive
- * transport, producers for microphone / camera / screen and consumers turned into per-peer tiles in
- * `useMediaStore`. Mute and camera choices live in the store and survive every rejoin: `join()` after a
- * reconnect or a room switch, and `media:renegotiate` after an SFU worker died, rebuild the transports and
- * re-produce with the same state — a muted microphone is produced paused.
+ * transport, producers for microphone / camera / screen ({@link LocalTracks}) and consumers turned into
+ * per-peer tiles ({@link RemoteStreams}). Mute and camera choices live in the store and survive every
+ * rejoin: `join()` after a reconnect or a room switch, and `media:renegotiate` after an SFU worker died,
+ * rebuild the transports and re-produce with the same state — a muted microphone is produced paused.
+ *
+ * The way back after a server restart is kept short (R21: media within 10 s): `media:join` answers with
+ * both transports, then `media:ready` (whose answer holds a consumer of every stream in the room, all
+ * attached in one negotiation) and the producers go out at the same time.
  *
  * Every join is a generation: a request of an older generation is never sent (it could replace the newer
  * one's transports on the server), and work of an older generation stops at its next await. No failure
  * leaves a participant silently without media: a join that fails, a consumer that cannot be attached, or
- * a resume that never got through starts the join over after a short, growing delay (the server then
- * sends every producer in the room again), and a rejoin on a new connection does the same at once.
+ * a resume that never got through starts the join over after a short, growing delay, and a rejoin on a new
+ * connection does the same at once.
  */
 export class RoomMediaClient {
-  #device: Device | undefined;
   #send: Transport | undefined;
   #recv: Transport | undefined;
   readonly #producers = new Map<MediaSource, Producer>();
-  readonly #remotes = new Map<string, Remote>();
-  readonly #tracks = new Map<MediaSource, MediaStreamTrack>();
+  readonly #local: LocalTracks;
+  readonly #remote: RemoteStreams;
   readonly #offs: Array<() => void> = [];
   /** Bumped by every (re)join and leave; work from an older one stops at its next await. */
   #generation = 0;
@@ -104,10 +63,21 @@ export class RoomMediaClient {
     private readonly devices: MediaDevices = navigator.mediaDevices,
     private readonly createDevice: () => Device = () => new Device(),
   ) {
+    this.#local = new LocalTracks(devices);
+    this.#remote = new RemoteStreams({
+      generation: () => this.#generation,
+      request: (gen, event, payload) => this.#request(gen, event, payload),
+      lost: (gen, err) => this.#streamLost(gen, err),
+    });
     mediaActions.set({ screenShareSupported: canShareScreen(devices) });
     this.#offs.push(
-      signal.on('media:newConsumer', (c) => void this.#consume(c)),
-      signal.on('media:consumerClosed', ({ consumerId }) => this.#dropRemote(consumerId)),
+      signal.on('media:newConsumer', (c) => {
+        const recv = this.#recv;
+        trace('newConsumer', `${c.peerId}/${c.source}${recv ? '' : ' dropped'}`);
+        // One that arrives between joins is dropped: the next `media:ready` answers with it again.
+        if (recv) void this.#remote.consume(recv, [c], this.#generation);
+      }),
+      signal.on('media:consumerClosed', ({ consumerId }) => this.#remote.drop(consumerId)),
       signal.on('media:producerPaused', (p) => mediaActions.setPaused(p.peerId, p.source, true)),
       signal.on('media:producerResumed', (p) => mediaActions.setPaused(p.peerId, p.source, false)),
       signal.on('media:activeSpeaker', ({ peerId }) => mediaActions.set({ activeSpeaker: peerId })),
@@ -142,8 +112,7 @@ export class RoomMediaClient {
   /** Ends everything: transports, local tracks, listeners. */
   close(): void {
     this.leave();
-    for (const track of this.#tracks.values()) track.stop();
-    this.#tracks.clear();
+    this.#local.stopAll();
     for (const off of this.#offs.splice(0)) off();
     mediaActions.set({ localCamera: null, localScreen: null, sharingScreen: false });
   }
@@ -178,7 +147,7 @@ export class RoomMediaClient {
     track.contentHint = 'detail';
     // The browser's own "Stop sharing" button ends the track.
     track.addEventListener('ended', () => void this.stopScreenShare());
-    this.#tracks.set('screen', track);
+    this.#local.set('screen', track);
     mediaActions.set({ sharingScreen: true, localScreen: stream });
     await this.#produce('screen', track, this.#generation);
   }
@@ -192,19 +161,18 @@ export class RoomMediaClient {
   async chooseDevice(kind: 'mic' | 'camera' | 'speaker', deviceId: string): Promise<void> {
     mediaActions.selectDevice(kind, deviceId);
     if (kind === 'speaker') return;
-    const producer = this.#producers.get(kind);
-    if (!this.#tracks.has(kind)) return;
-    const old = this.#tracks.get(kind);
-    this.#tracks.delete(kind);
+    const old = this.#local.get(kind);
+    if (!old) return;
+    this.#local.delete(kind);
     let track: MediaStreamTrack;
     try {
-      track = await this.#localTrack(kind);
+      track = await this.#local.open(kind);
     } catch (err) {
-      if (old) this.#tracks.set(kind, old);
+      this.#local.set(kind, old);
       throw err;
     }
-    await producer?.replaceTrack({ track });
-    old?.stop();
+    await this.#producers.get(kind)?.replaceTrack({ track });
+    old.stop();
     if (kind === 'camera') mediaActions.set({ localCamera: new MediaStream([track]) });
   }
 
@@ -219,9 +187,8 @@ export class RoomMediaClient {
 
   /** The room view reports a tile's height; 0 = not shown, so its video is paused at the SFU. */
   async setTileHeight(peerId: string, source: 'camera' | 'screen', heightPx: number): Promise<void> {
-    const remote = [...this.#remotes.values()].find((r) => r.peerId === peerId && r.source === source);
-    if (!remote) return;
-    const { consumer } = remote;
+    const consumer = this.#remote.find(peerId, source);
+    if (!consumer) return;
     const layer = layerForTileHeight(heightPx);
     if (layer === null) {
       if (consumer.paused) return;
@@ -243,41 +210,51 @@ export class RoomMediaClient {
     this.#cancelRejoin();
     this.#teardown();
     mediaActions.set({ phase, problem: null });
+    trace('join', `${phase} gen ${gen}`);
     try {
-      const { routerRtpCapabilities } = await this.#request(gen, 'media:join', {});
-      const device = await this.#deviceFor(routerRtpCapabilities as RtpCapabilities, gen);
-      this.#device = device;
-      // Both transports at once: one round trip less on the way back after a restart.
-      const made = await Promise.allSettled([
-        this.#listenOnly ? undefined : this.#transport('send', gen),
-        this.#transport('recv', gen),
-      ]);
-      const [send, recv] = made.map((r) => (r.status === 'fulfilled' ? r.value : undefined));
-      const failed = made.find((r) => r.status === 'rejected');
-      if (failed || gen !== this.#generation || !recv) {
-        send?.close();
-        recv?.close();
-        throw failed ? failed.reason : new Superseded();
-      }
-      this.#send = send;
-      this.#recv = recv;
-      await this.#request(gen, 'media:ready', { rtpCapabilities: device.rtpCapabilities });
-      if (!this.#listenOnly) {
-        await this.#produceMic(gen);
-        if (useMediaStore.getState().cameraOn) await this.#produceCamera(gen);
-        const screen = this.#tracks.get('screen');
-        if (screen?.readyState === 'live') await this.#produce('screen', screen, gen);
-      }
+      // One round trip for the router's capabilities and both transports.
+      const joined = await this.#request(gen, 'media:join', { transports: true });
+      trace('joined');
+      const device = await this.#deviceFor(joined.routerRtpCapabilities as RtpCapabilities, gen);
+      if (!joined.transports) throw new Error('The server sent no transports.');
+      const { send, recv } = joined.transports;
+      this.#recv = this.#transport(device, 'recv', recv, gen);
+      if (!this.#listenOnly && send) this.#send = this.#transport(device, 'send', send, gen);
+      // Everyone else's streams (the answer to ready) and mine go out at the same time.
+      await Promise.all([this.#ready(device, gen), this.#listenOnly ? undefined : this.#produceAll(gen)]);
       if (gen !== this.#generation) return;
       // Live with every stream set up so far: the next failure starts the delays from the shortest again.
       if (this.#rejoinTimer === undefined) this.#failures = 0;
       mediaActions.set({ phase: 'live' });
+      trace('live');
       void this.refreshDevices().catch(() => {});
     } catch (err) {
       if (gen !== this.#generation || err instanceof Superseded) return;
-      mediaActions.set({ phase: 'failed', problem: message(err) });
+      mediaActions.set({ phase: 'failed', problem: messageOf(err) });
+      trace('failed', messageOf(err));
       this.#rejoinLater(gen);
     }
+  }
+
+  /** Tells the server this Device's capabilities; its answer holds the room's streams, attached at once. */
+  async #ready(device: Device, gen: number): Promise<void> {
+    const { consumers } = await this.#request(gen, 'media:ready', {
+      rtpCapabilities: device.rtpCapabilities,
+    });
+    trace('ready', `${consumers.length} consumers`);
+    const recv = this.#recv;
+    // Attaching and resuming handle their own failures (a rejoin): the join does not wait for them.
+    if (recv && consumers.length > 0) void this.#remote.consume(recv, consumers, gen);
+  }
+
+  /** Microphone, camera (if on) and a screen still shared, all at once. */
+  async #produceAll(gen: number): Promise<void> {
+    const screen = this.#local.get('screen');
+    await Promise.all([
+      this.#produceMic(gen),
+      useMediaStore.getState().cameraOn ? this.#produceCamera(gen) : undefined,
+      screen?.readyState === 'live' ? this.#produce('screen', screen, gen) : undefined,
+    ]);
   }
 
   /**
@@ -298,10 +275,17 @@ export class RoomMediaClient {
     this.#rejoinTimer = undefined;
   }
 
+  /** A stream of this generation could not be set up: say so and join again shortly. */
+  #streamLost(gen: number, err: unknown): void {
+    if (gen !== this.#generation) return;
+    mediaActions.set({ problem: messageOf(err) });
+    this.#rejoinLater(gen);
+  }
+
   /**
    * A request on behalf of join generation `gen`: never sent once a newer generation started (a stale
-   * `media:join` or `media:createTransport` would replace the newer one's peer or transports on the
-   * server), and its answer is dropped if one started meanwhile.
+   * `media:join` or `media:produce` would replace or add to the newer one's media on the server), and its
+   * answer is dropped if one started meanwhile.
    */
   async #request<E extends keyof ClientToServerEvents>(
     gen: number,
@@ -325,10 +309,8 @@ export class RoomMediaClient {
     return device;
   }
 
-  async #transport(direction: 'send' | 'recv', gen: number): Promise<Transport> {
-    const options = await this.#request(gen, 'media:createTransport', { direction });
-    const device = this.#device;
-    if (!device) throw new Superseded();
+  /** This side of a transport the server made; it connects (DTLS) with the first produce or consume. */
+  #transport(device: Device, direction: 'send' | 'recv', options: unknown, gen: number): Transport {
     const t =
       direction === 'send'
         ? device.createSendTransport(options as TransportOptions)
@@ -348,6 +330,7 @@ export class RoomMediaClient {
     });
     // A transport that cannot recover (network change, SFU gone) is rebuilt from scratch.
     t.on('connectionstatechange', (state) => {
+      trace(`${direction} ${state}`);
       if (state === 'failed' && gen === this.#generation) void this.#connect('renegotiating');
     });
     return t;
@@ -355,26 +338,25 @@ export class RoomMediaClient {
 
   async #produceMic(gen: number): Promise<void> {
     try {
-      const track = this.#tracks.get('mic') ?? (await this.#localTrack('mic'));
-      await this.#produce('mic', track, gen);
+      await this.#produce('mic', await this.#local.getOrOpen('mic'), gen);
     } catch (err) {
       if (err instanceof Superseded || gen !== this.#generation) return;
       // The server or the transport failed (not the microphone): the others would not hear me, so rejoin.
       if (err instanceof RequestError) return this.#streamLost(gen, err);
-      mediaActions.set({ problem: message(err) });
+      mediaActions.set({ problem: messageOf(err) });
     }
   }
 
   async #produceCamera(gen: number): Promise<void> {
     try {
-      const track = this.#tracks.get('camera') ?? (await this.#localTrack('camera'));
+      const track = await this.#local.getOrOpen('camera');
       track.addEventListener('ended', () => void this.setCameraOn(false), { once: true });
       mediaActions.set({ localCamera: new MediaStream([track]) });
       await this.#produce('camera', track, gen);
     } catch (err) {
       if (err instanceof Superseded || gen !== this.#generation) return;
       if (err instanceof RequestError) return this.#streamLost(gen, err);
-      mediaActions.set({ problem: message(err), cameraOn: false });
+      mediaActions.set({ problem: messageOf(err), cameraOn: false });
     }
   }
 
@@ -395,6 +377,7 @@ export class RoomMediaClient {
           : { codecOptions: { opusDtx: true, opusFec: true } }),
     });
     if (paused) producer.pause();
+    trace(`produced ${source}`);
     if (gen !== this.#generation || send.closed) return producer.close();
     this.#producers.set(source, producer);
     producer.on('transportclose', () => this.#producers.delete(source));
@@ -403,92 +386,10 @@ export class RoomMediaClient {
   async #stopSource(source: MediaSource): Promise<void> {
     const producer = this.#producers.get(source);
     this.#producers.delete(source);
-    this.#tracks.get(source)?.stop();
-    this.#tracks.delete(source);
+    this.#local.stop(source);
     if (!producer) return;
     producer.close();
     await this.signal.request('media:closeProducer', { producerId: producer.id }).catch(() => {});
-  }
-
-  async #localTrack(source: 'mic' | 'camera'): Promise<MediaStreamTrack> {
-    const { selected } = useMediaStore.getState();
-    const id = source === 'mic' ? selected.mic : selected.camera;
-    const device: MediaTrackConstraints = id ? { deviceId: { ideal: id } } : {};
-    // 720p feeds the top simulcast layer; the lower two are scaled down from it.
-    const stream = await this.devices.getUserMedia(
-      source === 'mic'
-        ? { audio: device }
-        : { video: { ...device, width: { ideal: 1280 }, height: { ideal: 720 } } },
-    );
-    const track = source === 'mic' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
-    if (!track) throw new Error(`no ${source === 'mic' ? 'microphone' : 'camera'}`);
-    this.#tracks.set(source, track);
-    return track;
-  }
-
-  /**
-   * Attaches a consumer the server made (paused) for this generation's receive transport, then resumes
-   * it. A push that arrives between joins is dropped: the server sends every producer again after the
-   * next `media:ready`. If the stream cannot be attached or resumed, the join starts over.
-   */
-  async #consume(c: MediaNewConsumer): Promise<void> {
-    const gen = this.#generation;
-    const recv = this.#recv;
-    if (!recv) return;
-    let consumer: Consumer;
-    try {
-      consumer = await recv.consume({
-        id: c.consumerId,
-        producerId: c.producerId,
-        kind: c.kind,
-        rtpParameters: c.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
-      });
-    } catch (err) {
-      if (gen === this.#generation && !recv.closed) this.#streamLost(gen, err);
-      return;
-    }
-    if (gen !== this.#generation || consumer.closed) return consumer.close();
-    this.#remotes.set(consumer.id, { consumer, peerId: c.peerId, source: c.source });
-    mediaActions.setStream(c.peerId, c.source, new MediaStream([consumer.track]));
-    mediaActions.setPaused(c.peerId, c.source, c.producerPaused);
-    // Attached: now let media flow (it was created paused so no keyframe was lost).
-    await this.#resume(consumer, gen);
-  }
-
-  /**
-   * Resumes a new consumer at the SFU. A request that got no answer (a busy server, a refused burst) is
-   * sent again; a consumer that is gone meanwhile is dropped; anything else starts the join over, since
-   * a consumer left paused would keep that stream silent for good.
-   */
-  async #resume(consumer: Consumer, gen: number): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      if (gen !== this.#generation || consumer.closed) return;
-      try {
-        await this.#request(gen, 'media:resumeConsumer', { consumerId: consumer.id });
-        return;
-      } catch (err) {
-        if (err instanceof Superseded || gen !== this.#generation || consumer.closed) return;
-        if (codeOf(err) === 'NOT_FOUND') return this.#dropRemote(consumer.id);
-        if (!shouldRetryRequest(codeOf(err)) || attempt >= RESUME_ATTEMPTS) return this.#streamLost(gen, err);
-        // A short pause so a rate-limited burst has room again.
-        await new Promise((r) => setTimeout(r, 250 * attempt));
-      }
-    }
-  }
-
-  /** A remote stream of this generation could not be set up: say so and join again shortly. */
-  #streamLost(gen: number, err: unknown): void {
-    if (gen !== this.#generation) return;
-    mediaActions.set({ problem: message(err) });
-    this.#rejoinLater(gen);
-  }
-
-  #dropRemote(consumerId: string): void {
-    const remote = this.#remotes.get(consumerId);
-    if (!remote) return;
-    this.#remotes.delete(consumerId);
-    remote.consumer.close();
-    mediaActions.setStream(remote.peerId, remote.source, null);
   }
 
   /** Closes transports (and so producers and consumers); keeps local tracks and the user's choices. */
@@ -497,9 +398,7 @@ export class RoomMediaClient {
     this.#recv?.close();
     this.#send = undefined;
     this.#recv = undefined;
-    this.#device = undefined;
     this.#producers.clear();
-    this.#remotes.clear();
-    mediaActions.clearRemote();
+    this.#remote.clear();
   }
 }

@@ -1,6 +1,8 @@
 import { type ClientSocket, RequestError, requestOn, workspaceSocket } from '../realtime/socket';
 import { selectMyRoom, useFloorStore } from '../state/floorSlice';
-import { type MediaSignal, RoomMediaClient } from './roomMediaClient';
+import type { MediaSignal } from './mediaSignal';
+import { trace } from './mediaTrace';
+import { RoomMediaClient } from './roomMediaClient';
 
 /** The room the signed-in user is in on the floor, as media needs it. */
 export interface MyRoom {
@@ -115,6 +117,7 @@ export class RoomSession<S extends SessionSocket = SessionSocket> {
     }
     // In a room before the connection dropped and not any more: the server restarted or let me go.
     this.#lastRoom = { ...last, socketId: socket.id };
+    trace('enterRoom');
     this.deps.enterRoom(socket, { roomId: last.roomId, listenOnly: last.listenOnly }).catch(() => {
       if (this.#lastRoom?.roomId === last.roomId) this.#lastRoom = undefined;
     });
@@ -148,6 +151,7 @@ export class RoomSession<S extends SessionSocket = SessionSocket> {
     };
     // Registered after the floor store's handler, so the store already holds this snapshot.
     const onSnapshot = () => {
+      trace('snapshot');
       this.#snapshotOf = socket.id;
       queueMicrotask(() => this.sync());
     };
@@ -182,6 +186,9 @@ export function signalFor(socket: ClientSocket): MediaSignal {
   };
 }
 
+/** socket.io's reconnect backoff on a workspace page (its default randomization, ±50 %, spreads pages). */
+export const RECONNECT_DELAY_MS = { first: 250, max: 750 } as const;
+
 /** My room from the floor store. */
 export function currentRoom(): MyRoom | undefined {
   const state = useFloorStore.getState();
@@ -202,10 +209,14 @@ export function roomSession(): RoomSession<ClientSocket> {
     subscribe: (fn) => useFloorStore.subscribe(fn),
     createClient: (socket) => {
       // A talk must be back within 10 s of a server restart (R21): socket.io's default backoff grows to 5 s
-      // between attempts, so cap it (with its jitter) at 1 s while a workspace page is open — a refused
-      // loopback/LAN connect costs the server nothing.
-      socket.io.reconnectionDelay(500);
-      socket.io.reconnectionDelayMax(1_000);
+      // between attempts, so keep it short while a workspace page is open: the first attempt after
+      // 125–375 ms, then every 750 ms at most (±50 % jitter below the cap), so a page is back ~0.4 s after
+      // the server listens. A refused connect costs a down server nothing, and 100 pages spread their
+      // handshakes over those 750 ms instead of arriving in one burst.
+      socket.io.reconnectionDelay(RECONNECT_DELAY_MS.first);
+      socket.io.reconnectionDelayMax(RECONNECT_DELAY_MS.max);
+      socket.on('connect', () => trace('connect'));
+      socket.on('disconnect', (reason) => trace('disconnect', reason));
       return new RoomMediaClient(signalFor(socket));
     },
     enterRoom: (socket, room) =>
