@@ -3,6 +3,8 @@ import { CHROMIUM_PATH, E2E_CHROMIUM_ARGS } from './support/chromium.mjs';
 
 export default defineConfig({
   testDir: './tests',
+  // E2E_STORE=firestore: start the Firestore emulator for the run (support/storeEngine.ts).
+  globalSetup: './support/globalSetup.ts',
   // Two cores: one browser test at a time keeps media timing honest.
   workers: 1,
   timeout: 90_000,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { storeEnv } from './storeEngine';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -10,6 +11,8 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface TestServer {
   url: string;
   dataDir: string;
+  /** The variables this server was started with on top of the defaults (its store engine among them). */
+  env: Readonly<Record<string, string>>;
   process: ChildProcess;
   /** When the listen line was seen (Date.now()): recovery budgets count from here. */
   listenedAt: number;
@@ -24,7 +27,9 @@ export interface TestServer {
 }
 
 /** Starts `apps/server/dist/main.js` (built by `npm test`) and resolves once it listens. */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(given: Record<string, string> = {}): Promise<TestServer> {
+  // The engine (E2E_STORE) is chosen once per server: a restart reuses this env, so the same project.
+  const env = given.STORE ? given : { ...storeEnv(), ...given };
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-e2e-'));
   const child = spawn(process.execPath, [path.join(ROOT, 'apps/server/dist/main.js')], {
     cwd: ROOT,
@@ -75,6 +80,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
   return {
     url,
     dataDir,
+    env,
     process: child,
     listenedAt,
     output: () => out,

@@ -1,9 +1,8 @@
-import path from 'node:path';
 import { type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
-import Database from 'better-sqlite3';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { storedMessages } from '../support/storeProbe';
 
 let server: TestServer;
 let mail: SmtpSink;
@@ -20,21 +19,8 @@ const threadButton = (page: Page, name: string): Locator =>
   threads(page).getByTestId('thread').filter({ hasText: name });
 
 /** How many rows of a conversation the server's database holds (read straight from its SQLite file). */
-function messageRows(conversationId: string): number {
-  const db = new Database(path.join(server.dataDir, 'tsudoi.sqlite'), {
-    readonly: true,
-    fileMustExist: true,
-  });
-  try {
-    return (
-      db.prepare('SELECT COUNT(*) AS n FROM messages WHERE conversation_id = ?').get(conversationId) as {
-        n: number;
-      }
-    ).n;
-  } finally {
-    db.close();
-  }
-}
+/** Messages of one conversation left in the server's store (SQLite rows or Firestore documents). */
+const messageRows = (conversationId: string) => storedMessages(server, workspaceId, conversationId);
 
 /** Types into a message box and sends with Enter; `\n` is typed as Shift+Enter (a new line). */
 async function say(box: Locator, text: string) {
@@ -111,7 +97,7 @@ test('two people talk in a room; once both have left nobody sees the messages an
   }
   // The second line really is a new line inside one message.
   expect(await roomChat(alice).getByTestId('chat-text').nth(1).textContent()).toBe('Hi Alice\nsecond line');
-  expect(messageRows(roomId)).toBe(3);
+  expect(await messageRows(roomId)).toBe(3);
 
   // The counter follows the text; the box takes at most 2000 characters.
   const input = roomChat(bob).getByLabel('Message', { exact: true });
