@@ -188,7 +188,8 @@ export interface MessageRepo {
 
   /**
    * Marks everything up to `upTo` (a sent time) as read by `userId` and recounts what is left unread;
-   * markers never move backwards.
+   * markers never move backwards, nor past the conversation's last message (so a message appended later
+   * always counts as unread for the other members, on every engine).
    */
   markRead(workspaceId: string, conversationId: string, userId: string, upTo: string): Promise<void>;
   unreadCount(workspaceId: string, conversationId: string, userId: string): Promise<number>;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { type App, deleteApp, initializeApp } from 'firebase-admin/app';
 import { type Firestore, getFirestore } from 'firebase-admin/firestore';
-import type { MessageRepo, MigrationReport, Repos, Store } from '../store.js';
+import type { MigrationReport, Repos, Store } from '../store.js';
 import { firestoreAccessLog } from './accessLogRepo.js';
 import { firestoreAccounts } from './accountRepos.js';
 import { DirectContext, type FsContext, runInTransaction } from './context.js';
 import { firestoreLeases, firestoreMeta } from './jobRepos.js';
-import { notImplemented } from './placeholders.js';
+import { firestoreMessages } from './messageRepo.js';
 import { firestoreRooms } from './roomRepo.js';
 import { firestoreWorkspaces } from './workspaceRepo.js';
 
@@ -21,9 +21,8 @@ export function firestoreRepos(ctx: FsContext): Repos {
     leases: firestoreLeases(ctx),
     meta: firestoreMeta(ctx),
     rooms: firestoreRooms(ctx),
-    // F3 plugs in `firestoreMessages(ctx)` here.
     accounts: firestoreAccounts(ctx),
-    messages: notImplemented<MessageRepo>('messages'),
+    messages: firestoreMessages(ctx),
   };
 }
 

@@ -86,12 +86,12 @@ export function sqliteMessages(db: Database): MessageRepo {
      AND (last_message_at IS NULL OR last_message_at < @sentAt)`,
     ),
   );
-  // One statement per append for all members: the message is unread for the others whose marker is
-  // before it, and every member's thread list sees the new activity.
+  // One statement per append for all members: the message is unread for every other member (markers
+  // never pass the last message, see markRead), and every member's thread list sees the new activity.
   const countAppended = lazy(() =>
     db.prepare(
       `UPDATE conversation_members SET
-         unread = unread + (user_id <> @senderId AND COALESCE(read_up_to, '') < @sentAt),
+         unread = unread + (user_id <> @senderId),
          activity_at = (SELECT COALESCE(c.last_message_at, c.created_at) FROM conversations c
            WHERE c.workspace_id = @workspaceId AND c.id = @conversationId)
        WHERE workspace_id = @workspaceId AND conversation_id = @conversationId`,
@@ -139,13 +139,16 @@ export function sqliteMessages(db: Database): MessageRepo {
        ORDER BY sent_at DESC, id DESC LIMIT @limit`,
     ),
   );
+  // The marker stops at the last message: a marker in the future would leave later messages uncounted.
   const markRead = lazy(() =>
     db.prepare(
-      `UPDATE conversation_members SET read_up_to = @upTo,
+      `UPDATE conversation_members SET read_up_to = m.mark,
          unread = (SELECT COUNT(*) FROM messages x WHERE x.workspace_id = @ws AND x.conversation_id = @id
-           AND x.sent_at > @upTo AND x.sender_id <> @userId)
+           AND x.sent_at > m.mark AND x.sender_id <> @userId)
+       FROM (SELECT MIN(@upTo, COALESCE(last_message_at, @upTo)) AS mark FROM conversations
+         WHERE workspace_id = @ws AND id = @id) AS m
        WHERE workspace_id = @ws AND conversation_id = @id AND user_id = @userId
-         AND (read_up_to IS NULL OR read_up_to < @upTo)`,
+         AND (read_up_to IS NULL OR read_up_to < m.mark)`,
     ),
   );
   const unreadCount = lazy(() =>
