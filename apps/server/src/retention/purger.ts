@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { MessageRepo } from '../chat/messageRepo.js';
+import type { MessageRepo, PurgeTarget } from '../chat/messageRepo.js';
 import type { BlobStore } from '../storage/blobStore.js';
 import type { AccessLogRepo } from '../storage/store.js';
+import { BlobDrain } from './blobDrain.js';
 import { type ConversationKind, decideRetention, RETENTION_MS } from './policy.js';
 
 /** pino-compatible subset (fastify's `app.log` fits). */
@@ -39,8 +40,13 @@ export interface PurgerDeps {
   onPurged?: (purged: PurgedConversation) => void;
   /** Conversations per candidate page. */
   pageSize?: number;
-  /** Messages per delete transaction: bounds how long one step holds the event loop. */
+  /**
+   * Messages per delete step (one transaction, over as many due conversations as fit): bounds how long
+   * one step holds the event loop.
+   */
   messageBatch?: number;
+  /** Attachment blobs removed at once, in the background while rows are deleted. */
+  blobConcurrency?: number;
   /** Called between pages; resolves false when the run must stop (e.g. the lease was lost). */
   checkpoint?: () => Promise<boolean>;
 }
@@ -63,6 +69,7 @@ export class Purger {
     this.#d = {
       pageSize: 200,
       messageBatch: 1000,
+      blobConcurrency: 8,
       checkpoint: async () => true,
       flushDeletions: async () => {},
       ...deps,
@@ -77,36 +84,41 @@ export class Purger {
   ): Promise<PurgeCounts & { stopped: boolean }> {
     const counts: PurgeCounts = { conversations: 0, messages: 0, attachments: 0 };
     let stopped = false;
-    outer: for (const kind of KINDS) {
-      // The store cannot evaluate time zones: take everything old enough (last ≤ now − retention) and let
-      // the policy decide; +1 ms turns the store's strict "<" into "≤".
-      const lastMessageBefore = new Date(now.getTime() - RETENTION_MS[kind] + 1).toISOString();
-      let after: string | undefined;
-      for (;;) {
-        const page = await this.#d.messages.findPurgeCandidates({
-          workspaceId,
-          kind,
-          lastMessageBefore,
-          limit: this.#d.pageSize,
-          ...(after !== undefined ? { afterConversationId: after } : {}),
-        });
-        for (const c of page) {
-          if (decideRetention(kind, new Date(c.lastMessageAt), now, timeZone).action !== 'delete') continue;
+    // Blobs go in the background while rows are deleted; the purge resolves once they are gone too.
+    const drain = this.#blobDrain();
+    try {
+      outer: for (const kind of KINDS) {
+        // The store cannot evaluate time zones: take everything old enough (last ≤ now − retention) and
+        // let the policy decide; +1 ms turns the store's strict "<" into "≤".
+        const lastMessageBefore = new Date(now.getTime() - RETENTION_MS[kind] + 1).toISOString();
+        let after: string | undefined;
+        for (;;) {
+          const page = await this.#d.messages.findPurgeCandidates({
+            workspaceId,
+            kind,
+            lastMessageBefore,
+            limit: this.#d.pageSize,
+            ...(after !== undefined ? { afterConversationId: after } : {}),
+          });
           // Only what was there when the policy decided: a message arriving meanwhile restarts the clock.
-          const res = await this.#deleteConversation(workspaceId, c.conversationId, c.lastMessageAt);
-          if (res.messages > 0)
-            this.#notify({ workspaceId, conversationId: c.conversationId, upTo: c.lastMessageAt });
-          if (res.messages > 0) counts.conversations++;
-          counts.messages += res.messages;
-          counts.attachments += res.attachments;
-        }
-        if (page.length < this.#d.pageSize) break;
-        after = page[page.length - 1]?.conversationId;
-        if (!(await this.#d.checkpoint())) {
-          stopped = true;
-          break outer;
+          const due = page
+            .filter(
+              (c) => decideRetention(kind, new Date(c.lastMessageAt), now, timeZone).action === 'delete',
+            )
+            .map((c) => ({ conversationId: c.conversationId, sentAtOrBefore: c.lastMessageAt }));
+          await this.#purge(workspaceId, due, drain, counts, (t) =>
+            this.#notify({ workspaceId, conversationId: t.conversationId, upTo: t.sentAtOrBefore }),
+          );
+          if (page.length < this.#d.pageSize) break;
+          after = page[page.length - 1]?.conversationId;
+          if (!(await this.#d.checkpoint())) {
+            stopped = true;
+            break outer;
+          }
         }
       }
+    } finally {
+      await drain.drained();
     }
     // Once per workspace, also when stopped midway: what was deleted must not stay on disk.
     if (counts.messages > 0) await this.#flush(workspaceId);
@@ -116,9 +128,14 @@ export class Purger {
 
   /** Deletes all messages of one conversation now (R6: the room became empty). */
   async purgeConversation(workspaceId: string, conversationId: string, now: Date, reason: PurgeReason) {
-    const res = await this.#deleteConversation(workspaceId, conversationId, undefined);
-    const counts = { conversations: res.messages > 0 ? 1 : 0, ...res };
-    if (res.messages > 0) {
+    const counts: PurgeCounts = { conversations: 0, messages: 0, attachments: 0 };
+    const drain = this.#blobDrain();
+    try {
+      await this.#purge(workspaceId, [{ conversationId }], drain, counts);
+    } finally {
+      await drain.drained();
+    }
+    if (counts.messages > 0) {
       await this.#flush(workspaceId);
       // After the flush, so "purged" means gone from disk too.
       this.#notify({ workspaceId, conversationId });
@@ -133,27 +150,63 @@ export class Purger {
     for (;;) {
       const pending = await this.#d.messages.pendingBlobDeletes(500);
       if (pending.length === 0) return total;
-      await this.#deleteBlobs(pending.map((p) => p.blobKey));
-      total += pending.length;
+      const drain = this.#blobDrain();
+      drain.push(pending.map((p) => p.blobKey));
+      const { confirmed } = await drain.drained();
+      total += confirmed;
+      // Nothing of this page could be removed: the next run tries again rather than spinning here.
+      if (confirmed === 0) return total;
       await yieldToEventLoop();
     }
   }
 
-  async #deleteConversation(workspaceId: string, conversationId: string, upTo: string | undefined) {
-    let messages = 0;
-    let attachments = 0;
-    for (;;) {
-      const res = await this.#d.messages.deleteMessages(workspaceId, conversationId, {
-        limit: this.#d.messageBatch,
-        ...(upTo !== undefined ? { sentAtOrBefore: upTo } : {}),
-      });
-      messages += res.messages;
-      attachments += res.attachments;
-      if (res.blobKeys.length > 0) await this.#deleteBlobs(res.blobKeys);
+  /**
+   * Deletes the targets' messages in bounded steps, several conversations per step, yielding between
+   * steps. Adds to `counts`; calls `onDone` for each target that had messages, once it has none left.
+   */
+  async #purge(
+    workspaceId: string,
+    targets: PurgeTarget[],
+    drain: BlobDrain,
+    counts: PurgeCounts,
+    onDone?: (target: PurgeTarget) => void,
+  ) {
+    let rest = targets;
+    // Messages deleted so far from the target at the head of `rest` (a step may end inside it).
+    let headMessages = 0;
+    while (rest.length > 0) {
+      const step = await this.#d.messages.purgeStep(workspaceId, rest, this.#d.messageBatch);
+      drain.push(step.blobKeys);
+      let finished = 0;
+      let deleted = 0;
+      for (const c of step.conversations) {
+        counts.messages += c.messages;
+        counts.attachments += c.attachments;
+        deleted += c.messages;
+        headMessages += c.messages;
+        if (!c.done) break;
+        const target = rest[finished++] as PurgeTarget;
+        if (headMessages > 0) {
+          counts.conversations++;
+          onDone?.(target);
+        }
+        headMessages = 0;
+      }
+      // A store must finish a target or delete something in every step; anything else would spin forever.
+      if (finished === 0 && deleted === 0) throw new Error('retention: purge step made no progress');
+      rest = rest.slice(finished);
       await yieldToEventLoop();
-      if (res.done) break;
     }
-    return { messages, attachments };
+  }
+
+  #blobDrain() {
+    return new BlobDrain({
+      blobs: this.#d.blobs,
+      confirm: (keys) => this.#d.messages.confirmBlobDeletes(keys),
+      log: this.#d.log,
+      concurrency: this.#d.blobConcurrency,
+      confirmBatch: 500,
+    });
   }
 
   async #flush(workspaceId: string) {
@@ -163,20 +216,6 @@ export class Purger {
       // The rows are gone; the bytes go at the next purge's flush (or when the store closes).
       this.#d.log.error({ err, workspaceId }, 'retention: could not flush deleted data to disk');
     }
-  }
-
-  async #deleteBlobs(keys: string[]) {
-    const done: string[] = [];
-    for (const key of keys) {
-      try {
-        await this.#d.blobs.delete(key);
-        done.push(key);
-      } catch (err) {
-        // Stays queued; the next run retries it.
-        this.#d.log.error({ err, blobKey: key }, 'retention: could not delete an attachment blob');
-      }
-    }
-    if (done.length > 0) await this.#d.messages.confirmBlobDeletes(done);
   }
 
   #notify(purged: PurgedConversation) {

@@ -1,10 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { DeleteResult, MessageRepo } from '../../chat/messageRepo.js';
+import type { DeleteResult, MessageRepo, PurgeStepResult, PurgeTarget } from '../../chat/messageRepo.js';
+import { sqliteThreadCounters } from './threadCounters.js';
 
 /** The retention purge's part of {@link MessageRepo}: bulk deletes, purge candidates, the blob outbox. */
 export type MessagePurgeRepo = Pick<
   MessageRepo,
   | 'deleteMessages'
+  | 'purgeStep'
   | 'findPurgeCandidates'
   | 'workspacesWithMessages'
   | 'pendingBlobDeletes'
@@ -20,18 +22,40 @@ function lazy<T>(make: () => T): () => T {
   };
 }
 
+/** Sorts after every ISO time and every message id: stands for "no bound" in a `(sent_at, id)` range. */
+const TOP = '\uffff';
+
+interface StepRow {
+  conversationId: string;
+  messages: number;
+  attachments: number;
+  done: boolean;
+}
+
 /** SQLite implementation of the purge methods of {@link MessageRepo}; `sqliteMessages` composes it. */
 export function sqliteMessagePurge(db: Database): MessagePurgeRepo {
-  // The selection a delete batch works on; both statements below use it so they see the same rows.
-  const batch = `SELECT id FROM messages WHERE workspace_id = @ws AND conversation_id = @id
-    AND (@upTo IS NULL OR sent_at <= @upTo) ORDER BY seq LIMIT @limit`;
-  const deleteAttachments = lazy(() =>
-    db.prepare<Record<string, unknown>, { blob_key: string }>(
-      `DELETE FROM attachments WHERE workspace_id = @ws AND message_id IN (${batch}) RETURNING blob_key`,
+  const counters = sqliteThreadCounters(db);
+  // Every statement below selects one conversation's messages by a range of the (sent_at, id) order, so a
+  // step walks an index range instead of looking rows up one id at a time.
+  // The last message a budget of @offset + 1 reaches, among those sent at or before @upTo.
+  const boundary = lazy(() =>
+    db.prepare<Record<string, unknown>, { s: string; i: string }>(
+      `SELECT sent_at AS s, id AS i FROM messages
+       WHERE workspace_id = @ws AND conversation_id = @id AND sent_at <= @upTo
+       ORDER BY sent_at, id LIMIT 1 OFFSET @offset`,
     ),
   );
-  const deleteBatch = lazy(() =>
-    db.prepare(`DELETE FROM messages WHERE workspace_id = @ws AND id IN (${batch})`),
+  const deleteAttachments = lazy(() =>
+    db.prepare<Record<string, unknown>, { blob_key: string }>(
+      `DELETE FROM attachments WHERE workspace_id = @ws AND message_id IN (
+         SELECT id FROM messages WHERE workspace_id = @ws AND conversation_id = @id AND (sent_at, id) <= (@s, @i))
+       RETURNING blob_key`,
+    ),
+  );
+  const deleteRange = lazy(() =>
+    db.prepare(
+      `DELETE FROM messages WHERE workspace_id = @ws AND conversation_id = @id AND (sent_at, id) <= (@s, @i)`,
+    ),
   );
   const queueBlob = lazy(() =>
     db.prepare('INSERT OR IGNORE INTO blob_deletions (blob_key, workspace_id) VALUES (?, ?)'),
@@ -39,7 +63,7 @@ export function sqliteMessagePurge(db: Database): MessagePurgeRepo {
   const anyLeft = lazy(() =>
     db.prepare<Record<string, unknown>, { n: number }>(
       `SELECT EXISTS (SELECT 1 FROM messages WHERE workspace_id = @ws AND conversation_id = @id
-     AND (@upTo IS NULL OR sent_at <= @upTo)) AS n`,
+       AND sent_at <= @upTo) AS n`,
     ),
   );
   const recomputeLast = lazy(() =>
@@ -50,29 +74,77 @@ export function sqliteMessagePurge(db: Database): MessagePurgeRepo {
     ),
   );
 
+  /** Deletes up to `budget` (≥ 1; -1: no limit) of one conversation's messages, oldest first. */
+  const deleteOne = (ws: string, id: string, upTo: string, budget: number, blobKeys: string[]): StepRow => {
+    // Only when the conversation may hold more than the budget does the step end inside it.
+    const bound = budget < 0 ? undefined : boundary().get({ ws, id, upTo, offset: budget - 1 });
+    const range = { ws, id, s: bound?.s ?? upTo, i: bound?.i ?? TOP };
+    counters.beforeDelete(ws, id, range.s === TOP ? null : { sentAt: range.s, id: range.i });
+    const keys = deleteAttachments()
+      .all(range)
+      .map((r) => r.blob_key);
+    for (const k of keys) queueBlob().run(k, ws);
+    blobKeys.push(...keys);
+    const messages = deleteRange().run(range).changes;
+    const done = bound === undefined || anyLeft().get({ ws, id, upTo })?.n === 0;
+    if (done) {
+      recomputeLast().run({ ws, id });
+      counters.afterLastMessageChanged(ws, id);
+    }
+    return { conversationId: id, messages, attachments: keys.length, done };
+  };
+
+  const purgeStep = db.transaction((ws: string, targets: PurgeTarget[], limit: number): PurgeStepResult => {
+    const conversations: StepRow[] = [];
+    const blobKeys: string[] = [];
+    let budget = limit;
+    for (const t of targets) {
+      if (budget <= 0) break;
+      const row = deleteOne(ws, t.conversationId, t.sentAtOrBefore ?? TOP, budget, blobKeys);
+      conversations.push(row);
+      if (!row.done) break;
+      budget -= row.messages;
+    }
+    return { conversations, blobKeys };
+  });
+
+  // The attachments → messages foreign key is there so no code path can drop a message and forget its
+  // blobs. A step deletes the attachment rows first, with the very range it then deletes messages by, in
+  // the same transaction, so the key holds by construction; checking it costs a look-up per message and
+  // stops SQLite deleting in one pass (about half of a step's time). So a step runs with the checks off.
+  // The pragma cannot change inside a transaction (there it is a no-op and the checks stay on), and the
+  // connection is only used synchronously here, so no other statement runs while they are off.
+  const withoutKeyChecks = <T>(fn: () => T): T => {
+    const was = db.pragma('foreign_keys', { simple: true }) as number;
+    if (!was || db.inTransaction) return fn();
+    db.pragma('foreign_keys = OFF');
+    try {
+      return fn();
+    } finally {
+      db.pragma('foreign_keys = ON');
+    }
+  };
+
   const deleteMessages = db.transaction(
-    (ws: string, id: string, upTo: string | null, limit: number): DeleteResult => {
-      const params = { ws, id, upTo, limit };
-      const blobKeys = deleteAttachments()
-        .all(params)
-        .map((r) => r.blob_key);
-      for (const k of blobKeys) queueBlob().run(k, ws);
-      const messages = deleteBatch().run(params).changes;
-      const done = anyLeft().get(params)?.n === 0;
-      if (done) recomputeLast().run(params);
-      return { messages, attachments: blobKeys.length, blobKeys, done };
+    (ws: string, id: string, upTo: string, limit: number): DeleteResult => {
+      const blobKeys: string[] = [];
+      const { messages, attachments, done } = deleteOne(ws, id, upTo, limit, blobKeys);
+      return { messages, attachments, blobKeys, done };
     },
   );
 
   return {
     async deleteMessages(workspaceId, conversationId, options = {}) {
-      // LIMIT -1 is SQLite's "no limit".
-      return deleteMessages.immediate(
-        workspaceId,
-        conversationId,
-        options.sentAtOrBefore ?? null,
-        options.limit ?? -1,
+      const limit = options.limit ?? -1;
+      if (limit !== -1 && !(Number.isInteger(limit) && limit >= 1))
+        throw new RangeError('limit must be a positive integer');
+      return withoutKeyChecks(() =>
+        deleteMessages.immediate(workspaceId, conversationId, options.sentAtOrBefore ?? TOP, limit),
       );
+    },
+    async purgeStep(workspaceId, targets, limit) {
+      if (!(Number.isInteger(limit) && limit >= 1)) throw new RangeError('limit must be a positive integer');
+      return withoutKeyChecks(() => purgeStep.immediate(workspaceId, targets, limit));
     },
     async findPurgeCandidates(q) {
       return db
