@@ -85,9 +85,16 @@ function observe(query: Query): void {
 
 const isRef = (x: DocumentReference | Query): x is DocumentReference => x instanceof DocumentReference;
 
+/**
+ * Attempts per transaction (the client's default is 5). Contention is expected on a few documents (a lease
+ * at the purge hour, a busy conversation); more attempts, with the client's growing backoff, keep a burst
+ * of contenders from failing with ABORTED.
+ */
+export const TRANSACTION_ATTEMPTS = 10;
+
 /** Runs `fn` on a context bound to a transaction. */
 export function runInTransaction<T>(db: Firestore, fn: (ctx: FsContext) => Promise<T>): Promise<T> {
-  return db.runTransaction((tx) => fn(new TransactionContext(db, tx)));
+  return db.runTransaction((tx) => fn(new TransactionContext(db, tx)), { maxAttempts: TRANSACTION_ATTEMPTS });
 }
 
 /** Reads and writes straight against the database; `atomic` opens a transaction. */
