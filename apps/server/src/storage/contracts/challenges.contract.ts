@@ -36,6 +36,9 @@ export function describeChallengesContract(engine: string, makeStore: () => Prom
       await challenges().update(c.id, { consumedAt: at(2) });
       expect((await challenges().get(c.id))?.consumedAt).toBe(at(2));
       expect(await challenges().get(other.id)).toEqual(other);
+      const gone = randomUUID();
+      await challenges().update(gone, { sends: 2 }); // an unknown id: nothing happens, nothing is made
+      expect(await challenges().get(gone)).toBeUndefined();
     });
 
     it('counts parallel wrong codes exactly, up to the challenge limit, on the challenge and the account', async () => {

@@ -95,6 +95,16 @@ export function describeMembershipsContract(engine: string, makeStore: () => Pro
       expect(await memberships().get(a, other.id)).toEqual(mo);
     });
 
+    it('updating someone who is not a member makes nobody a member', async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const u = await newUser(store());
+      await newMember(store(), b, u.id);
+      await memberships().update(a, u.id, { role: 'admin', status: 'active' });
+      expect(await memberships().get(a, u.id)).toBeUndefined();
+      expect(await memberships().countActive(a)).toBe(0);
+      expect((await memberships().listByUser(u.id)).map((m) => m.workspaceId)).toEqual([b]);
+    });
+
     it('removes one membership from one workspace only', async () => {
       const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
       const [u, other] = [await newUser(store()), await newUser(store())];

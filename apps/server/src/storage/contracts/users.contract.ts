@@ -72,6 +72,8 @@ export function describeUsersContract(engine: string, makeStore: () => Promise<S
       await users().update(u.id, {});
       expect((await users().getById(u.id))?.displayName).toBe('Renamed');
       expect(await users().getById(other.id)).toEqual(other);
+      await users().update(randomUUID(), { displayName: 'Ghost' }); // an unknown id: nothing happens
+      expect(await users().getByEmail(u.email)).toMatchObject({ id: u.id, displayName: 'Renamed' });
     });
 
     it('locks at the threshold; a lock that ran out starts a new count', async () => {
