@@ -247,12 +247,16 @@ export class RoomMediaClient {
     if (recv && consumers.length > 0) void this.#remote.consume(recv, consumers, gen);
   }
 
-  /** Microphone, camera (if on) and a screen still shared, all at once. */
+  /**
+   * Camera (if on), microphone and a screen still shared, all at once. The transport negotiates them one
+   * after another in this order: the camera first, as its picture takes longest to reach the others (a
+   * keyframe, decoding), while audio flows within moments of its turn.
+   */
   async #produceAll(gen: number): Promise<void> {
     const screen = this.#local.get('screen');
     await Promise.all([
-      this.#produceMic(gen),
       useMediaStore.getState().cameraOn ? this.#produceCamera(gen) : undefined,
+      this.#produceMic(gen),
       screen?.readyState === 'live' ? this.#produce('screen', screen, gen) : undefined,
     ]);
   }
