@@ -1,23 +1,58 @@
-// Purge benchmark (issue 6): 1,000,000 messages across 10,000 conversations in a temporary SQLite file.
+// Purge benchmark (issues 6, 10): messages across conversations, purged as the 01:00 job does it.
+// STORE=sqlite (default): 1,000,000 messages / 10,000 conversations in a temporary SQLite file.
+// STORE=firestore: 100,000 messages / 1,000 conversations on the Firestore emulator (started here unless
+// FIRESTORE_EMULATOR_HOST names a running one), a fresh demo project per run.
 // Reports the purge's wall time and the worst event-loop delay while it ran.
 // Build first: `npx turbo run build --filter=@tsudoi/server`, then `npm run purge -w bench`.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { RetentionScheduler } from '../apps/server/dist/retention/scheduler.js';
-import { FsBlobStore } from '../apps/server/dist/storage/blobStore.js';
-import { SqliteStore } from '../apps/server/dist/storage/sqlite/sqliteStore.js';
+import { pathToFileURL } from 'node:url';
 
-const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? 10_000);
+// SERVER_DIST: another build of apps/server (e.g. `tsc --outDir apps/server/.tmp/dist`), default dist/.
+const dist = pathToFileURL(
+  path.resolve(process.env.SERVER_DIST ?? new URL('../apps/server/dist', import.meta.url).pathname),
+).href;
+const { RetentionScheduler } = await import(`${dist}/retention/scheduler.js`);
+const { FsBlobStore } = await import(`${dist}/storage/blobStore.js`);
+const { createStore } = await import(`${dist}/storage/createStore.js`);
+
+const KIND = process.env.STORE ?? 'sqlite';
+if (KIND !== 'sqlite' && KIND !== 'firestore')
+  throw new Error(`STORE must be sqlite or firestore, not ${KIND}`);
+// Firestore helpers only when asked for (like createStore, which loads firebase-admin only then).
+const fsb =
+  KIND === 'firestore'
+    ? {
+        ...(await import('./support/firestoreEmulator.mjs')),
+        ...(await import('./support/firestoreMessages.mjs')),
+      }
+    : undefined;
+const CONVERSATIONS = Number(process.env.CONVERSATIONS ?? (KIND === 'sqlite' ? 10_000 : 1_000));
 const PER_CONVERSATION = Number(process.env.PER_CONVERSATION ?? 100);
 const WS = 'bench-ws';
 const DAY = 86_400_000;
 // 01:00 in Tokyo; rooms went quiet 2 days before, threads 31 days before: everything is due.
 const NOW = new Date('2026-03-11T16:00:00.000Z');
+const lastAt = (room) => NOW.getTime() - (room ? 2 : 31) * DAY;
+const text = 'x'.repeat(120);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-bench-purge-'));
-const store = SqliteStore.inDataDir(dir);
+let emulator;
+let store;
+if (KIND === 'sqlite') store = await createStore({ kind: 'sqlite', dataDir: dir });
+else {
+  process.env.METADATA_SERVER_DETECTION ??= 'none';
+  let host = process.env.FIRESTORE_EMULATOR_HOST;
+  if (!host) {
+    emulator = await fsb.startFirestoreEmulator();
+    host = emulator.host;
+  }
+  const projectId = `demo-bench-purge-${Date.now().toString(36)}`;
+  store = await createStore({ kind: 'firestore', projectId, emulatorHost: host });
+  console.log(`Firestore emulator ${host}${emulator ? ' (started here)' : ''}, project ${projectId}`);
+}
 await store.migrate();
 const blobs = new FsBlobStore(dir);
 await store.workspaces.create({
@@ -28,49 +63,85 @@ await store.workspaces.create({
   createdAt: NOW.toISOString(),
 });
 
-// Seeding is not measured: plain SQL in one transaction. Half rooms, half group threads; one image each.
+// Seeding is not measured. Half rooms, half group threads (members alice, who sent everything, and bob,
+// who read nothing: the purge also brings bob's unread counters back to zero); one image each.
 let t = performance.now();
-const db = store.db;
-const conv = db.prepare(
-  `INSERT INTO conversations (workspace_id, id, kind, thread_type, created_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?)`,
-);
-const msg = db.prepare(
-  'INSERT INTO messages (workspace_id, conversation_id, id, sender_id, text, sent_at) VALUES (?, ?, ?, ?, ?, ?)',
-);
-const att = db.prepare(
-  'INSERT INTO attachments (id, workspace_id, message_id, blob_key) VALUES (?, ?, ?, ?)',
-);
-const text = 'x'.repeat(120);
-db.transaction(() => {
-  for (let c = 0; c < CONVERSATIONS; c++) {
-    const room = c % 2 === 0;
-    const id = `c${String(c).padStart(6, '0')}`;
-    const last = NOW.getTime() - (room ? 2 : 31) * DAY;
-    conv.run(
-      WS,
-      id,
-      room ? 'room' : 'workspace',
-      room ? null : 'group',
-      new Date(last - DAY).toISOString(),
-      new Date(last).toISOString(),
-    );
-    for (let m = PER_CONVERSATION - 1; m >= 0; m--) {
-      const mid = `${id}-m${m}`;
-      msg.run(WS, id, mid, 'alice', text, new Date(last - m * 1000).toISOString());
-      if (m === 0) att.run(`${mid}-a`, WS, mid, `${WS}/${mid}.png`);
-    }
-  }
-})();
+if (KIND === 'sqlite') seedSqlite(store.db);
+else
+  await fsb.seedFirestoreMessages(store.db, {
+    ws: WS,
+    conversations: CONVERSATIONS,
+    perConversation: PER_CONVERSATION,
+    lastAt: (_c, room) => lastAt(room),
+    text,
+  });
 for (let c = 0; c < CONVERSATIONS; c++)
-  await blobs.put(`${WS}/c${String(c).padStart(6, '0')}-m0.png`, new Uint8Array(64));
-const seeded = db.prepare('SELECT COUNT(*) AS n FROM messages').get().n;
-const fileMb = fs.statSync(path.join(dir, 'tsudoi.sqlite')).size / 1e6;
+  await blobs.put(`${WS}/${convId(c)}-m${msgSuffix(0)}.png`, new Uint8Array(64));
+const seeded = CONVERSATIONS * PER_CONVERSATION;
+const size =
+  KIND === 'sqlite' ? ` (${(fs.statSync(path.join(dir, 'tsudoi.sqlite')).size / 1e6).toFixed(0)} MB)` : '';
 console.log(
-  `seeded ${seeded} messages in ${CONVERSATIONS} conversations (${fileMb.toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  `${KIND}: seeded ${seeded} messages in ${CONVERSATIONS} conversations${size} in ${((performance.now() - t) / 1000).toFixed(1)} s`,
 );
 
+function convId(c) {
+  return `c${String(c).padStart(6, '0')}`;
+}
+// The Firestore seed pads message numbers to 4 digits; the SQLite one follows it.
+function msgSuffix(m) {
+  return String(m).padStart(4, '0');
+}
+
+function seedSqlite(db) {
+  const conv = db.prepare(
+    `INSERT INTO conversations (workspace_id, id, kind, thread_type, created_at, last_message_at) VALUES (?, ?, ?, ?, ?, ?)`,
+  );
+  const member = db.prepare(
+    `INSERT INTO conversation_members (workspace_id, conversation_id, user_id, unread, activity_at) VALUES (?, ?, ?, ?, ?)`,
+  );
+  const msg = db.prepare(
+    'INSERT INTO messages (workspace_id, conversation_id, id, sender_id, text, sent_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const att = db.prepare(
+    'INSERT INTO attachments (id, workspace_id, message_id, blob_key) VALUES (?, ?, ?, ?)',
+  );
+  db.transaction(() => {
+    for (let c = 0; c < CONVERSATIONS; c++) {
+      const room = c % 2 === 0;
+      const id = convId(c);
+      const last = lastAt(room);
+      const lastIso = new Date(last).toISOString();
+      conv.run(
+        WS,
+        id,
+        room ? 'room' : 'workspace',
+        room ? null : 'group',
+        new Date(last - DAY).toISOString(),
+        lastIso,
+      );
+      if (!room) {
+        member.run(WS, id, 'alice', 0, lastIso);
+        member.run(WS, id, 'bob', PER_CONVERSATION, lastIso);
+      }
+      for (let m = PER_CONVERSATION - 1; m >= 0; m--) {
+        const mid = `${id}-m${msgSuffix(m)}`;
+        msg.run(WS, id, mid, 'alice', text, new Date(last - m * 1000).toISOString());
+        if (m === 0) att.run(`${mid}-a`, WS, mid, `${WS}/${mid}.png`);
+      }
+    }
+  })();
+}
+
 const log = { info() {}, warn: console.warn, error: console.error };
-const scheduler = new RetentionScheduler({ store, blobs, log, now: () => NOW });
+// `store` for the scheduler before the storage seams, `repos` + `flushDeletions` after them.
+const scheduler = new RetentionScheduler({
+  store,
+  repos: store,
+  flushDeletions: () => store.flushDeletions(),
+  blobs,
+  log,
+  now: () => NOW,
+});
 // The histogram records whole sampling intervals, so its floor is the resolution; subtract it for the stall.
 const RESOLUTION = 5;
 const delay = monitorEventLoopDelay({ resolution: RESOLUTION });
@@ -90,17 +161,26 @@ delay.disable();
 clearInterval(ticker);
 await scheduler.stop();
 
-const left = db
-  .prepare('SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM attachments) AS n')
-  .get().n;
+let left;
+if (KIND === 'sqlite') {
+  const n = (sql) => store.db.prepare(sql).get().n;
+  left = {
+    messages: n('SELECT COUNT(*) AS n FROM messages') + n('SELECT COUNT(*) AS n FROM attachments'),
+    queued: n('SELECT COUNT(*) AS n FROM blob_deletions'),
+    membersWithUnread: n('SELECT COUNT(*) AS n FROM conversation_members WHERE unread > 0'),
+  };
+} else left = await fsb.countFirestoreLeft(store.db, WS);
 const blobsLeft = fs.readdirSync(path.join(blobs.root, WS)).length;
 console.log(
   JSON.stringify({
+    store: KIND,
     status: report.status,
     conversations: report.conversations,
     messages: report.messages,
     attachments: report.attachments,
-    rowsLeft: left,
+    rowsLeft: left.messages,
+    blobsQueued: left.queued,
+    membersWithUnread: left.membersWithUnread,
     blobsLeft,
   }),
 );
@@ -113,5 +193,7 @@ console.log(
     `p99 ${stall(delay.percentile(99))} ms, mean ${stall(delay.mean)} ms; worst 10 ms-ticker lateness ${worstTick.toFixed(1)} ms`,
 );
 await store.close();
+await emulator?.stop();
 fs.rmSync(dir, { recursive: true, force: true });
-if (left !== 0 || blobsLeft !== 0 || report.messages !== seeded) process.exit(1);
+const clean = left.messages === 0 && left.queued === 0 && left.membersWithUnread === 0 && blobsLeft === 0;
+if (!clean || report.messages !== seeded) process.exit(1);
