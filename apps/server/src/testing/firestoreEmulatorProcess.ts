@@ -27,6 +27,8 @@ export function emulatorPresent(bin = emulatorBinary()): boolean {
 export interface RunningEmulator {
   /** `127.0.0.1:PORT`, the value for FIRESTORE_EMULATOR_HOST. */
   readonly host: string;
+  /** The process group the wrapper script and its JVM run in. */
+  readonly pgid: number;
   /** Kills the emulator's whole process group (the wrapper script and its JVM); idempotent. */
   stop(): Promise<void>;
 }
@@ -56,7 +58,8 @@ async function answers(host: string): Promise<boolean> {
   }
 }
 
-function groupAlive(pgid: number): boolean {
+/** True while any process of the group is alive. */
+export function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -120,7 +123,7 @@ async function startOnce(bin: string): Promise<RunningEmulator> {
 
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    if (await answers(host)) return { host, stop };
+    if (pgid && (await answers(host))) return { host, pgid, stop };
     if (exited || Date.now() > deadline) {
       await stop();
       const why = exited ? `exited with code ${child.exitCode}` : `not ready after ${READY_TIMEOUT_MS} ms`;
