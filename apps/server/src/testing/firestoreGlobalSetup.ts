@@ -68,7 +68,8 @@ export default async function setup(project: TestProject) {
     return;
   }
   const files = selectedFiles(project);
-  if (files && !someFileNeedsEmulator(files)) {
+  // TEST_STORE=firestore: every test app runs on the emulator (testing/testApp.ts), so it always starts.
+  if (files && process.env.TEST_STORE !== 'firestore' && !someFileNeedsEmulator(files)) {
     provide('', 'not started: no selected test file imports testing/firestoreEmulator');
     return;
   }

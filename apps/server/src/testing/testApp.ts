@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type StartOptions, startApp, type TsudoiApp } from '../app.js';
 import { loadConfig } from '../config.js';
 import { ApiClient } from './apiClient.js';
+import { firestoreEmulatorHost, testProjectId } from './firestoreEmulator.js';
 import { SmtpSink } from './smtpSink.js';
 
 /** A real server (store, mail over SMTP, media workers) on a free loopback port, with a movable clock. */
@@ -27,6 +28,17 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * The store engine of test apps: the embedded default, or with `TEST_STORE=firestore` the run's Firestore
+ * emulator, a fresh `demo-t-*` project per app (npm test runs the integration suites both ways).
+ */
+function storeEnv(): Record<string, string> {
+  if (process.env.TEST_STORE !== 'firestore') return {};
+  const host = firestoreEmulatorHost();
+  if (!host) throw new Error('TEST_STORE=firestore but no Firestore emulator runs (see the globalSetup warning)');
+  return { STORE: 'firestore', FIRESTORE_EMULATOR_HOST: host, FIRESTORE_PROJECT_ID: testProjectId() };
+}
+
 /** `env` overrides the test defaults; `options.logStream` captures the operator log (set LOG_LEVEL too). */
 export async function startTestApp(
   env: Record<string, string> = {},
@@ -43,6 +55,7 @@ export async function startTestApp(
       MEDIA_WORKERS: '1',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
+      ...storeEnv(),
       ...env,
     }),
     () => new Date(Date.now() + offset),
