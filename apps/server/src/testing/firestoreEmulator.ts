@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { describe, inject } from 'vitest';
 import { observeQueries } from '../storage/firestore/context.js';
-import { openFirestoreStore } from '../storage/firestore/firestoreStore.js';
 import { type IndexFile, missingIndex } from '../storage/firestore/indexCheck.js';
 import type { Store } from '../storage/store.js';
 import type {} from './firestoreGlobalSetup.js'; // the ProvidedContext keys
@@ -52,6 +51,8 @@ export function testProjectId(): string {
 export async function firestoreTestStore(): Promise<Store> {
   const emulatorHost = firestoreEmulatorHost();
   if (!emulatorHost) throw new Error(absentReason());
+  // Loaded on demand: test files that only import the helpers (testing/testApp.ts) stay light on SQLite.
+  const { openFirestoreStore } = await import('../storage/firestore/firestoreStore.js');
   const store = await openFirestoreStore({ projectId: testProjectId(), emulatorHost });
   await store.migrate();
   return store;

@@ -1,15 +1,15 @@
-import {
-  type AggregateQuery,
-  type AggregateSpec,
-  type DocumentData,
+import type {
+  AggregateQuery,
+  AggregateSpec,
+  DocumentData,
   DocumentReference,
-  type DocumentSnapshot,
-  type Firestore,
-  type Query,
-  type QuerySnapshot,
-  type SetOptions,
-  type Transaction,
-  type UpdateData,
+  DocumentSnapshot,
+  Firestore,
+  Query,
+  QuerySnapshot,
+  SetOptions,
+  Transaction,
+  UpdateData,
 } from 'firebase-admin/firestore';
 
 /**
@@ -83,7 +83,9 @@ function observe(query: Query): void {
   for (const fn of observers) fn(query);
 }
 
-const isRef = (x: DocumentReference | Query): x is DocumentReference => x instanceof DocumentReference;
+// Structural, so that this module loads no part of firebase-admin (test helpers import it in every worker).
+const isRef = (x: DocumentReference | Query): x is DocumentReference =>
+  typeof (x as Partial<Query>).where !== 'function';
 
 /**
  * Attempts per transaction (the client's default is 5). Contention is expected on a few documents (a lease
