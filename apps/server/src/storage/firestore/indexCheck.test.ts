@@ -35,6 +35,10 @@ describe('firestore.indexes.json', () => {
         );
       }
     }
+    const keys = file.indexes.map((i) => JSON.stringify([i.collectionGroup, i.queryScope, i.fields]));
+    expect(new Set(keys).size).toBe(keys.length); // no index declared twice
+    const overrides = (file.fieldOverrides ?? []).map((o) => `${o.collectionGroup}.${o.fieldPath}`);
+    expect(new Set(overrides).size).toBe(overrides.length); // one override per field
     for (const o of file.fieldOverrides ?? []) {
       expect(typeof o.collectionGroup).toBe('string');
       expect(typeof o.fieldPath).toBe('string');
