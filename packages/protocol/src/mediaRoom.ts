@@ -7,7 +7,9 @@ import type { AckCallback } from './socket.js';
  *
  * Order for a client: `media:join` (router capabilities; with `transports: true` also its send and recv
  * transports, else `media:createTransport` for each) → create a Device → `media:ready` (its own capabilities)
- * and, at the same time, `media:produce` mic (and camera). The answer to `media:ready` holds a consumer of
+ * and, at the same time, `media:produce` mic (and camera). A client that still holds a loaded Device (a
+ * rejoin after a reconnect) sends its capabilities with the join instead of a separate `media:ready`: one
+ * round trip brings the transports and the room's consumers. The answer to `media:ready` holds a consumer of
  * every producer the others have then, so a client (re)joining a talk sets them all up in one go; producers
  * that come later are pushed as `media:newConsumer`. Each consumer starts paused and the client sends
  * `media:resumeConsumer` once it has attached it. On `media:renegotiate` a client starts over from
@@ -36,8 +38,17 @@ export const MediaJoinPayload = z
   .object({
     /** Create this peer's transports (send unless listening in, and recv) and answer with them: one round trip. */
     transports: z.literal(true).optional(),
+    /**
+     * A client that still holds a Device (a rejoin) may send its capabilities with the join: it is then
+     * ready at once, and the answer carries the room's consumers too. Only together with `transports`.
+     */
+    rtpCapabilities: RtpCapabilities.optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => !p.rtpCapabilities || p.transports, {
+    message: 'rtpCapabilities need transports',
+    path: ['rtpCapabilities'],
+  });
 export const MediaCreateTransportPayload = z.object({ direction: z.enum(['send', 'recv']) }).strict();
 export const MediaConnectTransportPayload = z
   .object({ transportId: Id, dtlsParameters: DtlsParameters })
@@ -67,6 +78,8 @@ export interface MediaJoinResult {
   routerRtpCapabilities: unknown;
   /** Present when the join asked for `transports`; `send` is absent for a listen-only peer. */
   transports?: { send?: TransportOptions; recv: TransportOptions };
+  /** Present when the join brought `rtpCapabilities`: as the answer to `media:ready`. */
+  consumers?: MediaNewConsumer[];
 }
 
 /** The answer to `media:ready`: consumers (paused) of every producer the others had at that moment. */

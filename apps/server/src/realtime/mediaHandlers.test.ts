@@ -186,6 +186,19 @@ describe('registerMediaHandlers', () => {
     });
     await expect.poll(() => pushed.map((p) => p.peerId)).toEqual(['carol']);
     expect(media.stats()).toMatchObject({ peers: 4, transports: 7, producers: 2 });
+
+    // Bob rejoins holding his Device: capabilities with the join, and the answer carries both microphones.
+    expect(await ask(bob, 'media:join', { rtpCapabilities: b.routerRtpCapabilities })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION_FAILED' },
+    });
+    const again = (await ok(bob, 'media:join', {
+      transports: true,
+      rtpCapabilities: b.routerRtpCapabilities,
+    })) as Joined & { consumers: MediaNewConsumer[] };
+    expect(again.transports?.recv).toHaveProperty('iceCandidates');
+    expect(again.consumers.map((c) => c.peerId).sort()).toEqual(['alice', 'carol']);
+    await ok(bob, 'media:resumeConsumer', { consumerId: again.consumers[0]?.consumerId });
   });
 
   it('a room switch seen by resolvePeer closes the media of the old room', async () => {

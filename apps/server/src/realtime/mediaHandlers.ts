@@ -99,7 +99,11 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
       peer.routerRtpCapabilities(),
       p.transports ? peer.openTransports() : undefined,
     ]);
-    return transports ? { routerRtpCapabilities, transports } : { routerRtpCapabilities };
+    if (!transports) return { routerRtpCapabilities };
+    // A rejoining client's Device came along: ready now, and the room's consumers come with the answer.
+    if (!p.rtpCapabilities) return { routerRtpCapabilities, transports };
+    const consumers = await peer.setReady(p.rtpCapabilities as types.RtpCapabilities);
+    return { routerRtpCapabilities, transports, consumers };
   });
   handle(socket, 'media:createTransport', ClientPayloads['media:createTransport'], (p) =>
     me().createTransport(p.direction),

@@ -44,6 +44,7 @@ function fakeServer(intercept?: Answer) {
                 },
               }
             : {}),
+          ...(payload.rtpCapabilities ? { consumers: [] } : {}),
         };
       case 'media:createTransport':
         return testFakeParameters.generateTransportRemoteParameters();
@@ -273,6 +274,43 @@ describe('RoomMediaClient', () => {
     server.push('media:consumerClosed', { consumerId: 'c2', peerId: 'peer2' });
     expect(useMediaStore.getState().tiles.peer2?.audio ?? null).toBeNull();
     expect(useMediaStore.getState().tiles.peer1?.audio).toBeTruthy();
+  });
+
+  it('a rejoin sends the Device it holds with the join: one round trip brings transports and streams', async () => {
+    let rejoined = false;
+    const server = fakeServer((event, payload) =>
+      event === 'media:join' && rejoined
+        ? {
+            routerRtpCapabilities: testFakeParameters.generateRouterRtpCapabilities(),
+            transports: {
+              recv: testFakeParameters.generateTransportRemoteParameters(),
+            },
+            consumers: payload.rtpCapabilities ? [consumerPush(1), consumerPush(2)] : undefined,
+          }
+        : undefined,
+    );
+    client = new RoomMediaClient(server.signal, devices, createDevice);
+    // The first join has no Device yet: it loads one and says ready separately.
+    await client.join({ listenOnly: true });
+    expect(server.sent.map((s) => s.event)).toEqual(['media:join', 'media:ready']);
+    expect(server.sent[0]?.payload).toEqual({ transports: true });
+
+    rejoined = true;
+    const before = server.sent.length;
+    await client.join({ listenOnly: true });
+    const join = server.sent[before];
+    expect(join?.payload).toMatchObject({ transports: true, rtpCapabilities: { codecs: expect.any(Array) } });
+    await vi.waitFor(() =>
+      expect(
+        server.sent
+          .filter((s) => s.event === 'media:resumeConsumer')
+          .map((s) => s.payload.consumerId)
+          .sort(),
+      ).toEqual(['c1', 'c2']),
+    );
+    // No separate ready: the join's answer was the whole way back.
+    expect(server.sent.slice(before).some((s) => s.event === 'media:ready')).toBe(false);
+    expect(useMediaStore.getState().tiles.peer2?.audio).toBeTruthy();
   });
 
   it('a consumer that is gone before its resume is dropped, without a rejoin', async () => {

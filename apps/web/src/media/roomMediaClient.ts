@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, MediaSource } from '@tsudoi/protocol';
+import type { ClientToServerEvents, MediaNewConsumer, MediaSource } from '@tsudoi/protocol';
 import { Device } from 'mediasoup-client';
 import type { Producer, RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
 import { RequestError, type request } from '../realtime/socket';
@@ -212,16 +212,27 @@ export class RoomMediaClient {
     mediaActions.set({ phase, problem: null });
     trace('join', `${phase} gen ${gen}`);
     try {
-      // One round trip for the router's capabilities and both transports.
-      const joined = await this.#request(gen, 'media:join', { transports: true });
-      trace('joined');
+      // One round trip for the router's capabilities and both transports; on a rejoin the Device still
+      // held goes along, and the answer holds the room's streams as well.
+      const held = this.#loaded?.device;
+      const joined = await this.#request(
+        gen,
+        'media:join',
+        held ? { transports: true, rtpCapabilities: held.rtpCapabilities } : { transports: true },
+      );
+      trace('joined', `${joined.consumers?.length ?? 'no'} consumers`);
       const device = await this.#deviceFor(joined.routerRtpCapabilities as RtpCapabilities, gen);
+      // The router's capabilities changed (a server upgrade): the streams were set up for the old Device.
+      if (held && device !== held) return void this.#connect(phase);
       if (!joined.transports) throw new Error('The server sent no transports.');
       const { send, recv } = joined.transports;
       this.#recv = this.#transport(device, 'recv', recv, gen);
       if (!this.#listenOnly && send) this.#send = this.#transport(device, 'send', send, gen);
-      // Everyone else's streams (the answer to ready) and mine go out at the same time.
-      await Promise.all([this.#ready(device, gen), this.#listenOnly ? undefined : this.#produceAll(gen)]);
+      // Everyone else's streams and mine go out at the same time.
+      await Promise.all([
+        joined.consumers ? this.#attach(joined.consumers, gen) : this.#ready(device, gen),
+        this.#listenOnly ? undefined : this.#produceAll(gen),
+      ]);
       if (gen !== this.#generation) return;
       // Live with every stream set up so far: the next failure starts the delays from the shortest again.
       if (this.#rejoinTimer === undefined) this.#failures = 0;
@@ -236,14 +247,18 @@ export class RoomMediaClient {
     }
   }
 
-  /** Tells the server this Device's capabilities; its answer holds the room's streams, attached at once. */
+  /** Tells the server this Device's capabilities (a first join); its answer holds the room's streams. */
   async #ready(device: Device, gen: number): Promise<void> {
     const { consumers } = await this.#request(gen, 'media:ready', {
       rtpCapabilities: device.rtpCapabilities,
     });
     trace('ready', `${consumers.length} consumers`);
+    this.#attach(consumers, gen);
+  }
+
+  /** The room's streams, attached together; that and their resumes handle their own failures (a rejoin). */
+  #attach(consumers: MediaNewConsumer[], gen: number): void {
     const recv = this.#recv;
-    // Attaching and resuming handle their own failures (a rejoin): the join does not wait for them.
     if (recv && consumers.length > 0) void this.#remote.consume(recv, consumers, gen);
   }
 
