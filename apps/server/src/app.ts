@@ -25,7 +25,7 @@ import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
 import { FsBlobStore } from './storage/blobStore.js';
 import { createStore } from './storage/createStore.js';
-import type { Store } from './storage/store.js';
+import type { Store, UnitOfWork } from './storage/store.js';
 import { VERSION } from './version.js';
 import { WorkspaceAccess } from './workspaces/access.js';
 import { workspaceRoutes } from './workspaces/workspaceRoutes.js';
@@ -71,9 +71,13 @@ export async function startApp(
     disposers.length = 0;
   };
   try {
+    // The composition root: the only place that holds the whole store. Each service gets the repositories
+    // it uses, and `tx` (only `transaction`) where it writes several records as one.
     const store = await createStore(config.store);
     disposers.push(() => store.close());
     await store.migrate();
+    const { accounts } = store;
+    const tx: UnitOfWork = { transaction: (fn) => store.transaction(fn) };
 
     // Loaded only when used: its mail parser is a fifth of the server's start-up CPU (R21).
     const inbox =
@@ -86,7 +90,7 @@ export async function startApp(
     const mailer = smtpMailer(smtpUrl, config.mailFrom);
     disposers.push(() => mailer.close());
 
-    const audit = new AuditLog(store, clock);
+    const audit = new AuditLog({ accessLog: store.accessLog, memberships: accounts.memberships }, clock);
     const http = await createHttp(config, {
       audit,
       clock,
@@ -104,13 +108,20 @@ export async function startApp(
     disposers.push(() => pool.close());
     const media = new MediaService(pool, config.media);
     disposers.push(() => media.close());
-    healthRoutes(http, { store, media: pool, version: VERSION });
+    healthRoutes(http, { storeKind: store.kind, media: pool, version: VERSION });
 
     // Purges (01:00 job, room emptied) reach clients through the gateway, which subscribes here.
     const purges = new EventEmitter<{ purged: [PurgedConversation] }>();
     const retention = new RetentionScheduler({
       onPurged: (p) => purges.emit('purged', p),
-      store,
+      repos: {
+        workspaces: store.workspaces,
+        messages: store.messages,
+        leases: store.leases,
+        meta: store.meta,
+        accessLog: store.accessLog,
+      },
+      flushDeletions: () => store.flushDeletions(),
       blobs: new FsBlobStore(config.dataDir),
       log: http.log,
       now: clock,
@@ -118,20 +129,32 @@ export async function startApp(
     });
     disposers.push(() => retention.stop());
 
-    const sessions = new SessionService(store, audit, clock, config.session);
+    const sessions = new SessionService(
+      { sessions: accounts.sessions, users: accounts.users },
+      audit,
+      clock,
+      config.session,
+    );
     csrfProtection(http, sessions); // before any route: every state-changing /api/ call is checked
     disposers.push(() => sessions.close());
     // The one access decision for HTTP routes and sockets (workspaces/accessDecision.ts).
     const access = new WorkspaceAccess({
       workspaces: store.workspaces,
-      memberships: store.accounts.memberships,
+      memberships: accounts.memberships,
       clock,
     });
     // Mail links use PUBLIC_URL, or the address we end up listening on (PORT=0 picks one at listen time).
     let linkBase = config.publicUrl ?? '';
     const publicUrl = () => linkBase;
     const auth = new AuthService({
-      store,
+      repos: {
+        users: accounts.users,
+        challenges: accounts.challenges,
+        emailTokens: accounts.emailTokens,
+        memberships: accounts.memberships,
+        workspaces: store.workspaces,
+      },
+      tx,
       mailer,
       audit,
       sessions,
@@ -142,7 +165,13 @@ export async function startApp(
     });
     disposers.push(() => auth.mail.settled()); // queued account mail goes out before the mailer closes
     const workspaces = new WorkspaceService({
-      store,
+      repos: {
+        workspaces: store.workspaces,
+        users: accounts.users,
+        memberships: accounts.memberships,
+        invitations: accounts.invitations,
+      },
+      tx,
       mail: auth.mail, // invitations share the per-address mail throttle
       invitesPerAdminPerHour: config.invitesPerAdminPerHour,
       audit,
@@ -174,7 +203,7 @@ export async function startApp(
       pool,
       media,
       rtc: config.media,
-      store,
+      repos: { messages: store.messages, memberships: accounts.memberships },
       sessions,
       access,
       floors,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { MembershipRepo } from '../auth/accountStore.js';
 import type { Clock } from '../clock.js';
-import type { Store } from '../storage/store.js';
-import type { AccessLogEvent } from './accessLogRepo.js';
+import type { AccessLogEvent, AccessLogRepo } from './accessLogRepo.js';
 import type { SecurityEventType } from './securityEvents.js';
 
 /** Where a request came from; recorded with every event. */
@@ -49,7 +49,7 @@ export type AuditEventType =
  */
 export class AuditLog {
   constructor(
-    private readonly store: Store,
+    private readonly repos: { accessLog: AccessLogRepo; memberships: Pick<MembershipRepo, 'listByUser'> },
     private readonly clock: Clock,
   ) {}
 
@@ -63,11 +63,11 @@ export class AuditLog {
     let workspaceIds: Array<string | null>;
     if (who.workspaceId) workspaceIds = [who.workspaceId];
     else if (who.userId) {
-      const ms = await this.store.accounts.memberships.listByUser(who.userId);
+      const ms = await this.repos.memberships.listByUser(who.userId);
       workspaceIds = ms.length ? ms.map((m) => m.workspaceId) : [null];
     } else workspaceIds = [null];
     for (const workspaceId of workspaceIds) {
-      await this.store.accessLog.append({
+      await this.repos.accessLog.append({
         id: randomUUID(),
         workspaceId,
         userId: who.userId,

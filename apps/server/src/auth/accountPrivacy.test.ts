@@ -86,10 +86,20 @@ describe('every path does the same password-hashing work', () => {
     const mailer = smtpMailer(sink.url, 'Tsudoi <no-reply@tsudoi.invalid>');
     close = () => mailer.close();
     const clock = () => new Date();
-    const audit = new AuditLog(store, clock);
-    const sessions = new SessionService(store, audit, clock, { idleMs: 1_800_000, absoluteMs: 43_200_000 });
+    const { accounts } = store;
+    const audit = new AuditLog({ accessLog: store.accessLog, memberships: accounts.memberships }, clock);
+    const sessions = new SessionService(
+      { sessions: accounts.sessions, users: accounts.users },
+      audit,
+      clock,
+      {
+        idleMs: 1_800_000,
+        absoluteMs: 43_200_000,
+      },
+    );
     auth = new AuthService({
-      store,
+      repos: { ...accounts, workspaces: store.workspaces },
+      tx: store,
       mailer,
       audit,
       sessions,

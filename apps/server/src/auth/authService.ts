@@ -3,7 +3,7 @@ import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Mailer } from '../mail/mailer.js';
-import type { Store } from '../storage/store.js';
+import type { UnitOfWork } from '../unitOfWork.js';
 import {
   MAX_PASSWORD_LENGTH,
   type PasswordRules,
@@ -11,8 +11,18 @@ import {
   strictestSecurity,
   type WorkspaceSecurity,
 } from '../workspaces/security.js';
+import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 import { AccountMailer } from './accountMailer.js';
-import type { Locale, Lockout, User } from './accountStore.js';
+import type {
+  AccountStore,
+  ChallengeRepo,
+  EmailTokenRepo,
+  Locale,
+  Lockout,
+  MembershipRepo,
+  User,
+  UserRepo,
+} from './accountStore.js';
 import { accountMail } from './mailTemplates.js';
 import { type PasswordHasher, scryptHasher, unguessablePassword } from './passwordHash.js';
 import { type PasswordProblem, passwordProblems } from './passwordPolicy.js';
@@ -29,8 +39,23 @@ export const OTP_POLICY = {
 } as const;
 const VERIFY_TTL_MS = 24 * 3_600_000;
 
+/** The repositories sign-up, sign-in and password changes read and write. */
+export interface AuthRepos {
+  users: UserRepo;
+  challenges: ChallengeRepo;
+  emailTokens: EmailTokenRepo;
+  memberships: Pick<MembershipRepo, 'listByUser'>;
+  workspaces: Pick<WorkspaceRepo, 'listByIds'>;
+}
+
+/** What account changes write together (a new password with its history, a used code with its count). */
+export type AuthUnitOfWork = UnitOfWork<{
+  accounts: Pick<AccountStore, 'users' | 'challenges' | 'emailTokens'>;
+}>;
+
 export interface AuthDeps {
-  store: Store;
+  repos: AuthRepos;
+  tx: AuthUnitOfWork;
   mailer: Mailer;
   audit: AuditLog;
   sessions: SessionService;
@@ -92,7 +117,7 @@ export class AuthService {
     if (problems.length) throw passwordPolicyError(problems, rules);
     // Hashed before the lookup, on both paths: an existing address costs the same time as a new one.
     const hash = await this.#hasher.hash(input.password);
-    const existing = await this.d.store.accounts.users.getByEmail(input.email);
+    const existing = await this.d.repos.users.getByEmail(input.email);
     if (existing) {
       const link = `${this.d.publicUrl()}/signin`;
       const message = accountMail.alreadyRegistered(input.email, existing.locale, link);
@@ -112,17 +137,26 @@ export class AuthService {
       lockedUntil: null,
       createdAt: now.toISOString(),
     };
-    if (!(await this.d.store.accounts.users.create(user))) return; // lost a race with the same email
-    await this.d.store.accounts.users.addPasswordHistory(user.id, hash, now.toISOString());
+    // The account and its first password-history entry, together.
+    const created = await this.d.tx.transaction(async (tx) => {
+      if (!(await tx.accounts.users.create(user))) return false; // lost a race with the same email
+      await tx.accounts.users.addPasswordHistory(user.id, hash, now.toISOString());
+      return true;
+    });
+    if (!created) return;
     await this.d.audit.record('auth.signup', origin, { userId: user.id });
     await this.#sendVerification(user, 'signup', origin);
   }
 
   async verifyEmail(token: string, origin: RequestOrigin): Promise<void> {
     const now = this.d.clock().toISOString();
-    const userId = await this.d.store.accounts.emailTokens.consume(tokenHash(token), 'verify-email', now);
+    // The link is used up only together with the confirmation it gives.
+    const userId = await this.d.tx.transaction(async (tx) => {
+      const owner = await tx.accounts.emailTokens.consume(tokenHash(token), 'verify-email', now);
+      if (owner) await tx.accounts.users.update(owner, { emailVerifiedAt: now });
+      return owner;
+    });
     if (!userId) throw new AppError('LINK_INVALID', 'This link has expired or was already used.');
-    await this.d.store.accounts.users.update(userId, { emailVerifiedAt: now });
     await this.d.audit.record('auth.email_verified', origin, { userId });
   }
 
@@ -132,7 +166,7 @@ export class AuthService {
    */
   async signin(email: string, password: string, origin: RequestOrigin): Promise<SigninOutcome> {
     const now = this.d.clock();
-    const user = await this.d.store.accounts.users.getByEmail(email);
+    const user = await this.d.repos.users.getByEmail(email);
     if (!user?.passwordHash || isLocked(user, now)) {
       await this.#hasher.verify(password, await this.#dummyHash);
       const reason = user ? 'locked' : 'unknown_email';
@@ -141,7 +175,7 @@ export class AuthService {
     }
     if (!(await this.#hasher.verify(password, user.passwordHash))) {
       const { password: rules } = await this.securityFor(user.id);
-      const r = await this.d.store.accounts.users.recordFailedSignin(user.id, lockout(rules, now));
+      const r = await this.d.repos.users.recordFailedSignin(user.id, lockout(rules, now));
       await this.d.audit.record(
         'auth.signin_failed',
         origin,
@@ -158,7 +192,7 @@ export class AuthService {
     // A lock that ran out ends with its count; otherwise failures (passwords and codes) keep counting
     // until a sign-in completes, so alternating a right password with wrong codes still locks.
     if (user.lockedUntil) {
-      await this.d.store.accounts.users.update(user.id, { failedSignins: 0, lockedUntil: null });
+      await this.d.repos.users.update(user.id, { failedSignins: 0, lockedUntil: null });
     }
     if (!user.emailVerifiedAt) {
       await this.#sendVerification(user, 'verify', origin);
@@ -166,7 +200,7 @@ export class AuthService {
     }
     const security = await this.securityFor(user.id);
     if (!(user.mfaEnabled || security.mfaRequired)) {
-      await this.d.store.accounts.users.update(user.id, { failedSignins: 0 });
+      await this.d.repos.users.update(user.id, { failedSignins: 0 });
       const sessionToken = await this.d.sessions.establish(user.id, 'password', origin);
       return { next: 'done', sessionToken, userId: user.id };
     }
@@ -176,7 +210,7 @@ export class AuthService {
     const id = tokenHash(challengeToken);
     const code = newOtpCode();
     const expiresAt = new Date(now.getTime() + OTP_POLICY.ttlMs).toISOString();
-    await this.d.store.accounts.challenges.create({
+    await this.d.repos.challenges.create({
       id,
       userId: user.id,
       codeHash: otpHash(id, code),
@@ -194,7 +228,7 @@ export class AuthService {
 
   /** The user a sign-in attempt belongs to (for per-account limits), or undefined. */
   async challengeOwner(challengeToken: string): Promise<string | undefined> {
-    return (await this.d.store.accounts.challenges.get(tokenHash(challengeToken)))?.userId;
+    return (await this.d.repos.challenges.get(tokenHash(challengeToken)))?.userId;
   }
 
   /**
@@ -208,11 +242,11 @@ export class AuthService {
   ): Promise<{ sessionToken: string; userId: string }> {
     const now = this.d.clock();
     const { id, c } = await this.#liveChallenge(challengeToken, now);
-    const user = await this.d.store.accounts.users.getById(c.userId);
+    const user = await this.d.repos.users.getById(c.userId);
     if (!user || isLocked(user, now)) throw otpExpired(); // locked meanwhile: this attempt is over
     if (otpHash(id, code) !== c.codeHash) {
       const { password: rules } = await this.securityFor(c.userId);
-      const r = await this.d.store.accounts.challenges.recordCodeFailure(
+      const r = await this.d.repos.challenges.recordCodeFailure(
         id,
         OTP_POLICY.maxFailures,
         lockout(rules, now),
@@ -231,13 +265,14 @@ export class AuthService {
       const left = Math.min(OTP_POLICY.maxFailures - r.attempts, rules.lockoutThreshold - r.account.failures);
       throw new AppError('OTP_INVALID', `The code is not correct. ${left} tries left.`);
     }
-    const consumed = await this.d.store.accounts.challenges.consume(
-      id,
-      now.toISOString(),
-      OTP_POLICY.maxFailures,
-    );
+    // The code is used up together with the account's failure count going back to zero.
+    const consumed = await this.d.tx.transaction(async (tx) => {
+      if (!(await tx.accounts.challenges.consume(id, now.toISOString(), OTP_POLICY.maxFailures)))
+        return false;
+      await tx.accounts.users.update(c.userId, { failedSignins: 0, lockedUntil: null });
+      return true;
+    });
     if (!consumed) throw otpExpired();
-    await this.d.store.accounts.users.update(c.userId, { failedSignins: 0, lockedUntil: null });
     const sessionToken = await this.d.sessions.establish(c.userId, 'password+email-otp', origin);
     return { sessionToken, userId: c.userId };
   }
@@ -250,14 +285,14 @@ export class AuthService {
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
     if (c.sends >= OTP_POLICY.maxSends)
       throw AppError.rateLimited((Date.parse(c.expiresAt) - now.getTime()) / 1000);
-    const user = await this.d.store.accounts.users.getById(c.userId);
+    const user = await this.d.repos.users.getById(c.userId);
     if (!user || isLocked(user, now)) throw otpExpired();
     // The user is identified (right password): a full mailbox quota is said plainly.
     const throttled = await this.mail.take('otp', user.email, user.id, origin);
     if (throttled > 0) throw AppError.rateLimited(throttled / 1000);
     const code = newOtpCode();
     const expiresAt = new Date(now.getTime() + OTP_POLICY.ttlMs).toISOString();
-    await this.d.store.accounts.challenges.update(id, {
+    await this.d.repos.challenges.update(id, {
       codeHash: otpHash(id, code),
       sends: c.sends + 1,
       lastSentAt: now.toISOString(),
@@ -270,7 +305,7 @@ export class AuthService {
 
   /** Changes the password (policy + history) and ends every session of the user, this one included. */
   async changePassword(userId: string, current: string, next: string, origin: RequestOrigin): Promise<void> {
-    const user = await this.d.store.accounts.users.getById(userId);
+    const user = await this.d.repos.users.getById(userId);
     if (!user?.passwordHash || !(await this.#hasher.verify(current, user.passwordHash))) {
       throw new AppError('SIGNIN_FAILED', 'The current password is not correct.');
     }
@@ -288,10 +323,7 @@ export class AuthService {
     const { password: rules } = await this.securityFor(userId);
     const problems = passwordProblems(next, rules);
     if (problems.length) throw passwordPolicyError(problems, rules);
-    const recent = await this.d.store.accounts.users.recentPasswordHashes(
-      userId,
-      Math.max(1, rules.historyCount),
-    );
+    const recent = await this.d.repos.users.recentPasswordHashes(userId, Math.max(1, rules.historyCount));
     for (const h of recent) {
       if (await this.#hasher.verify(next, h)) {
         throw new AppError(
@@ -302,25 +334,42 @@ export class AuthService {
     }
   }
 
-  /** Stores a new (checked) password with its history, ends open sign-in attempts, and tells the user by mail. */
-  async setPassword(user: User, next: string, extra: Partial<Pick<User, 'emailVerifiedAt'>>) {
+  /**
+   * Stores a new (checked) password with its history, ends open sign-in attempts, and tells the user by
+   * mail. With `resetToken` (the hash of a reset link), the link is used up in the same transaction and
+   * nothing changes (false) when it no longer is the user's valid link.
+   */
+  async setPassword(
+    user: User,
+    next: string,
+    extra: Partial<Pick<User, 'emailVerifiedAt' | 'failedSignins' | 'lockedUntil'>>,
+    resetToken?: string,
+  ): Promise<boolean> {
     const now = this.d.clock().toISOString();
-    const hash = await this.#hasher.hash(next);
-    await this.d.store.accounts.users.update(user.id, {
-      passwordHash: hash,
-      passwordChangedAt: now,
-      ...extra,
+    const hash = await this.#hasher.hash(next); // before the transaction: it awaits nothing but the store
+    const changed = await this.d.tx.transaction(async (tx) => {
+      // One read-and-write step first (a document store refuses reads after writes), then plain writes.
+      if (resetToken) {
+        if ((await tx.accounts.emailTokens.consume(resetToken, 'reset-password', now)) !== user.id)
+          return false;
+      } else {
+        // Sign-ins half done with the old password end too (their codes stop working).
+        await tx.accounts.challenges.endAllForUser(user.id, now);
+      }
+      await tx.accounts.users.update(user.id, { passwordHash: hash, passwordChangedAt: now, ...extra });
+      await tx.accounts.users.addPasswordHistory(user.id, hash, now);
+      return true;
     });
-    await this.d.store.accounts.users.addPasswordHistory(user.id, hash, now);
-    // Sign-ins half done with the old password end too (their codes stop working).
-    await this.d.store.accounts.challenges.endAllForUser(user.id, now);
+    if (!changed) return false;
+    if (resetToken) await this.d.repos.challenges.endAllForUser(user.id, now);
     this.mail.notice(accountMail.passwordChanged(user.email, user.locale));
+    return true;
   }
 
   /** The attempt behind a challenge cookie while it can still be answered; else OTP_EXPIRED. */
   async #liveChallenge(challengeToken: string, now: Date) {
     const id = tokenHash(challengeToken);
-    const c = await this.d.store.accounts.challenges.get(id);
+    const c = await this.d.repos.challenges.get(id);
     const over =
       !c ||
       c.consumedAt !== null ||
@@ -332,14 +381,14 @@ export class AuthService {
 
   /** The strictest security settings among the user's workspaces. */
   async securityFor(userId: string): Promise<WorkspaceSecurity> {
-    const ms = await this.d.store.accounts.memberships.listByUser(userId);
-    const wss = await this.d.store.workspaces.listByIds(ms.map((m) => m.workspaceId));
+    const ms = await this.d.repos.memberships.listByUser(userId);
+    const wss = await this.d.repos.workspaces.listByIds(ms.map((m) => m.workspaceId));
     return strictestSecurity(wss.map((w) => resolveSecurity(w.security)));
   }
 
   /** A user whose every membership is disabled cannot sign in; a user with none may (to create one). */
   async #activeSomewhereOrNowhere(userId: string): Promise<boolean> {
-    const ms = await this.d.store.accounts.memberships.listByUser(userId);
+    const ms = await this.d.repos.memberships.listByUser(userId);
     return ms.length === 0 || ms.some((m) => m.status === 'active');
   }
 
@@ -351,7 +400,7 @@ export class AuthService {
   /** A new verification link, queued (never awaited) and subject to the per-address throttle. */
   async #sendVerification(user: User, kind: 'signup' | 'verify', origin: RequestOrigin): Promise<void> {
     const token = newToken();
-    await this.d.store.accounts.emailTokens.create({
+    await this.d.repos.emailTokens.create({
       id: tokenHash(token),
       purpose: 'verify-email',
       userId: user.id,

@@ -1,9 +1,8 @@
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
-import type { Store } from '../storage/store.js';
 import type { AccountMailer } from './accountMailer.js';
-import type { AuthService } from './authService.js';
+import type { AuthRepos, AuthService } from './authService.js';
 import { accountMail } from './mailTemplates.js';
 import type { SessionService } from './sessionService.js';
 import { newToken, tokenHash } from './tokens.js';
@@ -12,7 +11,7 @@ import { newToken, tokenHash } from './tokens.js';
 export const RESET_TTL_MS = 3_600_000;
 
 export interface PasswordResetDeps {
-  store: Store;
+  repos: Pick<AuthRepos, 'users' | 'emailTokens'>;
   audit: AuditLog;
   sessions: SessionService;
   clock: Clock;
@@ -34,7 +33,7 @@ export class PasswordReset {
    */
   async request(email: string, origin: RequestOrigin): Promise<void> {
     const now = this.d.clock();
-    const user = await this.d.store.accounts.users.getByEmail(email);
+    const user = await this.d.repos.users.getByEmail(email);
     const known = user?.passwordHash ? user : undefined; // no password (identity provider only): no reset
     const throttled = (await this.d.mail.take('reset', email, known?.id ?? null, origin)) > 0;
     const token = newToken();
@@ -45,7 +44,7 @@ export class PasswordReset {
       { mailed: Boolean(known) && !throttled },
     );
     if (!known || throttled) return;
-    await this.d.store.accounts.emailTokens.create({
+    await this.d.repos.emailTokens.create({
       id: tokenHash(token),
       purpose: 'reset-password',
       userId: known.id,
@@ -63,15 +62,19 @@ export class PasswordReset {
   async reset(token: string, newPassword: string, origin: RequestOrigin): Promise<void> {
     const now = this.d.clock().toISOString();
     const id = tokenHash(token);
-    const tokens = this.d.store.accounts.emailTokens;
+    const tokens = this.d.repos.emailTokens;
     const userId = await tokens.find(id, 'reset-password', now);
-    const user = userId ? await this.d.store.accounts.users.getById(userId) : undefined;
+    const user = userId ? await this.d.repos.users.getById(userId) : undefined;
     if (!user) throw linkInvalid();
     await this.d.auth.checkNewPassword(user.id, newPassword);
-    if ((await tokens.consume(id, 'reset-password', now)) !== user.id) throw linkInvalid(); // lost a race
+    // The link is used up in the same transaction as the new password is stored (a lost race changes nothing).
+    const extra = {
+      failedSignins: 0,
+      lockedUntil: null,
+      ...(user.emailVerifiedAt ? {} : { emailVerifiedAt: now }),
+    };
+    if (!(await this.d.auth.setPassword(user, newPassword, extra, id))) throw linkInvalid();
     await tokens.revokeAll(user.id, 'reset-password', now);
-    await this.d.auth.setPassword(user, newPassword, user.emailVerifiedAt ? {} : { emailVerifiedAt: now });
-    await this.d.store.accounts.users.update(user.id, { failedSignins: 0, lockedUntil: null });
     await this.d.audit.record('auth.password_reset', origin, { userId: user.id });
     await this.d.sessions.revokeAll(user.id, origin, 'password_reset');
   }

@@ -1,8 +1,7 @@
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Clock } from '../clock.js';
 import { EnhancedEventEmitter } from '../enhancedEvents.js';
-import type { Store } from '../storage/store.js';
-import type { Session, User } from './accountStore.js';
+import type { Session, SessionRepo, User, UserRepo } from './accountStore.js';
 import { type SessionEndReason, type SessionTimeouts, sessionEnd } from './sessionPolicy.js';
 import { newToken, tokenHash } from './tokens.js';
 
@@ -52,7 +51,7 @@ export class SessionService extends EnhancedEventEmitter<SessionEvents> {
   #closed = false;
 
   constructor(
-    private readonly store: Store,
+    private readonly repos: { sessions: SessionRepo; users: Pick<UserRepo, 'getById'> },
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     readonly timeouts: SessionTimeouts,
@@ -70,7 +69,7 @@ export class SessionService extends EnhancedEventEmitter<SessionEvents> {
   async establish(userId: string, method: string, origin: RequestOrigin): Promise<string> {
     const now = this.clock();
     const token = newToken();
-    await this.store.accounts.sessions.create({
+    await this.repos.sessions.create({
       id: tokenHash(token),
       userId,
       csrfToken: newToken(),
@@ -89,7 +88,7 @@ export class SessionService extends EnhancedEventEmitter<SessionEvents> {
   async authenticate(token: string | undefined): Promise<{ session: Session; user: User } | undefined> {
     if (!token || token.length > 100) return undefined;
     const id = tokenHash(token);
-    const session = await this.store.accounts.sessions.get(id);
+    const session = await this.repos.sessions.get(id);
     if (!session) return undefined;
     const now = this.clock().getTime();
     const over = sessionEnd(session, now, this.timeouts, this.#held.has(id));
@@ -97,24 +96,24 @@ export class SessionService extends EnhancedEventEmitter<SessionEvents> {
       await this.#end(session.userId, id, over);
       return undefined;
     }
-    const user = await this.store.accounts.users.getById(session.userId);
+    const user = await this.repos.users.getById(session.userId);
     if (!user) return undefined;
     // Touch at most once a minute: enough for idle tracking, without a write per request.
     if (now - Date.parse(session.lastSeenAt) > TOUCH_MS) {
-      await this.store.accounts.sessions.touch(id, new Date(now).toISOString());
+      await this.repos.sessions.touch(id, new Date(now).toISOString());
     }
     return { session, user };
   }
 
   /** Whether a session (by id) still exists and has not expired; read-only. */
   async isLive(sessionId: string): Promise<boolean> {
-    const s = await this.store.accounts.sessions.get(sessionId);
+    const s = await this.repos.sessions.get(sessionId);
     return !!s && !sessionEnd(s, this.clock().getTime(), this.timeouts, this.#held.has(sessionId));
   }
 
   async signout(token: string, origin: RequestOrigin): Promise<void> {
     const id = tokenHash(token);
-    const session = await this.store.accounts.sessions.get(id);
+    const session = await this.repos.sessions.get(id);
     if (!session) return;
     await this.#end(session.userId, id, 'signedOut');
     await this.audit.record('auth.signout', origin, { userId: session.userId });
@@ -122,7 +121,7 @@ export class SessionService extends EnhancedEventEmitter<SessionEvents> {
 
   /** Ends every session of a user (password change or reset, admin sign-out, last membership disabled). */
   async revokeAll(userId: string, origin: RequestOrigin, reason: string): Promise<number> {
-    const n = await this.store.accounts.sessions.deleteAllForUser(userId);
+    const n = await this.repos.sessions.deleteAllForUser(userId);
     this.#ended({ userId, sessionId: null, reason: REVOKE_REASONS[reason] ?? 'revoked' });
     await this.audit.record('auth.sessions_revoked', origin, { userId }, { reason, sessions: n });
     return n;
@@ -165,7 +164,7 @@ export class SessionService extends EnhancedEventEmitter<SessionEvents> {
   }
 
   async #end(userId: string, sessionId: string, reason: SessionEndReason): Promise<void> {
-    await this.store.accounts.sessions.delete(sessionId);
+    await this.repos.sessions.delete(sessionId);
     this.#ended({ userId, sessionId, reason });
   }
 
@@ -206,11 +205,11 @@ export class SessionService extends EnhancedEventEmitter<SessionEvents> {
   /** Open sockets count as use; a session deleted meanwhile by another server instance ends here too. */
   async #touchHeld(id: string, h: Held, now: number): Promise<void> {
     try {
-      if (!(await this.store.accounts.sessions.get(id))) {
+      if (!(await this.repos.sessions.get(id))) {
         if (this.#held.get(id) === h) this.#ended({ userId: h.userId, sessionId: id, reason: 'revoked' });
         return;
       }
-      await this.store.accounts.sessions.touch(id, new Date(now).toISOString());
+      await this.repos.sessions.touch(id, new Date(now).toISOString());
     } catch {
       // A failed touch is retried a minute later; the session is still valid meanwhile.
     }

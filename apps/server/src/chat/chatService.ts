@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatMessageView, ConversationRef, PersonRef, ThreadView } from '@tsudoi/protocol';
+import type { MembershipRepo } from '../auth/accountStore.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Floors } from '../rooms/floors.js';
-import type { Store } from '../storage/store.js';
 import { messageIds } from './messageIds.js';
-import type { Conversation, Message } from './messageRepo.js';
+import type { Conversation, Message, MessageRepo } from './messageRepo.js';
 
 export interface ChatDelivery {
   /** A new message for these people of the workspace (their every open tab). */
   message(workspaceId: string, recipients: readonly string[], message: ChatMessageView): void;
   /** A thread changed for one member (new message, unread count): push their view of it. */
   thread(workspaceId: string, userId: string, thread: ThreadView): void;
+}
+
+/** The repositories chat reads and writes: messages, and the member list for names. */
+export interface ChatRepos {
+  messages: MessageRepo;
+  memberships: Pick<MembershipRepo, 'listByWorkspace'>;
 }
 
 /**
@@ -21,7 +27,7 @@ export interface ChatDelivery {
  */
 export class ChatService {
   constructor(
-    private readonly store: Store,
+    private readonly repos: ChatRepos,
     private readonly floors: Floors,
     private readonly clock: Clock,
     private readonly delivery: ChatDelivery,
@@ -40,11 +46,11 @@ export class ChatService {
       text,
       sentAt,
     };
-    await this.store.messages.append(message);
+    await this.repos.messages.append(message);
     const view: ChatMessageView = { ...pick(message), kind: to.kind, sender };
     this.delivery.message(ws, recipients, view);
     if (to.kind === 'thread') {
-      await this.store.messages.markRead(ws, conversation.id, sender.userId, sentAt);
+      await this.repos.messages.markRead(ws, conversation.id, sender.userId, sentAt);
       const names = await this.#names(ws);
       for (const userId of conversation.memberIds) {
         this.delivery.thread(
@@ -65,7 +71,7 @@ export class ChatService {
     beforeId?: string,
   ): Promise<ChatMessageView[]> {
     const { conversation } = await this.#conversationFor(ws, userId, to, this.clock().toISOString());
-    const messages = await this.store.messages.list(ws, conversation.id, {
+    const messages = await this.repos.messages.list(ws, conversation.id, {
       ...(beforeId ? { beforeId } : {}),
       limit: 100,
     });
@@ -88,7 +94,7 @@ export class ChatService {
     const others = [...new Set(memberIds)].filter((id) => id !== opener.userId);
     if (others.length === 0 || others.some((id) => !names.has(id)))
       throw AppError.notFound('Member not found.');
-    const conversation = await this.store.messages.createThread({
+    const conversation = await this.repos.messages.createThread({
       workspaceId: ws,
       id: randomUUID(),
       type: others.length === 1 && !title ? 'direct' : 'group',
@@ -102,14 +108,14 @@ export class ChatService {
   /** The first page (200) of the member's threads, most recently active first. */
   async listThreads(ws: string, userId: string): Promise<ThreadView[]> {
     const names = await this.#names(ws);
-    const threads = await this.store.messages.listThreads(ws, userId);
+    const threads = await this.repos.messages.listThreads(ws, userId);
     return threads.map((t) => toThreadView(t.conversation, t.unread, names));
   }
 
   /** Marks a thread read; the reader's other tabs get the new unread count too. */
   async markRead(ws: string, userId: string, threadId: string, upTo: string): Promise<void> {
     const { conversation } = await this.#conversationFor(ws, userId, { kind: 'thread', threadId }, upTo);
-    await this.store.messages.markRead(ws, threadId, userId, upTo);
+    await this.repos.messages.markRead(ws, threadId, userId, upTo);
     this.delivery.thread(ws, userId, await this.#threadView(ws, conversation, userId, await this.#names(ws)));
   }
 
@@ -118,10 +124,10 @@ export class ChatService {
     if (to.kind === 'room') {
       const room = this.floors.peek(ws)?.floor.roomOf(userId);
       if (!room || room.id !== to.roomId) throw AppError.notFound('You are not in this room.');
-      const conversation = await this.store.messages.ensureRoomConversation(ws, room.id, now);
+      const conversation = await this.repos.messages.ensureRoomConversation(ws, room.id, now);
       return { conversation, recipients: [...room.participants.keys()] };
     }
-    const conversation = await this.store.messages.getConversation(ws, to.threadId);
+    const conversation = await this.repos.messages.getConversation(ws, to.threadId);
     if (conversation?.kind !== 'workspace' || !conversation.memberIds.includes(userId)) {
       throw AppError.notFound('Conversation not found.');
     }
@@ -134,12 +140,12 @@ export class ChatService {
     viewer: string,
     names: Map<string, string>,
   ): Promise<ThreadView> {
-    return toThreadView(c, await this.store.messages.unreadCount(ws, c.id, viewer), names);
+    return toThreadView(c, await this.repos.messages.unreadCount(ws, c.id, viewer), names);
   }
 
   /** Display names of the workspace's members (a member who left shows as "—"). */
   async #names(ws: string): Promise<Map<string, string>> {
-    const members = await this.store.accounts.memberships.listByWorkspace(ws);
+    const members = await this.repos.memberships.listByWorkspace(ws);
     return new Map(members.filter((m) => m.status === 'active').map((m) => [m.userId, m.displayName]));
   }
 }

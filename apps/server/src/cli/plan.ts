@@ -2,13 +2,13 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { AuditLog } from '../audit/auditLog.js';
 import { systemClock } from '../clock.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { type Config, ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
-import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
+import { createStore } from '../storage/createStore.js';
 import { changePlan, isPlan, PLANS } from '../workspaces/planChange.js';
 
 const USAGE = `usage: node apps/server/dist/cli/plan.js <workspaceId> <${PLANS.join('|')}>
-Changes a workspace's plan in the store under DATA_DIR (the same variable the server reads); the change
+Changes a workspace's plan in the server's store (STORE, DATA_DIR, FIRESTORE_*: the variables the server reads); the change
 is written to the workspace's access log with actor "operator". Safe while the server runs.`;
 
 /**
@@ -25,27 +25,31 @@ export async function planCli(
     out.error(USAGE);
     return 2;
   }
-  let dataDir: string;
+  let config: Config;
   try {
-    dataDir = loadConfig(env).dataDir;
+    config = loadConfig(env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     out.error(`tsudoi: ${err.message}`);
     return 2;
   }
-  const store = SqliteStore.inDataDir(dataDir);
+  const store = await createStore(config.store);
+  const where =
+    config.store.kind === 'sqlite' ? config.store.dataDir : `Firestore project ${config.store.projectId}`;
   try {
     await store.migrate();
     const operator = `tsudoi-cli plan (${os.userInfo().username}@${os.hostname()})`;
-    const r = await changePlan({ store, audit: new AuditLog(store, systemClock) }, workspaceId, plan, {
-      ip: null,
-      userAgent: operator,
-    });
+    const audit = new AuditLog(
+      { accessLog: store.accessLog, memberships: store.accounts.memberships },
+      systemClock,
+    );
+    const tx = { transaction: store.transaction.bind(store) };
+    const r = await changePlan({ tx, audit }, workspaceId, plan, { ip: null, userAgent: operator });
     out.log(JSON.stringify({ workspaceId, ...r }));
     return 0;
   } catch (err) {
     if (err instanceof AppError && err.code === 'NOT_FOUND') {
-      out.error(`tsudoi: no workspace ${workspaceId} in ${dataDir}`);
+      out.error(`tsudoi: no workspace ${workspaceId} in ${where}`);
       return 1;
     }
     throw err;

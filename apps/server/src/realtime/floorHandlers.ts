@@ -1,16 +1,16 @@
 import { ClientPayloads, type PersonRef } from '@tsudoi/protocol';
 import type { AuditLog } from '../audit/auditLog.js';
+import type { MembershipRepo } from '../auth/accountStore.js';
 import type { PresenceTracker } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
 import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
-import type { Store } from '../storage/store.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { handle } from './handle.js';
 import { channels, type SocketIdentity, type TsudoiSocket } from './types.js';
 
 export interface FloorHandlerDeps {
-  store: Store;
+  memberships: Pick<MembershipRepo, 'listByWorkspace'>;
   floors: Floors;
   presence: PresenceTracker;
   access: WorkspaceAccess;
@@ -18,8 +18,11 @@ export interface FloorHandlerDeps {
 }
 
 /** The active members of a workspace, as the floor shows them. */
-export async function workspaceMembers(store: Store, workspaceId: string): Promise<PersonRef[]> {
-  return (await store.accounts.memberships.listByWorkspace(workspaceId))
+export async function workspaceMembers(
+  memberships: Pick<MembershipRepo, 'listByWorkspace'>,
+  workspaceId: string,
+): Promise<PersonRef[]> {
+  return (await memberships.listByWorkspace(workspaceId))
     .filter((m) => m.status === 'active')
     .map((m) => ({ userId: m.userId, displayName: m.displayName }));
 }
@@ -107,7 +110,7 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   counted = true;
   socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
   d.presence.connect(ws, me, socket.id);
-  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.store, ws)));
+  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.memberships, ws)));
   for (const inv of wf.invitations.pendingFor(me.userId))
     socket.emit('oneOnOne:invited', toInvitationView(inv));
   // After a reload, people inside a room still see who is knocking on it.

@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { SecurityEvents } from '../audit/securityEvents.js';
 import type { SessionService } from '../auth/sessionService.js';
-import { ChatService } from '../chat/chatService.js';
+import { type ChatRepos, ChatService } from '../chat/chatService.js';
 import type { Clock } from '../clock.js';
 import type { TrustFn } from '../http/clientIp.js';
 import type { OriginPolicy } from '../http/origins.js';
@@ -18,7 +18,6 @@ import type { PresenceTracker } from '../presence/presenceTracker.js';
 import type { PurgedConversation } from '../retention/purger.js';
 import type { RetentionScheduler } from '../retention/scheduler.js';
 import type { Floors } from '../rooms/floors.js';
-import type { Store } from '../storage/store.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { accessRelay, bindSocketAccess } from './accessRelay.js';
 import { registerChatHandlers } from './chatHandlers.js';
@@ -44,7 +43,8 @@ export interface GatewayDeps {
   pool: MediaWorkerPool;
   media: MediaService;
   rtc: RtcListenOptions;
-  store: Store;
+  /** Messages and the member list (chat, the floor's people). */
+  repos: ChatRepos;
   sessions: SessionService;
   /** The one access decision; its `membershipEnded` and the sessions' `ended` disconnect sockets. */
   access: WorkspaceAccess;
@@ -96,7 +96,7 @@ export function createGateway(
   const people = new PersonRateLimits();
   const checks = new CheckAdmission(d.limits?.check ?? DEFAULT_CHECK_LIMITS, () => d.clock().getTime());
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
-  const chat = new ChatService(d.store, d.floors, d.clock, {
+  const chat = new ChatService(d.repos, d.floors, d.clock, {
     message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),
     thread: (ws, userId, t) => io.to(channels.person(ws, userId)).emit('thread:updated', t),
   });
@@ -159,7 +159,7 @@ export function createGateway(
     });
     registerChatHandlers(socket, id, chat);
     registerFloorHandlers(socket, id, {
-      store: d.store,
+      memberships: d.repos.memberships,
       floors: d.floors,
       presence: d.presence,
       access: d.access,

@@ -27,7 +27,8 @@ describe('RetentionScheduler', () => {
 
   const scheduler = (over: Partial<ConstructorParameters<typeof RetentionScheduler>[0]> = {}) => {
     const s = new RetentionScheduler({
-      store,
+      repos: store,
+      flushDeletions: () => store.flushDeletions(),
       blobs,
       log: silent,
       now: () => new Date(clock),
@@ -176,7 +177,12 @@ describe('RetentionScheduler', () => {
     const other = SqliteStore.inDataDir(dir); // a second server instance on the same file
     stores.push(other);
     const a = scheduler({ holder: 'node-a', pageSize: 3 });
-    const b = scheduler({ holder: 'node-b', pageSize: 3, store: other });
+    const b = scheduler({
+      holder: 'node-b',
+      pageSize: 3,
+      repos: other,
+      flushDeletions: () => other.flushDeletions(),
+    });
     const reports = await Promise.all([a.runZone('Asia/Tokyo'), b.runZone('Asia/Tokyo')]);
     // One runs; the other either found the lease taken or arrived after the recorded run.
     expect(reports.filter((r) => r.status === 'ran')).toHaveLength(1);

@@ -1,12 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Cron } from 'croner';
-import type { BlobStore } from '../storage/blobStore.js';
-import type { Store } from '../storage/store.js';
+import type { AccessLogRepo } from '../audit/accessLogRepo.js';
+import type { BlobStore } from '../chat/blobStore.js';
+import type { MessageRepo } from '../chat/messageRepo.js';
+import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
+import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 import { isValidTimeZone, lastPurgeHourAtOrBefore } from './policy.js';
 import { type PurgeCounts, type PurgedConversation, Purger, type RetentionLogger } from './purger.js';
 
 export interface RetentionSchedulerOptions {
-  store: Pick<Store, 'workspaces' | 'messages' | 'leases' | 'meta' | 'accessLog' | 'flushDeletions'>;
+  repos: {
+    workspaces: Pick<WorkspaceRepo, 'listByIds'>;
+    messages: MessageRepo;
+    leases: LeaseRepo;
+    meta: MetaRepo;
+    accessLog: AccessLogRepo;
+  };
+  /** The store's `flushDeletions` (R8: deleted rows unreadable from its files). */
+  flushDeletions: () => Promise<void>;
   blobs: BlobStore;
   log: RetentionLogger;
   now?: () => Date;
@@ -38,7 +49,7 @@ const lastRunKey = (timeZone: string) => `retention.lastRun:${timeZone}`;
  * after it, so a second instance arriving later skips rather than purging again.
  */
 export class RetentionScheduler {
-  readonly #store: RetentionSchedulerOptions['store'];
+  readonly #store: RetentionSchedulerOptions['repos'];
   readonly #log: RetentionLogger;
   readonly #now: () => Date;
   readonly #defaultTz: string;
@@ -54,18 +65,18 @@ export class RetentionScheduler {
   #stopped = false;
 
   constructor(options: RetentionSchedulerOptions) {
-    this.#store = options.store;
+    this.#store = options.repos;
     this.#log = options.log;
     this.#now = options.now ?? (() => new Date());
     this.#defaultTz = options.defaultTimeZone ?? 'Asia/Tokyo';
     this.#holder = options.holder ?? `retention-${randomUUID()}`;
     this.#leaseTtlMs = options.leaseTtlMs ?? 5 * 60_000;
     this.#purger = new Purger({
-      messages: options.store.messages,
-      accessLog: options.store.accessLog,
+      messages: options.repos.messages,
+      accessLog: options.repos.accessLog,
       blobs: options.blobs,
       log: options.log,
-      flushDeletions: () => options.store.flushDeletions(),
+      flushDeletions: options.flushDeletions,
       ...(options.onPurged ? { onPurged: options.onPurged } : {}),
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
       ...(options.messageBatch ? { messageBatch: options.messageBatch } : {}),

@@ -1,16 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-/**
- * Where message attachments (images) live: a small interface so the filesystem default and an object
- * store (GCS/S3) are interchangeable. Keys are relative, slash-separated, e.g. `<workspaceId>/<uuid>`.
- */
-export interface BlobStore {
-  put(key: string, data: Uint8Array): Promise<void>;
-  /** Idempotent: deleting a missing blob is not an error (a purge may be retried). */
-  delete(key: string): Promise<void>;
-  has(key: string): Promise<boolean>;
-}
+import type { BlobStore } from '../chat/blobStore.js';
+
+/** The interface lives with the messages that own attachments; re-exported for engine code. */
+export type { BlobStore };
 
 // No '..', no absolute paths, no backslashes: a key can never reach outside the root.
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;

@@ -3,6 +3,7 @@ import type { AccountStore } from '../auth/accountStore.js';
 import type { MessageRepo } from '../chat/messageRepo.js';
 import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
 import type { RoomRepo } from '../rooms/roomRepo.js';
+import type { UnitOfWork as DomainUnitOfWork } from '../unitOfWork.js';
 import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 
 /**
@@ -39,16 +40,14 @@ export interface Repos {
  * `fn` throws (the error is rethrown as is). Rules for `fn`:
  * - it may run more than once (a document store retries on contention): no side effects except through
  *   `tx` (no mail, no events, no in-memory counters) — do those after `transaction` resolves;
- * - reads before writes;
+ * - reads before writes (a document store refuses a read after a write);
  * - it awaits only `tx` calls (no timers, I/O or hashing): the SQLite engine rejects with
  *   `Error('TX_AWAITED_OUTSIDE_STORE')` and rolls back when `fn` is still pending at the end of the macrotask;
  * - no bulk deletes (`messages.deleteMessages`, purge methods) inside it.
  * Methods that are atomic on their own (e.g. `challenges.recordCodeFailure`) join the outer transaction
- * when called on `tx`. Services narrow `R` to the repositories they touch.
+ * when called on `tx`. Services declare the narrow `R` they touch (`../unitOfWork.ts`).
  */
-export interface UnitOfWork<R = Repos> {
-  transaction<T>(fn: (tx: R) => Promise<T>): Promise<T>;
-}
+export type UnitOfWork<R = Repos> = DomainUnitOfWork<R>;
 
 export interface MigrationReport {
   /** Versions applied by this call, in order; empty when the store was already current. */

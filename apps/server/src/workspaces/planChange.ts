@@ -1,9 +1,9 @@
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import { AppError } from '../errors.js';
-import type { Store } from '../storage/store.js';
+import type { UnitOfWork } from '../unitOfWork.js';
 import { PLAN_FEATURES } from './planPolicy.js';
 import { resolveSecurity } from './security.js';
-import type { Plan } from './workspaceRepo.js';
+import type { Plan, WorkspaceRepo } from './workspaceRepo.js';
 
 export const PLANS: readonly Plan[] = ['free', 'team', 'enterprise'];
 
@@ -15,17 +15,21 @@ export const isPlan = (s: unknown): s is Plan => PLANS.includes(s as Plan);
  * the workspace's access log with actor "operator". A plan without "MFA for everyone" turns it off.
  */
 export async function changePlan(
-  d: { store: Store; audit: AuditLog },
+  d: { tx: UnitOfWork<{ workspaces: WorkspaceRepo }>; audit: AuditLog },
   workspaceId: string,
   plan: Plan,
   origin: RequestOrigin,
 ): Promise<{ from: Plan; to: Plan }> {
-  const ws = await d.store.workspaces.get(workspaceId);
-  if (!ws) throw AppError.notFound('Workspace not found.');
-  const security = resolveSecurity(ws.security);
-  await d.store.workspaces.update(workspaceId, {
-    plan,
-    security: PLAN_FEATURES[plan].requireMfaForAll ? security : { ...security, mfaRequired: false },
+  // Read and write in one transaction: an owner's settings saved meanwhile are kept.
+  const ws = await d.tx.transaction(async (tx) => {
+    const ws = await tx.workspaces.get(workspaceId);
+    if (!ws) throw AppError.notFound('Workspace not found.');
+    const security = resolveSecurity(ws.security);
+    await tx.workspaces.update(workspaceId, {
+      plan,
+      security: PLAN_FEATURES[plan].requireMfaForAll ? security : { ...security, mfaRequired: false },
+    });
+    return ws;
   });
   await d.audit.record(
     'admin.plan_changed',

@@ -7,7 +7,15 @@ import type {
   WorkspaceSummary,
 } from '@tsudoi/protocol';
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
-import type { Invitation, Role, User } from '../auth/accountStore.js';
+import type {
+  AccountStore,
+  Invitation,
+  InvitationRepo,
+  MembershipRepo,
+  Role,
+  User,
+  UserRepo,
+} from '../auth/accountStore.js';
 import { accountMail } from '../auth/mailTemplates.js';
 import { RateLimiter } from '../auth/rateLimiter.js';
 import type { SessionService } from '../auth/sessionService.js';
@@ -16,11 +24,11 @@ import type { Clock } from '../clock.js';
 import { isTimeZone } from '../config.js';
 import { AppError } from '../errors.js';
 import type { MailMessage } from '../mail/mailer.js';
-import type { Store } from '../storage/store.js';
+import type { UnitOfWork } from '../unitOfWork.js';
 import type { WorkspaceAccess } from './access.js';
 import { PLAN_FEATURES } from './planPolicy.js';
 import { resolveSecurity, type WorkspaceSecurity } from './security.js';
-import type { Plan, Workspace } from './workspaceRepo.js';
+import type { Plan, Workspace, WorkspaceRepo } from './workspaceRepo.js';
 
 const INVITE_TTL_MS = 7 * 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -44,8 +52,23 @@ export interface InvitationMail {
   queue(message: MailMessage): void;
 }
 
+/** The repositories workspace administration reads and writes. */
+export interface WorkspaceRepos {
+  workspaces: WorkspaceRepo;
+  users: Pick<UserRepo, 'getByEmail' | 'update'>;
+  memberships: MembershipRepo;
+  invitations: InvitationRepo;
+}
+
+/** What workspace administration writes together (a workspace and its owner, an invitation and its membership). */
+export type WorkspaceUnitOfWork = UnitOfWork<{
+  workspaces: WorkspaceRepo;
+  accounts: Pick<AccountStore, 'memberships' | 'invitations'>;
+}>;
+
 export interface WorkspaceDeps {
-  store: Store;
+  repos: WorkspaceRepos;
+  tx: WorkspaceUnitOfWork;
   mail: InvitationMail;
   /** Invitations one admin may send per hour, over all their workspaces. */
   invitesPerAdminPerHour: number;
@@ -84,13 +107,16 @@ export class WorkspaceService {
     if (!isTimeZone(tz)) throw AppError.badRequest('Unknown time zone.', { timeZone: 'unknown time zone' });
     const now = this.d.clock().toISOString();
     const ws: Workspace = { id: randomUUID(), name, plan: 'free', timeZone: tz, createdAt: now };
-    await this.d.store.workspaces.create(ws);
-    await this.d.store.accounts.memberships.add({
-      workspaceId: ws.id,
-      userId: user.id,
-      role: 'owner',
-      status: 'active',
-      joinedAt: now,
+    // No workspace without its owner: both or neither.
+    await this.d.tx.transaction(async (tx) => {
+      await tx.workspaces.create(ws);
+      await tx.accounts.memberships.add({
+        workspaceId: ws.id,
+        userId: user.id,
+        role: 'owner',
+        status: 'active',
+        joinedAt: now,
+      });
     });
     await this.d.audit.record('admin.workspace_created', origin, { userId: user.id, workspaceId: ws.id });
     return { id: ws.id, name: ws.name, plan: ws.plan, timeZone: ws.timeZone, role: 'owner' };
@@ -98,11 +124,9 @@ export class WorkspaceService {
 
   /** The caller's active workspaces, for switching. */
   async listFor(userId: string): Promise<WorkspaceSummary[]> {
-    const ms = (await this.d.store.accounts.memberships.listByUser(userId)).filter(
-      (m) => m.status === 'active',
-    );
+    const ms = (await this.d.repos.memberships.listByUser(userId)).filter((m) => m.status === 'active');
     const roles = new Map(ms.map((m) => [m.workspaceId, m.role]));
-    const wss = await this.d.store.workspaces.listByIds(ms.map((m) => m.workspaceId));
+    const wss = await this.d.repos.workspaces.listByIds(ms.map((m) => m.workspaceId));
     return wss.map((w) => ({
       id: w.id,
       name: w.name,
@@ -126,25 +150,35 @@ export class WorkspaceService {
   }
 
   async update(workspaceId: string, userId: string, patch: WorkspacePatch, origin: RequestOrigin) {
-    const { workspace } = await this.#member(workspaceId, userId, 'admin');
+    await this.#member(workspaceId, userId, 'admin');
     // Plans are changed by the operator (workspaces/planChange.ts), not by an owner's PATCH.
     if (patch.plan !== undefined) throw AppError.forbidden(PLAN_BY_OPERATOR);
     if (patch.timeZone && !isTimeZone(patch.timeZone)) {
       throw AppError.badRequest('Unknown time zone.', { timeZone: 'unknown time zone' });
     }
-    const plan = workspace.plan;
-    if (patch.mfaRequired && !PLAN_FEATURES[plan].requireMfaForAll) {
-      throw new AppError('PLAN_REQUIRED', 'Requiring the email code for everyone needs the Enterprise plan.');
-    }
-    const current = resolveSecurity(workspace.security);
-    const security: WorkspaceSecurity = {
-      mfaRequired: PLAN_FEATURES[plan].requireMfaForAll ? (patch.mfaRequired ?? current.mfaRequired) : false,
-      password: { ...current.password, ...patch.passwordRules },
-    };
-    await this.d.store.workspaces.update(workspaceId, {
-      ...(patch.name ? { name: patch.name } : {}),
-      ...(patch.timeZone ? { timeZone: patch.timeZone } : {}),
-      security,
+    // Read, merge and write in one transaction: two admins saving different rules at once both count.
+    await this.d.tx.transaction(async (tx) => {
+      const workspace = await tx.workspaces.get(workspaceId);
+      if (!workspace) throw AppError.notFound('Workspace not found.');
+      const plan = workspace.plan;
+      if (patch.mfaRequired && !PLAN_FEATURES[plan].requireMfaForAll) {
+        throw new AppError(
+          'PLAN_REQUIRED',
+          'Requiring the email code for everyone needs the Enterprise plan.',
+        );
+      }
+      const current = resolveSecurity(workspace.security);
+      const security: WorkspaceSecurity = {
+        mfaRequired: PLAN_FEATURES[plan].requireMfaForAll
+          ? (patch.mfaRequired ?? current.mfaRequired)
+          : false,
+        password: { ...current.password, ...patch.passwordRules },
+      };
+      await tx.workspaces.update(workspaceId, {
+        ...(patch.name ? { name: patch.name } : {}),
+        ...(patch.timeZone ? { timeZone: patch.timeZone } : {}),
+        security,
+      });
     });
     await this.d.audit.record(
       'admin.workspace_updated',
@@ -157,7 +191,7 @@ export class WorkspaceService {
 
   async members(workspaceId: string, userId: string): Promise<MemberView[]> {
     await this.#member(workspaceId, userId);
-    return (await this.d.store.accounts.memberships.listByWorkspace(workspaceId)).map((m) => ({
+    return (await this.d.repos.memberships.listByWorkspace(workspaceId)).map((m) => ({
       userId: m.userId,
       email: m.email,
       displayName: m.displayName,
@@ -175,7 +209,7 @@ export class WorkspaceService {
     origin: RequestOrigin,
   ): Promise<void> {
     await this.#manageableMember(workspaceId, adminId, targetId);
-    await this.d.store.accounts.memberships.update(workspaceId, targetId, patch);
+    await this.d.repos.memberships.update(workspaceId, targetId, patch);
     await this.d.audit.record(
       'admin.member_updated',
       origin,
@@ -187,7 +221,7 @@ export class WorkspaceService {
     this.d.access.membershipEnded({ workspaceId, userId: targetId, reason: 'disabled' });
     // Sessions belong to the account: they end only when no active membership is left, matching
     // sign-in, which refuses a user whose every membership is disabled.
-    const memberships = await this.d.store.accounts.memberships.listByUser(targetId);
+    const memberships = await this.d.repos.memberships.listByUser(targetId);
     if (!memberships.some((m) => m.status === 'active'))
       await this.d.sessions.revokeAll(targetId, origin, 'member_disabled');
   }
@@ -199,7 +233,7 @@ export class WorkspaceService {
     origin: RequestOrigin,
   ): Promise<void> {
     await this.#manageableMember(workspaceId, adminId, targetId);
-    await this.d.store.accounts.memberships.remove(workspaceId, targetId);
+    await this.d.repos.memberships.remove(workspaceId, targetId);
     await this.d.audit.record(
       'admin.member_removed',
       origin,
@@ -245,10 +279,10 @@ export class WorkspaceService {
     origin: RequestOrigin,
   ): Promise<void> {
     await this.#member(workspaceId, adminId, 'admin');
-    if (!(await this.d.store.accounts.memberships.get(workspaceId, targetId)))
+    if (!(await this.d.repos.memberships.get(workspaceId, targetId)))
       throw AppError.notFound('Member not found.');
     await this.#requireAccountManager(adminId, targetId, 'unlock this account');
-    await this.d.store.accounts.users.update(targetId, { failedSignins: 0, lockedUntil: null });
+    await this.d.repos.users.update(targetId, { failedSignins: 0, lockedUntil: null });
     await this.d.audit.record(
       'admin.account_unlocked',
       origin,
@@ -276,15 +310,15 @@ export class WorkspaceService {
     const now = this.d.clock();
     const wait = this.#invites.hit(admin.id, now.getTime());
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
-    const active = await this.d.store.accounts.memberships.countActive(workspaceId);
+    const active = await this.d.repos.memberships.countActive(workspaceId);
     if (active >= PLAN_FEATURES[workspace.plan].maxMembers) {
       throw new AppError(
         'PLAN_REQUIRED',
         `The ${workspace.plan} plan allows ${PLAN_FEATURES[workspace.plan].maxMembers} members.`,
       );
     }
-    const existingUser = await this.d.store.accounts.users.getByEmail(email);
-    if (existingUser && (await this.d.store.accounts.memberships.get(workspaceId, existingUser.id))) {
+    const existingUser = await this.d.repos.users.getByEmail(email);
+    if (existingUser && (await this.d.repos.memberships.get(workspaceId, existingUser.id))) {
       throw AppError.conflict('This person is already a member.');
     }
     const token = newToken();
@@ -302,11 +336,9 @@ export class WorkspaceService {
     };
     const at = now.toISOString();
     const mayMail = (await this.d.mail.take('invite', email, admin.id, origin, workspaceId)) === 0;
-    const pending = mayMail
-      ? undefined
-      : await this.d.store.accounts.invitations.pendingFor(workspaceId, email, at);
+    const pending = mayMail ? undefined : await this.d.repos.invitations.pendingFor(workspaceId, email, at);
     // Held back with one pending: leave it as it is, so the link already mailed keeps working.
-    const inv = pending ?? (await this.d.store.accounts.invitations.createOrRefresh(fresh, at));
+    const inv = pending ?? (await this.d.repos.invitations.createOrRefresh(fresh, at));
     if (mayMail) {
       const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(token)}`;
       this.d.mail.queue(
@@ -325,7 +357,7 @@ export class WorkspaceService {
 
   async invitations(workspaceId: string, adminId: string): Promise<InvitationView[]> {
     await this.#member(workspaceId, adminId, 'admin');
-    return (await this.d.store.accounts.invitations.listByWorkspace(workspaceId)).map((i) => this.#view(i));
+    return (await this.d.repos.invitations.listByWorkspace(workspaceId)).map((i) => this.#view(i));
   }
 
   async revokeInvitation(
@@ -335,48 +367,54 @@ export class WorkspaceService {
     origin: RequestOrigin,
   ): Promise<void> {
     await this.#member(workspaceId, adminId, 'admin');
-    if (!(await this.d.store.accounts.invitations.revoke(workspaceId, id, this.d.clock().toISOString()))) {
+    if (!(await this.d.repos.invitations.revoke(workspaceId, id, this.d.clock().toISOString()))) {
       throw AppError.notFound('Invitation not found.');
     }
     await this.d.audit.record('admin.invitation_revoked', origin, { userId: adminId, workspaceId });
   }
 
   async previewInvitation(token: string): Promise<InvitationPreview> {
-    const inv = await this.d.store.accounts.invitations.getByTokenHash(tokenHash(token));
-    const ws = inv && (await this.d.store.workspaces.get(inv.workspaceId));
+    const inv = await this.d.repos.invitations.getByTokenHash(tokenHash(token));
+    const ws = inv && (await this.d.repos.workspaces.get(inv.workspaceId));
     if (!inv || !ws) throw new AppError('LINK_INVALID', 'This invitation link is not valid.');
     return { workspaceName: ws.name, email: inv.email, role: inv.role, status: this.#view(inv).status };
   }
 
   /** The signed-in user whose email the invitation names joins the workspace. */
   async acceptInvitation(token: string, user: User, origin: RequestOrigin): Promise<WorkspaceSummary> {
-    const inv = await this.d.store.accounts.invitations.getByTokenHash(tokenHash(token));
-    if (!inv || this.#view(inv).status !== 'pending') {
-      throw new AppError('LINK_INVALID', 'This invitation has expired, was revoked or was already used.');
-    }
-    if (inv.email !== user.email) {
-      throw AppError.forbidden('This invitation is for another email address. Sign in with that address.');
-    }
-    if (!(await this.d.store.accounts.invitations.markAccepted(inv.id, this.d.clock().toISOString()))) {
-      throw new AppError('LINK_INVALID', 'This invitation was already used.');
-    }
+    const now = this.d.clock().toISOString();
+    // No accepted invitation without its membership: both or neither (reads first, then writes).
+    const inv = await this.d.tx.transaction(async (tx) => {
+      const inv = await tx.accounts.invitations.getByTokenHash(tokenHash(token));
+      if (!inv || this.#view(inv).status !== 'pending') {
+        throw new AppError('LINK_INVALID', 'This invitation has expired, was revoked or was already used.');
+      }
+      if (inv.email !== user.email) {
+        throw AppError.forbidden('This invitation is for another email address. Sign in with that address.');
+      }
+      const member = await tx.accounts.memberships.get(inv.workspaceId, user.id);
+      if (!(await tx.accounts.invitations.markAccepted(inv.id, now))) {
+        throw new AppError('LINK_INVALID', 'This invitation was already used.');
+      }
+      if (!member) {
+        await tx.accounts.memberships.add({
+          workspaceId: inv.workspaceId,
+          userId: user.id,
+          role: inv.role,
+          status: 'active',
+          joinedAt: now,
+        });
+      }
+      return inv;
+    });
     const role: Role = inv.role;
-    if (!(await this.d.store.accounts.memberships.get(inv.workspaceId, user.id))) {
-      await this.d.store.accounts.memberships.add({
-        workspaceId: inv.workspaceId,
-        userId: user.id,
-        role,
-        status: 'active',
-        joinedAt: this.d.clock().toISOString(),
-      });
-    }
     await this.d.audit.record(
       'admin.member_joined',
       origin,
       { userId: user.id, workspaceId: inv.workspaceId },
       { role },
     );
-    const ws = (await this.d.store.workspaces.get(inv.workspaceId))!;
+    const ws = (await this.d.repos.workspaces.get(inv.workspaceId))!;
     return { id: ws.id, name: ws.name, plan: ws.plan, timeZone: ws.timeZone, role };
   }
 
@@ -396,7 +434,7 @@ export class WorkspaceService {
   /** An admin acting on another member of the same workspace; the owner is never changed or removed. */
   async #manageableMember(workspaceId: string, adminId: string, targetId: string): Promise<void> {
     await this.#member(workspaceId, adminId, 'admin');
-    const target = await this.d.store.accounts.memberships.get(workspaceId, targetId);
+    const target = await this.d.repos.memberships.get(workspaceId, targetId);
     if (!target) throw AppError.notFound('Member not found.');
     if (target.role === 'owner') throw AppError.forbidden('The owner cannot be changed or removed.');
   }

@@ -92,7 +92,12 @@ describe('workspaces', () => {
     const r = await owner.patch(`/api/workspaces/${ws.id}`, { mfaRequired: true });
     expect(r).toMatchObject({ status: 403, body: { code: 'PLAN_REQUIRED' } });
     // Plans change through the operator (see planChange.test.ts), then the owner may use what it allows.
-    const operator = { store: t.app.store, audit: new AuditLog(t.app.store, () => new Date()) };
+    const { store } = t.app;
+    const audit = new AuditLog(
+      { accessLog: store.accessLog, memberships: store.accounts.memberships },
+      () => new Date(),
+    );
+    const operator = { tx: store, audit };
     await changePlan(operator, ws.id, 'enterprise', { ip: null, userAgent: 'test operator' });
     expect(
       (await owner.patch(`/api/workspaces/${ws.id}`, { mfaRequired: true })).body.security.mfaRequired,
