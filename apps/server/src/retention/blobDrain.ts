@@ -1,4 +1,4 @@
-import type { BlobStore } from '../storage/blobStore.js';
+import type { BlobStore } from '../chat/blobStore.js';
 import type { RetentionLogger } from './purger.js';
 
 export interface BlobDrainDeps {

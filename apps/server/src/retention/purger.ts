@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { AccessLogRepo } from '../audit/accessLogRepo.js';
+import type { BlobStore } from '../chat/blobStore.js';
 import type { MessageRepo, PurgeTarget } from '../chat/messageRepo.js';
-import type { BlobStore } from '../storage/blobStore.js';
-import type { AccessLogRepo } from '../storage/store.js';
 import { BlobDrain } from './blobDrain.js';
 import { type ConversationKind, decideRetention, RETENTION_MS } from './policy.js';
 
