@@ -253,25 +253,30 @@ function installFlowReader() {
       ),
     ];
     const out: Record<string, F> = {};
-    for (const el of elements) {
-      const isAudio = el.tagName === 'AUDIO';
-      const peer = isAudio ? el.dataset.peer : el.closest<HTMLElement>('[data-testid="tile"]')?.dataset.peer;
-      const track = (el.srcObject as MediaStream | null)?.getTracks()[0];
-      if (!peer || !track) continue;
-      const receiver = pcs.flatMap((pc) => pc.getReceivers()).find((r) => r.track.id === track.id);
-      if (!receiver) continue;
-      const stats = await receiver.getStats();
-      const at = Date.now();
-      stats.forEach((s) => {
-        if (s.type === 'inbound-rtp')
-          out[`${peer}/${isAudio ? 'audio' : 'camera'}`] = {
-            trackId: track.id,
-            packetsReceived: s.packetsReceived ?? 0,
-            framesDecoded: s.framesDecoded ?? 0,
-            at,
-          };
-      });
-    }
+    // All receivers at once (a busy page answers each getStats late; one after another adds up).
+    await Promise.all(
+      elements.map(async (el) => {
+        const isAudio = el.tagName === 'AUDIO';
+        const peer = isAudio
+          ? el.dataset.peer
+          : el.closest<HTMLElement>('[data-testid="tile"]')?.dataset.peer;
+        const track = (el.srcObject as MediaStream | null)?.getTracks()[0];
+        if (!peer || !track) return;
+        const receiver = pcs.flatMap((pc) => pc.getReceivers()).find((r) => r.track.id === track.id);
+        if (!receiver) return;
+        const stats = await receiver.getStats();
+        const at = Date.now();
+        stats.forEach((s) => {
+          if (s.type === 'inbound-rtp')
+            out[`${peer}/${isAudio ? 'audio' : 'camera'}`] = {
+              trackId: track.id,
+              packetsReceived: s.packetsReceived ?? 0,
+              framesDecoded: s.framesDecoded ?? 0,
+              at,
+            };
+        });
+      }),
+    );
     return out;
   };
 }
