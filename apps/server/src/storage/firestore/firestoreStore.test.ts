@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import net from 'node:net';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import {
   describeIfFirestore,
@@ -59,6 +60,26 @@ describeIfFirestore('Firestore store configuration', () => {
     await expect(
       openFirestoreStore({ projectId: 'tsudoi-prod', emulatorHost: firestoreEmulatorHost()! }),
     ).rejects.toThrow(/must start with "demo-"/);
+  });
+
+  it('fails fast, naming the emulator, when nothing answers there', async () => {
+    const dead = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as net.AddressInfo;
+        srv.close(() => resolve(port));
+      });
+    });
+    const started = Date.now();
+    await expect(
+      openFirestoreStore({
+        projectId: 'demo-dead',
+        emulatorHost: `127.0.0.1:${dead}`,
+        connectTimeoutMs: 1_500,
+      }),
+    ).rejects.toThrow(
+      `Firestore emulator at 127.0.0.1:${dead} (project demo-dead) did not answer within 1500 ms`,
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('refuses to talk to Google without credentials', async () => {

@@ -31,6 +31,32 @@ export interface FirestoreStoreOptions {
   projectId: string;
   /** `host:port` of a Firestore emulator; without it the store talks to Google with real credentials. */
   emulatorHost?: string;
+  /** How long opening waits for Firestore to answer a first read (default 20 s). */
+  connectTimeoutMs?: number;
+}
+
+const CONNECT_TIMEOUT_MS = 20_000;
+
+/**
+ * One read with a deadline: an unreachable Firestore would otherwise keep the client retrying for many
+ * minutes, and the server would sit at start-up without saying why.
+ */
+async function probe(db: Firestore, where: string, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(`Firestore ${where} did not answer within ${timeoutMs} ms; is it running and reachable?`),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([db.collection('schema').doc('version').get(), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -70,6 +96,13 @@ export async function openFirestoreStore(opts: FirestoreStoreOptions): Promise<S
     ignoreUndefinedProperties: true,
     ...(emulatorHost ? { host: emulatorHost, ssl: false } : {}),
   });
+  const where = emulatorHost ? `emulator at ${emulatorHost} (project ${projectId})` : `project ${projectId}`;
+  try {
+    await probe(db, where, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS);
+  } catch (err) {
+    await deleteApp(app);
+    throw err;
+  }
   return new FirestoreStore(app, db);
 }
 
