@@ -154,9 +154,14 @@ const ticker = setInterval(() => {
   last = n;
 }, 10);
 delay.enable();
+const loadBefore = os.loadavg()[0];
+const elu0 = performance.eventLoopUtilization();
+const cpu0 = process.cpuUsage();
 t = performance.now();
 const report = await scheduler.runZone('Asia/Tokyo');
 const elapsed = performance.now() - t;
+const cpu = process.cpuUsage(cpu0);
+const elu = performance.eventLoopUtilization(elu0);
 delay.disable();
 clearInterval(ticker);
 await scheduler.stop();
@@ -186,6 +191,12 @@ console.log(
 );
 console.log(
   `purge: ${(elapsed / 1000).toFixed(2)} s, ${Math.round(report.messages / (elapsed / 1000))} messages/s`,
+);
+// CPU time of this process (all threads, incl. the blob deletions in libuv's pool) and how much of the
+// wall time the event loop was busy: on a loaded machine the wall time also counts waiting for a core.
+console.log(
+  `cpu: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (user ${(cpu.user / 1e6).toFixed(2)}, system ${(cpu.system / 1e6).toFixed(2)}); ` +
+    `event loop busy ${(elu.active / 1000).toFixed(2)} s of ${(elapsed / 1000).toFixed(2)} s; load avg (1 min) before ${loadBefore.toFixed(2)}`,
 );
 const stall = (ns) => Math.max(0, ns / 1e6 - RESOLUTION).toFixed(1);
 console.log(
