@@ -292,12 +292,19 @@ export class AuthService {
     if (throttled > 0) throw AppError.rateLimited(throttled / 1000);
     const code = newOtpCode();
     const expiresAt = new Date(now.getTime() + OTP_POLICY.ttlMs).toISOString();
-    await this.d.repos.challenges.update(id, {
-      codeHash: otpHash(id, code),
-      sends: c.sends + 1,
-      lastSentAt: now.toISOString(),
-      expiresAt,
+    // Read-modify-write in one transaction: of two resends at once only one counts and mails a code.
+    const counted = await this.d.tx.transaction(async (tx) => {
+      const current = await tx.accounts.challenges.get(id);
+      if (current?.sends !== c.sends || current.lastSentAt !== c.lastSentAt) return false;
+      await tx.accounts.challenges.update(id, {
+        codeHash: otpHash(id, code),
+        sends: c.sends + 1,
+        lastSentAt: now.toISOString(),
+        expiresAt,
+      });
+      return true;
     });
+    if (!counted) throw AppError.rateLimited(OTP_POLICY.resendIntervalMs / 1000);
     await this.mail.send(accountMail.otp(user.email, user.locale, code));
     await this.d.audit.record('auth.otp_sent', origin, { userId: user.id }, { resend: true });
     return { expiresAt };
