@@ -1,8 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, inject } from 'vitest';
 import { observeQueries } from '../storage/firestore/context.js';
-import { type IndexFile, missingIndex } from '../storage/firestore/indexCheck.js';
+import {
+  INDEX_FILE,
+  type IndexFile,
+  indexNeed,
+  missingFor,
+  structuredQuery,
+} from '../storage/firestore/indexCheck.js';
 import type { Store } from '../storage/store.js';
 import type {} from './firestoreGlobalSetup.js'; // the ProvidedContext keys
 
@@ -12,7 +19,7 @@ import type {} from './firestoreGlobalSetup.js'; // the ProvidedContext keys
  */
 
 /** The composite indexes production Firestore will have: `firebase deploy --only firestore:indexes` reads it. */
-export const INDEX_FILE = new URL('../../firestore.indexes.json', import.meta.url);
+export { INDEX_FILE };
 
 /** The index file; `FIRESTORE_INDEXES_FILE` points the harness at another one (to plant a missing index). */
 export function readIndexFile(
@@ -23,9 +30,18 @@ export function readIndexFile(
 
 // The emulator serves any query; production refuses one whose composite index is not deployed. Every
 // query of every Firestore suite is checked against the index file here and fails the same way.
+// Each distinct need is also logged for the run's summary (which declared indexes no query used).
 const declared = readIndexFile();
+const logged = new Set<string>();
 observeQueries((query) => {
-  const missing = missingIndex(query, declared);
+  const need = indexNeed(structuredQuery(query));
+  const key = JSON.stringify(need);
+  const logDir = inject('firestoreQueryLog');
+  if (logDir && !logged.has(key)) {
+    logged.add(key);
+    fs.appendFileSync(path.join(logDir, `${process.pid}.jsonl`), `${key}\n`);
+  }
+  const missing = missingFor(need, declared);
   if (missing) {
     throw new Error(
       `FAILED_PRECONDITION (as production would answer): this query needs ${missing}; declare it in apps/server/firestore.indexes.json`,

@@ -1,5 +1,8 @@
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { INDEX_FILE, type IndexFile, type IndexNeed, servingIndex } from '../storage/firestore/indexCheck.js';
 import { emulatorBinary, emulatorPresent, startFirestoreEmulator } from './firestoreEmulatorProcess.js';
 
 declare module 'vitest' {
@@ -8,6 +11,8 @@ declare module 'vitest' {
     firestoreEmulatorHost: string;
     /** Why no emulator runs, for the loud skip; empty when one does. */
     firestoreEmulatorAbsent: string;
+    /** Directory where workers log the index needs of the queries they ran; empty when none runs. */
+    firestoreQueryLog: string;
   }
 }
 
@@ -29,6 +34,33 @@ function someFileNeedsEmulator(files: string[]): boolean {
       return true;
     }
   });
+}
+
+/**
+ * After the run: how many distinct query shapes the Firestore suites ran, and which declared composite
+ * indexes none of them used (a hint, not a failure: a partial run uses only some).
+ */
+function reportIndexUse(queryLog: string): void {
+  const needs = new Map<string, IndexNeed>();
+  for (const file of fs.readdirSync(queryLog)) {
+    for (const line of fs.readFileSync(path.join(queryLog, file), 'utf8').split('\n')) {
+      if (line) needs.set(line, JSON.parse(line) as IndexNeed);
+    }
+  }
+  fs.rmSync(queryLog, { recursive: true, force: true });
+  if (needs.size === 0) return;
+  const declared = JSON.parse(
+    fs.readFileSync(process.env.FIRESTORE_INDEXES_FILE || INDEX_FILE, 'utf8'),
+  ) as IndexFile;
+  const used = new Set([...needs.values()].map((need) => servingIndex(need, declared)).filter(Boolean));
+  const unused = declared.indexes.filter((index) => !used.has(index));
+  const composite = [...needs.values()].filter((n) => n.kind === 'composite').length;
+  console.log(
+    `[firestore] ${needs.size} query shapes ran (${composite} on composite indexes); ` +
+      (unused.length === 0
+        ? 'every declared composite index was used'
+        : `declared but unused in this run: ${unused.map((i) => `${i.collectionGroup}(${i.fields.map((f) => f.fieldPath).join(',')})`).join('; ')}`),
+  );
 }
 
 /**
@@ -58,9 +90,10 @@ async function warmUp(host: string): Promise<void> {
  */
 export default async function setup(project: TestProject) {
   process.env.METADATA_SERVER_DETECTION ??= 'none';
-  const provide = (host: string, absent: string) => {
+  const provide = (host: string, absent: string, queryLog = '') => {
     project.provide('firestoreEmulatorHost', host);
     project.provide('firestoreEmulatorAbsent', absent);
+    project.provide('firestoreQueryLog', queryLog);
   };
   const given = process.env.FIRESTORE_EMULATOR_HOST;
   if (given) {
@@ -85,8 +118,10 @@ export default async function setup(project: TestProject) {
     await emulator.stop();
     throw err;
   }
-  provide(emulator.host, '');
+  const queryLog = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-firestore-queries-'));
+  provide(emulator.host, '', queryLog);
   return async () => {
     await emulator.stop();
+    reportIndexUse(queryLog);
   };
 }

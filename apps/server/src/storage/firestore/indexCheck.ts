@@ -15,6 +15,9 @@ import type { Query } from 'firebase-admin/firestore';
  * - collection-group queries need even their single-field indexes declared (`fieldOverrides`).
  */
 
+/** `apps/server/firestore.indexes.json` (from `src/` and from `dist/` alike). */
+export const INDEX_FILE = new URL('../../../firestore.indexes.json', import.meta.url);
+
 export type Direction = 'ASCENDING' | 'DESCENDING';
 
 export interface IndexField {
@@ -166,12 +169,21 @@ function overrideServes(file: IndexFile, collectionGroup: string, field: IndexFi
   );
 }
 
+/** The declared composite index serving a composite need, if any. */
+export function servingIndex(need: IndexNeed, file: IndexFile): CompositeIndex | undefined {
+  return need.kind === 'composite' ? file.indexes.find((index) => serves(index, need)) : undefined;
+}
+
 /** A description of the index the query lacks in `file`, or undefined when it has what it needs. */
 export function missingIndex(query: Query, file: IndexFile): string | undefined {
-  const need = indexNeed(structuredQuery(query));
+  return missingFor(indexNeed(structuredQuery(query)), file);
+}
+
+/** `missingIndex` for a need already computed. */
+export function missingFor(need: IndexNeed, file: IndexFile): string | undefined {
   if (need.kind === 'none') return undefined;
   if (need.kind === 'composite') {
-    if (file.indexes.some((index) => serves(index, need))) return undefined;
+    if (servingIndex(need, file)) return undefined;
     return `composite index ${JSON.stringify(need.index)}`;
   }
   const lacking = need.fields.filter((f) => !overrideServes(file, need.collectionGroup, f));
