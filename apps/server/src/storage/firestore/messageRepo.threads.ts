@@ -94,31 +94,37 @@ export function firestoreThreads(ctx: FsContext): ThreadMethods {
     }
   };
 
+  const ensureRoomConversation: ThreadMethods['ensureRoomConversation'] = async (
+    workspaceId,
+    roomId,
+    now,
+  ) => {
+    const existing = await get(ctx, workspaceId, roomId);
+    if (existing) {
+      if (existing.kind !== 'room') throw AppError.conflict('That id belongs to a workspace thread.');
+      return existing;
+    }
+    const doc: ConversationDoc = {
+      workspaceId,
+      kind: 'room',
+      memberIds: [],
+      createdAt: now,
+      lastMessageAt: null,
+      hasMessages: false,
+      activityAt: now,
+    };
+    try {
+      await ctx.create(conversationRef(db, workspaceId, roomId), doc);
+      return toConversation(workspaceId, roomId, doc);
+    } catch (err) {
+      // Someone else made it meanwhile (two people typing into a new room at once).
+      if (!isAlreadyExists(err)) throw err;
+      return ensureRoomConversation(workspaceId, roomId, now);
+    }
+  };
+
   return {
-    async ensureRoomConversation(workspaceId, roomId, now) {
-      const existing = await get(ctx, workspaceId, roomId);
-      if (existing) {
-        if (existing.kind !== 'room') throw AppError.conflict('That id belongs to a workspace thread.');
-        return existing;
-      }
-      const doc: ConversationDoc = {
-        workspaceId,
-        kind: 'room',
-        memberIds: [],
-        createdAt: now,
-        lastMessageAt: null,
-        hasMessages: false,
-        activityAt: now,
-      };
-      try {
-        await ctx.create(conversationRef(db, workspaceId, roomId), doc);
-        return toConversation(workspaceId, roomId, doc);
-      } catch (err) {
-        // Someone else made it meanwhile (two people typing into a new room at once).
-        if (!isAlreadyExists(err)) throw err;
-        return this.ensureRoomConversation(workspaceId, roomId, now);
-      }
-    },
+    ensureRoomConversation,
 
     createThread,
 
