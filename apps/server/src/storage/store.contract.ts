@@ -72,6 +72,10 @@ export function describeStoreContract(engine: string, makeStore: () => Promise<S
       expect(await store.accessLog.list({ workspaceId: wsA, userId: 'u1' })).toHaveLength(1);
       expect(await store.accessLog.list({ workspaceId: wsA, type: 'auth.signin' })).toHaveLength(1);
       expect(
+        await store.accessLog.list({ workspaceId: wsA, userId: 'u2', type: 'auth.signout' }),
+      ).toHaveLength(1);
+      expect(await store.accessLog.list({ workspaceId: wsA, userId: 'u2', type: 'auth.signin' })).toEqual([]);
+      expect(
         await store.accessLog.list({
           workspaceId: wsA,
           from: '2026-01-02T00:00:00.000Z',
