@@ -134,6 +134,15 @@ export interface MembershipRepo {
   get(workspaceId: string, userId: string): Promise<Membership | undefined>;
   listByUser(userId: string): Promise<Membership[]>;
   listByWorkspace(workspaceId: string): Promise<Array<Membership & { email: string; displayName: string }>>;
+  /**
+   * The memberships of these users in this workspace, with their email and name (any order, each once):
+   * ids that are not members of this workspace are left out. For showing a few people without reading the
+   * whole member list.
+   */
+  getMany(
+    workspaceId: string,
+    userIds: readonly string[],
+  ): Promise<Array<Membership & { email: string; displayName: string }>>;
   update(
     workspaceId: string,
     userId: string,

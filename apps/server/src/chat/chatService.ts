@@ -14,10 +14,10 @@ export interface ChatDelivery {
   thread(workspaceId: string, userId: string, thread: ThreadView): void;
 }
 
-/** The repositories chat reads and writes: messages, and the member list for names. */
+/** The repositories chat reads and writes: messages, and memberships for the names it shows. */
 export interface ChatRepos {
   messages: MessageRepo;
-  memberships: Pick<MembershipRepo, 'listByWorkspace'>;
+  memberships: Pick<MembershipRepo, 'getMany'>;
 }
 
 /**
@@ -51,7 +51,7 @@ export class ChatService {
     this.delivery.message(ws, recipients, view);
     if (to.kind === 'thread') {
       await this.repos.messages.markRead(ws, conversation.id, sender.userId, sentAt);
-      const names = await this.#names(ws);
+      const names = await this.#names(ws, conversation.memberIds);
       for (const userId of conversation.memberIds) {
         this.delivery.thread(
           ws,
@@ -75,7 +75,10 @@ export class ChatService {
       ...(beforeId ? { beforeId } : {}),
       limit: 100,
     });
-    const names = await this.#names(ws);
+    const names = await this.#names(
+      ws,
+      messages.map((m) => m.senderId),
+    );
     return messages.map((m) => ({
       ...pick(m),
       kind: to.kind,
@@ -90,8 +93,8 @@ export class ChatService {
     memberIds: readonly string[],
     title?: string,
   ): Promise<ThreadView> {
-    const names = await this.#names(ws);
     const others = [...new Set(memberIds)].filter((id) => id !== opener.userId);
+    const names = await this.#names(ws, [opener.userId, ...others]);
     if (others.length === 0 || others.some((id) => !names.has(id)))
       throw AppError.notFound('Member not found.');
     const conversation = await this.repos.messages.createThread({
@@ -107,8 +110,11 @@ export class ChatService {
 
   /** The first page (200) of the member's threads, most recently active first. */
   async listThreads(ws: string, userId: string): Promise<ThreadView[]> {
-    const names = await this.#names(ws);
     const threads = await this.repos.messages.listThreads(ws, userId);
+    const names = await this.#names(
+      ws,
+      threads.flatMap((t) => t.conversation.memberIds),
+    );
     return threads.map((t) => toThreadView(t.conversation, t.unread, names));
   }
 
@@ -116,7 +122,8 @@ export class ChatService {
   async markRead(ws: string, userId: string, threadId: string, upTo: string): Promise<void> {
     const { conversation } = await this.#conversationFor(ws, userId, { kind: 'thread', threadId }, upTo);
     await this.repos.messages.markRead(ws, threadId, userId, upTo);
-    this.delivery.thread(ws, userId, await this.#threadView(ws, conversation, userId, await this.#names(ws)));
+    const names = await this.#names(ws, conversation.memberIds);
+    this.delivery.thread(ws, userId, await this.#threadView(ws, conversation, userId, names));
   }
 
   /** The conversation and who receives its messages, if `userId` may use it now. */
@@ -143,9 +150,12 @@ export class ChatService {
     return toThreadView(c, await this.repos.messages.unreadCount(ws, c.id, viewer), names);
   }
 
-  /** Display names of the workspace's members (a member who left shows as "—"). */
-  async #names(ws: string): Promise<Map<string, string>> {
-    const members = await this.repos.memberships.listByWorkspace(ws);
+  /**
+   * Display names of these people while they are active members (one who left shows as "—"). Only the
+   * names shown are read, never the whole member list: a large workspace costs no more than a small one.
+   */
+  async #names(ws: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    const members = await this.repos.memberships.getMany(ws, [...new Set(userIds)]);
     return new Map(members.filter((m) => m.status === 'active').map((m) => [m.userId, m.displayName]));
   }
 }

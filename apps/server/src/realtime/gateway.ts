@@ -23,7 +23,7 @@ import { accessRelay, bindSocketAccess } from './accessRelay.js';
 import { registerChatHandlers } from './chatHandlers.js';
 import { registerConnectionCheck } from './connectionCheckHandlers.js';
 import { floorFanout } from './floorFanout.js';
-import { registerFloorHandlers } from './floorHandlers.js';
+import { type FloorHandlerDeps, registerFloorHandlers } from './floorHandlers.js';
 import { handle, reportRateLimits, useLimiter } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
 import { engineOriginCheck, handshakeGuard, recordRefusals } from './originCheck.js';
@@ -43,8 +43,8 @@ export interface GatewayDeps {
   pool: MediaWorkerPool;
   media: MediaService;
   rtc: RtcListenOptions;
-  /** Messages and the member list (chat, the floor's people). */
-  repos: ChatRepos;
+  /** Messages and memberships (chat's names, the floor's people). */
+  repos: ChatRepos & Pick<FloorHandlerDeps, 'memberships'>;
   sessions: SessionService;
   /** The one access decision; its `membershipEnded` and the sessions' `ended` disconnect sockets. */
   access: WorkspaceAccess;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../store.js';
+import type { Store, User } from '../store.js';
 import { at, freshStore, newMember, newUser, newWorkspace } from './accountFixtures.js';
 
 /**
@@ -60,6 +60,49 @@ export function describeMembershipsContract(engine: string, makeStore: () => Pro
         ['Bea', 'admin'],
       ]);
       expect(await memberships().listByWorkspace(randomUUID())).toEqual([]);
+    });
+
+    it('reads the memberships of given people with email and name, only those of that workspace', async () => {
+      const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
+      const people: User[] = [];
+      for (let i = 0; i < 40; i++) people.push(await newUser(store(), { displayName: `P${i}` }));
+      for (const [i, p] of people.entries()) {
+        // People 0–34 are members of A (34 disabled); 35–39 only of B.
+        await newMember(store(), i < 35 ? a : b, p.id, i === 34 ? { status: 'disabled' } : {});
+      }
+      const asked = [...people.map((p) => p.id), people[0]!.id, randomUUID(), 'not-an-id/..'];
+      const got = await memberships().getMany(a, asked);
+      expect(got.map((m) => m.userId).sort()).toEqual(
+        people
+          .slice(0, 35)
+          .map((p) => p.id)
+          .sort(),
+      );
+      const p34 = got.find((m) => m.userId === people[34]!.id);
+      expect(p34).toEqual({
+        workspaceId: a,
+        userId: people[34]!.id,
+        role: 'member',
+        status: 'disabled',
+        joinedAt: p34?.joinedAt,
+        email: people[34]!.email,
+        displayName: 'P34',
+      });
+      // B's members are not read through A, and A's not through B.
+      expect(
+        await memberships().getMany(
+          a,
+          people.slice(35).map((p) => p.id),
+        ),
+      ).toEqual([]);
+      expect((await memberships().getMany(b, asked)).map((m) => m.displayName).sort()).toEqual([
+        'P35',
+        'P36',
+        'P37',
+        'P38',
+        'P39',
+      ]);
+      expect(await memberships().getMany(a, [])).toEqual([]);
     });
 
     it('shows a renamed person under their new name in every workspace', async () => {

@@ -2,7 +2,7 @@ import type { DocumentData } from 'firebase-admin/firestore';
 import type { Membership, MembershipRepo } from '../store.js';
 import { definedPatch, updateIfExists } from './accountRepos.shared.js';
 import type { FsContext } from './context.js';
-import { globalDoc, tenantCollection, tenantDoc } from './paths.js';
+import { globalDoc, segment, tenantCollection, tenantDoc } from './paths.js';
 
 /**
  * `workspaces/{ws}/memberships/{userId}`: tenant data, so a workspace reads only its own. A user's
@@ -43,6 +43,26 @@ const byName = (a: { displayName: string; userId: string }, b: { displayName: st
           ? 1
           : 0;
 
+/** Memberships with their person's email and name, read with `getAll` (chunks of 30); orphans are left out. */
+async function withProfiles(ctx: FsContext, members: Membership[]) {
+  const users = await ctx.getAll(members.map((m) => globalDoc(ctx.db, 'users', m.userId)));
+  const out: Array<Membership & { email: string; displayName: string }> = [];
+  members.forEach((m, i) => {
+    const u = users[i]?.data();
+    if (u) out.push({ ...m, email: u.email, displayName: u.displayName });
+  });
+  return out;
+}
+
+const isDocumentId = (id: string) => {
+  try {
+    segment(id);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export function firestoreMemberships(ctx: FsContext): MembershipRepo {
   const ref = (ws: string, userId: string) => tenantDoc(ctx.db, ws, 'memberships', userId);
   return {
@@ -61,13 +81,15 @@ export function firestoreMemberships(ctx: FsContext): MembershipRepo {
       const members = (await ctx.get(tenantCollection(ctx.db, workspaceId, 'memberships'))).docs.map((d) =>
         toMembership(d.data()),
       );
-      const users = await ctx.getAll(members.map((m) => globalDoc(ctx.db, 'users', m.userId)));
-      const out: Array<Membership & { email: string; displayName: string }> = [];
-      members.forEach((m, i) => {
-        const u = users[i]?.data();
-        if (u) out.push({ ...m, email: u.email, displayName: u.displayName });
-      });
-      return out.sort(byName);
+      return (await withProfiles(ctx, members)).sort(byName);
+    },
+    async getMany(workspaceId, userIds) {
+      // An id that cannot name a document cannot name a member either.
+      const ids = [...new Set(userIds)].filter(isDocumentId);
+      const found = (await ctx.getAll(ids.map((id) => ref(workspaceId, id))))
+        .filter((snap) => snap.exists)
+        .map((snap) => toMembership(snap.data()!));
+      return withProfiles(ctx, found);
     },
     async update(workspaceId, userId, patch) {
       await updateIfExists(

@@ -240,6 +240,22 @@ function memberships(db: Database): MembershipRepo {
           .all(workspaceId) as Row[]
       ).map((r) => fromRow<Membership & { email: string; displayName: string }>(r)!);
     },
+    async getMany(workspaceId, userIds) {
+      const out: Array<Membership & { email: string; displayName: string }> = [];
+      const ids = [...new Set(userIds)];
+      // Well below SQLite's bound on parameters per statement.
+      for (let i = 0; i < ids.length; i += 500) {
+        const part = ids.slice(i, i + 500);
+        const rows = db
+          .prepare(
+            `SELECT m.*, u.email, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+             WHERE m.workspace_id = ? AND m.user_id IN (${part.map(() => '?').join(', ')})`,
+          )
+          .all(workspaceId, ...part) as Row[];
+        for (const r of rows) out.push(fromRow<Membership & { email: string; displayName: string }>(r)!);
+      }
+      return out;
+    },
     async update(workspaceId, userId, patch) {
       const u = updateSql('memberships', patch, 'workspace_id = @ws AND user_id = @uid');
       if (u) db.prepare(u.sql).run({ ...u.params, ws: workspaceId, uid: userId });
