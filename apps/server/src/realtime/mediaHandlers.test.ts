@@ -201,6 +201,32 @@ describe('registerMediaHandlers', () => {
     await ok(bob, 'media:resumeConsumer', { consumerId: again.consumers[0]?.consumerId });
   });
 
+  it('no push about a joining peer overtakes the join’s answer (the client has no transports before it)', async () => {
+    // While Bob's join is being answered, the room tells his peer something (here: who speaks).
+    const realJoin = media.join.bind(media);
+    media.join = async (...args) => {
+      const peer = await realJoin(...args);
+      const realReady = peer.setReady.bind(peer);
+      peer.setReady = async (caps) => {
+        const consumers = await realReady(caps);
+        peer.notify('media:activeSpeaker', { peerId: 'alice' });
+        return consumers;
+      };
+      return peer;
+    };
+    const bob = await open('b', { roomKey: ROOM, peerId: 'bob', listenOnly: false });
+    const first = (await ok(bob, 'media:join')).routerRtpCapabilities;
+    const order: string[] = [];
+    bob.on('media:activeSpeaker', () => order.push('push'));
+    // Recorded in the ack callback itself: the order on the wire, whatever runs in between.
+    (bob.emit as (e: string, p: unknown, ack: (r: Ack<unknown>) => void) => void)(
+      'media:join',
+      { transports: true, rtpCapabilities: first },
+      (r) => order.push(r.ok ? 'answer' : 'refused'),
+    );
+    await expect.poll(() => order).toEqual(['answer', 'push']);
+  });
+
   it('a room switch seen by resolvePeer closes the media of the old room', async () => {
     const c = await open('c', { roomKey: ROOM, peerId: 'carol', listenOnly: false });
     await ok(c, 'media:join');

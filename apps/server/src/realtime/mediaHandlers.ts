@@ -43,10 +43,17 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
     peer.close('left');
   };
 
-  const attach = (roomKey: string, peer: MediaPeer) => {
+  /**
+   * Forwards the peer's notifications to the socket. Until `release()` they are held back: a join's answer
+   * (transports, consumers) must reach the client before any push about the new peer, or the client, still
+   * without its transports, would drop a consumer the answer does not list.
+   */
+  const attach = (roomKey: string, peer: MediaPeer): (() => void) => {
+    let held: Array<[string, unknown]> | undefined = [];
+    const emit = (event: string, payload: unknown) =>
+      (socket.emit as (e: string, p: unknown) => boolean)(event, payload);
     const listeners = FORWARDED.map((event) => {
-      const forward = (payload: unknown) =>
-        (socket.emit as (e: string, p: unknown) => boolean)(event, payload);
+      const forward = (payload: unknown) => (held ? held.push([event, payload]) : emit(event, payload));
       (peer.on as (e: string, l: typeof forward) => void)(event, forward);
       return () => (peer.off as (e: string, l: typeof forward) => void)(event, forward);
     });
@@ -62,6 +69,12 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
         peer.off('close', onClose);
         for (const off of listeners) off();
       },
+    };
+    return () => {
+      const queued = held ?? [];
+      held = undefined;
+      // A peer replaced or closed meanwhile: what it said is stale.
+      if (current?.peer === peer) for (const [event, payload] of queued) emit(event, payload);
     };
   };
 
@@ -93,17 +106,22 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
       peer.close('left');
       throw AppError.conflict('You left the room while its media was opening.');
     }
-    attach(who.roomKey, peer);
-    // Asked for: the transports come with the answer (both made at once), one round trip fewer on the way back.
-    const [routerRtpCapabilities, transports] = await Promise.all([
-      peer.routerRtpCapabilities(),
-      p.transports ? peer.openTransports() : undefined,
-    ]);
-    if (!transports) return { routerRtpCapabilities };
-    // A rejoining client's Device came along: ready now, and the room's consumers come with the answer.
-    if (!p.rtpCapabilities) return { routerRtpCapabilities, transports };
-    const consumers = await peer.setReady(p.rtpCapabilities as types.RtpCapabilities);
-    return { routerRtpCapabilities, transports, consumers };
+    const release = attach(who.roomKey, peer);
+    try {
+      // Asked for: the transports come with the answer (both made at once), one round trip fewer on the way back.
+      const [routerRtpCapabilities, transports] = await Promise.all([
+        peer.routerRtpCapabilities(),
+        p.transports ? peer.openTransports() : undefined,
+      ]);
+      if (!transports) return { routerRtpCapabilities };
+      // A rejoining client's Device came along: ready now, and the room's consumers come with the answer.
+      if (!p.rtpCapabilities) return { routerRtpCapabilities, transports };
+      const consumers = await peer.setReady(p.rtpCapabilities as types.RtpCapabilities);
+      return { routerRtpCapabilities, transports, consumers };
+    } finally {
+      // The answer is sent right after this returns (a microtask); held pushes follow it (a macrotask).
+      setImmediate(release);
+    }
   });
   handle(socket, 'media:createTransport', ClientPayloads['media:createTransport'], (p) =>
     me().createTransport(p.direction),
