@@ -50,6 +50,14 @@ export function describeStoreContract(engine: string, makeStore: () => Promise<S
       expect(await store.workspaces.listByIds([])).toEqual([]);
     });
 
+    it('lists more workspaces than one read takes (a member of 35), unknown and repeated ids ignored', async () => {
+      const many = Array.from({ length: 35 }, (_, i) => ws({ name: `W${String(i).padStart(2, '0')}` }));
+      await Promise.all(many.map((w) => store.workspaces.create(w)));
+      const ids = [...many.map((w) => w.id), randomUUID(), many[0]!.id];
+      const listed = await store.workspaces.listByIds(ids);
+      expect(listed.map((w) => w.name)).toEqual(many.map((w) => w.name));
+    });
+
     it('keeps access-log events per workspace, newest first, filterable', async () => {
       const wsA = randomUUID();
       const wsB = randomUUID();

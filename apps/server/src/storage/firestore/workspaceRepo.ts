@@ -1,6 +1,6 @@
 import type { DocumentData } from 'firebase-admin/firestore';
 import type { Workspace, WorkspaceRepo } from '../store.js';
-import { chunks, type FsContext } from './context.js';
+import type { FsContext } from './context.js';
 import { workspaceDoc } from './paths.js';
 
 /** `workspaces/{id}`: the workspace's own fields; its data lives in subcollections under it. */
@@ -41,14 +41,12 @@ export function firestoreWorkspaces(ctx: FsContext): WorkspaceRepo {
       });
     },
     async listByIds(ids) {
-      const unique = [...new Set(ids)];
-      const snaps: Workspace[] = [];
-      for (const part of chunks(unique)) {
-        for (const snap of await ctx.getAll(part.map((id) => workspaceDoc(ctx.db, id)))) {
-          if (snap.exists) snaps.push(toWorkspace(snap.id, snap.data()!));
-        }
-      }
-      return snaps.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      // getAll reads in chunks of at most 30 documents.
+      const snaps = await ctx.getAll([...new Set(ids)].map((id) => workspaceDoc(ctx.db, id)));
+      return snaps
+        .filter((snap) => snap.exists)
+        .map((snap) => toWorkspace(snap.id, snap.data()!))
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     },
   };
 }
