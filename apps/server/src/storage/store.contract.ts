@@ -184,5 +184,12 @@ export function describeStoreContract(engine: string, makeStore: () => Promise<S
       await store.meta.set('k', 'v2');
       expect(await store.meta.get('k')).toBe('v2');
     });
+
+    it('keeps meta keys apart whatever characters they hold (time zones have slashes)', async () => {
+      const keys = ['retention.lastRun:Asia/Tokyo', 'a/b', 'a%2Fb', '.', '..', '__x__', '_', '%2E', '日本'];
+      for (const [i, key] of keys.entries()) await store.meta.set(key, `v${i}`);
+      for (const [i, key] of keys.entries()) expect(await store.meta.get(key)).toBe(`v${i}`);
+      expect(await store.meta.get('retention.lastRun:Asia')).toBeUndefined();
+    });
   });
 }
