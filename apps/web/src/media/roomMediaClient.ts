@@ -1,16 +1,11 @@
 import type { ClientToServerEvents, MediaNewConsumer, MediaSource } from '@tsudoi/protocol';
 import { Device } from 'mediasoup-client';
-import type { Producer, RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
-import { RequestError, type request } from '../realtime/socket';
+import type { RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
+import type { request } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
+import { LocalProducers } from './localProducers';
 import { LocalTracks } from './localTracks';
-import {
-  CAMERA_ENCODINGS,
-  canShareScreen,
-  layerForTileHeight,
-  rejoinDelayMs,
-  SCREEN_ENCODINGS,
-} from './mediaPolicy';
+import { canShareScreen, layerForTileHeight, rejoinDelayMs } from './mediaPolicy';
 import { type MediaSignal, messageOf, Superseded, socketSignal } from './mediaSignal';
 import { trace } from './mediaTrace';
 import { RemoteStreams } from './remoteStreams';
@@ -43,7 +38,7 @@ export class ScreenShareUnsupportedError extends Error {
 export class RoomMediaClient {
   #send: Transport | undefined;
   #recv: Transport | undefined;
-  readonly #producers = new Map<MediaSource, Producer>();
+  readonly #producers: LocalProducers;
   readonly #local: LocalTracks;
   readonly #remote: RemoteStreams;
   readonly #offs: Array<() => void> = [];
@@ -64,6 +59,16 @@ export class RoomMediaClient {
     private readonly createDevice: () => Device = () => new Device(),
   ) {
     this.#local = new LocalTracks(devices);
+    this.#producers = new LocalProducers(
+      {
+        generation: () => this.#generation,
+        send: () => this.#send,
+        lost: (gen, err) => this.#streamLost(gen, err),
+        cameraEnded: () => void this.setCameraOn(false),
+      },
+      this.#local,
+      signal,
+    );
     this.#remote = new RemoteStreams({
       generation: () => this.#generation,
       request: (gen, event, payload) => this.#request(gen, event, payload),
@@ -134,8 +139,8 @@ export class RoomMediaClient {
 
   async setCameraOn(on: boolean): Promise<void> {
     mediaActions.set({ cameraOn: on });
-    if (on) return this.#produceCamera(this.#generation);
-    await this.#stopSource('camera');
+    if (on) return this.#producers.camera(this.#generation);
+    await this.#producers.stop('camera');
     mediaActions.set({ localCamera: null });
   }
 
@@ -149,11 +154,11 @@ export class RoomMediaClient {
     track.addEventListener('ended', () => void this.stopScreenShare());
     this.#local.set('screen', track);
     mediaActions.set({ sharingScreen: true, localScreen: stream });
-    await this.#produce('screen', track, this.#generation);
+    await this.#producers.produce('screen', track, this.#generation);
   }
 
   async stopScreenShare(): Promise<void> {
-    await this.#stopSource('screen');
+    await this.#producers.stop('screen');
     mediaActions.set({ sharingScreen: false, localScreen: null });
   }
 
@@ -231,7 +236,7 @@ export class RoomMediaClient {
       // Everyone else's streams and mine go out at the same time.
       await Promise.all([
         joined.consumers ? this.#attach(joined.consumers, gen) : this.#ready(device, gen),
-        this.#listenOnly ? undefined : this.#produceAll(gen),
+        this.#listenOnly ? undefined : this.#producers.all(gen),
       ]);
       if (gen !== this.#generation) return;
       // Live with every stream set up so far: the next failure starts the delays from the shortest again.
@@ -260,20 +265,6 @@ export class RoomMediaClient {
   #attach(consumers: MediaNewConsumer[], gen: number): void {
     const recv = this.#recv;
     if (recv && consumers.length > 0) void this.#remote.consume(recv, consumers, gen);
-  }
-
-  /**
-   * Camera (if on), microphone and a screen still shared, all at once. The transport negotiates them one
-   * after another in this order: the camera first, as its picture takes longest to reach the others (a
-   * keyframe, decoding), while audio flows within moments of its turn.
-   */
-  async #produceAll(gen: number): Promise<void> {
-    const screen = this.#local.get('screen');
-    await Promise.all([
-      useMediaStore.getState().cameraOn ? this.#produceCamera(gen) : undefined,
-      this.#produceMic(gen),
-      screen?.readyState === 'live' ? this.#produce('screen', screen, gen) : undefined,
-    ]);
   }
 
   /**
@@ -353,62 +344,6 @@ export class RoomMediaClient {
       if (state === 'failed' && gen === this.#generation) void this.#connect('renegotiating');
     });
     return t;
-  }
-
-  async #produceMic(gen: number): Promise<void> {
-    try {
-      await this.#produce('mic', await this.#local.getOrOpen('mic'), gen);
-    } catch (err) {
-      if (err instanceof Superseded || gen !== this.#generation) return;
-      // The server or the transport failed (not the microphone): the others would not hear me, so rejoin.
-      if (err instanceof RequestError) return this.#streamLost(gen, err);
-      mediaActions.set({ problem: messageOf(err) });
-    }
-  }
-
-  async #produceCamera(gen: number): Promise<void> {
-    try {
-      const track = await this.#local.getOrOpen('camera');
-      track.addEventListener('ended', () => void this.setCameraOn(false), { once: true });
-      mediaActions.set({ localCamera: new MediaStream([track]) });
-      await this.#produce('camera', track, gen);
-    } catch (err) {
-      if (err instanceof Superseded || gen !== this.#generation) return;
-      if (err instanceof RequestError) return this.#streamLost(gen, err);
-      mediaActions.set({ problem: messageOf(err), cameraOn: false });
-    }
-  }
-
-  async #produce(source: MediaSource, track: MediaStreamTrack, gen: number): Promise<void> {
-    const send = this.#send;
-    if (!send || gen !== this.#generation || this.#producers.has(source)) return;
-    // Read the mute state at the last moment: a rejoin must never unmute someone.
-    const paused = source === 'mic' && useMediaStore.getState().muted;
-    const producer = await send.produce({
-      track,
-      stopTracks: false,
-      zeroRtpOnPause: true,
-      appData: { source, paused },
-      ...(source === 'camera'
-        ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } }
-        : source === 'screen'
-          ? { encodings: SCREEN_ENCODINGS }
-          : { codecOptions: { opusDtx: true, opusFec: true } }),
-    });
-    if (paused) producer.pause();
-    trace(`produced ${source}`);
-    if (gen !== this.#generation || send.closed) return producer.close();
-    this.#producers.set(source, producer);
-    producer.on('transportclose', () => this.#producers.delete(source));
-  }
-
-  async #stopSource(source: MediaSource): Promise<void> {
-    const producer = this.#producers.get(source);
-    this.#producers.delete(source);
-    this.#local.stop(source);
-    if (!producer) return;
-    producer.close();
-    await this.signal.request('media:closeProducer', { producerId: producer.id }).catch(() => {});
   }
 
   /** Closes transports (and so producers and consumers); keeps local tracks and the user's choices. */

@@ -1,0 +1,113 @@
+import type { MediaSource } from '@tsudoi/protocol';
+import type { Producer, Transport } from 'mediasoup-client/types';
+import { RequestError } from '../realtime/socket';
+import { mediaActions, useMediaStore } from '../state/mediaSlice';
+import type { LocalTracks } from './localTracks';
+import { CAMERA_ENCODINGS, SCREEN_ENCODINGS } from './mediaPolicy';
+import { type MediaSignal, messageOf, Superseded } from './mediaSignal';
+import { trace } from './mediaTrace';
+
+/** What producing needs from the client: its join generation, send transport and what to do on a loss. */
+export interface ProduceContext {
+  generation(): number;
+  /** The current send transport (undefined between joins and when listening in). */
+  send(): Transport | undefined;
+  /** The server refused or lost a stream of generation `gen`: the client joins again shortly. */
+  lost(gen: number, err: unknown): void;
+  /** The camera track ended (unplugged, revoked). */
+  cameraEnded(): void;
+}
+
+/**
+ * This participant's streams at the SFU: one producer per source on the send transport. Mute state is
+ * read at the last moment, so a rejoin never unmutes anyone (a muted microphone is produced paused).
+ */
+export class LocalProducers {
+  readonly #producers = new Map<MediaSource, Producer>();
+
+  constructor(
+    private readonly ctx: ProduceContext,
+    private readonly local: LocalTracks,
+    private readonly signal: MediaSignal,
+  ) {}
+
+  get(source: MediaSource): Producer | undefined {
+    return this.#producers.get(source);
+  }
+
+  /** Forgets them all (their transport closed). */
+  clear(): void {
+    this.#producers.clear();
+  }
+
+  /**
+   * Camera (if on), microphone and a screen still shared, all at once. The transport negotiates them one
+   * after another in this order: the camera first, as its picture takes longest to reach the others (a
+   * keyframe, decoding), while audio flows within moments of its turn.
+   */
+  async all(gen: number): Promise<void> {
+    const screen = this.local.get('screen');
+    await Promise.all([
+      useMediaStore.getState().cameraOn ? this.camera(gen) : undefined,
+      this.mic(gen),
+      screen?.readyState === 'live' ? this.produce('screen', screen, gen) : undefined,
+    ]);
+  }
+
+  async mic(gen: number): Promise<void> {
+    try {
+      await this.produce('mic', await this.local.getOrOpen('mic'), gen);
+    } catch (err) {
+      if (err instanceof Superseded || gen !== this.ctx.generation()) return;
+      // The server or the transport failed (not the microphone): the others would not hear me, so rejoin.
+      if (err instanceof RequestError) return this.ctx.lost(gen, err);
+      mediaActions.set({ problem: messageOf(err) });
+    }
+  }
+
+  async camera(gen: number): Promise<void> {
+    try {
+      const track = await this.local.getOrOpen('camera');
+      track.addEventListener('ended', () => this.ctx.cameraEnded(), { once: true });
+      mediaActions.set({ localCamera: new MediaStream([track]) });
+      await this.produce('camera', track, gen);
+    } catch (err) {
+      if (err instanceof Superseded || gen !== this.ctx.generation()) return;
+      if (err instanceof RequestError) return this.ctx.lost(gen, err);
+      mediaActions.set({ problem: messageOf(err), cameraOn: false });
+    }
+  }
+
+  async produce(source: MediaSource, track: MediaStreamTrack, gen: number): Promise<void> {
+    const send = this.ctx.send();
+    if (!send || gen !== this.ctx.generation() || this.#producers.has(source)) return;
+    // Read the mute state at the last moment: a rejoin must never unmute someone.
+    const paused = source === 'mic' && useMediaStore.getState().muted;
+    const producer = await send.produce({
+      track,
+      stopTracks: false,
+      zeroRtpOnPause: true,
+      appData: { source, paused },
+      ...(source === 'camera'
+        ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } }
+        : source === 'screen'
+          ? { encodings: SCREEN_ENCODINGS }
+          : { codecOptions: { opusDtx: true, opusFec: true } }),
+    });
+    if (paused) producer.pause();
+    trace(`produced ${source}`);
+    if (gen !== this.ctx.generation() || send.closed) return producer.close();
+    this.#producers.set(source, producer);
+    producer.on('transportclose', () => this.#producers.delete(source));
+  }
+
+  /** Stops a source: its track, its producer and the server's. */
+  async stop(source: MediaSource): Promise<void> {
+    const producer = this.#producers.get(source);
+    this.#producers.delete(source);
+    this.local.stop(source);
+    if (!producer) return;
+    producer.close();
+    await this.signal.request('media:closeProducer', { producerId: producer.id }).catch(() => {});
+  }
+}
