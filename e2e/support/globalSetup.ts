@@ -3,6 +3,7 @@ import {
   emulatorPresent,
   startFirestoreEmulator,
 } from '../../apps/server/src/testing/firestoreEmulatorProcess';
+import { warmUpFirestore } from '../../apps/server/src/testing/firestoreWarmUp';
 import { E2E_STORE } from './storeEngine';
 
 /**
@@ -19,6 +20,12 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   if (!emulatorPresent(bin))
     throw new Error(`E2E_STORE=firestore: the Firestore emulator is absent at ${bin}`);
   const emulator = await startFirestoreEmulator(bin);
+  try {
+    await warmUpFirestore(emulator.host);
+  } catch (err) {
+    await emulator.stop();
+    throw err;
+  }
   process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
   console.log(`[e2e] store engine: Firestore emulator on ${emulator.host}`);
   return () => emulator.stop();

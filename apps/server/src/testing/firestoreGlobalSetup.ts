@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { INDEX_FILE, type IndexFile, type IndexNeed, servingIndex } from '../storage/firestore/indexCheck.js';
 import { emulatorBinary, emulatorPresent, startFirestoreEmulator } from './firestoreEmulatorProcess.js';
+import { warmUpFirestore } from './firestoreWarmUp.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -64,26 +65,6 @@ function reportIndexUse(queryLog: string): void {
 }
 
 /**
- * The emulator's first requests take seconds (class loading, JIT): spend them here, once, with the calls
- * the suites make (transaction, writes, reads, a query), instead of in the first test of every file.
- */
-async function warmUp(host: string): Promise<void> {
-  const { openFirestoreStore } = await import('../storage/firestore/firestoreStore.js');
-  const store = await openFirestoreStore({ projectId: 'demo-warmup', emulatorHost: host });
-  try {
-    await store.migrate();
-    for (let i = 0; i < 3; i++) {
-      await store.meta.set(`warm-${i}`, 'x');
-      await store.meta.get(`warm-${i}`);
-      await store.accessLog.list({ workspaceId: 'warm', type: 'x', limit: 5 });
-      await store.transaction(async (tx) => tx.leases.tryAcquire('warm', `h${i}`, new Date(), 1));
-    }
-  } finally {
-    await store.close();
-  }
-}
-
-/**
  * Vitest globalSetup: starts ONE Firestore emulator for the whole run when a selected test file needs it,
  * and hands its host to the tests (`inject('firestoreEmulatorHost')`). `FIRESTORE_EMULATOR_HOST` set in the
  * environment reuses that emulator instead.
@@ -113,7 +94,7 @@ export default async function setup(project: TestProject) {
   }
   const emulator = await startFirestoreEmulator(bin);
   try {
-    await warmUp(emulator.host);
+    await warmUpFirestore(emulator.host);
   } catch (err) {
     await emulator.stop();
     throw err;
