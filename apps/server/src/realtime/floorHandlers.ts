@@ -17,6 +17,27 @@ export interface FloorHandlerDeps {
   audit: AuditLog;
 }
 
+/**
+ * Member lists shared among the sockets of one workspace that connect while a read is in flight (the
+ * 9 a.m. rush: a thousand people connecting read the list a few times, not a thousand). Nothing is kept
+ * once the read settles, so a later connect always reads the current list.
+ */
+export function sharedMemberLists(
+  memberships: Pick<MembershipRepo, 'listByWorkspace'>,
+): Pick<MembershipRepo, 'listByWorkspace'> {
+  const inFlight = new Map<string, ReturnType<MembershipRepo['listByWorkspace']>>();
+  return {
+    listByWorkspace(workspaceId) {
+      let read = inFlight.get(workspaceId);
+      if (!read) {
+        read = memberships.listByWorkspace(workspaceId).finally(() => inFlight.delete(workspaceId));
+        inFlight.set(workspaceId, read);
+      }
+      return read;
+    },
+  };
+}
+
 /** The active members of a workspace, as the floor shows them. */
 export async function workspaceMembers(
   memberships: Pick<MembershipRepo, 'listByWorkspace'>,

@@ -23,7 +23,7 @@ import { accessRelay, bindSocketAccess } from './accessRelay.js';
 import { registerChatHandlers } from './chatHandlers.js';
 import { registerConnectionCheck } from './connectionCheckHandlers.js';
 import { floorFanout } from './floorFanout.js';
-import { type FloorHandlerDeps, registerFloorHandlers } from './floorHandlers.js';
+import { type FloorHandlerDeps, registerFloorHandlers, sharedMemberLists } from './floorHandlers.js';
 import { handle, reportRateLimits, useLimiter } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
 import { engineOriginCheck, handshakeGuard, recordRefusals } from './originCheck.js';
@@ -96,6 +96,8 @@ export function createGateway(
   const people = new PersonRateLimits();
   const checks = new CheckAdmission(d.limits?.check ?? DEFAULT_CHECK_LIMITS, () => d.clock().getTime());
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
+  // Each connecting socket's floor snapshot lists the workspace's members: concurrent ones share a read.
+  const memberLists = sharedMemberLists(d.repos.memberships);
   const chat = new ChatService(d.repos, d.floors, d.clock, {
     message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),
     thread: (ws, userId, t) => io.to(channels.person(ws, userId)).emit('thread:updated', t),
@@ -159,7 +161,7 @@ export function createGateway(
     });
     registerChatHandlers(socket, id, chat);
     registerFloorHandlers(socket, id, {
-      memberships: d.repos.memberships,
+      memberships: memberLists,
       floors: d.floors,
       presence: d.presence,
       access: d.access,
