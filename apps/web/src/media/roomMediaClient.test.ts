@@ -313,6 +313,55 @@ describe('RoomMediaClient', () => {
     expect(useMediaStore.getState().tiles.peer2?.audio).toBeTruthy();
   });
 
+  it('while its own streams are set up, a page holds the others’ streams, then attaches them all at once', async () => {
+    // The microphone's produce is answered late (a busy server); meanwhile two streams are announced.
+    let answerProduce: (v: unknown) => void = () => {};
+    const server = fakeServer((event) =>
+      event === 'media:produce'
+        ? new Promise((r) => {
+            answerProduce = r;
+          })
+        : undefined,
+    );
+    // What the receive transport is asked to consume (attaching starts with that call, synchronously).
+    const consumed: string[] = [];
+    const makeRecv = Device.prototype.createRecvTransport;
+    const spy = vi.spyOn(Device.prototype, 'createRecvTransport').mockImplementation(function (
+      this: Device,
+      options,
+    ) {
+      const t = makeRecv.call(this, options);
+      const consume = t.consume.bind(t);
+      t.consume = (o) => {
+        consumed.push(o.id);
+        return consume(o);
+      };
+      return t;
+    });
+    client = new RoomMediaClient(server.signal, devices, createDevice);
+    const joined = client.join();
+    await vi.waitFor(() => expect(server.sent.some((s) => s.event === 'media:produce')).toBe(true));
+    server.push('media:newConsumer', consumerPush(1));
+    server.push('media:newConsumer', consumerPush(2));
+    // Nothing attached yet: this page's negotiation for its own microphone goes first.
+    expect(consumed).toEqual([]);
+    answerProduce({ producerId: 'p-mic' });
+    await vi.waitFor(() => expect(consumed).toEqual(['c1', 'c2']));
+    spy.mockRestore();
+    await joined;
+    await vi.waitFor(() =>
+      expect(
+        server.sent
+          .filter((s) => s.event === 'media:resumeConsumer')
+          .map((s) => s.payload.consumerId)
+          .sort(),
+      ).toEqual(['c1', 'c2']),
+    );
+    // Negative: once live, a new stream is attached at once.
+    server.push('media:newConsumer', consumerPush(3));
+    await vi.waitFor(() => expect(useMediaStore.getState().tiles.peer3?.audio).toBeTruthy());
+  });
+
   it('a consumer that is gone before its resume is dropped, without a rejoin', async () => {
     const server = fakeServer((event) =>
       event === 'media:resumeConsumer'

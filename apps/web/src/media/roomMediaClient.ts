@@ -50,6 +50,11 @@ export class RoomMediaClient {
   /** Failed joins in a row (for the rejoin delay); reset once media is live. */
   #failures = 0;
   #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The others' streams announced while this page's own streams are still being set up: attached together
+   * once they are (see {@link #connect}); undefined when not holding.
+   */
+  #held: MediaNewConsumer[] | undefined;
   /** The last loaded Device and the router capabilities it was loaded with: reused while they match. */
   #loaded: { caps: string; device: Device } | undefined;
 
@@ -79,8 +84,8 @@ export class RoomMediaClient {
       signal.on('media:newConsumer', (c) => {
         const recv = this.#recv;
         trace('newConsumer', `${c.peerId}/${c.source}${recv ? '' : ' dropped'}`);
-        // One that arrives between joins is dropped: the next `media:ready` answers with it again.
-        if (recv) void this.#remote.consume(recv, [c], this.#generation);
+        // One that arrives between joins is dropped: the next join's answer holds it again.
+        if (recv) this.#attach([c], this.#generation);
       }),
       signal.on('media:consumerClosed', ({ consumerId }) => this.#remote.drop(consumerId)),
       signal.on('media:producerPaused', (p) => mediaActions.setPaused(p.peerId, p.source, true)),
@@ -233,10 +238,12 @@ export class RoomMediaClient {
       const { send, recv } = joined.transports;
       this.#recv = this.#transport(device, 'recv', recv, gen);
       if (!this.#listenOnly && send) this.#send = this.#transport(device, 'send', send, gen);
-      // Everyone else's streams and mine go out at the same time.
+      // My streams first: the others wait on them, while my page's negotiations for their streams would
+      // compete with mine for a busy CPU. Their streams are held meanwhile and then attached in one go.
+      this.#held = this.#listenOnly ? undefined : [];
       await Promise.all([
         joined.consumers ? this.#attach(joined.consumers, gen) : this.#ready(device, gen),
-        this.#listenOnly ? undefined : this.#producers.all(gen),
+        this.#listenOnly ? undefined : this.#producers.all(gen).finally(() => this.#release(gen)),
       ]);
       if (gen !== this.#generation) return;
       // Live with every stream set up so far: the next failure starts the delays from the shortest again.
@@ -263,8 +270,22 @@ export class RoomMediaClient {
 
   /** The room's streams, attached together; that and their resumes handle their own failures (a rejoin). */
   #attach(consumers: MediaNewConsumer[], gen: number): void {
+    if (gen !== this.#generation) return;
+    if (this.#held) {
+      this.#held.push(...consumers);
+      return;
+    }
     const recv = this.#recv;
     if (recv && consumers.length > 0) void this.#remote.consume(recv, consumers, gen);
+  }
+
+  /** My streams are set up (or failed): attach the others' streams held meanwhile, all together. */
+  #release(gen: number): void {
+    if (gen !== this.#generation) return;
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    trace('release', `${held.length} held`);
+    this.#attach(held, gen);
   }
 
   /**
@@ -352,6 +373,7 @@ export class RoomMediaClient {
     this.#recv?.close();
     this.#send = undefined;
     this.#recv = undefined;
+    this.#held = undefined;
     this.#producers.clear();
     this.#remote.clear();
   }
