@@ -1,9 +1,5 @@
-import {
-  emulatorBinary,
-  emulatorPresent,
-  startFirestoreEmulator,
-} from '../../apps/server/src/testing/firestoreEmulatorProcess';
-import { warmUpFirestore } from '../../apps/server/src/testing/firestoreWarmUp';
+import { emulatorBinary, emulatorPresent } from '../../apps/server/src/testing/firestoreEmulatorProcess';
+import { startWarmFirestoreEmulator } from '../../apps/server/src/testing/firestoreWarmUp';
 import { E2E_STORE } from './storeEngine';
 
 /**
@@ -19,13 +15,7 @@ export default async function globalSetup(): Promise<(() => Promise<void>) | und
   const bin = emulatorBinary();
   if (!emulatorPresent(bin))
     throw new Error(`E2E_STORE=firestore: the Firestore emulator is absent at ${bin}`);
-  const emulator = await startFirestoreEmulator(bin);
-  try {
-    await warmUpFirestore(emulator.host);
-  } catch (err) {
-    await emulator.stop();
-    throw err;
-  }
+  const emulator = await startWarmFirestoreEmulator(bin);
   process.env.FIRESTORE_EMULATOR_HOST = emulator.host;
   console.log(`[e2e] store engine: Firestore emulator on ${emulator.host}`);
   return () => emulator.stop();

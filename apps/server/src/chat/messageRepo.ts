@@ -217,3 +217,14 @@ export interface MessageRepo {
   pendingBlobDeletes(limit: number): Promise<PendingBlobDelete[]>;
   confirmBlobDeletes(blobKeys: string[]): Promise<void>;
 }
+
+/** The retention purge's part of {@link MessageRepo}: bulk deletes, purge candidates, the blob outbox. */
+export type MessagePurgeRepo = Pick<
+  MessageRepo,
+  | 'deleteMessages'
+  | 'purgeStep'
+  | 'findPurgeCandidates'
+  | 'workspacesWithMessages'
+  | 'pendingBlobDeletes'
+  | 'confirmBlobDeletes'
+>;

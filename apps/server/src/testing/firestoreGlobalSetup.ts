@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { INDEX_FILE, type IndexFile, type IndexNeed, servingIndex } from '../storage/firestore/indexCheck.js';
-import { emulatorBinary, emulatorPresent, startFirestoreEmulator } from './firestoreEmulatorProcess.js';
-import { warmUpFirestore } from './firestoreWarmUp.js';
+import { emulatorBinary, emulatorPresent } from './firestoreEmulatorProcess.js';
+import { startWarmFirestoreEmulator } from './firestoreWarmUp.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -92,13 +92,7 @@ export default async function setup(project: TestProject) {
     provide('', `Firestore emulator absent at ${bin}`);
     return;
   }
-  const emulator = await startFirestoreEmulator(bin);
-  try {
-    await warmUpFirestore(emulator.host);
-  } catch (err) {
-    await emulator.stop();
-    throw err;
-  }
+  const emulator = await startWarmFirestoreEmulator(bin);
   const queryLog = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-firestore-queries-'));
   provide(emulator.host, '', queryLog);
   return async () => {

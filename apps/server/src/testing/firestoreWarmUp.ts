@@ -1,3 +1,5 @@
+import { type RunningEmulator, startFirestoreEmulator } from './firestoreEmulatorProcess.js';
+
 /**
  * The emulator's first requests take seconds (class loading, JIT): spend them here, once, with the calls
  * the suites make (transaction, writes, reads, a query), instead of in the first test of every file or the
@@ -17,4 +19,16 @@ export async function warmUpFirestore(host: string): Promise<void> {
   } finally {
     await store.close();
   }
+}
+
+/** Starts the emulator (`bin`) and warms it up; stopped again when the warm-up fails. */
+export async function startWarmFirestoreEmulator(bin: string): Promise<RunningEmulator> {
+  const emulator = await startFirestoreEmulator(bin);
+  try {
+    await warmUpFirestore(emulator.host);
+  } catch (err) {
+    await emulator.stop();
+    throw err;
+  }
+  return emulator;
 }

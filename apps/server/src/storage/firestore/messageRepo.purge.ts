@@ -5,7 +5,7 @@ import {
   type QueryDocumentSnapshot,
   type Timestamp,
 } from 'firebase-admin/firestore';
-import type { MessageRepo, PurgeStepConversation, PurgeStepResult } from '../store.js';
+import type { MessagePurgeRepo, PurgeStepConversation, PurgeStepResult } from '../store.js';
 import { BATCH_LIMIT, chunks, type FsContext } from './context.js';
 import {
   blobDeletionRef,
@@ -17,16 +17,6 @@ import {
   messagesOf,
   tenantConversations,
 } from './messageRepo.shared.js';
-
-type PurgeMethods = Pick<
-  MessageRepo,
-  | 'deleteMessages'
-  | 'purgeStep'
-  | 'findPurgeCandidates'
-  | 'workspacesWithMessages'
-  | 'pendingBlobDeletes'
-  | 'confirmBlobDeletes'
->;
 
 /** Messages read per conversation and batch; with attachments, members and the conversation, ≤ 500 writes. */
 const STEP = 400;
@@ -64,7 +54,7 @@ const isRace = (err: unknown) => [5, 9, 10].includes((err as { code?: number })?
  * or membership change that lands in between fails the batch (nothing of it is written) and the batch is
  * read and planned again. Not a unit of work: it refuses to run inside `store.transaction`.
  */
-export function firestorePurge(ctx: FsContext): PurgeMethods {
+export function firestorePurge(ctx: FsContext): MessagePurgeRepo {
   const { db } = ctx;
 
   // Average size of the conversations purged last (messages, writes), to size the next read window.
@@ -245,7 +235,7 @@ export function firestorePurge(ctx: FsContext): PurgeMethods {
      * last message is old enough: equality filters only (no composite index), and never a message read.
      */
     async findPurgeCandidates(q) {
-      const out: Awaited<ReturnType<PurgeMethods['findPurgeCandidates']>> = [];
+      const out: Awaited<ReturnType<MessagePurgeRepo['findPurgeCandidates']>> = [];
       let after = q.afterConversationId;
       const page = Math.max(q.limit, 100);
       for (;;) {

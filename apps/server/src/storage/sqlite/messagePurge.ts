@@ -1,17 +1,12 @@
 import type { Database } from 'better-sqlite3';
-import type { DeleteResult, MessageRepo, PurgeStepResult, PurgeTarget } from '../../chat/messageRepo.js';
-import { sqliteThreadCounters } from './threadCounters.js';
-
-/** The retention purge's part of {@link MessageRepo}: bulk deletes, purge candidates, the blob outbox. */
-export type MessagePurgeRepo = Pick<
+import type {
+  DeleteResult,
+  MessagePurgeRepo,
   MessageRepo,
-  | 'deleteMessages'
-  | 'purgeStep'
-  | 'findPurgeCandidates'
-  | 'workspacesWithMessages'
-  | 'pendingBlobDeletes'
-  | 'confirmBlobDeletes'
->;
+  PurgeStepResult,
+  PurgeTarget,
+} from '../../chat/messageRepo.js';
+import { sqliteThreadCounters } from './threadCounters.js';
 
 // Statements are prepared on first use: the store is built before `migrate()` creates the tables.
 function lazy<T>(make: () => T): () => T {
