@@ -35,7 +35,8 @@ export interface TestApp {
 function storeEnv(): Record<string, string> {
   if (process.env.TEST_STORE !== 'firestore') return {};
   const host = firestoreEmulatorHost();
-  if (!host) throw new Error('TEST_STORE=firestore but no Firestore emulator runs (see the globalSetup warning)');
+  if (!host)
+    throw new Error('TEST_STORE=firestore but no Firestore emulator runs (see the globalSetup warning)');
   return { STORE: 'firestore', FIRESTORE_EMULATOR_HOST: host, FIRESTORE_PROJECT_ID: testProjectId() };
 }
 
