@@ -3,6 +3,7 @@ import type { ChatMessageView, ThreadView } from '@tsudoi/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PresenceTracker } from '../presence/presenceTracker.js';
 import { Floors } from '../rooms/floors.js';
+import { newUser } from '../storage/contracts/accountFixtures.js';
 import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
 import { type ChatDelivery, type ChatRepos, ChatService } from './chatService.js';
 
@@ -24,20 +25,7 @@ describe('chat names', () => {
   };
 
   async function person(ws: string, displayName: string, active = true) {
-    const id = randomUUID();
-    await store.accounts.users.create({
-      id,
-      email: `${id}@example.com`,
-      displayName,
-      locale: 'en',
-      passwordHash: null,
-      passwordChangedAt: null,
-      emailVerifiedAt: T0,
-      mfaEnabled: true,
-      failedSignins: 0,
-      lockedUntil: null,
-      createdAt: T0,
-    });
+    const { id } = await newUser(store, { displayName });
     await store.accounts.memberships.add({
       workspaceId: ws,
       userId: id,

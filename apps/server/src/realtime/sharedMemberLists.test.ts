@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MembershipRepo } from '../auth/accountStore.js';
+import { newUser } from '../storage/contracts/accountFixtures.js';
 import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
 import { sharedMemberLists } from './floorHandlers.js';
 
@@ -18,20 +19,7 @@ describe('sharedMemberLists (floor snapshots in a connect rush)', () => {
     return ws;
   }
   async function join(ws: string, displayName: string) {
-    const id = randomUUID();
-    await store.accounts.users.create({
-      id,
-      email: `${id}@example.com`,
-      displayName,
-      locale: 'en',
-      passwordHash: null,
-      passwordChangedAt: null,
-      emailVerifiedAt: T0,
-      mfaEnabled: true,
-      failedSignins: 0,
-      lockedUntil: null,
-      createdAt: T0,
-    });
+    const { id } = await newUser(store, { displayName });
     await store.accounts.memberships.add({
       workspaceId: ws,
       userId: id,
