@@ -2,6 +2,7 @@ import './jitless'; // first: before any zod schema is built
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './styles/tokens.css';
 import './styles.css';
 
 const root = document.getElementById('root');

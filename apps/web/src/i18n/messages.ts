@@ -5,6 +5,7 @@ import { LIMIT_MESSAGES } from './limitMessages';
 import { RESET_MESSAGES } from './resetMessages';
 import { ROOM_MESSAGES } from './roomMessages';
 import { SETTINGS_MESSAGES } from './settingsMessages';
+import { SHELL_MESSAGES } from './shellMessages';
 
 /** UI text in Japanese and English. Keys are stable; add both languages together. */
 export const MESSAGES = {
@@ -16,6 +17,7 @@ export const MESSAGES = {
     ...RESET_MESSAGES.ja,
     ...LIMIT_MESSAGES.ja,
     ...ACCESS_MESSAGES.ja,
+    ...SHELL_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -119,6 +121,7 @@ export const MESSAGES = {
     ...RESET_MESSAGES.en,
     ...LIMIT_MESSAGES.en,
     ...ACCESS_MESSAGES.en,
+    ...SHELL_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',
