@@ -15,6 +15,8 @@ describe('floor payloads', () => {
       capacity: null,
     });
     expect(FloorClientPayloads['knock:respond'].parse({ knockId: id, admit: false })).toBeTruthy();
+    for (const state of ['available', 'focused', 'meeting', 'away'])
+      expect(FloorClientPayloads['presence:set'].parse({ state })).toEqual({ state });
   });
 
   it('refuse unbounded or malformed input', () => {

@@ -35,7 +35,12 @@ export const RoomSummary = z.object({
 });
 export type RoomSummary = z.infer<typeof RoomSummary>;
 
-export const PresenceState = z.enum(['available', 'focused', 'away']);
+/**
+ * A person's status, shown on their face everywhere. `focused` is "do not disturb": their page plays no
+ * sound and shows no desktop notification for knocks and 1on1 invitations (see the web app's attention
+ * policy); `meeting`: busy in a meeting elsewhere (notifications stay silent).
+ */
+export const PresenceState = z.enum(['available', 'focused', 'meeting', 'away']);
 export type PresenceState = z.infer<typeof PresenceState>;
 export const PresenceStatus = z
   .object({

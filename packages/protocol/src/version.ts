@@ -3,4 +3,5 @@
  * socket whose client speaks another version with `PROTOCOL_OUTDATED`, and the client asks to reload.
  */
 // 2: `media:ready` answers with the room's consumers instead of pushing them (an older client would miss them).
-export const PROTOCOL_VERSION = 2;
+// 3: presence gains `meeting` (an older page would have no label for it).
+export const PROTOCOL_VERSION = 3;

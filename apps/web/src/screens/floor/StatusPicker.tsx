@@ -1,4 +1,4 @@
-import type { PresenceState, PresenceStatus } from '@tsudoi/protocol';
+import { PresenceState, type PresenceStatus } from '@tsudoi/protocol';
 import { useEffect, useState } from 'react';
 import type { MessageKey } from '../../i18n/messages';
 import { useT } from '../../i18n/useT';
@@ -6,9 +6,9 @@ import { request } from '../../realtime/socket';
 import { FormError } from '../useAction';
 import { useFloorAction } from './useFloorAction';
 
-const STATES: PresenceState[] = ['available', 'focused', 'away'];
+const STATES: readonly PresenceState[] = PresenceState.options;
 
-/** Sets my status (available / focused / away) and an optional custom text, shown to everyone. */
+/** Sets my status (available / focused / in a meeting / away) and an optional custom text, shown to everyone. */
 export function StatusPicker({ current }: { current: PresenceStatus | undefined }) {
   const t = useT();
   const { busy, error, run } = useFloorAction();
