@@ -1,4 +1,5 @@
 import { ACCESS_MESSAGES } from './accessMessages';
+import { ATTENTION_MESSAGES } from './attentionMessages';
 import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
@@ -17,6 +18,7 @@ export const MESSAGES = {
     ...RESET_MESSAGES.ja,
     ...LIMIT_MESSAGES.ja,
     ...ACCESS_MESSAGES.ja,
+    ...ATTENTION_MESSAGES.ja,
     ...SHELL_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
@@ -121,6 +123,7 @@ export const MESSAGES = {
     ...RESET_MESSAGES.en,
     ...LIMIT_MESSAGES.en,
     ...ACCESS_MESSAGES.en,
+    ...ATTENTION_MESSAGES.en,
     ...SHELL_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
