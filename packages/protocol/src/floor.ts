@@ -90,6 +90,16 @@ export type PersonRef = z.infer<typeof PersonRef>;
 export const RoomRemoved = z.object({ roomId: EntityId });
 export type RoomRemoved = z.infer<typeof RoomRemoved>;
 
+/**
+ * Several rooms changed in one step — someone moved from one room to another, a 1on1 opened, a room was
+ * archived with people inside: clients apply it all at once, so nobody is ever seen in no room (or two).
+ */
+export const FloorChanged = z.object({
+  rooms: z.array(RoomSummary).max(1000),
+  removedRoomIds: z.array(EntityId).max(1000),
+});
+export type FloorChanged = z.infer<typeof FloorChanged>;
+
 export const OneOnOneInvitation = z.object({
   inviteId: EntityId,
   from: PersonRef,
@@ -146,6 +156,8 @@ export interface FloorServerToClientEvents {
   'floor:snapshot': (snapshot: FloorSnapshot) => void;
   'floor:roomUpdated': (room: RoomSummary) => void;
   'floor:roomRemoved': (removed: RoomRemoved) => void;
+  /** Several rooms at once (a move is ONE event: never a moment in no room). */
+  'floor:changed': (change: FloorChanged) => void;
   'floor:presence': (member: MemberPresence) => void;
   'oneOnOne:invited': (invitation: OneOnOneInvitation) => void;
   'oneOnOne:answered': (answer: OneOnOneAnswered) => void;

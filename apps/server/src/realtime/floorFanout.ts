@@ -23,11 +23,15 @@ export function floorFanout(
   const toPeople = (ws: string, userIds: readonly string[]) =>
     io.to(userIds.map((u) => channels.person(ws, u)));
   const offs = [
-    floors.subscribe('roomUpdated', (ws, room) => toWs(ws).emit('floor:roomUpdated', room)),
-    floors.subscribe('roomRemoved', (ws, roomId) => {
-      toWs(ws).emit('floor:roomRemoved', { roomId });
-      media.closeRoom(MediaService.roomKey(ws, roomId));
+    // One push per floor operation: a move A → B reaches every page as one event with both rooms.
+    floors.subscribe('changed', (ws, change) => {
+      const [room, ...more] = change.rooms;
+      const [roomId, ...moreIds] = change.removedRoomIds;
+      if (room && more.length === 0 && !roomId) toWs(ws).emit('floor:roomUpdated', room);
+      else if (roomId && moreIds.length === 0 && !room) toWs(ws).emit('floor:roomRemoved', { roomId });
+      else toWs(ws).emit('floor:changed', change);
     }),
+    floors.subscribe('roomRemoved', (ws, roomId) => media.closeRoom(MediaService.roomKey(ws, roomId))),
     presence.subscribe('changed', (ws, member) => toWs(ws).emit('floor:presence', member)),
     floors.subscribe('invited', (inv) =>
       toPeople(inv.workspaceId, [inv.to.userId]).emit('oneOnOne:invited', toInvitationView(inv)),

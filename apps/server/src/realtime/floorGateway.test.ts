@@ -1,4 +1,4 @@
-import type { MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import type { FloorChanged, MemberPresence, RoomSummary } from '@tsudoi/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
 import { nextEvent, TestSockets } from '../testing/sockets.js';
@@ -56,6 +56,53 @@ describe('workspace sockets', () => {
     );
     expect((await b.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
     expect((await seen).participants[0]?.displayName).toBe('floor-member');
+  });
+
+  it('pushes a move from one room to another as ONE event: an observer never sees the mover in no room', async () => {
+    const a = await open(owner, wsId);
+    const from = (await a.s.emitWithAck('room:create', { name: 'Move from' })).data.id as string;
+    const to = (await a.s.emitWithAck('room:create', { name: 'Move to' })).data.id as string;
+    const b = await open(member, wsId);
+    const moverId = (await member.get('/api/session')).body.user.id as string;
+    expect((await b.s.emitWithAck('room:join', { roomId: from })).ok).toBe(true);
+    await expect.poll(() => a.received.length).toBeGreaterThan(0);
+    // The observer's floor, replayed event by event exactly as a page applies them.
+    const rooms = new Map<string, RoomSummary>(a.snapshot.rooms.map((r: RoomSummary) => [r.id, r]));
+    const placesOfMover = () =>
+      [...rooms.values()].filter((r) => r.participants.some((p) => p.userId === moverId)).map((r) => r.id);
+    let applied = 0;
+    const seen: string[][] = [];
+    const replay = () => {
+      for (const [event, payload] of a.received.slice(applied)) {
+        applied++;
+        if (event === 'floor:roomUpdated') rooms.set((payload as RoomSummary).id, payload as RoomSummary);
+        else if (event === 'floor:roomRemoved') rooms.delete((payload as { roomId: string }).roomId);
+        else if (event === 'floor:changed') {
+          const change = payload as FloorChanged;
+          for (const r of change.rooms) rooms.set(r.id, r);
+          for (const id of change.removedRoomIds) rooms.delete(id);
+        } else continue;
+        seen.push(placesOfMover());
+      }
+    };
+    const replayed = () => {
+      replay();
+      return placesOfMover();
+    };
+    await expect.poll(replayed).toEqual([from]);
+    seen.length = 0;
+
+    const moved = next<FloorChanged>(a.s, 'floor:changed', (c) => c.rooms.some((r) => r.id === to));
+    expect((await b.s.emitWithAck('room:join', { roomId: to })).ok).toBe(true);
+    const change = await moved;
+    expect(change.rooms.map((r) => r.id).sort()).toEqual([from, to].sort());
+    expect(change.removedRoomIds).toEqual([]);
+    replay();
+    expect(seen).toEqual([[to]]);
+
+    // Leaving is a single room's change: the mover is then, rightly, in no room.
+    expect((await b.s.emitWithAck('room:leave', { roomId: to })).ok).toBe(true);
+    await expect.poll(replayed).toEqual([]);
   });
 
   it('lets only admins create rooms, and validates payloads', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PersonRef } from '@tsudoi/protocol';
+import type { FloorChanged, PersonRef } from '@tsudoi/protocol';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { Floor } from './floor.js';
 import { MemoryRoomRepo } from './memoryRoomRepo.js';
@@ -108,6 +108,33 @@ describe('Floor', () => {
     expect(floor.roomOf(alice.userId)).toBe(b);
     expect(empties).toMatchObject([{ roomId: a.id, lastUserId: alice.userId, reason: 'moved' }]);
     expect(b.participants.get(alice.userId)?.listenOnly).toBe(true);
+  });
+
+  it('sums up a move A → B as one change with both rooms, and a 1on1 opening as one change', async () => {
+    const a = await floor.createRoom({ name: 'A' });
+    const b = await floor.createRoom({ name: 'B' });
+    floor.join(alice, a.id);
+    const changes: FloorChanged[] = [];
+    floor.on('changed', (_ws, change) => changes.push(change));
+    floor.join(alice, b.id);
+    expect(changes).toHaveLength(1);
+    const where = (c: FloorChanged, id: string) => c.rooms.find((r) => r.id === id)?.participants;
+    expect(where(changes[0]!, a.id)).toEqual([]);
+    expect(where(changes[0]!, b.id)).toMatchObject([{ userId: alice.userId }]);
+
+    changes.length = 0;
+    floor.join(bob, a.id);
+    expect(changes).toHaveLength(1); // nobody moved out of anywhere: one room's change
+    changes.length = 0;
+    const room = floor.openPrivateRoom([alice, bob]);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]!.rooms.map((r) => r.id).sort()).toEqual([a.id, b.id, room.id].sort());
+
+    // The 1on1 empties as its last person moves out: it is gone in the same change.
+    floor.join(alice, a.id);
+    changes.length = 0;
+    floor.join(bob, b.id);
+    expect(changes).toEqual([{ rooms: [expect.objectContaining({ id: b.id })], removedRoomIds: [room.id] }]);
   });
 
   it('does not fire roomEmpty for A when others stay behind', async () => {

@@ -34,6 +34,8 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
   readonly #deps: FloorDeps;
   readonly #rooms = new Map<string, { room: Room; disposers: Disposers }>();
   readonly #roomOfUser = new Map<string, Room>();
+  /** Rooms touched by the operation under way (see #atomically); null between operations. */
+  #pending: { rooms: Map<string, Room>; removed: Set<string> } | null = null;
   #closed = false;
 
   constructor(workspaceId: string, deps: FloorDeps, records: readonly RoomRecord[] = []) {
@@ -100,7 +102,7 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
   async archiveRoom(roomId: string): Promise<Room> {
     const room = this.#storedRoom(roomId);
     if (!(await this.#deps.repo.archive(this.workspaceId, roomId))) throw FloorError.roomNotFound();
-    room.archive();
+    this.#atomically(() => room.archive());
     return room;
   }
 
@@ -109,6 +111,10 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
    * succeeds without change (except an explicit listen-only switch). A refusal leaves them where they were.
    */
   join(person: PersonRef, roomId: string, opts: { listenOnly?: boolean } = {}): JoinResult {
+    return this.#atomically(() => this.#join(person, roomId, opts));
+  }
+
+  #join(person: PersonRef, roomId: string, opts: { listenOnly?: boolean }): JoinResult {
     this.#assertOpen();
     const room = this.room(roomId);
     const current = this.#roomOfUser.get(person.userId);
@@ -139,6 +145,10 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
 
   /** Opens a private 1on1 room and moves everyone named into it; it closes once it empties. */
   openPrivateRoom(people: readonly PersonRef[]): Room {
+    return this.#atomically(() => this.#openPrivateRoom(people));
+  }
+
+  #openPrivateRoom(people: readonly PersonRef[]): Room {
     this.#assertOpen();
     const name = people
       .map((p) => p.displayName)
@@ -185,6 +195,37 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
 
   #roomUpdated(room: Room): void {
     this.safeEmit('roomUpdated', this.workspaceId, room.toSummary());
+    if (this.#pending) this.#pending.rooms.set(room.id, room);
+    else this.safeEmit('changed', this.workspaceId, { rooms: [room.toSummary()], removedRoomIds: [] });
+  }
+
+  #roomRemoved(roomId: string): void {
+    this.safeEmit('roomRemoved', this.workspaceId, roomId);
+    if (this.#pending) this.#pending.removed.add(roomId);
+    else this.safeEmit('changed', this.workspaceId, { rooms: [], removedRoomIds: [roomId] });
+  }
+
+  /**
+   * Runs one floor operation whose room updates and removals reach clients as ONE `changed` event (the
+   * rooms' state when it ends): a move A → B never shows the person in no room, even for a moment.
+   * Nested operations join the outer one.
+   */
+  #atomically<T>(operation: () => T): T {
+    if (this.#pending) return operation();
+    const pending = { rooms: new Map<string, Room>(), removed: new Set<string>() };
+    this.#pending = pending;
+    try {
+      return operation();
+    } finally {
+      this.#pending = null;
+      const rooms = [...pending.rooms.values()].filter((r) => !pending.removed.has(r.id));
+      if (rooms.length > 0 || pending.removed.size > 0) {
+        this.safeEmit('changed', this.workspaceId, {
+          rooms: rooms.map((r) => r.toSummary()),
+          removedRoomIds: [...pending.removed],
+        });
+      }
+    }
   }
 
   /** Takes ownership of a room: mirrors its events as floor events and keeps the person → room index. */
@@ -215,7 +256,7 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
       room.subscribe('close', () => {
         disposers.dispose();
         this.#rooms.delete(room.id);
-        this.safeEmit('roomRemoved', workspaceId, room.id);
+        this.#roomRemoved(room.id);
       }),
     );
     this.#rooms.set(room.id, { room, disposers });

@@ -149,6 +149,7 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
       forward('roomEmpty'),
       forward('roomUpdated'),
       forward('roomRemoved'),
+      forward('changed'),
       forward('participantJoined'),
       forward('participantLeft'),
       invitations.subscribe('invited', (i) => this.safeEmit('invited', i)),

@@ -1,4 +1,4 @@
-import type { RoomKind, RoomSummary } from '@tsudoi/protocol';
+import type { FloorChanged, RoomKind, RoomSummary } from '@tsudoi/protocol';
 import type { LeaveReason } from './room.js';
 
 /**
@@ -30,6 +30,11 @@ export interface FloorEvents {
   roomUpdated: [workspaceId: string, room: RoomSummary];
   /** A room is gone (an emptied 1on1): push `floor:roomRemoved`. */
   roomRemoved: [workspaceId: string, roomId: string];
+  /**
+   * What clients see: every room update/removal of one floor operation together (a move A → B is one
+   * change with both rooms), after the single `roomUpdated`/`roomRemoved` events it sums up.
+   */
+  changed: [workspaceId: string, change: FloorChanged];
   participantJoined: [event: RoomPresenceEvent];
   participantLeft: [event: RoomPresenceEvent & { reason: LeaveReason }];
 }

@@ -1,6 +1,7 @@
 import type { MemberPresence, ParticipantView, RoomSummary } from '@tsudoi/protocol';
 import { describe, expect, it } from 'vitest';
 import {
+  applyChanged,
   applyInviteAnswered,
   applyInvited,
   applyInviteSent,
@@ -89,6 +90,19 @@ describe('floor model', () => {
     s = applyRoomUpdated(s, room(A, 'Alpha'));
     expect(selectMyRoom(s)?.id).toBe(B);
     expect(s.rooms[A]?.participants).toEqual([]);
+  });
+
+  it('a move arrives as one change: B gains the person as A loses them, a 1on1 that emptied goes', () => {
+    const ONE = '00000000-0000-4000-8000-0000000000e1';
+    let s = loaded([room(A, 'Alpha', [BOB]), room(B, 'Beta'), room(ONE, 'Me & Bob', [ME])]);
+    s = applyChanged(s, { rooms: [room(A, 'Alpha'), room(B, 'Beta', [BOB])], removedRoomIds: [] });
+    expect(roomOf(s, BOB)?.id).toBe(B);
+    expect(s.rooms[A]?.participants).toEqual([]);
+    s = applyChanged(s, { rooms: [room(A, 'Alpha', [ME])], removedRoomIds: [ONE] });
+    expect(selectMyRoom(s)?.id).toBe(A);
+    expect(s.rooms[ONE]).toBeUndefined();
+    s = applyChanged(s, { rooms: [room(B, 'Beta', [], { archived: true })], removedRoomIds: [] });
+    expect(s.rooms[B]).toBeUndefined();
   });
 
   it('an archived or removed room leaves the floor', () => {

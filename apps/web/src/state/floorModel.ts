@@ -1,4 +1,5 @@
 import type {
+  FloorChanged,
   FloorSnapshot,
   KnockAnswered,
   KnockOutcome,
@@ -76,6 +77,17 @@ export function applySnapshot(state: FloorState, snapshot: FloorSnapshot): Floor
 export function applyRoomUpdated(state: FloorState, room: RoomSummary): FloorState {
   if (room.archived) return applyRoomRemoved(state, room.id);
   return pruneKnocks({ ...state, rooms: { ...state.rooms, [room.id]: room } });
+}
+
+/** Several rooms in one step (someone moved A → B): applied together, so nobody is ever in no room. */
+export function applyChanged(state: FloorState, change: FloorChanged): FloorState {
+  const rooms = { ...state.rooms };
+  for (const room of change.rooms) {
+    if (room.archived) delete rooms[room.id];
+    else rooms[room.id] = room;
+  }
+  for (const roomId of change.removedRoomIds) delete rooms[roomId];
+  return pruneKnocks({ ...state, rooms });
 }
 
 export function applyRoomRemoved(state: FloorState, roomId: string): FloorState {

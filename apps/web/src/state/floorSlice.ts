@@ -26,6 +26,7 @@ export const floorActions = {
     'floor:snapshot': (snapshot) => apply((s) => model.applySnapshot(s, snapshot)),
     'floor:roomUpdated': (room) => apply((s) => model.applyRoomUpdated(s, room)),
     'floor:roomRemoved': ({ roomId }) => apply((s) => model.applyRoomRemoved(s, roomId)),
+    'floor:changed': (change) => apply((s) => model.applyChanged(s, change)),
     'floor:presence': (member) => apply((s) => model.applyPresence(s, member)),
     'oneOnOne:invited': (invitation) => apply((s) => model.applyInvited(s, invitation)),
     'oneOnOne:answered': (answer) => apply((s) => model.applyInviteAnswered(s, answer)),
