@@ -7,11 +7,13 @@ import { RESET_MESSAGES } from './resetMessages';
 import { ROOM_MESSAGES } from './roomMessages';
 import { SETTINGS_MESSAGES } from './settingsMessages';
 import { SHELL_MESSAGES } from './shellMessages';
+import { STAGE_MESSAGES } from './stageMessages';
 
 /** UI text in Japanese and English. Keys are stable; add both languages together. */
 export const MESSAGES = {
   ja: {
     ...ROOM_MESSAGES.ja,
+    ...STAGE_MESSAGES.ja,
     ...FLOOR_MESSAGES.ja,
     ...CHAT_MESSAGES.ja,
     ...SETTINGS_MESSAGES.ja,
@@ -117,6 +119,7 @@ export const MESSAGES = {
   },
   en: {
     ...ROOM_MESSAGES.en,
+    ...STAGE_MESSAGES.en,
     ...FLOOR_MESSAGES.en,
     ...CHAT_MESSAGES.en,
     ...SETTINGS_MESSAGES.en,

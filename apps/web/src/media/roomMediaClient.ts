@@ -195,6 +195,11 @@ export class RoomMediaClient {
     });
   }
 
+  /** A remote stream's receiver stats (the tile's connection quality); undefined if it is not on this page. */
+  async stats(peerId: string, source: MediaSource): Promise<RTCStatsReport | undefined> {
+    return this.#remote.find(peerId, source)?.getStats();
+  }
+
   /** The room view reports a tile's height; 0 = not shown, so its video is paused at the SFU. */
   async setTileHeight(peerId: string, source: 'camera' | 'screen', heightPx: number): Promise<void> {
     const consumer = this.#remote.find(peerId, source);

@@ -23,6 +23,7 @@ export type SessionMediaClient = Pick<
   | 'chooseDevice'
   | 'setTileHeight'
   | 'refreshDevices'
+  | 'stats'
 >;
 
 /** The parts of a socket.io socket the session watches. */
