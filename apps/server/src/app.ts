@@ -153,6 +153,7 @@ export async function startApp(
         emailTokens: accounts.emailTokens,
         memberships: accounts.memberships,
         workspaces: store.workspaces,
+        invitations: accounts.invitations,
       },
       tx,
       mailer,

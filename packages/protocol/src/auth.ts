@@ -12,11 +12,20 @@ export const PasswordInput = z.string().min(1).max(256);
 export const Locale = z.enum(['ja', 'en']);
 export const AccountName = z.string().trim().min(1).max(60);
 
+/** An opaque mailed-link token (base64url). */
+export const LinkToken = z
+  .string()
+  .min(10)
+  .max(200)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
 export const SignupRequest = z.object({
   email: Email,
   password: PasswordInput,
   displayName: AccountName,
   locale: Locale.default('ja'),
+  /** The invitation link the person signed up from: the confirmation link leads back to it. */
+  invitation: LinkToken.optional(),
 });
 export const VerifyEmailRequest = z.object({ token: z.string().min(10).max(200) });
 export const SigninRequest = z.object({ email: Email, password: PasswordInput });
@@ -116,6 +125,8 @@ export interface MemberView {
   role: Role;
   status: 'active' | 'disabled';
   joinedAt: string;
+  /** Admins only: the account is locked by failed sign-ins right now (an admin may unlock it). */
+  locked?: boolean;
 }
 
 export interface InvitationView {

@@ -17,6 +17,7 @@ import type {
   AccountStore,
   ChallengeRepo,
   EmailTokenRepo,
+  InvitationRepo,
   Locale,
   Lockout,
   MembershipRepo,
@@ -46,6 +47,8 @@ export interface AuthRepos {
   emailTokens: EmailTokenRepo;
   memberships: Pick<MembershipRepo, 'listByUser'>;
   workspaces: Pick<WorkspaceRepo, 'listByIds'>;
+  /** To carry a pending invitation to the same address through sign-up (its link leads back to it). */
+  invitations: Pick<InvitationRepo, 'getByTokenHash'>;
 }
 
 /** What account changes write together (a new password with its history, a used code with its count). */
@@ -108,7 +111,7 @@ export class AuthService {
 
   /** Always answers the same way, whether or not the email exists (no account probing). */
   async signup(
-    input: { email: string; password: string; displayName: string; locale: Locale },
+    input: { email: string; password: string; displayName: string; locale: Locale; invitation?: string },
     origin: RequestOrigin,
   ): Promise<void> {
     const now = this.d.clock();
@@ -118,8 +121,11 @@ export class AuthService {
     // Hashed before the lookup, on both paths: an existing address costs the same time as a new one.
     const hash = await this.#hasher.hash(input.password);
     const existing = await this.d.repos.users.getByEmail(input.email);
+    const invitation = await this.#pendingInvitation(input.invitation, input.email, now);
     if (existing) {
-      const link = `${this.d.publicUrl()}/signin`;
+      const link = invitation
+        ? `${this.d.publicUrl()}/invite/${encodeURIComponent(invitation)}`
+        : `${this.d.publicUrl()}/signin`;
       const message = accountMail.alreadyRegistered(input.email, existing.locale, link);
       await this.mail.later('signup', existing.id, message, origin);
       return;
@@ -145,7 +151,19 @@ export class AuthService {
     });
     if (!created) return;
     await this.d.audit.record('auth.signup', origin, { userId: user.id });
-    await this.#sendVerification(user, 'signup', origin);
+    await this.#sendVerification(user, 'signup', origin, invitation);
+  }
+
+  /**
+   * The invitation token a sign-up came with, if it names a pending invitation to this very address;
+   * anything else is dropped silently (sign-up answers the same either way).
+   */
+  async #pendingInvitation(token: string | undefined, email: string, now: Date): Promise<string | undefined> {
+    if (!token) return undefined;
+    const inv = await this.d.repos.invitations.getByTokenHash(tokenHash(token));
+    const pending =
+      inv && inv.email === email && !inv.acceptedAt && !inv.revokedAt && inv.expiresAt > now.toISOString();
+    return pending ? token : undefined;
   }
 
   async verifyEmail(token: string, origin: RequestOrigin): Promise<void> {
@@ -405,7 +423,12 @@ export class AuthService {
   }
 
   /** A new verification link, queued (never awaited) and subject to the per-address throttle. */
-  async #sendVerification(user: User, kind: 'signup' | 'verify', origin: RequestOrigin): Promise<void> {
+  async #sendVerification(
+    user: User,
+    kind: 'signup' | 'verify',
+    origin: RequestOrigin,
+    invitation?: string,
+  ): Promise<void> {
     const token = newToken();
     await this.d.repos.emailTokens.create({
       id: tokenHash(token),
@@ -413,7 +436,9 @@ export class AuthService {
       userId: user.id,
       expiresAt: new Date(this.d.clock().getTime() + VERIFY_TTL_MS).toISOString(),
     });
-    const link = `${this.d.publicUrl()}/verify?token=${encodeURIComponent(token)}`;
+    // Signed up from an invitation: confirming leads back to it, so the person lands in that workspace.
+    const next = invitation ? `&invitation=${encodeURIComponent(invitation)}` : '';
+    const link = `${this.d.publicUrl()}/verify?token=${encodeURIComponent(token)}${next}`;
     await this.mail.later(kind, user.id, accountMail.verifyEmail(user.email, user.locale, link), origin);
   }
 }

@@ -45,6 +45,44 @@ describe('sign-up and email verification', () => {
     await t.mail.waitFor('sato@example.com', /すでに登録/);
   });
 
+  it('leads the confirmation link of a sign-up from an invitation back to that invitation only', async () => {
+    const admin = await t.signedInUser('invite-admin@example.com');
+    const ws = (await admin.post('/api/workspaces', { name: 'Invite Co' })).body;
+    let since = t.mail.messages.length;
+    await admin.post(`/api/workspaces/${ws.id}/invitations`, { email: 'newcomer@example.com' });
+    const invitation = decodeURIComponent(
+      (await t.mail.waitFor('newcomer@example.com', /invite\//, since)).text.match(/invite\/(\S+)/)![1]!,
+    );
+    const signup = (email: string, token: string) =>
+      t.client().post('/api/auth/signup', {
+        email,
+        password: 'long enough pw',
+        displayName: 'N',
+        locale: 'en',
+        invitation: token,
+      });
+    // Another address with the same invitation, or a token that names none: a plain confirmation link.
+    since = t.mail.messages.length;
+    expect((await signup('someone-else@example.com', invitation)).status).toBe(202);
+    expect((await signup('stranger@example.com', 'x'.repeat(43))).status).toBe(202);
+    for (const email of ['someone-else@example.com', 'stranger@example.com']) {
+      const m = await t.mail.waitFor(email, /verify\?token=/, since);
+      expect(m.text).not.toContain('invitation=');
+    }
+    expect((await signup('newcomer@example.com', 'not a token!')).body.code).toBe('VALIDATION_FAILED');
+    since = t.mail.messages.length;
+    expect((await signup('newcomer@example.com', invitation)).status).toBe(202);
+    const link = (await t.mail.waitFor('newcomer@example.com', /verify\?token=/, since)).text.match(
+      /(\S+verify\?token=\S+)/,
+    )![1]!;
+    expect(new URL(link).searchParams.get('invitation')).toBe(invitation);
+    // Signing up again with an address that has an account: the reminder points at the invitation.
+    since = t.mail.messages.length;
+    expect((await signup('newcomer@example.com', invitation)).status).toBe(202);
+    const reminder = await t.mail.waitFor('newcomer@example.com', /already has an account/, since);
+    expect(reminder.text).toContain(`/invite/${encodeURIComponent(invitation)}`);
+  });
+
   it('refuses sign-in before the email is verified, and a verification link works once', async () => {
     const c = t.client();
     await c.post('/api/auth/signup', {
@@ -190,9 +228,18 @@ describe('lockout, password changes and sessions', () => {
     });
     expect(right.body.code).toBe('SIGNIN_FAILED');
 
+    const lockOf = async () =>
+      Object.fromEntries(
+        (await admin.get(`/api/workspaces/${ws.id}/members`)).body.members.map(
+          (m: { email: string; locked?: boolean }) => [m.email, m.locked],
+        ),
+      );
+    // Admins see who is locked right now: only those are offered "Unlock".
+    expect(await lockOf()).toEqual({ 'lock-admin@example.com': false, 'locked@example.com': true });
     const members = (await admin.get(`/api/workspaces/${ws.id}/members`)).body.members;
     const target = members.find((m: { email: string }) => m.email === 'locked@example.com');
     expect((await admin.post(`/api/workspaces/${ws.id}/members/${target.userId}/unlock`)).status).toBe(200);
+    expect((await lockOf())['locked@example.com']).toBe(false);
     expect(
       (await c.post('/api/auth/signin', { email: 'locked@example.com', password: 'correct horse battery' }))
         .body.next,

@@ -55,7 +55,7 @@ export interface InvitationMail {
 /** The repositories workspace administration reads and writes. */
 export interface WorkspaceRepos {
   workspaces: WorkspaceRepo;
-  users: Pick<UserRepo, 'getByEmail' | 'update'>;
+  users: Pick<UserRepo, 'getById' | 'getByEmail' | 'update'>;
   memberships: MembershipRepo;
   invitations: InvitationRepo;
 }
@@ -190,8 +190,8 @@ export class WorkspaceService {
   }
 
   async members(workspaceId: string, userId: string): Promise<MemberView[]> {
-    await this.#member(workspaceId, userId);
-    return (await this.d.repos.memberships.listByWorkspace(workspaceId)).map((m) => ({
+    const { membership } = await this.#member(workspaceId, userId);
+    const views: MemberView[] = (await this.d.repos.memberships.listByWorkspace(workspaceId)).map((m) => ({
       userId: m.userId,
       email: m.email,
       displayName: m.displayName,
@@ -199,6 +199,14 @@ export class WorkspaceService {
       status: m.status,
       joinedAt: m.joinedAt,
     }));
+    if (membership.role === 'member') return views;
+    // Admins see who is locked out by failed sign-ins right now: only they are offered "Unlock".
+    const now = this.d.clock().toISOString();
+    const users = await Promise.all(views.map((v) => this.d.repos.users.getById(v.userId)));
+    return views.map((v, i) => {
+      const until = users[i]?.lockedUntil;
+      return { ...v, locked: until != null && until > now };
+    });
   }
 
   async updateMember(

@@ -2,6 +2,7 @@ import { ACCESS_MESSAGES } from './accessMessages';
 import { ATTENTION_MESSAGES } from './attentionMessages';
 import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
+import { INVITE_MESSAGES } from './inviteMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
 import { RESET_MESSAGES } from './resetMessages';
 import { ROOM_MESSAGES } from './roomMessages';
@@ -22,6 +23,7 @@ export const MESSAGES = {
     ...ACCESS_MESSAGES.ja,
     ...ATTENTION_MESSAGES.ja,
     ...SHELL_MESSAGES.ja,
+    ...INVITE_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -128,6 +130,7 @@ export const MESSAGES = {
     ...ACCESS_MESSAGES.en,
     ...ATTENTION_MESSAGES.en,
     ...SHELL_MESSAGES.en,
+    ...INVITE_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

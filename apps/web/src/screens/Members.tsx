@@ -36,14 +36,18 @@ export function Members({ workspaceId, isAdmin }: { workspaceId: string; isAdmin
           <li key={m.userId}>
             {m.displayName} <span className="muted">{m.email}</span>{' '}
             <span className="badge">{t(`ws.role.${m.role}` as MessageKey)}</span>
-            {isAdmin && m.role !== 'owner' && (
+            {m.locked && <span className="badge">{t('ws.locked')}</span>}
+            {/* Only a member whom failed sign-ins locked out right now can be unlocked. */}
+            {isAdmin && m.role !== 'owner' && m.locked && (
               <button
                 type="button"
                 className="link"
+                aria-label={t('ws.unlockName', { name: m.displayName })}
                 onClick={() =>
                   void run(async () => {
                     await api('POST', `/api/workspaces/${workspaceId}/members/${m.userId}/unlock`, {});
                     setNotice(t('ws.unlocked'));
+                    await reload();
                   })
                 }
               >

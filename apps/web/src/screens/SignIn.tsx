@@ -6,10 +6,20 @@ import { sessionActions } from '../state/session';
 import { Field } from './Field';
 import { FormError, useAction } from './useAction';
 
-/** Email + password; then the emailed code (OtpForm). */
-export function SignIn() {
+/** Where "Create an account" leads: the sign-up form, filled in and tied to the invitation if there is one. */
+export function signupPath(invitation?: { token: string; email: string }): string {
+  if (!invitation) return '/signup';
+  const q = new URLSearchParams({ email: invitation.email, invitation: invitation.token });
+  return `/signup?${q}`;
+}
+
+/**
+ * Email + password; then the emailed code (OtpForm). On an invitation page it starts with the invited
+ * address, and its one "Create an account" keeps the invitation.
+ */
+export function SignIn({ invitation }: { invitation?: { token: string; email: string } } = {}) {
   const t = useT();
-  const [email, setEmail] = useState('');
+  const [email, setEmail] = useState(invitation?.email ?? '');
   const [password, setPassword] = useState('');
   const { busy, error, run } = useAction();
   return (
@@ -46,7 +56,7 @@ export function SignIn() {
         <button type="button" className="link" onClick={() => navigate('/forgot')}>
           {t('signin.forgot')}
         </button>
-        <button type="button" className="link" onClick={() => navigate('/signup')}>
+        <button type="button" className="link" onClick={() => navigate(signupPath(invitation))}>
           {t('signup.noAccount')}
         </button>
       </p>

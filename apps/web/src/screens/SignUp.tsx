@@ -1,3 +1,4 @@
+import { LinkToken } from '@tsudoi/protocol';
 import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/http';
 import { useT } from '../i18n/useT';
@@ -10,7 +11,10 @@ import { FormError, useAction } from './useAction';
 export function SignUp() {
   const t = useT();
   const lang = useAppStore((s) => s.lang);
-  const presetEmail = new URLSearchParams(useRoute((r) => r.search)).get('email') ?? '';
+  const query = new URLSearchParams(useRoute((r) => r.search));
+  const presetEmail = query.get('email') ?? '';
+  // Signing up from an invitation: the confirmation link leads back to it (checked by the server).
+  const invitation = linkToken(query.get('invitation'));
   const [email, setEmail] = useState(presetEmail);
   const [displayName, setDisplayName] = useState('');
   const [password, setPassword] = useState('');
@@ -20,7 +24,7 @@ export function SignUp() {
     return (
       <section className="card">
         <h2>{t('signup.title')}</h2>
-        <p role="status">{t('signup.sent', { email })}</p>
+        <p role="status">{t(invitation ? 'signup.sentInvite' : 'signup.sent', { email })}</p>
         <button type="button" className="link" onClick={() => navigate('/')}>
           {t('signup.haveAccount')}
         </button>
@@ -34,7 +38,13 @@ export function SignUp() {
         onSubmit={(e) => {
           e.preventDefault();
           void run(async () => {
-            await api('POST', '/api/auth/signup', { email, password, displayName, locale: lang });
+            await api('POST', '/api/auth/signup', {
+              email,
+              password,
+              displayName,
+              locale: lang,
+              ...(invitation ? { invitation } : {}),
+            });
             setSent(true);
           });
         }}
@@ -78,10 +88,20 @@ export function SignUp() {
   );
 }
 
-/** Opened from the confirmation email: /verify?token=… */
+/** A mailed-link token from the address bar, or undefined when it is not one. */
+function linkToken(value: string | null): string | undefined {
+  return value && LinkToken.safeParse(value).success ? value : undefined;
+}
+
+/**
+ * Opened from the confirmation email: /verify?token=… (&invitation=… when the person signed up from an
+ * invitation: once confirmed, they go back to it to sign in and join).
+ */
 export function VerifyEmail() {
   const t = useT();
-  const token = new URLSearchParams(useRoute((r) => r.search)).get('token') ?? '';
+  const query = new URLSearchParams(useRoute((r) => r.search));
+  const token = query.get('token') ?? '';
+  const invitation = linkToken(query.get('invitation'));
   const [done, setDone] = useState(false);
   const { error, run } = useAction();
   const started = useRef('');
@@ -90,9 +110,10 @@ export function VerifyEmail() {
     started.current = token;
     void run(async () => {
       await api('POST', '/api/auth/verify-email', { token });
-      setDone(true);
+      if (invitation) navigate(`/invite/${encodeURIComponent(invitation)}?verified=1`, true);
+      else setDone(true);
     });
-  }, [token, run]);
+  }, [token, run, invitation]);
   return (
     <section className="card">
       <h2>{t('verify.title')}</h2>

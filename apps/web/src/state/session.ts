@@ -11,6 +11,39 @@ type SessionState =
 /** Who is signed in; fed by the HTTP API. */
 export const useSession = create<SessionState>()(() => ({ status: 'loading' }));
 
+/**
+ * The code step of a sign-in in progress, kept for this tab: a reload (or a page that reloads, like the
+ * invitation page) returns to the code field instead of losing the attempt. The challenge itself stays in
+ * its HttpOnly cookie; this only remembers which address the code went to and until when.
+ */
+const PENDING_OTP = 'tsudoi.pendingOtp';
+type PendingOtp = { email: string; expiresAt: string };
+
+function rememberOtp(otp: PendingOtp | null): void {
+  try {
+    if (otp) sessionStorage.setItem(PENDING_OTP, JSON.stringify(otp));
+    else sessionStorage.removeItem(PENDING_OTP);
+  } catch {
+    // Storage refused (private mode): a reload just starts the sign-in again.
+  }
+}
+
+function pendingOtp(): PendingOtp | null {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(PENDING_OTP) ?? 'null') as Partial<PendingOtp> | null;
+    if (
+      typeof v?.email === 'string' &&
+      typeof v.expiresAt === 'string' &&
+      Date.parse(v.expiresAt) > Date.now()
+    )
+      return { email: v.email, expiresAt: v.expiresAt };
+  } catch {
+    // Unreadable: treated as none.
+  }
+  rememberOtp(null);
+  return null;
+}
+
 let signingOut = false;
 /** True while this tab signs out: the server's "signed out" that follows is this tab's own doing. */
 export const isSigningOut = (): boolean => signingOut;
@@ -19,29 +52,36 @@ export const sessionActions = {
   async load(): Promise<void> {
     try {
       const info = await api<SessionInfo>('GET', '/api/session');
+      rememberOtp(null);
       useSession.setState({ status: 'signed-in', info }, true);
     } catch (err) {
-      if (err instanceof ApiError && err.body.code === 'UNAUTHENTICATED')
-        useSession.setState({ status: 'signed-out' }, true);
-      else throw err;
+      if (err instanceof ApiError && err.body.code === 'UNAUTHENTICATED') {
+        const otp = pendingOtp();
+        useSession.setState(otp ? { status: 'otp', ...otp } : { status: 'signed-out' }, true);
+      } else throw err;
     }
   },
   async signin(email: string, password: string): Promise<void> {
     const r = await api<SigninResult>('POST', '/api/auth/signin', { email, password });
-    if (r.next === 'otp') useSession.setState({ status: 'otp', email, expiresAt: r.expiresAt }, true);
-    else useSession.setState({ status: 'signed-in', info: r.session }, true);
+    if (r.next === 'otp') {
+      rememberOtp({ email, expiresAt: r.expiresAt });
+      useSession.setState({ status: 'otp', email, expiresAt: r.expiresAt }, true);
+    } else useSession.setState({ status: 'signed-in', info: r.session }, true);
   },
   async verifyCode(code: string): Promise<void> {
     const r = await api<{ session: SessionInfo }>('POST', '/api/auth/otp/verify', { code });
+    rememberOtp(null);
     useSession.setState({ status: 'signed-in', info: r.session }, true);
   },
   restart(): void {
+    rememberOtp(null);
     useSession.setState({ status: 'signed-out' }, true);
   },
   async signout(): Promise<void> {
     signingOut = true;
     try {
       await api('POST', '/api/auth/signout', {});
+      rememberOtp(null);
       useSession.setState({ status: 'signed-out' }, true);
     } finally {
       signingOut = false;
