@@ -112,6 +112,16 @@ export interface MediaProducerState {
 export interface MediaActiveSpeaker {
   peerId: string | null;
 }
+/** The only simulcast layer a camera sends until a viewer asks for more (and every new consumer's layer). */
+export const CAMERA_START_LAYER = 0;
+/**
+ * To a camera's sender: encode simulcast layers 0…spatialLayer only — the most any viewer's tile takes now.
+ * A camera is produced with its lowest layer only and grows when a viewer needs more (dynacast).
+ */
+export interface MediaSenderLayers {
+  producerId: string;
+  spatialLayer: number;
+}
 /** The room's router moved (its worker died): recreate transports and producers, keep mute state. */
 export interface MediaRenegotiate {
   reason: 'workerDied';
@@ -142,6 +152,7 @@ export interface MediaServerToClientEvents {
   'media:producerResumed': (p: MediaProducerState) => void;
   'media:activeSpeaker': (s: MediaActiveSpeaker) => void;
   'media:renegotiate': (r: MediaRenegotiate) => void;
+  'media:senderLayers': (l: MediaSenderLayers) => void;
 }
 
 /** Schemas of the client's media payloads, keyed by event; the gateway parses with these. */

@@ -8,6 +8,7 @@ import {
 } from '@tsudoi/protocol';
 import type { types } from 'mediasoup';
 import { AppError } from '../errors.js';
+import { START_LAYER, type ViewerWant } from './senderLayers.js';
 import { createWebRtcTransport, type RtcListenOptions, transportOptions } from './transports.js';
 
 /** The seed's planning figure: 2 Mbps up per participant; simulcast drops its top layer first. */
@@ -41,6 +42,8 @@ export interface PeerRoomDeps {
   onProducer: (producer: types.Producer<ProducerAppData>) => void;
   /** The peer can now consume: the room consumes everyone else's producers for it and hands them back. */
   onReady: () => Promise<MediaNewConsumer[]>;
+  /** A consumer of `producerId` appeared, closed, paused, resumed or changed layers (see senderLayers.ts). */
+  onViewersChanged: (producerId: string) => void;
 }
 
 export interface ProduceRequest {
@@ -223,6 +226,8 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       producerId: producer.id,
       rtpCapabilities: caps,
       paused: true,
+      // The sender starts with its lowest layer only; the tile asks for more once it has a size.
+      ...(producer.kind === 'video' ? { preferredLayers: { spatialLayer: START_LAYER } } : {}),
     });
     if (this.#closed || transport.closed) {
       consumer.close();
@@ -231,7 +236,10 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     consumer.observer.once('close', () => this.#consumed.delete(producer.id));
     const { peerId, source } = producer.appData;
     this.#consumers.set(consumer.id, consumer);
-    consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+    consumer.observer.once('close', () => {
+      this.#consumers.delete(consumer.id);
+      this.deps.onViewersChanged(producer.id);
+    });
     const state = { consumerId: consumer.id, producerId: producer.id, peerId, source };
     consumer.on('producerclose', () => {
       this.#consumers.delete(consumer.id);
@@ -249,7 +257,9 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
 
   /** The client shows (resume) or hides (pause) a tile; hidden tiles cost no downlink. */
   async pauseConsumer(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).pause();
+    const consumer = this.#consumer(consumerId);
+    await consumer.pause();
+    this.deps.onViewersChanged(consumer.producerId);
   }
   /**
    * Resuming a video consumer also asks its sender for a keyframe: the picture starts at once instead of at
@@ -258,6 +268,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
   async resumeConsumer(consumerId: string): Promise<void> {
     const consumer = this.#consumer(consumerId);
     await consumer.resume();
+    this.deps.onViewersChanged(consumer.producerId);
     if (consumer.kind === 'video' && !consumer.closed) await consumer.requestKeyFrame().catch(() => {});
   }
   /** Picks the simulcast layer a tile needs (small tile → low layer). */
@@ -268,6 +279,16 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
       spatialLayer,
       ...(temporalLayer === undefined ? {} : { temporalLayer }),
     });
+    this.deps.onViewersChanged(consumer.producerId);
+  }
+
+  /** What each of this peer's consumers of `producerId` wants from its sender (normally one). */
+  viewsOf(producerId: string): ViewerWant[] {
+    const out: ViewerWant[] = [];
+    for (const c of this.#consumers.values())
+      if (c.producerId === producerId && !c.closed)
+        out.push({ paused: c.paused, spatialLayer: c.preferredLayers?.spatialLayer });
+    return out;
   }
 
   /** Forgets all media after the router moved: the client recreates transports and producers. */

@@ -166,6 +166,35 @@ describe('MediaService', () => {
     }
   });
 
+  it('tells a camera’s sender the top layer its viewers take, only when it changes (dynacast)', async () => {
+    const a = await enter(media, 'alice');
+    const told = collect(a.peer, 'media:senderLayers');
+    const { camera, mic } = await talk(a.peer, a.send, { camera: true });
+    const b = await enter(media, 'bob', true);
+    const c = await enter(media, 'carol', true);
+    const videoOf = (v: typeof b) => v.newConsumers.find((n) => n.kind === 'video')!.consumerId;
+    await b.peer.resumeConsumer(videoOf(b));
+    await c.peer.resumeConsumer(videoOf(c));
+    // New consumers start on the lowest layer, which the sender already sends: nothing to say yet.
+    expect(told).toEqual([]);
+    await b.peer.setConsumerLayers(videoOf(b), 2);
+    await c.peer.setConsumerLayers(videoOf(c), 1);
+    expect(told).toEqual([{ producerId: camera!.id, spatialLayer: 2 }]);
+    // Bob hides his tile: Carol's small tile is all that is left.
+    await b.peer.pauseConsumer(videoOf(b));
+    expect(told.at(-1)).toEqual({ producerId: camera!.id, spatialLayer: 1 });
+    await b.peer.resumeConsumer(videoOf(b));
+    expect(told.at(-1)).toEqual({ producerId: camera!.id, spatialLayer: 2 });
+    // Bob leaves: his consumer closes and the top layer is no longer needed.
+    media.leave(ROOM, 'bob');
+    await expect.poll(() => told.at(-1)).toEqual({ producerId: camera!.id, spatialLayer: 1 });
+    expect(told).toHaveLength(4);
+    // Audio has no layers: its viewers never produce a word to the sender.
+    const audio = c.newConsumers.find((n) => n.kind === 'audio')!.consumerId;
+    await c.peer.resumeConsumer(audio);
+    expect(told.every((t) => t.producerId !== mic.id)).toBe(true);
+  });
+
   it('lets a listen-only peer consume but never produce', async () => {
     const a = await enter(media, 'alice');
     await talk(a.peer, a.send);

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { MediaNewConsumer } from '@tsudoi/protocol';
 import type { types } from 'mediasoup';
 import { MediaPeer, type ProducerAppData } from './mediaPeer.js';
+import { layerToSend, START_LAYER, type ViewerWant } from './senderLayers.js';
 import type { RtcListenOptions } from './transports.js';
 import type { MediaWorkerPool } from './workerPool.js';
 
@@ -27,6 +28,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** Created with the router, closed with it. */
   #observer: types.ActiveSpeakerObserver | undefined;
   #activeSpeaker: string | null = null;
+  /** The top simulcast layer each camera's sender was last told to encode (absent: START_LAYER). */
+  readonly #senderLayers = new Map<string, number>();
   #closed = false;
 
   private constructor(
@@ -70,6 +73,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       rtc: this.rtc,
       onProducer: (producer) => this.#fanOut(peer, producer),
       onReady: () => this.#consumeAll(peer),
+      onViewersChanged: (producerId) => this.#retuneSender(producerId),
     });
     this.#peers.set(peerId, peer);
     peer.once('close', () => {
@@ -137,8 +141,34 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     for (const peer of this.#peers.values()) peer.notify('media:activeSpeaker', { peerId });
   }
 
+  /**
+   * Tells a camera's sender the top layer its viewers take now (see senderLayers.ts), only when that
+   * changed: encoding a layer nobody watches costs the sender CPU and upstream for nothing.
+   */
+  #retuneSender(producerId: string): void {
+    if (this.#closed) return;
+    let owner: MediaPeer | undefined;
+    const viewers: ViewerWant[] = [];
+    for (const peer of this.#peers.values()) {
+      const producer = peer.producers.get(producerId);
+      if (producer) {
+        if (producer.closed || producer.appData.source !== 'camera') return;
+        owner = peer;
+      } else viewers.push(...peer.viewsOf(producerId));
+    }
+    if (!owner) {
+      this.#senderLayers.delete(producerId);
+      return;
+    }
+    const layer = layerToSend(viewers);
+    if (layer === (this.#senderLayers.get(producerId) ?? START_LAYER)) return;
+    this.#senderLayers.set(producerId, layer);
+    owner.notify('media:senderLayers', { producerId, spatialLayer: layer });
+  }
+
   /** A new producer reaches every other ready peer (pushed); microphones feed the active-speaker observer. */
   #fanOut(from: MediaPeer, producer: types.Producer<ProducerAppData>): void {
+    producer.observer.once('close', () => this.#senderLayers.delete(producer.id));
     if (producer.appData.source === 'mic') this.#observe(producer);
     for (const peer of this.#peers.values()) {
       if (peer === from || !peer.ready) continue;

@@ -19,14 +19,16 @@ export interface MediaHandlerDeps {
   resolvePeer: () => MediaIdentity | undefined;
 }
 
-const FORWARDED: Array<keyof MediaServerToClientEvents> = [
-  'media:newConsumer',
-  'media:consumerClosed',
-  'media:producerPaused',
-  'media:producerResumed',
-  'media:activeSpeaker',
-  'media:renegotiate',
-];
+/** Every media push a peer makes reaches its socket (a new event that is not listed fails to compile). */
+const FORWARDED = Object.keys({
+  'media:newConsumer': true,
+  'media:consumerClosed': true,
+  'media:producerPaused': true,
+  'media:producerResumed': true,
+  'media:activeSpeaker': true,
+  'media:renegotiate': true,
+  'media:senderLayers': true,
+} satisfies Record<keyof MediaServerToClientEvents, true>) as Array<keyof MediaServerToClientEvents>;
 
 /**
  * The `media:*` events of one authenticated socket. The socket has at most one peer; `media:join` puts it

@@ -1,4 +1,4 @@
-import type { MediaSource } from '@tsudoi/protocol';
+import { CAMERA_START_LAYER, type MediaSource } from '@tsudoi/protocol';
 import type { Producer, Transport } from 'mediasoup-client/types';
 import { RequestError } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
@@ -24,6 +24,8 @@ export interface ProduceContext {
  */
 export class LocalProducers {
   readonly #producers = new Map<MediaSource, Producer>();
+  /** `media:senderLayers` that came before its producer's `produce` answer (a busy page). */
+  readonly #earlyLayers = new Map<string, number>();
 
   constructor(
     private readonly ctx: ProduceContext,
@@ -38,6 +40,7 @@ export class LocalProducers {
   /** Forgets them all (their transport closed). */
   clear(): void {
     this.#producers.clear();
+    this.#earlyLayers.clear();
   }
 
   /**
@@ -89,7 +92,11 @@ export class LocalProducers {
       zeroRtpOnPause: true,
       appData: { source, paused },
       ...(source === 'camera'
-        ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } }
+        ? {
+            // Only the lowest layer at first: the others start when a viewer's tile needs them.
+            encodings: CAMERA_ENCODINGS.map((e, i) => ({ ...e, active: i <= CAMERA_START_LAYER })),
+            codecOptions: { videoGoogleStartBitrate: 1000 },
+          }
         : source === 'screen'
           ? { encodings: SCREEN_ENCODINGS }
           : { codecOptions: { opusDtx: true, opusFec: true } }),
@@ -99,6 +106,23 @@ export class LocalProducers {
     if (gen !== this.ctx.generation() || send.closed) return producer.close();
     this.#producers.set(source, producer);
     producer.on('transportclose', () => this.#producers.delete(source));
+    const early = this.#earlyLayers.get(producer.id);
+    this.#earlyLayers.delete(producer.id);
+    if (early !== undefined) void this.encodeUpTo(producer.id, early);
+  }
+
+  /**
+   * The server's word on how many camera layers viewers take now (`media:senderLayers`): layers above
+   * `spatialLayer` stop encoding, lower ones (re)start. A word for a producer not yet known is kept for it.
+   */
+  async encodeUpTo(producerId: string, spatialLayer: number): Promise<void> {
+    const producer = [...this.#producers.values()].find((p) => p.id === producerId);
+    if (!producer) {
+      this.#earlyLayers.set(producerId, spatialLayer);
+      return;
+    }
+    trace('senderLayers', `${spatialLayer}`);
+    await producer.setMaxSpatialLayer(spatialLayer).catch(() => {});
   }
 
   /** Stops a source: its track, its producer and the server's. */

@@ -92,6 +92,10 @@ export class RoomMediaClient {
       signal.on('media:producerResumed', (p) => mediaActions.setPaused(p.peerId, p.source, false)),
       signal.on('media:activeSpeaker', ({ peerId }) => mediaActions.set({ activeSpeaker: peerId })),
       signal.on('media:renegotiate', () => void this.#connect('renegotiating')),
+      signal.on(
+        'media:senderLayers',
+        ({ producerId, spatialLayer }) => void this.#producers.encodeUpTo(producerId, spatialLayer),
+      ),
     );
     const onDeviceChange = () => void this.refreshDevices();
     devices.addEventListener?.('devicechange', onDeviceChange);
