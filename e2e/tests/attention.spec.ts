@@ -1,0 +1,210 @@
+import { type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
+import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
+import { startServer, type TestServer } from '../support/server';
+
+/**
+ * Getting someone's attention (issue 11): desktop notifications and sounds for 1on1 invitations and direct
+ * messages, observed from the page itself; "focused" silences them; the tab title counts what waits.
+ *
+ * Headless Chromium keeps every page visible, so the init script below emulates the tab going to the
+ * background (`document.visibilityState` / `hidden` + the `visibilitychange` event, exactly what a real
+ * tab switch gives the page). It records each `new Notification(...)` and each `HTMLMediaElement.play()`
+ * with its outcome (played, or the browser's refusal) without changing what they do.
+ */
+interface Recorded {
+  notifications: Array<{ title: string; body: string; tag: string; closed: boolean }>;
+  plays: Array<{ src: string; outcome: string }>;
+}
+
+function recordAttention(): void {
+  const w = window as unknown as { __attention: Recorded; __setHidden: (hidden: boolean) => void };
+  w.__attention = { notifications: [], plays: [] };
+  const Real = window.Notification;
+  if (Real) {
+    class Recording extends Real {
+      constructor(title: string, options?: NotificationOptions) {
+        super(title, options);
+        const entry = { title, body: options?.body ?? '', tag: options?.tag ?? '', closed: false };
+        w.__attention.notifications.push(entry);
+        this.addEventListener('close', () => {
+          entry.closed = true;
+        });
+        const close = this.close.bind(this);
+        this.close = () => {
+          entry.closed = true;
+          close();
+        };
+      }
+    }
+    window.Notification = Recording;
+  }
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+    const entry = { src: this.currentSrc || this.src, outcome: 'pending' };
+    // Remote audio/video elements play streams (srcObject, no src): only files are attention sounds.
+    if (entry.src) w.__attention.plays.push(entry);
+    const started = play.call(this);
+    started.then(
+      () => {
+        entry.outcome = 'played';
+      },
+      (err: Error) => {
+        entry.outcome = err.name;
+      },
+    );
+    return started;
+  };
+  let hidden = false;
+  Object.defineProperty(Document.prototype, 'visibilityState', {
+    configurable: true,
+    get: () => (hidden ? 'hidden' : 'visible'),
+  });
+  Object.defineProperty(Document.prototype, 'hidden', { configurable: true, get: () => hidden });
+  w.__setHidden = (h: boolean) => {
+    hidden = h;
+    document.dispatchEvent(new Event('visibilitychange'));
+  };
+}
+
+const recorded = (page: Page): Promise<Recorded> =>
+  page.evaluate(() => (window as unknown as { __attention: Recorded }).__attention);
+const notifications = async (page: Page) => (await recorded(page)).notifications;
+const sounds = async (page: Page) => (await recorded(page)).plays;
+const setHidden = (page: Page, hidden: boolean) =>
+  page.evaluate((h) => (window as unknown as { __setHidden: (h: boolean) => void }).__setHidden(h), hidden);
+
+let server: TestServer;
+let mail: SmtpSink;
+let workspaceId: string;
+const users: Record<'alice' | 'bob' | 'carol', ApiUser> = {} as never;
+const contexts: BrowserContext[] = [];
+const pages: Record<'alice' | 'bob' | 'carol', Page> = {} as never;
+
+const memberRow = (page: Page, user: ApiUser): Locator =>
+  page.locator(`[data-testid=floor-member][data-user-id="${user.userId}"]`);
+const invitationDialog = (page: Page) => page.getByRole('dialog', { name: '1on1 invitation' });
+
+async function invite(from: Page, to: ApiUser, name: string): Promise<void> {
+  await memberRow(from, to).getByRole('button', { name: 'Invite to 1on1' }).click();
+  await expect(from.getByTestId('outgoing-invitation')).toContainText(`Waiting for ${name}`);
+}
+
+/** The invited person declines; the inviter sees it and clears the notice. */
+async function decline(invited: Page, inviter: Page): Promise<void> {
+  await invitationDialog(invited).getByRole('button', { name: 'Decline' }).click();
+  await expect(inviter.getByTestId('outgoing-invitation')).toHaveAttribute('data-outcome', 'declined');
+  await inviter.getByTestId('outgoing-invitation').getByRole('button', { name: 'Dismiss' }).click();
+}
+
+/** Sets my status through the user menu's status dialog. */
+async function setStatus(page: Page, name: string, state: string): Promise<void> {
+  await page.getByRole('button', { name: `User menu (${name})` }).click();
+  await page.getByRole('menuitem', { name: 'Set status…' }).click();
+  const dialog = page.getByTestId('status-dialog');
+  await dialog.getByLabel('Status', { exact: true }).selectOption(state);
+  await dialog.getByRole('button', { name: 'Update status' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Status updated.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+}
+
+test.use({ locale: 'en-US' });
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(120_000);
+  mail = await SmtpSink.start();
+  server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
+  users.alice = await apiSignUp(server.url, mail, 'alice@example.com', 'Alice');
+  users.bob = await apiSignUp(server.url, mail, 'bob@example.com', 'Bob');
+  users.carol = await apiSignUp(server.url, mail, 'carol@example.com', 'Carol');
+  workspaceId = await apiWorkspace(mail, users.alice, 'Attention Lab', [users.bob, users.carol]);
+  for (const key of ['alice', 'bob', 'carol'] as const) {
+    // Bob and Carol allowed desktop notifications in this browser earlier; Alice never answered.
+    const context = await browser.newContext({
+      storageState: await users[key].api.storageState(),
+      locale: 'en-US',
+      permissions: key === 'alice' ? [] : ['notifications'],
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.addInitScript(recordAttention);
+    await page.goto(`${server.url}/w/${workspaceId}`);
+    await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 30_000 });
+    await expect(page).toHaveTitle('Tsudoi');
+    pages[key] = page;
+  }
+  // A person who has used the page (any click) may hear it: browsers refuse sound before that.
+  for (const key of ['bob', 'carol'] as const) await pages[key].getByTestId('connection').click();
+});
+
+test.afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  for (const u of Object.values(users)) await u?.api.dispose();
+  await server?.stop();
+  await mail?.close();
+});
+
+test('a 1on1 invitation to a person whose tab is in the background: a desktop notification and a sound', async () => {
+  const { alice, bob } = pages;
+  await setHidden(bob, true);
+  await invite(alice, users.bob, 'Bob');
+  await expect(invitationDialog(bob)).toContainText('Alice invites you to a 1on1.');
+  await expect
+    .poll(() => notifications(bob))
+    .toEqual([
+      {
+        title: 'Alice invites you to a 1on1',
+        body: 'Open Tsudoi to join or decline.',
+        tag: expect.stringMatching(/^oneOnOne:/),
+        closed: false,
+      },
+    ]);
+  await expect
+    .poll(() => sounds(bob))
+    .toEqual([{ src: expect.stringMatching(/\/oneOnOne[^/]*\.wav$/), outcome: 'played' }]);
+  // The tab title counts the invitation waiting for an answer.
+  await expect(bob).toHaveTitle('(1) Tsudoi');
+
+  // Answered: the notification goes away with the invitation, and so does the count.
+  await setHidden(bob, false);
+  await decline(bob, alice);
+  await expect.poll(async () => (await notifications(bob)).map((n) => n.closed)).toEqual([true]);
+  await expect(bob).toHaveTitle('Tsudoi');
+});
+
+test('with the tab in front the invitation rings but pops up no desktop notification (the page shows it)', async () => {
+  const { alice, bob } = pages;
+  const before = await recorded(bob);
+  await invite(alice, users.bob, 'Bob');
+  await expect(invitationDialog(bob)).toBeVisible();
+  await expect.poll(async () => (await sounds(bob)).length).toBe(before.plays.length + 1);
+  // Decided in the same step as the sound: nothing more can come for this invitation.
+  expect(await notifications(bob)).toHaveLength(before.notifications.length);
+  await decline(bob, alice);
+});
+
+test('a focusing person gets neither a notification nor a sound, yet still sees the invitation', async () => {
+  const { alice, carol } = pages;
+  await setStatus(carol, 'Carol', 'focused');
+  await expect(memberRow(alice, users.carol)).toContainText('Focused');
+  await setHidden(carol, true);
+  await invite(alice, users.carol, 'Carol');
+  await expect(invitationDialog(carol)).toContainText('Alice invites you to a 1on1.');
+  await expect(carol).toHaveTitle('(1) Tsudoi');
+  // The page decided when the invitation reached its store, before the dialog showed.
+  expect(await notifications(carol)).toEqual([]);
+  expect(await sounds(carol)).toEqual([]);
+  await setHidden(carol, false);
+  await decline(carol, alice);
+  await expect(carol).toHaveTitle('Tsudoi');
+
+  // Back to available: the same invitation in the background gets both (the negative case above is the status).
+  await setStatus(carol, 'Carol', 'available');
+  await setHidden(carol, true);
+  await invite(alice, users.carol, 'Carol');
+  await expect.poll(async () => (await notifications(carol)).length).toBe(1);
+  await expect.poll(async () => (await sounds(carol)).map((s) => s.outcome)).toEqual(['played']);
+  await setHidden(carol, false);
+  await decline(carol, alice);
+});
