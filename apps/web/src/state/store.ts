@@ -45,6 +45,9 @@ export const useAppStore = create<AppState>()((set) => ({
   check: { phase: 'idle' },
 }));
 
+// index.html says lang="ja"; a page shown in English must say so too (screen readers pick the voice by it).
+if (typeof document !== 'undefined') document.documentElement.lang = useAppStore.getState().lang;
+
 /** Actions callable outside React (socket handlers, media code). */
 export const connectionActions = {
   setStatus: (connection: ConnectionStatus) => useAppStore.setState({ connection }),

@@ -1,0 +1,137 @@
+import { type Browser, expect, type Page, test } from '@playwright/test';
+import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { MESSAGES } from '../../apps/web/src/i18n/messages';
+import { blockingViolations, expectAccessible } from '../support/a11y';
+import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
+import { createRoom, openFloor, SETUP_MS } from '../support/media';
+import { startServer, type TestServer } from '../support/server';
+
+// Issue 11: no serious or critical axe violations on the main screens, in Japanese and in English, in the
+// light scheme (all rules) and the dark one (contrast). Failures list each rule, its help link and elements.
+const LANGS = ['ja', 'en'] as const;
+type Lang = (typeof LANGS)[number];
+const LOCALE: Record<Lang, string> = { ja: 'ja-JP', en: 'en-US' };
+const ROOM = 'Lounge';
+
+let server: TestServer;
+let mail: SmtpSink;
+let owner: ApiUser;
+let member: ApiUser;
+let workspaceId: string;
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(120_000);
+  mail = await SmtpSink.start();
+  server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
+  owner = await apiSignUp(server.url, mail, 'aiko@example.com', 'Aiko Tanaka');
+  member = await apiSignUp(server.url, mail, 'ben@example.com', 'Ben Carter');
+  workspaceId = await apiWorkspace(mail, owner, 'Axe Lab', [member]);
+  const page = await openFloor(browser, server.url, owner, workspaceId);
+  await createRoom(page, ROOM);
+  await page.context().close();
+});
+
+test.afterAll(async () => {
+  await owner?.api.dispose();
+  await member?.api.dispose();
+  await server?.stop();
+  await mail?.close();
+});
+
+/** A signed-in page on the workspace floor in the given language (the browser's locale picks it). */
+async function floorIn(browser: Browser, user: ApiUser, lang: Lang): Promise<Page> {
+  const context = await browser.newContext({
+    storageState: await user.api.storageState(),
+    locale: LOCALE[lang],
+    permissions: ['microphone', 'camera'],
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/w/${workspaceId}`);
+  await expect(page.getByTestId('floor')).toBeVisible({ timeout: SETUP_MS });
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+  return page;
+}
+
+/** Drops into the room from its card and waits until the room's media is live. */
+async function enterRoom(page: Page, lang: Lang): Promise<void> {
+  const t = MESSAGES[lang];
+  const card = page
+    .getByTestId('room')
+    .filter({ has: page.getByRole('heading', { name: ROOM, exact: true }) })
+    .first();
+  await card.getByRole('button', { name: t['floor.dropIn'], exact: true }).click();
+  await expect(page.getByTestId('room-view')).toHaveAttribute('data-phase', 'live', { timeout: SETUP_MS });
+}
+
+test('the check finds a serious violation when one is there (an unlabelled field and an unnamed button)', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ locale: LOCALE.en });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await expect(page.getByLabel(MESSAGES.en['signin.email'])).toBeVisible();
+  await page.evaluate(() => {
+    const form = document.querySelector('form');
+    form?.append(document.createElement('input'), document.createElement('button'));
+  });
+  const found = await blockingViolations(page);
+  expect(found.some((v) => v.startsWith('[critical] label (light)'))).toBe(true);
+  expect(found.some((v) => v.startsWith('[critical] button-name (light)'))).toBe(true);
+  await context.close();
+});
+
+for (const lang of LANGS) {
+  const t = MESSAGES[lang];
+
+  test(`sign-in (${lang})`, async ({ browser }) => {
+    const context = await browser.newContext({ locale: LOCALE[lang] });
+    const page = await context.newPage();
+    await page.goto(server.url);
+    await expect(page.getByLabel(t['signin.email'])).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await expectAccessible(page, `sign-in (${lang})`);
+    // The code step after the password.
+    await page.getByLabel(t['signin.email']).fill(owner.email);
+    await page.getByLabel(t['signin.password']).fill('tsudoi e2e password');
+    await page.getByRole('button', { name: t['signin.submit'], exact: true }).click();
+    await expect(page.getByLabel(t['otp.code'], { exact: true })).toBeVisible();
+    await expectAccessible(page, `sign-in code (${lang})`);
+    await context.close();
+  });
+
+  test(`floor (${lang})`, async ({ browser }) => {
+    const page = await floorIn(browser, owner, lang);
+    await expect(page.locator('html')).toHaveAttribute('lang', lang);
+    await expectAccessible(page, `floor (${lang})`);
+    await page.context().close();
+  });
+
+  test(`room stage and room chat (${lang})`, async ({ browser }) => {
+    const [mine, theirs] = [await floorIn(browser, owner, lang), await floorIn(browser, member, lang)];
+    await enterRoom(mine, lang);
+    await enterRoom(theirs, lang);
+    await mine.getByTestId('toggle-camera').click();
+    await expect(mine.getByTestId('self-camera')).toBeVisible();
+    await expect(mine.locator(`[data-testid=tile][data-peer="${member.userId}"]`)).toBeVisible();
+    await expectAccessible(mine, `room stage (${lang})`);
+
+    const chat = mine.getByTestId('room-chat');
+    await expect(chat).toBeVisible();
+    await chat.getByLabel(t['chat.input'], { exact: true }).fill('こんにちは — hello');
+    await chat.getByLabel(t['chat.input'], { exact: true }).press('Enter');
+    await expect(theirs.getByTestId('room-chat').getByText('こんにちは — hello')).toBeVisible();
+    await expectAccessible(mine, `room chat (${lang})`);
+    await mine.context().close();
+    await theirs.context().close();
+  });
+
+  for (const section of ['profile', 'members', 'security', 'plan'] as const) {
+    test(`settings: ${section} (${lang})`, async ({ browser }) => {
+      const page = await floorIn(browser, owner, lang);
+      await page.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
+      await expect(page.getByTestId(`settings-${section}`)).toBeVisible({ timeout: SETUP_MS });
+      await expectAccessible(page, `settings: ${section} (${lang})`);
+      await page.context().close();
+    });
+  }
+}
