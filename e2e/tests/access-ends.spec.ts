@@ -263,8 +263,9 @@ test('signed out in another tab: the first tab stops its media and shows sign-in
   await expect(second.getByTestId('floor')).toBeVisible();
   const connects = countConnects(first, wsA);
 
+  await second.getByRole('button', { name: /^User menu/ }).click();
   const sentAt = Date.now();
-  await second.getByRole('button', { name: 'Sign out' }).click();
+  await second.getByRole('menuitem', { name: 'Sign out' }).click();
   const notice = first.getByTestId('access-notice');
   await expect(notice).toHaveAttribute('data-reason', 'signedOut');
   await expect(notice).toContainText('You signed out in another tab or window. Sign in again to continue.');

@@ -30,6 +30,10 @@ test('sign up, verify, sign in with the emailed code, create a workspace, invite
   await expect(alice).toHaveURL(/\/w\/[0-9a-f-]{36}$/);
   await expect(alice.getByRole('heading', { name: 'Tsudoi Lab' })).toBeVisible();
 
+  // Invitations live on the settings page (issue 11), reached from the user menu.
+  await alice.getByRole('button', { name: /^User menu/ }).click();
+  await alice.getByRole('menuitem', { name: 'Settings' }).click();
+  await alice.getByRole('link', { name: 'Members & invitations' }).click();
   const since = mail.messages.length;
   await alice.getByLabel('Email address to invite').fill('bob@example.com');
   await alice.getByRole('button', { name: 'Invite', exact: true }).click();
@@ -50,6 +54,7 @@ test('sign up, verify, sign in with the emailed code, create a workspace, invite
   await bob.getByRole('button', { name: 'Join' }).click();
   await expect(bob).toHaveURL(/\/w\/[0-9a-f-]{36}$/);
   await expect(bob.getByRole('heading', { name: 'Tsudoi Lab' })).toBeVisible();
+  await bob.goto(`${bob.url()}/settings/members`);
   await expect(bob.getByTestId('members')).toContainText('Alice');
 
   await alice.reload();
@@ -57,7 +62,7 @@ test('sign up, verify, sign in with the emailed code, create a workspace, invite
   await expect(alice.getByText('accepted')).toBeVisible();
 
   // The owner tightens the password rules; Enterprise-only MFA for everyone is offered but locked on Free.
-  await alice.getByText('Security settings').click();
+  await alice.getByRole('link', { name: 'Security' }).click();
   await expect(alice.getByLabel('Require the emailed code for everyone')).toBeDisabled();
   await alice.getByLabel('Minimum password length').fill('12');
   await alice.getByRole('button', { name: 'Save' }).click();

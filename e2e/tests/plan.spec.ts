@@ -31,14 +31,13 @@ test('the owner sees the plan read-only; the operator’s command line changes i
   await expect(page).toHaveURL(/\/w\/[0-9a-f-]{36}$/);
   const workspaceId = page.url().split('/').pop()!;
 
-  await page.getByText('Security settings').click();
+  // The plan and the security rules are settings sections (issue 11).
+  await page.goto(`${server.url}/w/${workspaceId}/settings/plan`);
   const plan = page.getByTestId('plan');
   await expect(plan).toContainText('Plan: Free');
   await expect(plan).toContainText('Plan changes are made by the Tsudoi operator');
-  const settings = page
-    .locator('details')
-    .filter({ has: page.getByRole('heading', { name: 'Security settings' }) });
-  await expect(settings.getByRole('combobox')).toHaveCount(0); // nothing to pick a plan with
+  await expect(page.getByTestId('settings-plan').getByRole('combobox')).toHaveCount(0); // nothing to pick a plan with
+  await page.getByRole('link', { name: 'Security' }).click();
   await expect(page.getByLabel('Require the emailed code for everyone')).toBeDisabled();
 
   // The operator's command, as documented: the built CLI on the server's DATA_DIR.
@@ -49,9 +48,9 @@ test('the owner sees the plan read-only; the operator’s command line changes i
   );
   expect(JSON.parse(stdout)).toEqual({ workspaceId, from: 'free', to: 'enterprise' });
 
-  await page.reload();
-  await page.getByText('Security settings').click();
+  await page.goto(`${server.url}/w/${workspaceId}/settings/plan`);
   await expect(page.getByTestId('plan')).toContainText('Plan: Enterprise');
+  await page.getByRole('link', { name: 'Security' }).click();
   await page.getByLabel('Require the emailed code for everyone').check();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Settings saved.' })).toBeVisible();

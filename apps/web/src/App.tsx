@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useT } from './i18n/useT';
-import { getSocket, retryWorkspaceSocket } from './realtime/socket';
+import { getSocket } from './realtime/socket';
 import { match, navigate, useRoute } from './routing/router';
 import { AccessNotice } from './screens/AccessNotice';
 import { Account } from './screens/Account';
@@ -9,38 +9,15 @@ import { Invitation } from './screens/Invitation';
 import { ForgotPassword, ResetPassword } from './screens/PasswordReset';
 import { OtpForm, SignIn } from './screens/SignIn';
 import { SignUp, VerifyEmail } from './screens/SignUp';
+import { ConnectionState } from './screens/shell/ConnectionState';
 import { WorkspaceHome } from './screens/WorkspaceHome';
 import { Workspaces } from './screens/Workspaces';
 import { sessionActions, useSession } from './state/session';
 import { useAppStore } from './state/store';
 
-function ConnectionStatus() {
-  const t = useT();
-  const connection = useAppStore((s) => s.connection);
-  return (
-    <p role="status" data-testid="connection" data-state={connection} className={`conn ${connection}`}>
-      {connection === 'online' && t('conn.online')}
-      {connection === 'connecting' && t('conn.offline')}
-      {connection === 'refused' && t('conn.refused')}
-      {connection === 'tooMany' && (
-        <>
-          {t('conn.tooMany')}{' '}
-          <button type="button" onClick={retryWorkspaceSocket}>
-            {t('conn.retry')}
-          </button>
-        </>
-      )}
-      {connection === 'outdated' && (
-        <>
-          {t('conn.outdated')}{' '}
-          <button type="button" onClick={() => location.reload()}>
-            {t('conn.reload')}
-          </button>
-        </>
-      )}
-    </p>
-  );
-}
+/** `/w/:id` and `/w/:id/settings/...` are the workspace shell's pages. */
+const workspaceOf = (path: string): string | undefined =>
+  match('/w/:id', path)?.id ?? /^\/w\/([^/]+)\/settings(\/[^/]+)?$/.exec(path)?.[1];
 
 /** Picks the screen for the current path and session. */
 function Screen() {
@@ -65,8 +42,8 @@ function Screen() {
   }
   if (session.info.passwordExpired || path === '/account')
     return <Account expired={session.info.passwordExpired} />;
-  const ws = match('/w/:id', path);
-  if (ws) return <WorkspaceHome workspaceId={ws.id!} />;
+  const ws = workspaceOf(path);
+  if (ws) return <WorkspaceHome workspaceId={ws} />;
   return (
     <>
       <Workspaces />
@@ -80,10 +57,15 @@ export function App() {
   const lang = useAppStore((s) => s.lang);
   const setLang = useAppStore((s) => s.setLang);
   const session = useSession();
+  const path = useRoute((r) => r.path);
   useEffect(() => {
     getSocket();
     void sessionActions.load();
   }, []);
+  // A workspace page fills the window with its own header (the app shell).
+  const shellWs = workspaceOf(path);
+  if (shellWs && session.status === 'signed-in' && !session.info.passwordExpired)
+    return <WorkspaceHome workspaceId={shellWs} />;
   return (
     <div className="app">
       <header>
@@ -123,7 +105,7 @@ export function App() {
           </button>
         </nav>
       </header>
-      <ConnectionStatus />
+      <ConnectionState />
       <main>
         <AccessNotice />
         <Screen />

@@ -14,9 +14,10 @@ const NUMBERS = [
   ['lockoutMinutes', 1, 1440],
 ] as const;
 
-const PLAN_NAMES = { free: 'Free', team: 'Team', enterprise: 'Enterprise' } as const;
-
-/** Admins set the workspace's password rules and MFA requirement (R10, R13); the server enforces the plan. */
+/**
+ * Admins set the workspace's password rules and MFA requirement (R10, R13); the server enforces the plan.
+ * Shown on `/w/:id/settings/security`; the plan itself is on the plan section.
+ */
 export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
   const t = useT();
   const [detail, setDetail] = useState<WorkspaceDetail | undefined>();
@@ -34,10 +35,8 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
   if (!detail || !rules) return null;
   const mfaAllowed = detail.features.requireMfaForAll;
   return (
-    <details className="card">
-      <summary>
-        <h2 className="summary-title">{t('settings.title')}</h2>
-      </summary>
+    <div className="card">
+      <h3>{t('settings.title')}</h3>
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -52,11 +51,6 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
           });
         }}
       >
-        {/* Read-only: plans change through the operator until contract management exists. */}
-        <p data-testid="plan">
-          {t('settings.plan')}: <strong>{PLAN_NAMES[detail.plan]}</strong>{' '}
-          <span className="hint">{t('settings.planByOperator')}</span>
-        </p>
         {NUMBERS.map(([key, min, max]) => (
           <label key={key}>
             {t(`settings.${key}` as MessageKey)}
@@ -108,6 +102,6 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
           {t('settings.save')}
         </button>
       </form>
-    </details>
+    </div>
   );
 }

@@ -1,18 +1,10 @@
 import type { WorkspaceSummary } from '@tsudoi/protocol';
-import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/useT';
-import { navigate } from '../routing/router';
-import { selectMyRoom, useFloorStore } from '../state/floorSlice';
 import { useSession } from '../state/session';
-import { RoomChat } from './chat/RoomChat';
-import { Threads } from './chat/Threads';
-import { FloorView } from './floor/FloorView';
 import { useWorkspaceSocket } from './floor/useWorkspaceSocket';
-import { Members } from './Members';
-import { RoomView } from './RoomView';
-import { SecuritySettings } from './SecuritySettings';
+import { AppShell } from './shell/AppShell';
 
-/** /w/:id — one workspace: its floor and members. Unknown or foreign ids show "not found". */
+/** /w/:id(/settings/:section) — one workspace in the app shell. Unknown or foreign ids show "not found". */
 export function WorkspaceHome({ workspaceId }: { workspaceId: string }) {
   const t = useT();
   const session = useSession();
@@ -24,33 +16,8 @@ export function WorkspaceHome({ workspaceId }: { workspaceId: string }) {
 
 /** A workspace the user belongs to: its socket lives as long as this page. */
 function WorkspaceFloor({ ws, all, me }: { ws: WorkspaceSummary; all: WorkspaceSummary[]; me: string }) {
-  const t = useT();
+  const session = useSession();
   useWorkspaceSocket(ws.id, me);
-  const inRoom = useFloorStore((s) => selectMyRoom(s) !== undefined);
-  return (
-    <div className="workspace">
-      <div className="ws-bar">
-        <h2>{ws.name}</h2>
-        <span className="badge">
-          {t('ws.plan')}: {ws.plan}
-        </span>
-        <label className="inline">
-          {t('ws.switch')}{' '}
-          <select value={ws.id} onChange={(e) => navigate(`/w/${e.target.value}`)}>
-            {all.map((w) => (
-              <option key={w.id} value={w.id}>
-                {w.name} ({t(`ws.role.${w.role}` as MessageKey)})
-              </option>
-            ))}
-          </select>
-        </label>
-      </div>
-      <FloorView isAdmin={ws.role !== 'member'} />
-      {inRoom && <RoomView />}
-      <RoomChat />
-      <Threads />
-      <Members workspaceId={ws.id} isAdmin={ws.role !== 'member'} />
-      {ws.role !== 'member' && <SecuritySettings workspaceId={ws.id} />}
-    </div>
-  );
+  const displayName = session.status === 'signed-in' ? session.info.user.displayName : '';
+  return <AppShell ws={ws} all={all} me={{ id: me, displayName }} />;
 }

@@ -48,6 +48,7 @@ export function MessageComposer({ to, wording }: { to: ConversationRef; wording?
       <label htmlFor={`${id}-text`}>{t('chat.input')}</label>
       <textarea
         id={`${id}-text`}
+        data-chat-input={to.kind}
         value={text}
         rows={2}
         maxLength={MESSAGE_MAX_LENGTH}

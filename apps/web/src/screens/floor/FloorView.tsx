@@ -1,14 +1,15 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useT } from '../../i18n/useT';
 import { selectRooms, useFloorStore } from '../../state/floorSlice';
-import { CreateRoomForm } from './CreateRoomForm';
 import { FloorNotices } from './FloorNotices';
-import { InvitationDialog } from './InvitationDialog';
 import { KnockRequests } from './KnockRequests';
 import { PresencePanel } from './PresencePanel';
 import { RoomCard } from './RoomCard';
 
-/** The floor (R2): rooms and who is in each, who is around, invitations and knocks; live from the server. */
+/**
+ * The floor (R2), shown in the shell's sidebar: rooms and who is in each, who is around, my invitations and
+ * knocks; live from the server. Creating rooms and the 1on1 invitation dialog live in the shell.
+ */
 export function FloorView({ isAdmin }: { isAdmin: boolean }) {
   const t = useT();
   const loaded = useFloorStore((s) => s.loaded);
@@ -16,14 +17,14 @@ export function FloorView({ isAdmin }: { isAdmin: boolean }) {
   const rooms = useFloorStore(useShallow(selectRooms));
   if (!loaded)
     return (
-      <section className="card" aria-labelledby="floor-title">
+      <section className="floor" aria-labelledby="floor-title">
         <h2 id="floor-title">{t('floor.title')}</h2>
         <p role="status">{t('floor.loading')}</p>
       </section>
     );
   return (
     <>
-      <section className="card floor" aria-labelledby="floor-title" data-testid="floor">
+      <section className="floor" aria-labelledby="floor-title" data-testid="floor">
         <h2 id="floor-title">{t('floor.title')}</h2>
         <FloorNotices />
         <KnockRequests />
@@ -36,10 +37,8 @@ export function FloorView({ isAdmin }: { isAdmin: boolean }) {
             ))}
           </ul>
         )}
-        {isAdmin && <CreateRoomForm />}
       </section>
       <PresencePanel />
-      <InvitationDialog />
     </>
   );
 }

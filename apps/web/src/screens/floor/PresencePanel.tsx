@@ -5,26 +5,24 @@ import type { MessageKey } from '../../i18n/messages';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
 import { floorActions, selectMembers, useFloorStore } from '../../state/floorSlice';
+import { Avatar } from '../common/Avatar';
 import { FormError } from '../useAction';
-import { StatusPicker } from './StatusPicker';
 import { useFloorAction } from './useFloorAction';
 
-/** Who is around: one entry per person (however many tabs), online dot, status, room, and 1on1. */
+/** Who is around: one entry per person (however many tabs), face with status, room, and 1on1. My own status is set from the user menu. */
 export function PresencePanel() {
   const t = useT();
   const me = useFloorStore((s) => s.me);
   const members = useFloorStore(useShallow(selectMembers));
   const rooms = useFloorStore((s) => s.rooms);
-  const mine = useFloorStore((s) => (s.me ? s.members[s.me] : undefined));
   const roomNameOf = useMemo(() => {
     const names = new Map<string, string>();
     for (const r of Object.values(rooms)) for (const p of r.participants) names.set(p.userId, r.name);
     return names;
   }, [rooms]);
   return (
-    <section className="card presence" aria-labelledby="presence-title">
+    <section className="presence" aria-labelledby="presence-title">
       <h2 id="presence-title">{t('floor.members')}</h2>
-      <StatusPicker current={mine?.status} />
       <ul className="list" data-testid="floor-members">
         {members.map((m) => (
           <MemberRow key={m.userId} member={m} isMe={m.userId === me} room={roomNameOf.get(m.userId)} />
@@ -41,11 +39,15 @@ function MemberRow({ member: m, isMe, room }: { member: MemberPresence; isMe: bo
   return (
     <li data-testid="floor-member" data-user-id={m.userId} data-online={m.online}>
       <div className="row">
-        <span
-          className={`dot ${m.online ? 'on' : 'off'}`}
-          role="img"
-          aria-label={m.online ? t('floor.online') : t('floor.offline')}
-        />
+        <span className={m.online ? 'presence-face' : 'presence-face offline'}>
+          <Avatar
+            userId={m.userId}
+            name={m.displayName}
+            size={28}
+            status={m.online ? m.status.state : undefined}
+          />
+        </span>
+        <span className="sr-only">{m.online ? t('floor.online') : t('floor.offline')}</span>
         <strong id={nameId}>{m.displayName}</strong>
         {isMe && <span className="muted">{t('floor.you')}</span>}
         {m.online && (

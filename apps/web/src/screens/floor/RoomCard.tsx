@@ -1,7 +1,11 @@
 import type { RoomSummary } from '@tsudoi/protocol';
+import { Lock, Users } from 'lucide-react';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
-import { entryFor, floorActions, isFull } from '../../state/floorSlice';
+import { entryFor, floorActions, isFull, useFloorStore } from '../../state/floorSlice';
+import { useMediaStore } from '../../state/mediaSlice';
+import { Avatar } from '../common/Avatar';
+import { useRoomChatUnreadCount } from '../shell/useRoomChatUnread';
 import { FormError } from '../useAction';
 import { RoomAdminControls } from './RoomAdminControls';
 import { useFloorAction } from './useFloorAction';
@@ -15,6 +19,10 @@ export function RoomCard({ room, me, isAdmin }: { room: RoomSummary; me: string 
   const headingId = `room-${room.id}`;
   const full = isFull(room);
   const count = room.participants.length;
+  const statusOf = useFloorStore((s) => s.members);
+  // Only the room I am in has media here, so only there can the speaker be known.
+  const speaker = useMediaStore((s) => (entry === 'inside' ? s.activeSpeaker : null));
+  const unread = useRoomChatUnreadCount();
 
   const join = (listenOnly: boolean) =>
     run(() => request('room:join', { roomId: room.id, listenOnly }), {
@@ -41,21 +49,50 @@ export function RoomCard({ room, me, isAdmin }: { room: RoomSummary; me: string 
       data-kind={room.kind}
       aria-labelledby={headingId}
     >
-      <h3 id={headingId}>{room.name}</h3>
-      <p className="row room-meta">
-        <span>
+      <div className="room-head">
+        <h3 id={headingId}>{room.name}</h3>
+        {entry === 'inside' && unread > 0 && (
+          <span
+            className="unread-dot"
+            role="img"
+            aria-label={t('shell.roomUnread')}
+            title={t('shell.roomUnread')}
+            data-testid="room-unread"
+          />
+        )}
+        <span className="room-count">
+          <Users aria-hidden="true" size={14} />
           {room.capacity === null
             ? t('floor.occupancy', { count })
             : t('floor.capacity', { count, capacity: room.capacity })}
         </span>
-        {room.kind === 'oneOnOne' && <span className="badge">{t('floor.private')}</span>}
+        {room.kind === 'oneOnOne' && (
+          <span className="badge mark-private" title={t('shell.mark.private')}>
+            <Lock aria-hidden="true" size={12} /> {t('floor.private')}
+          </span>
+        )}
         {full && <span className="badge warn">{t('floor.full')}</span>}
-      </p>
+      </div>
       <ul className="people" aria-label={t('floor.participants', { room: room.name })}>
         {room.participants.map((p) => (
-          <li key={p.userId} data-testid="participant" data-user-id={p.userId}>
-            {p.displayName}
-            {p.userId === me && <span className="muted"> {t('floor.you')}</span>}
+          <li
+            key={p.userId}
+            className="person"
+            data-testid="participant"
+            data-user-id={p.userId}
+            data-speaking={speaker === p.userId || undefined}
+          >
+            <Avatar
+              userId={p.userId}
+              name={p.displayName}
+              size={24}
+              status={statusOf[p.userId]?.status.state}
+              speaking={speaker === p.userId}
+            />
+            <span className="person-name">
+              {p.displayName}
+              {p.userId === me && <span className="muted"> {t('floor.you')}</span>}
+            </span>
             {p.listenOnly && (
               <span className="badge" data-testid="listen-only">
                 {' '}

@@ -1,0 +1,32 @@
+import type { WorkspaceSummary } from '@tsudoi/protocol';
+import type { ComponentType } from 'react';
+import type { MessageKey } from '../../i18n/messages';
+import { Members } from '../Members';
+import { SecuritySettings } from '../SecuritySettings';
+import { PlanSettings } from './PlanSettings';
+import { ProfileSettings } from './ProfileSettings';
+
+export interface SectionProps {
+  ws: WorkspaceSummary;
+}
+
+export interface SettingsSection {
+  /** The route segment: `/w/:id/settings/<id>`. */
+  id: string;
+  label: MessageKey;
+  adminOnly: boolean;
+  Component: ComponentType<SectionProps>;
+}
+
+const MembersSection = ({ ws }: SectionProps) => (
+  <Members workspaceId={ws.id} isAdmin={ws.role !== 'member'} />
+);
+const SecuritySection = ({ ws }: SectionProps) => <SecuritySettings workspaceId={ws.id} />;
+
+/** Settings sections in navigation order. A new section (SSO, IP allow-list, access logs, import) is one line. */
+export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
+  { id: 'profile', label: 'shell.settings.profile', adminOnly: false, Component: ProfileSettings },
+  { id: 'members', label: 'shell.settings.members', adminOnly: false, Component: MembersSection },
+  { id: 'security', label: 'shell.settings.security', adminOnly: true, Component: SecuritySection },
+  { id: 'plan', label: 'shell.settings.plan', adminOnly: true, Component: PlanSettings },
+];
