@@ -110,7 +110,7 @@ export function ControlBar() {
   useHotkeys(keysOf('camera'), toggleCamera, { ...single, enabled: single.enabled && !listenOnly });
   useHotkeys(keysOf('chat'), focusChat, single);
   useHotkeys(keysOf('leave'), leave, hotkey);
-  useHotkeys(keysOf('help'), () => setKeysOpen(true), hotkey);
+  useHotkeys(keysOf('help'), () => setKeysOpen(true), { ...hotkey, useKey: true, ignoreModifiers: true });
 
   if (!room) return null;
   return (

@@ -10,6 +10,12 @@ export interface Shortcut {
   label: MessageKey;
   /** A single printable key (no modifier): can be turned off (WCAG 2.1.4 character key shortcuts). */
   singleKey: boolean;
+  /**
+   * Match the character typed rather than the physical key: `?` sits on a different key (and needs Shift
+   * or not) from one keyboard layout to the next. Letters match by key position, so M works with a
+   * Japanese IME switched on.
+   */
+  byCharacter?: boolean;
 }
 
 /**
@@ -21,7 +27,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'camera', keys: 'v', caps: ['V'], label: 'keys.camera', singleKey: true },
   { action: 'chat', keys: 'c', caps: ['C'], label: 'keys.chat', singleKey: true },
   { action: 'leave', keys: 'shift+l', caps: ['Shift', 'L'], label: 'keys.leave', singleKey: false },
-  { action: 'help', keys: 'shift+slash', caps: ['?'], label: 'keys.help', singleKey: false },
+  { action: 'help', keys: '?', caps: ['?'], label: 'keys.help', singleKey: false, byCharacter: true },
 ];
 
 const STORAGE_KEY = 'tsudoi.shortcuts.singleKey';
