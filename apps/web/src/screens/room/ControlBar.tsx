@@ -137,6 +137,7 @@ export function ControlBar() {
               data-testid="toggle-mic"
               aria-pressed={muted}
               aria-keyshortcuts={capsOf('mic')}
+              title={`${muted ? t('room.unmute') : t('room.mute')} (${capsOf('mic')})`}
               className={`cb-button${muted ? ' off' : ''}`}
               onClick={toggleMic}
             >
@@ -148,6 +149,7 @@ export function ControlBar() {
               data-testid="toggle-camera"
               aria-pressed={cameraOn}
               aria-keyshortcuts={capsOf('camera')}
+              title={`${cameraOn ? t('room.cameraStop') : t('room.cameraOn')} (${capsOf('camera')})`}
               className={`cb-button${cameraOn ? '' : ' off'}`}
               onClick={toggleCamera}
             >
@@ -159,6 +161,7 @@ export function ControlBar() {
                 type="button"
                 data-testid="toggle-screen"
                 aria-pressed={sharing}
+                title={sharing ? t('room.shareStop') : t('room.shareStart')}
                 className={`cb-button${sharing ? ' on' : ''}`}
                 onClick={toggleShare}
               >
@@ -178,7 +181,8 @@ export function ControlBar() {
         )}
         <button
           type="button"
-          className="cb-button"
+          className="cb-button icon-only"
+          title={t('controls.devices')}
           data-testid="control-devices"
           aria-haspopup="dialog"
           onClick={() => setDevicesOpen(true)}
@@ -188,7 +192,8 @@ export function ControlBar() {
         </button>
         <button
           type="button"
-          className="cb-button"
+          className="cb-button icon-only"
+          title={t('controls.keys')}
           data-testid="control-keys"
           aria-haspopup="dialog"
           aria-keyshortcuts="?"
@@ -202,6 +207,7 @@ export function ControlBar() {
           className="cb-button leave"
           data-testid="control-leave"
           aria-keyshortcuts={capsOf('leave')}
+          title={`${t('controls.leave')} (${capsOf('leave')})`}
           disabled={busy}
           onClick={leave}
         >

@@ -18,6 +18,8 @@ export function useTileQuality(peerId: string, source: MediaSource | null): Tile
     let prev: InboundSample | undefined;
     let stopped = false;
     const read = async () => {
+      // Nobody looks at a hidden tab's marks: spare the busy machine the stats reads.
+      if (document.hidden) return;
       const report = await mediaClient()
         ?.stats(peerId, source)
         .catch(() => undefined);
