@@ -20,16 +20,19 @@ export function Invitation({ token }: { token: string }) {
   const session = useSession();
   const verified = new URLSearchParams(useRoute((r) => r.search)).has('verified');
   const [preview, setPreview] = useState<InvitationPreview | undefined>();
-  const [loadError, setLoadError] = useState<string | undefined>();
+  const [loadError, setLoadError] = useState<unknown>();
   const { busy, error, run } = useAction();
   /** This page saw the person signed out or at the code step: the sign-in that follows is to join. */
   const signingInHere = useRef(false);
   const joinStarted = useRef(false);
+  // Once per link (`t` is a new function every render: depending on it would fetch in a loop).
   useEffect(() => {
-    api<InvitationPreview>('GET', `/api/invitations/${encodeURIComponent(token)}`).then(setPreview, (err) =>
-      setLoadError(errorText(t, err)),
+    setLoadError(undefined);
+    api<InvitationPreview>('GET', `/api/invitations/${encodeURIComponent(token)}`).then(
+      setPreview,
+      setLoadError,
     );
-  }, [token, t]);
+  }, [token]);
 
   const join = () =>
     run(async () => {
@@ -50,7 +53,7 @@ export function Invitation({ token }: { token: string }) {
     if (forMe && signingInHere.current && !joinStarted.current) void join();
   });
 
-  if (loadError) return <FormError message={loadError} />;
+  if (loadError) return <FormError message={errorText(t, loadError)} />;
   if (!preview) return null;
   const invited = { token, email: preview.email };
   const pending = preview.status === 'pending';
