@@ -124,8 +124,11 @@ test.beforeAll(async ({ browser }) => {
     const context = await browser.newContext({
       storageState: await users[key].api.storageState(),
       locale: 'en-US',
-      permissions: key === 'alice' ? [] : ['notifications'],
+      permissions: ['notifications'],
     });
+    // The config's granted permissions (camera, microphone) make Chromium answer "denied" for the rest;
+    // cleared, Alice's browser answers "not asked yet".
+    if (key === 'alice') await context.clearPermissions();
     contexts.push(context);
     const page = await context.newPage();
     await page.addInitScript(recordAttention);
@@ -207,4 +210,102 @@ test('a focusing person gets neither a notification nor a sound, yet still sees 
   await expect.poll(async () => (await sounds(carol)).map((s) => s.outcome)).toEqual(['played']);
   await setHidden(carol, false);
   await decline(carol, alice);
+});
+
+const threads = (page: Page): Locator => page.getByTestId('threads');
+
+test('a direct message in the background: a notification with its text and a sound; the title counts it until read', async () => {
+  const { alice, bob } = pages;
+  const before = await recorded(bob);
+  await setHidden(bob, true);
+  await alice.getByTestId('tab-messages').click();
+  await threads(alice).getByLabel('Member', { exact: true }).selectOption({ label: 'Bob' });
+  await threads(alice).getByRole('button', { name: 'Open conversation' }).click();
+  const input = threads(alice).getByTestId('thread-conversation').getByLabel('Message', { exact: true });
+  await input.fill('Lunch at noon?');
+  await input.press('Enter');
+  await expect(input).toHaveValue('');
+
+  await expect(bob).toHaveTitle('(1) Tsudoi');
+  await expect
+    .poll(async () => (await notifications(bob)).slice(before.notifications.length))
+    .toEqual([
+      {
+        title: 'Message from Alice',
+        body: 'Lunch at noon?',
+        tag: expect.stringMatching(/^directMessage:/),
+        closed: false,
+      },
+    ]);
+  await expect
+    .poll(async () => (await sounds(bob)).slice(before.plays.length))
+    .toEqual([{ src: expect.stringMatching(/\/directMessage[^/]*\.wav$/), outcome: 'played' }]);
+
+  // Bob comes back and reads it: the count leaves the title.
+  await setHidden(bob, false);
+  await bob.getByTestId('tab-messages').click();
+  await threads(bob).getByTestId('thread').filter({ hasText: 'Alice' }).click();
+  await expect(threads(bob).getByTestId('chat-text')).toHaveText(['Lunch at noon?']);
+  await expect(bob).toHaveTitle('Tsudoi');
+});
+
+test('turning off 1on1 notifications is remembered in this browser; the sound stays on', async () => {
+  const { alice, bob } = pages;
+  await bob.goto(`${server.url}/w/${workspaceId}/settings/profile`);
+  const settings = bob.getByTestId('attention-settings');
+  await expect(settings.getByTestId('notify-permission')).toHaveText('Desktop notifications are on.');
+  const notifyOff = settings.getByLabel('1on1 invitation: desktop notification');
+  await expect(notifyOff).toBeChecked();
+  await notifyOff.uncheck();
+  await bob.reload();
+  await expect(settings.getByLabel('1on1 invitation: desktop notification')).not.toBeChecked();
+  await expect(settings.getByLabel('1on1 invitation: sound')).toBeChecked();
+  await expect(settings.getByLabel('New message: desktop notification')).toBeChecked();
+
+  await bob.goto(`${server.url}/w/${workspaceId}`);
+  await expect(bob.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+  await bob.getByTestId('connection').click(); // a new document: the person uses it before it may ring
+  await setHidden(bob, true);
+  await invite(alice, users.bob, 'Bob');
+  await expect(invitationDialog(bob)).toBeVisible();
+  await expect.poll(async () => (await sounds(bob)).map((s) => s.outcome)).toEqual(['played']);
+  expect(await notifications(bob)).toEqual([]);
+  await setHidden(bob, false);
+  await decline(bob, alice);
+});
+
+test('notifications are not asked for on first load; offered once something called for the person', async () => {
+  const { alice, carol } = pages;
+  // Alice never answered the browser: nothing asks her when the page opens (once it shows the floor).
+  await alice.reload();
+  await expect(memberRow(alice, users.carol)).toContainText('Available');
+  await expect(alice.getByTestId('attention-prompt')).toHaveCount(0);
+  await invite(carol, users.alice, 'Alice');
+  await expect(invitationDialog(alice)).toBeVisible();
+  await decline(alice, carol);
+  // Asked in the page, not by the browser: a click on "Turn on" is what lets the browser ask.
+  const prompt = alice.getByRole('region', { name: 'Desktop notifications' });
+  await expect(prompt).toContainText('Get a desktop notification for 1on1 invitations');
+
+  // "Not now" is remembered: a reload and a new invitation do not ask again.
+  await prompt.getByRole('button', { name: 'Not now' }).click();
+  await expect(prompt).toHaveCount(0);
+  await alice.reload();
+  await expect(alice.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+  await invite(carol, users.alice, 'Alice');
+  await expect(invitationDialog(alice)).toBeVisible();
+  await expect(alice.getByTestId('attention-prompt')).toHaveCount(0);
+  await decline(alice, carol);
+
+  // The settings still offer it.
+  await alice.goto(`${server.url}/w/${workspaceId}/settings/profile`);
+  const settings = alice.getByTestId('attention-settings');
+  await expect(settings.getByTestId('notify-permission')).toHaveText(
+    'Desktop notifications are not allowed yet.',
+  );
+  await expect(settings.getByRole('button', { name: 'Allow desktop notifications' })).toBeVisible();
+  // She allows them in the browser's site settings: the page follows without a reload.
+  await alice.context().grantPermissions(['notifications']);
+  await expect(settings.getByTestId('notify-permission')).toHaveText('Desktop notifications are on.');
+  await expect(settings.getByRole('button', { name: 'Allow desktop notifications' })).toHaveCount(0);
 });
