@@ -103,14 +103,18 @@ test('an admin renames and archives rooms, live on every page', async () => {
   });
 });
 
-test('dropping in shows within a second; moving from A to B is one click and never in both', async () => {
+test('dropping in shows within a second; moving from A to B is one click, never in both, never in none', async () => {
   const { bob } = users;
   const [bob1, bob2] = tabs.bob.pages as [Page, Page];
-  // A watcher on Carol's page records the most rooms Bob was ever shown in at once.
+  // A watcher on Carol's page records the most rooms Bob was ever shown in at once, and — once he is in a
+  // room and until the test stops watching — the fewest (a move is one floor event: never in no room).
   const carol = tabs.carol.pages[0]!;
+  type Watch = { maxRoomsOfBob: number; minRoomsOfBob: number; watchingMove: boolean };
   await carol.evaluate((userId) => {
-    const w = window as unknown as { maxRoomsOfBob: number };
+    const w = window as unknown as Watch;
     w.maxRoomsOfBob = 0;
+    w.minRoomsOfBob = Number.POSITIVE_INFINITY;
+    w.watchingMove = false;
     const check = () => {
       const rooms = new Set(
         [...document.querySelectorAll(`[data-testid=participant][data-user-id="${userId}"]`)].map((el) =>
@@ -118,6 +122,7 @@ test('dropping in shows within a second; moving from A to B is one click and nev
         ),
       );
       w.maxRoomsOfBob = Math.max(w.maxRoomsOfBob, rooms.size);
+      if (w.watchingMove) w.minRoomsOfBob = Math.min(w.minRoomsOfBob, rooms.size);
     };
     new MutationObserver(check).observe(document.body, { subtree: true, childList: true });
   }, bob.userId);
@@ -127,13 +132,23 @@ test('dropping in shows within a second; moving from A to B is one click and nev
   await expect(roomCard(bob2, 'Lounge').getByRole('button', { name: 'Leave' })).toBeVisible();
 
   // One click from the other tab moves Bob from Lounge to Quiet room.
+  await expect(inRoom(carol, 'Lounge', bob)).toBeVisible();
+  await carol.evaluate(() => {
+    (window as unknown as Watch).watchingMove = true;
+  });
   await roomCard(bob2, 'Quiet room').getByRole('button', { name: 'Drop in' }).click();
   await allSeeLive(everyPage(), async (page) => {
     await expect(inRoom(page, 'Quiet room', bob)).toBeVisible(LIVE);
     await expect(inRoom(page, 'Lounge', bob)).toHaveCount(0, LIVE);
   });
   await expect(roomCard(carol, 'Quiet room')).toContainText('1 / 3 people');
-  expect(await carol.evaluate(() => (window as unknown as { maxRoomsOfBob: number }).maxRoomsOfBob)).toBe(1);
+  const watched = await carol.evaluate(() => {
+    const w = window as unknown as Watch;
+    w.watchingMove = false;
+    return { max: w.maxRoomsOfBob, min: w.minRoomsOfBob };
+  });
+  // min stays Infinity if the page never re-rendered the floor: the move must have been seen.
+  expect(watched).toEqual({ max: 1, min: 1 });
 });
 
 test('listening in is shown to others, and one click leaves', async () => {
