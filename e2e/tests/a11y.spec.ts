@@ -12,11 +12,13 @@ const LANGS = ['ja', 'en'] as const;
 type Lang = (typeof LANGS)[number];
 const LOCALE: Record<Lang, string> = { ja: 'ja-JP', en: 'en-US' };
 const ROOM = 'Lounge';
+const OTHER_ROOM = 'Side room';
 
 let server: TestServer;
 let mail: SmtpSink;
 let owner: ApiUser;
 let member: ApiUser;
+let third: ApiUser;
 let workspaceId: string;
 
 test.beforeAll(async ({ browser }) => {
@@ -25,15 +27,18 @@ test.beforeAll(async ({ browser }) => {
   server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
   owner = await apiSignUp(server.url, mail, 'aiko@example.com', 'Aiko Tanaka');
   member = await apiSignUp(server.url, mail, 'ben@example.com', 'Ben Carter');
-  workspaceId = await apiWorkspace(mail, owner, 'Axe Lab', [member]);
+  third = await apiSignUp(server.url, mail, 'chie@example.com', 'Chie Sato');
+  workspaceId = await apiWorkspace(mail, owner, 'Axe Lab', [member, third]);
   const page = await openFloor(browser, server.url, owner, workspaceId);
   await createRoom(page, ROOM);
+  await createRoom(page, OTHER_ROOM);
   await page.context().close();
 });
 
 test.afterAll(async () => {
   await owner?.api.dispose();
   await member?.api.dispose();
+  await third?.api.dispose();
   await server?.stop();
   await mail?.close();
 });
@@ -52,14 +57,17 @@ async function floorIn(browser: Browser, user: ApiUser, lang: Lang): Promise<Pag
   return page;
 }
 
-/** Drops into the room from its card and waits until the room's media is live. */
-async function enterRoom(page: Page, lang: Lang): Promise<void> {
-  const t = MESSAGES[lang];
-  const card = page
+const roomCard = (page: Page, name: string) =>
+  page
     .getByTestId('room')
-    .filter({ has: page.getByRole('heading', { name: ROOM, exact: true }) })
+    .filter({ has: page.getByRole('heading', { name, exact: true }) })
     .first();
-  await card.getByRole('button', { name: t['floor.dropIn'], exact: true }).click();
+
+/** Drops into the room from its card and waits until the room's media is live. */
+async function enterRoom(page: Page, lang: Lang, room = ROOM): Promise<void> {
+  await roomCard(page, room)
+    .getByRole('button', { name: MESSAGES[lang]['floor.dropIn'], exact: true })
+    .click();
   await expect(page.getByTestId('room-view')).toHaveAttribute('data-phase', 'live', { timeout: SETUP_MS });
 }
 
@@ -78,6 +86,54 @@ test('the check finds a serious violation when one is there (an unlabelled field
   expect(found.some((v) => v.startsWith('[critical] label (light)'))).toBe(true);
   expect(found.some((v) => v.startsWith('[critical] button-name (light)'))).toBe(true);
   await context.close();
+});
+
+test('joins and knocks on my room are read out from a live region; a join elsewhere is not', async ({
+  browser,
+}) => {
+  const ja = MESSAGES.ja;
+  const [aiko, ben, chie] = [
+    await floorIn(browser, owner, 'ja'),
+    await floorIn(browser, member, 'en'),
+    await floorIn(browser, third, 'en'),
+  ];
+  const region = aiko.getByTestId('live-announcer');
+  await expect(region).toHaveAttribute('aria-live', 'polite');
+  await enterRoom(aiko, 'ja');
+  // Ben drops into another room: the floor shows it, nothing is read out.
+  await enterRoom(ben, 'en', OTHER_ROOM);
+  await expect(
+    roomCard(aiko, OTHER_ROOM).locator(`[data-testid=participant][data-user-id="${member.userId}"]`),
+  ).toBeVisible();
+  await expect(region).toHaveText('');
+  // Ben moves into Aiko's room: read out in her language.
+  await enterRoom(ben, 'en', ROOM);
+  await expect(region).toContainText(
+    ja['attention.notify.roomEntry.title'].replace('{name}', 'Ben Carter').replace('{room}', ROOM),
+  );
+  await expect(region.locator('p')).toHaveCount(1);
+
+  // Chie invites Aiko to a 1on1 (a private room); Ben knocks on it.
+  await chie
+    .locator(`[data-testid=floor-member][data-user-id="${owner.userId}"]`)
+    .getByRole('button', { name: MESSAGES.en['floor.oneOnOne'] })
+    .click();
+  await aiko
+    .getByRole('dialog', { name: ja['floor.invite.title'] })
+    .getByRole('button', { name: ja['floor.invite.accept'] })
+    .click();
+  const privateRoom = ben.locator('[data-testid=room][data-kind=oneOnOne]');
+  await expect(
+    privateRoom.locator(`[data-testid=participant][data-user-id="${owner.userId}"]`),
+  ).toBeVisible();
+  await privateRoom.getByRole('button', { name: MESSAGES.en['floor.knock'] }).click();
+  // The 1on1 room's name is made by the server: any name fits the catalogue line.
+  const knocking = ja['attention.notify.knock.title']
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace('{name}', 'Ben Carter')
+    .replace('{room}', '.+');
+  await expect(region).toContainText(new RegExp(knocking));
+  for (const page of [aiko, ben, chie]) await page.context().close();
 });
 
 for (const lang of LANGS) {

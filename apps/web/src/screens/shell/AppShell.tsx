@@ -3,6 +3,7 @@ import { useEffect } from 'react';
 import { useT } from '../../i18n/useT';
 import { useRoute } from '../../routing/router';
 import { selectMyRoom, useFloorStore } from '../../state/floorSlice';
+import { LiveAnnouncer } from '../a11y/LiveAnnouncer';
 import { AttentionPrompt } from '../attention/AttentionPrompt';
 import { useAttention } from '../attention/useAttention';
 import { FloorView } from '../floor/FloorView';
@@ -65,6 +66,7 @@ export function AppShell({ ws, all, me }: Props) {
       </main>
       <RightPanel />
       <InvitationDialog />
+      <LiveAnnouncer />
     </div>
   );
 }
