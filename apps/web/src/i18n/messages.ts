@@ -4,6 +4,7 @@ import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
 import { INVITE_MESSAGES } from './inviteMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
+import { PROBLEM_MESSAGES } from './problemMessages';
 import { RESET_MESSAGES } from './resetMessages';
 import { ROOM_MESSAGES } from './roomMessages';
 import { SETTINGS_MESSAGES } from './settingsMessages';
@@ -24,6 +25,7 @@ export const MESSAGES = {
     ...ATTENTION_MESSAGES.ja,
     ...SHELL_MESSAGES.ja,
     ...INVITE_MESSAGES.ja,
+    ...PROBLEM_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -131,6 +133,7 @@ export const MESSAGES = {
     ...ATTENTION_MESSAGES.en,
     ...SHELL_MESSAGES.en,
     ...INVITE_MESSAGES.en,
+    ...PROBLEM_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

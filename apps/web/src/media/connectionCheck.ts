@@ -1,7 +1,11 @@
 import { Device } from 'mediasoup-client';
 import type { RtpCapabilities } from 'mediasoup-client/types';
+import { problemKey } from '../i18n/problemKey';
 import { getSocket, RequestError, request, requestOn } from '../realtime/socket';
 import { connectionActions } from '../state/store';
+
+/** The audio never got through (ICE or DTLS did not complete in time): the network is in the way. */
+class NetworkBlocked extends Error {}
 
 /**
  * Runs the connection check: sends the microphone through a real WebRTC transport to the SFU and waits
@@ -37,7 +41,7 @@ export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
     });
     stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     const track = stream.getAudioTracks()[0];
-    if (!track) throw new Error('no microphone');
+    if (!track) throw new DOMException('no microphone', 'NotFoundError');
     await send.produce({ track });
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -47,7 +51,7 @@ export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
         return;
       }
       if (stats.dtlsState === 'failed' || Date.now() > deadline) {
-        throw new Error(`ICE ${stats.iceState}, DTLS ${stats.dtlsState}`);
+        throw new NetworkBlocked(`ICE ${stats.iceState}, DTLS ${stats.dtlsState}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -59,7 +63,7 @@ export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
     else
       connectionActions.setCheck({
         phase: 'failed',
-        reason: err instanceof Error ? err.message : String(err),
+        reason: err instanceof NetworkBlocked ? 'problem.network' : problemKey(err, 'problem.media'),
       });
   } finally {
     socket.off('check:closed', onClosed);

@@ -1,10 +1,11 @@
 import { CAMERA_START_LAYER, type MediaSource } from '@tsudoi/protocol';
 import type { Producer, Transport } from 'mediasoup-client/types';
+import { problemKey } from '../i18n/problemKey';
 import { RequestError } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
 import type { LocalTracks } from './localTracks';
 import { CAMERA_ENCODINGS, SCREEN_ENCODINGS } from './mediaPolicy';
-import { type MediaSignal, messageOf, Superseded } from './mediaSignal';
+import { type MediaSignal, Superseded } from './mediaSignal';
 import { trace } from './mediaTrace';
 
 /** What producing needs from the client: its join generation, send transport and what to do on a loss. */
@@ -64,7 +65,7 @@ export class LocalProducers {
       if (err instanceof Superseded || gen !== this.ctx.generation()) return;
       // The server or the transport failed (not the microphone): the others would not hear me, so rejoin.
       if (err instanceof RequestError) return this.ctx.lost(gen, err);
-      mediaActions.set({ problem: messageOf(err) });
+      mediaActions.set({ problem: problemKey(err, 'problem.media') });
     }
   }
 
@@ -77,7 +78,7 @@ export class LocalProducers {
     } catch (err) {
       if (err instanceof Superseded || gen !== this.ctx.generation()) return;
       if (err instanceof RequestError) return this.ctx.lost(gen, err);
-      mediaActions.set({ problem: messageOf(err), cameraOn: false });
+      mediaActions.set({ problem: problemKey(err, 'problem.media'), cameraOn: false });
     }
   }
 

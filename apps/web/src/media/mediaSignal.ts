@@ -25,6 +25,7 @@ export class Superseded extends Error {
   }
 }
 
+/** An error's own text, for the media trace (developer diagnostics) only: people see `problemKey` text. */
 export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export const codeOf = (err: unknown): string | undefined =>

@@ -1,6 +1,7 @@
 import type { ClientToServerEvents, MediaNewConsumer, MediaSource } from '@tsudoi/protocol';
 import { Device } from 'mediasoup-client';
 import type { RtpCapabilities, Transport, TransportOptions } from 'mediasoup-client/types';
+import { problemKey } from '../i18n/problemKey';
 import type { request } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
 import { LocalProducers } from './localProducers';
@@ -262,7 +263,7 @@ export class RoomMediaClient {
       void this.refreshDevices().catch(() => {});
     } catch (err) {
       if (gen !== this.#generation || err instanceof Superseded) return;
-      mediaActions.set({ phase: 'failed', problem: messageOf(err) });
+      mediaActions.set({ phase: 'failed', problem: problemKey(err, 'problem.media') });
       trace('failed', messageOf(err));
       this.#rejoinLater(gen);
     }
@@ -318,7 +319,7 @@ export class RoomMediaClient {
   /** A stream of this generation could not be set up: say so and join again shortly. */
   #streamLost(gen: number, err: unknown): void {
     if (gen !== this.#generation) return;
-    mediaActions.set({ problem: messageOf(err) });
+    mediaActions.set({ problem: problemKey(err, 'problem.media') });
     this.#rejoinLater(gen);
   }
 

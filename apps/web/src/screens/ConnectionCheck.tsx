@@ -20,7 +20,7 @@ export function ConnectionCheck() {
       </button>
       <p role="status" data-testid="check-status" data-phase={check.phase}>
         {check.phase === 'ok' && t('check.ok', { kb: Math.max(1, Math.round(check.bytesReceived / 1024)) })}
-        {check.phase === 'failed' && t('check.failed', { reason: check.reason })}
+        {check.phase === 'failed' && t('check.failed', { reason: t(check.reason) })}
         {check.phase === 'limited' &&
           t(check.code === 'CHECK_BUSY' ? 'check.busy' : 'check.limited', { seconds: check.retryAfter })}
         {check.phase === 'expired' && t('check.expired')}

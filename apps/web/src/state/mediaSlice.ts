@@ -1,5 +1,6 @@
 import type { MediaSource } from '@tsudoi/protocol';
 import { create } from 'zustand';
+import type { MessageKey } from '../i18n/messages';
 
 /** Another participant's media, one tile each. Streams are null until the matching consumer arrives. */
 export interface RemoteTile {
@@ -22,7 +23,8 @@ export type MediaPhase = 'idle' | 'joining' | 'live' | 'renegotiating' | 'failed
 export interface MediaState {
   phase: MediaPhase;
   /** Why the last join or device change failed (shown to the user; media keeps going where it can). */
-  problem: string | null;
+  /** What went wrong, as a catalogue key (translated where shown; never an error's own text). */
+  problem: MessageKey | null;
   /** What the user asked for; kept across rejoins so a reconnect never unmutes anyone. */
   muted: boolean;
   cameraOn: boolean;

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Lang } from '../i18n/messages';
+import type { Lang, MessageKey } from '../i18n/messages';
 
 /**
  * `refused`: the server turned the workspace socket away (signed out elsewhere, no longer a member);
@@ -10,7 +10,8 @@ export type CheckState =
   | { phase: 'idle' }
   | { phase: 'running' }
   | { phase: 'ok'; bytesReceived: number }
-  | { phase: 'failed'; reason: string }
+  /** `reason`: a catalogue key (never an error's own text). */
+  | { phase: 'failed'; reason: MessageKey }
   /** The server refused to start a check now (too many from this network, or server busy). */
   | { phase: 'limited'; code: 'CHECK_LIMIT' | 'CHECK_BUSY'; retryAfter: number }
   /** The server ended the check after its lifetime. */

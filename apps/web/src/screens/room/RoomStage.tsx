@@ -116,7 +116,7 @@ export function RoomStage() {
       </header>
       {phase === 'failed' && online && (
         <p role="alert" className="error stage-alert">
-          {t('room.phase.failed', { reason: problem ?? '' })}
+          {t('room.phase.failed', { reason: problem ? t(problem) : '' })}
           <button type="button" className="secondary" onClick={() => roomSession().retry()}>
             {t('room.retry')}
           </button>
