@@ -309,3 +309,53 @@ test('notifications are not asked for on first load; offered once something call
   await expect(settings.getByTestId('notify-permission')).toHaveText('Desktop notifications are on.');
   await expect(settings.getByRole('button', { name: 'Allow desktop notifications' })).toHaveCount(0);
 });
+
+test('a knock on my room and someone entering it reach me in the background; in front, an entry stays quiet', async () => {
+  test.setTimeout(120_000);
+  const { alice, bob, carol } = pages;
+  await invite(alice, users.bob, 'Bob');
+  await invitationDialog(bob).getByRole('button', { name: 'Join' }).click();
+  const privateRoom = (page: Page) => page.locator('[data-testid=room][data-kind=oneOnOne]');
+  for (const page of [alice, bob])
+    await expect(
+      privateRoom(page).locator(`[data-testid=participant][data-user-id="${users.bob.userId}"]`),
+    ).toBeVisible({
+      timeout: 30_000,
+    });
+  await alice.getByTestId('outgoing-invitation').getByRole('button', { name: 'Dismiss' }).click();
+
+  // Carol knocks while Bob's tab is in the background.
+  const bobBefore = await recorded(bob);
+  await setHidden(bob, true);
+  await privateRoom(carol).getByRole('button', { name: 'Knock' }).click();
+  await expect(bob.getByTestId('knock').filter({ hasText: 'Carol is knocking' })).toBeVisible();
+  await expect
+    .poll(async () => (await notifications(bob)).slice(bobBefore.notifications.length).map((n) => n.title))
+    .toEqual(['Carol is knocking on Alice & Bob']);
+  await expect
+    .poll(async () => (await sounds(bob)).slice(bobBefore.plays.length))
+    .toEqual([{ src: expect.stringMatching(/\/knock[^/]*\.wav$/), outcome: 'played' }]);
+  await expect(bob).toHaveTitle('(1) Tsudoi');
+
+  // Alice's tab goes to the background; Bob, back in front, lets Carol in.
+  const aliceBefore = await recorded(alice);
+  await setHidden(alice, true);
+  await setHidden(bob, false);
+  const bobSounds = (await sounds(bob)).length;
+  await bob.getByTestId('knock').getByRole('button', { name: 'Let in' }).click();
+  await expect(bob).toHaveTitle('Tsudoi');
+  await expect
+    .poll(async () =>
+      (await notifications(alice)).slice(aliceBefore.notifications.length).map((n) => n.title),
+    )
+    .toEqual(['Carol joined Alice & Bob']);
+  await expect
+    .poll(async () => (await sounds(alice)).slice(aliceBefore.plays.length).map((s) => s.src))
+    .toEqual([expect.stringMatching(/\/roomEntry[^/]*\.wav$/)]);
+  // Bob, in front, sees Carol arrive on the stage: no sound (decided when the floor changed).
+  await expect(
+    privateRoom(bob).locator(`[data-testid=participant][data-user-id="${users.carol.userId}"]`),
+  ).toBeVisible();
+  expect(await sounds(bob)).toHaveLength(bobSounds);
+  await setHidden(alice, false);
+});
