@@ -1,6 +1,6 @@
 import * as Menu from '@radix-ui/react-dropdown-menu';
 import { Building2, KeyRound, Languages, LogOut, Settings, Smile } from 'lucide-react';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useT } from '../../i18n/useT';
 import { navigate } from '../../routing/router';
 import { useFloorStore } from '../../state/floorSlice';
@@ -24,14 +24,28 @@ export function UserMenu({
   const setLang = useAppStore((s) => s.setLang);
   const status = useFloorStore((s) => (s.me ? s.members[s.me]?.status.state : undefined));
   const [statusOpen, setStatusOpen] = useState(false);
+  const statusId = useId();
   return (
     <>
       {/* Not modal: a modal menu would inject a scroll-lock <style>, which the CSP forbids. */}
       <Menu.Root modal={false}>
-        <Menu.Trigger className="user-menu-trigger" aria-label={t('shell.userMenu', { name })}>
-          <Avatar userId={userId} name={name} size={32} status={status} />
+        {/* The face is hidden from the name (its own label would not match the visible name: WCAG 2.5.3);
+            my status is read as the trigger's description instead. */}
+        <Menu.Trigger
+          className="user-menu-trigger"
+          aria-label={t('shell.userMenu', { name })}
+          aria-describedby={status ? statusId : undefined}
+        >
+          <span aria-hidden="true">
+            <Avatar userId={userId} name={name} size={32} status={status} />
+          </span>
           <span className="user-menu-name">{name}</span>
         </Menu.Trigger>
+        {status && (
+          <span id={statusId} hidden>
+            {t(`floor.status.${status}`)}
+          </span>
+        )}
         <Menu.Portal>
           <Menu.Content className="menu" align="end" sideOffset={6} data-testid="user-menu">
             <Menu.Item className="menu-item" onSelect={() => setStatusOpen(true)}>
