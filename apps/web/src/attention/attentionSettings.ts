@@ -29,13 +29,21 @@ export interface AttentionSettingsState {
   engaged: boolean;
 }
 
-function read(): Stored {
+/** What was stored, or nothing when it is missing, not JSON or not ours (then the defaults apply). */
+export function parseStored(raw: string | null): Stored {
   try {
-    const raw = localStorage.getItem(STORAGE_KEY);
     const parsed = Stored.safeParse(raw ? JSON.parse(raw) : {});
     return parsed.success ? parsed.data : {};
   } catch {
     return {};
+  }
+}
+
+function read(): Stored {
+  try {
+    return parseStored(localStorage.getItem(STORAGE_KEY));
+  } catch {
+    return {}; // storage blocked (some privacy settings throw on access)
   }
 }
 
