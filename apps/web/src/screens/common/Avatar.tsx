@@ -28,14 +28,15 @@ export function Avatar({ userId, name, size = 32, status, speaking = false, mute
   ];
   if (speaking) parts.push(t('avatar.speaking'));
   if (muted) parts.push(t('avatar.muted'));
+  const label = parts.join(t('avatar.joiner'));
   return (
     <span
       className={`avatar${speaking ? ' speaking' : ''}`}
       role="img"
-      aria-label={parts.join('、')}
-      title={parts.join('、')}
+      aria-label={label}
+      title={label}
       data-testid="avatar"
-      data-user-id={userId}
+      data-avatar-of={userId}
       data-status={status}
       data-speaking={speaking || undefined}
       style={{ width: size, height: size, fontSize: Math.max(10, Math.round(size * 0.42)) }}
