@@ -46,7 +46,8 @@ const tileOf = (page: Page, user: ApiUser) =>
 test('the control bar works by mouse and by keyboard; shortcuts stay out of text fields', async ({
   browser,
 }) => {
-  test.setTimeout(90_000);
+  // Several pages with media on a shared two-core machine: set-up alone can take a minute.
+  test.setTimeout(180_000);
   const [a, b] = users as [ApiUser, ApiUser];
   const aiko = await openFloor(browser, server.url, a, workspaceId);
   const ben = await openFloor(browser, server.url, b, workspaceId);
@@ -171,11 +172,13 @@ async function expectMicLevel(page: Page): Promise<void> {
 test('device check: preview and mic level before the first drop-in and from the control bar, choice remembered', async ({
   browser,
 }) => {
-  test.setTimeout(90_000);
+  // Several pages with media on a shared two-core machine: set-up alone can take a minute.
+  test.setTimeout(180_000);
   const [, b] = users as [ApiUser, ApiUser];
   const page = await openFloor(browser, server.url, b, workspaceId);
   const csp = watchCsp(page);
-  // Before dropping in: from the floor.
+  // Before dropping in: from the floor, offered as the main action until this browser did a check.
+  await expect(page.getByTestId('prejoin')).toHaveAttribute('data-checked', 'false');
   await page.getByTestId('open-device-check').click();
   const dialog = page.getByTestId('device-check');
   await expect(dialog).toBeVisible();
@@ -194,6 +197,7 @@ test('device check: preview and mic level before the first drop-in and from the 
   // Remembered in this browser: after a reload the choice is still there, and in the room too.
   await page.reload();
   await expect(page.getByTestId('floor')).toBeVisible();
+  await expect(page.getByTestId('prejoin')).toHaveAttribute('data-checked', 'true');
   await dropIn(page, 'Talk');
   await expectInRoom(page, 'Talk');
   await page.getByTestId('control-devices').click();

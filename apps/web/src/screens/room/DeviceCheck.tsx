@@ -179,22 +179,36 @@ export function DeviceCheckDialog({ open, onClose }: { open: boolean; onClose: (
   );
 }
 
-/** "Check camera and mic" before the first drop-in: for the floor overview (the shell places it). */
+const CHECKED_KEY = 'tsudoi.device.checked';
+
+/**
+ * "Check camera and mic" before dropping in: for the floor overview (the shell places it). Until this
+ * browser has done one check it is the filled (primary) button, after that a quiet one.
+ */
 export function DeviceCheckButton() {
   const t = useT();
   const [open, setOpen] = useState(false);
+  const [checked, setChecked] = useState(() => globalThis.localStorage?.getItem(CHECKED_KEY) === '1');
   return (
-    <div className="prejoin" data-testid="prejoin">
+    <div className="prejoin" data-testid="prejoin" data-checked={checked}>
       <p>{t('devices.preJoin')}</p>
       <button
         type="button"
-        className="secondary"
+        className={checked ? 'secondary' : undefined}
         data-testid="open-device-check"
+        aria-haspopup="dialog"
         onClick={() => setOpen(true)}
       >
         {t('devices.open')}
       </button>
-      <DeviceCheckDialog open={open} onClose={() => setOpen(false)} />
+      <DeviceCheckDialog
+        open={open}
+        onClose={() => {
+          setOpen(false);
+          globalThis.localStorage?.setItem(CHECKED_KEY, '1');
+          setChecked(true);
+        }}
+      />
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useT } from '../../i18n/useT';
 import { selectMembers, selectRooms, useFloorStore } from '../../state/floorSlice';
 import { Avatar } from '../common/Avatar';
 import { CreateRoomForm } from '../floor/CreateRoomForm';
+import { DeviceCheckButton } from '../room/DeviceCheck';
 
 /** The main area while I am in no room: who is around at a glance, and (admins) a new room. */
 export function FloorOverview({ ws }: { ws: WorkspaceSummary }) {
@@ -21,6 +22,7 @@ export function FloorOverview({ ws }: { ws: WorkspaceSummary }) {
         <p>{t('shell.overview.online', { count: online.length })}</p>
         <p>{t('shell.overview.inRooms', { count: inRooms })}</p>
       </div>
+      <DeviceCheckButton />
       {online.length > 0 && (
         <ul className="face-wall" aria-label={t('shell.overview.online', { count: online.length })}>
           {online.map((m) => (
