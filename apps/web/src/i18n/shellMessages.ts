@@ -50,6 +50,11 @@ export const SHELL_MESSAGES = {
     'shell.plan.features': 'このプランで使える機能',
     'shell.plan.feature.on': '利用可',
     'shell.plan.feature.off': '上位プランのみ',
+    'shell.plan.feature.requireMfaForAll': '全員に確認コードを必須にする（MFA）',
+    'shell.plan.feature.saml': 'SAML シングルサインオン',
+    'shell.plan.feature.ipAllowList': 'IP アドレス制限',
+    'shell.plan.feature.accessLogs': 'アクセスログ',
+    'shell.plan.feature.csvImport': 'CSV でメンバーを一括登録',
   },
   en: {
     'avatar.label': '{name}',
@@ -101,5 +106,10 @@ export const SHELL_MESSAGES = {
     'shell.plan.features': 'What this plan includes',
     'shell.plan.feature.on': 'Included',
     'shell.plan.feature.off': 'Higher plans only',
+    'shell.plan.feature.requireMfaForAll': 'Emailed code required for everyone (MFA)',
+    'shell.plan.feature.saml': 'SAML single sign-on',
+    'shell.plan.feature.ipAllowList': 'IP address allow-list',
+    'shell.plan.feature.accessLogs': 'Access logs',
+    'shell.plan.feature.csvImport': 'Member import from CSV',
   },
 } as const;
