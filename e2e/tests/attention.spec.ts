@@ -2,6 +2,7 @@ import { type BrowserContext, expect, type Locator, type Page, test } from '@pla
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expectStays } from '../support/waits';
 
 /**
  * Getting someone's attention (issue 11): desktop notifications and sounds for 1on1 invitations and direct
@@ -308,6 +309,34 @@ test('notifications are not asked for on first load; offered once something call
   await alice.context().grantPermissions(['notifications']);
   await expect(settings.getByTestId('notify-permission')).toHaveText('Desktop notifications are on.');
   await expect(settings.getByRole('button', { name: 'Allow desktop notifications' })).toHaveCount(0);
+});
+
+test('a person with two tabs in the background hears one chime, not two', async () => {
+  const { alice, carol } = pages;
+  const second = await carol.context().newPage();
+  await second.addInitScript(recordAttention);
+  await second.goto(`${server.url}/w/${workspaceId}`);
+  await expect(second.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+  await second.getByTestId('connection').click();
+  const before = await recorded(carol);
+  await setHidden(carol, true);
+  await setHidden(second, true);
+  await invite(alice, users.carol, 'Carol');
+  for (const page of [carol, second]) await expect(invitationDialog(page)).toBeVisible();
+  const chimes = async () =>
+    (await sounds(carol)).length - before.plays.length + (await sounds(second)).length;
+  await expect.poll(chimes).toBe(1);
+  // Each tab claimed the chime when the invitation reached it; the loser stays quiet for good.
+  await expectStays(1000, async () => expect(await chimes()).toBe(1));
+  // Both tabs notify under the event's tag, so the desktop shows one notification, replaced in place.
+  const tags = [
+    ...(await notifications(carol)).slice(before.notifications.length),
+    ...(await notifications(second)),
+  ].map((n) => n.tag);
+  expect(new Set(tags).size).toBe(1);
+  await setHidden(carol, false);
+  await decline(carol, alice);
+  await second.close();
 });
 
 test('a knock on my room and someone entering it reach me in the background; in front, an entry stays quiet', async () => {

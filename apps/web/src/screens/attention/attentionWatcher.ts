@@ -4,7 +4,7 @@ import { attentionSettingsActions, useAttentionSettings } from '../../attention/
 import { selectUnreadTotal, useChatStore } from '../../state/chatStore';
 import { selectMyRoom, useFloorStore } from '../../state/floorSlice';
 import { Notifier } from './notifier';
-import { playSound } from './sounds';
+import { playSoundOnce } from './sounds';
 
 /** The page is in front of the person: visible and focused. */
 const inFront = (): boolean => document.visibilityState === 'visible' && document.hasFocus();
@@ -75,7 +75,7 @@ export class AttentionWatcher {
       // One sound per store change: several events at once (a reconnect) do not play over each other.
       if (decision.sound && !sounded) {
         sounded = true;
-        playSound(event.kind);
+        playSoundOnce(event.kind, event.key);
       }
     }
   }
