@@ -33,7 +33,7 @@ export function NotificationSettings() {
             <th scope="col">{t('attention.settings.notify')}</th>
             <th scope="col">{t('attention.settings.sound')}</th>
             <th scope="col">
-              <span className="attention-vh">{t('attention.settings.sound')}</span>
+              <span className="attention-vh">{t('attention.settings.preview')}</span>
             </th>
           </tr>
         </thead>
