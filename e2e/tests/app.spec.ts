@@ -38,7 +38,7 @@ test('health endpoint answers for URL monitoring', async ({ request }) => {
     status: 'ok',
     store: 'sqlite',
     mediaWorkers: 1,
-    protocolVersion: 3, // PROTOCOL_VERSION in packages/protocol/src/version.ts
+    protocolVersion: 4, // PROTOCOL_VERSION in packages/protocol/src/version.ts
   });
 });
 
