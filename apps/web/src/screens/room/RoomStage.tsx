@@ -31,7 +31,7 @@ function useBoxSize<T extends HTMLElement>() {
 
 /**
  * The room I am in (R4, R5): everyone's video in a grid sized to the count, a shared screen as a spotlight
- * with everyone else as thumbnails, my own preview small in a corner, muted / speaking / quality marks.
+ * with everyone else as thumbnails, my own preview small in the top corner, muted / speaking / quality marks.
  * No props: reads the floor and media stores. The shell places it with {@link ControlBar} below.
  */
 export function RoomStage() {
