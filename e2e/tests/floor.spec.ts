@@ -164,9 +164,15 @@ test('listening in is shown to others, and one click leaves', async () => {
 
 test('a status set in one tab shows everywhere', async () => {
   const bob2 = tabs.bob.pages[1]!;
-  await bob2.getByLabel('Status', { exact: true }).selectOption('focused');
-  await bob2.getByLabel('Note (optional)').fill('writing specs');
-  await bob2.getByRole('button', { name: 'Update status' }).click();
+  // My status lives in the user menu (issue 11 shell).
+  await bob2.getByRole('button', { name: /^User menu/ }).click();
+  await bob2.getByRole('menuitem', { name: 'Set status…' }).click();
+  const dialog = bob2.getByTestId('status-dialog');
+  await dialog.getByLabel('Status', { exact: true }).selectOption('focused');
+  await dialog.getByLabel('Note (optional)').fill('writing specs');
+  await dialog.getByRole('button', { name: 'Update status' }).click();
+  await expect(dialog.getByRole('status')).toHaveText('Status updated.');
+  await dialog.getByRole('button', { name: 'Close' }).click();
   await allSeeLive(everyPage(), async (page) => {
     await expect(memberRow(page, users.bob)).toContainText('Focused', LIVE);
     await expect(memberRow(page, users.bob)).toContainText('writing specs', LIVE);
