@@ -28,7 +28,12 @@ export const SignupRequest = z.object({
   invitation: LinkToken.optional(),
 });
 export const VerifyEmailRequest = z.object({ token: z.string().min(10).max(200) });
-export const SigninRequest = z.object({ email: Email, password: PasswordInput });
+/** `invitation`: signing in on an invitation page — a confirmation link sent again leads back to it. */
+export const SigninRequest = z.object({
+  email: Email,
+  password: PasswordInput,
+  invitation: LinkToken.optional(),
+});
 export const OtpVerifyRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 export const PasswordChangeRequest = z.object({ currentPassword: PasswordInput, newPassword: PasswordInput });
 /** Forgotten password, step 1: always answered 202, whether or not the address has an account. */

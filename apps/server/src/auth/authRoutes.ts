@@ -92,7 +92,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
     const input = parseInput(SigninRequest, req.body);
     limit(`signin:${addressKey(req.ip)}`, ipLimiter);
     limit(`signin:${input.email}`, accountLimiter);
-    const outcome = await d.auth.signin(input.email, input.password, originOf(req));
+    const outcome = await d.auth.signin(input.email, input.password, originOf(req), input.invitation);
     if (outcome.next === 'done') {
       startSession(reply, outcome.sessionToken);
       req.auth = await d.sessions.authenticate(outcome.sessionToken);

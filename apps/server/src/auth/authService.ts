@@ -182,7 +182,12 @@ export class AuthService {
    * Step 1: email + password. A wrong password, unknown email, locked or disabled account all give
    * SIGNIN_FAILED after one password check (against a dummy hash when there is no account or it is locked).
    */
-  async signin(email: string, password: string, origin: RequestOrigin): Promise<SigninOutcome> {
+  async signin(
+    email: string,
+    password: string,
+    origin: RequestOrigin,
+    invitation?: string,
+  ): Promise<SigninOutcome> {
     const now = this.d.clock();
     const user = await this.d.repos.users.getByEmail(email);
     if (!user?.passwordHash || isLocked(user, now)) {
@@ -213,7 +218,9 @@ export class AuthService {
       await this.d.repos.users.update(user.id, { failedSignins: 0, lockedUntil: null });
     }
     if (!user.emailVerifiedAt) {
-      await this.#sendVerification(user, 'verify', origin);
+      // Signing in on an invitation page: the link sent again leads back to that invitation.
+      const pending = await this.#pendingInvitation(invitation, user.email, now);
+      await this.#sendVerification(user, 'verify', origin, pending);
       throw new AppError('EMAIL_NOT_VERIFIED', 'Confirm your email address first: we sent the link again.');
     }
     const security = await this.securityFor(user.id);

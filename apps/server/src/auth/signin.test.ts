@@ -81,6 +81,20 @@ describe('sign-up and email verification', () => {
     expect((await signup('newcomer@example.com', invitation)).status).toBe(202);
     const reminder = await t.mail.waitFor('newcomer@example.com', /already has an account/, since);
     expect(reminder.text).toContain(`/invite/${encodeURIComponent(invitation)}`);
+    // Not confirmed yet and signing in on the invitation page: the link sent again leads back to it too.
+    const signinFrom = async (token?: string) => {
+      const at = t.mail.messages.length;
+      const r = await t.client().post('/api/auth/signin', {
+        email: 'newcomer@example.com',
+        password: 'long enough pw',
+        ...(token ? { invitation: token } : {}),
+      });
+      expect(r.body.code).toBe('EMAIL_NOT_VERIFIED');
+      const again = await t.mail.waitFor('newcomer@example.com', /verify\?token=/, at);
+      return new URL(again.text.match(/(\S+verify\?token=\S+)/)![1]!).searchParams.get('invitation');
+    };
+    expect(await signinFrom(invitation)).toBe(invitation);
+    expect(await signinFrom()).toBeNull();
   });
 
   it('refuses sign-in before the email is verified, and a verification link works once', async () => {

@@ -28,7 +28,7 @@ export function SignIn({ invitation }: { invitation?: { token: string; email: st
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void run(() => sessionActions.signin(email, password));
+          void run(() => sessionActions.signin(email, password, invitation?.token));
         }}
       >
         <Field

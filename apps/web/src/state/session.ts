@@ -61,8 +61,13 @@ export const sessionActions = {
       } else throw err;
     }
   },
-  async signin(email: string, password: string): Promise<void> {
-    const r = await api<SigninResult>('POST', '/api/auth/signin', { email, password });
+  /** `invitation`: signing in on that invitation's page (a confirmation link sent again leads back to it). */
+  async signin(email: string, password: string, invitation?: string): Promise<void> {
+    const r = await api<SigninResult>('POST', '/api/auth/signin', {
+      email,
+      password,
+      ...(invitation ? { invitation } : {}),
+    });
     if (r.next === 'otp') {
       rememberOtp({ email, expiresAt: r.expiresAt });
       useSession.setState({ status: 'otp', email, expiresAt: r.expiresAt }, true);
