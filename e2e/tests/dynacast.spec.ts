@@ -1,0 +1,133 @@
+import { expect, type Page, test } from '@playwright/test';
+import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { layerForTileHeight } from '../../apps/web/src/media/mediaPolicy';
+import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
+import { createRoom, dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
+import { startServer, type TestServer } from '../support/server';
+
+// Dynacast (issues 9 and 14): a camera encodes only the simulcast layers its viewers' tiles take. The sender
+// starts with the lowest layer, adds the larger ones when a viewer's tile grows and drops them when it shrinks.
+let server: TestServer;
+let mail: SmtpSink;
+let users: ApiUser[];
+let workspaceId: string;
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(60_000);
+  mail = await SmtpSink.start();
+  server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
+  users = [];
+  for (const name of ['Gen', 'Hana'])
+    users.push(await apiSignUp(server.url, mail, `${name.toLowerCase()}@example.com`, name));
+  workspaceId = await apiWorkspace(mail, users[0]!, 'Layer Lab', users.slice(1));
+  const owner = await openFloor(browser, server.url, users[0]!, workspaceId);
+  await createRoom(owner, 'Talk');
+  await owner.context().close();
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  await mail?.close();
+  for (const u of users ?? []) await u.api.dispose();
+});
+
+interface Layer {
+  rid: string;
+  active: boolean;
+  bytesSent: number;
+}
+
+/** The sender's camera layers: which encodings are switched on, and the bytes each has sent so far. */
+function cameraLayers(page: Page): Promise<Layer[]> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __e2ePcs: RTCPeerConnection[] }).__e2ePcs;
+    const sender = pcs
+      .filter((pc) => pc.connectionState !== 'closed')
+      .flatMap((pc) => pc.getSenders())
+      .find((s) => s.track?.kind === 'video' && s.getParameters().encodings.length > 1);
+    if (!sender) return [];
+    const sent = new Map<string, number>();
+    (await sender.getStats()).forEach((s) => {
+      if (s.type === 'outbound-rtp' && s.rid) sent.set(s.rid, s.bytesSent ?? 0);
+    });
+    return sender.getParameters().encodings.map((e) => ({
+      rid: e.rid ?? '',
+      active: e.active !== false,
+      bytesSent: sent.get(e.rid ?? '') ?? 0,
+    }));
+  });
+}
+
+/** The layer the viewer's tile of `peerId`'s camera needs, from its rendered height (as the page reports it). */
+async function layerWanted(viewer: Page, peerId: string): Promise<number> {
+  const height = await viewer
+    .locator(`[data-testid="tile"][data-peer="${peerId}"] video[data-testid="tile-camera"]`)
+    .evaluate((el) => el.closest<HTMLElement>('.tile-media')?.clientHeight ?? 0);
+  return layerForTileHeight(height) ?? 0;
+}
+
+/** Waits until exactly layers 0…top are on at the sender and the layers above it send nothing more. */
+async function expectSending(sender: Page, top: number): Promise<number> {
+  const started = Date.now();
+  await expect
+    .poll(async () => (await cameraLayers(sender)).map((l) => l.active), {
+      message: `sender encodes layers 0…${top}`,
+      timeout: 15_000,
+    })
+    .toEqual([0, 1, 2].map((i) => i <= top));
+  const switched = Date.now() - started;
+  if (top < 2) {
+    // Switched off: its byte count stands still (two samples a second apart).
+    const before = await cameraLayers(sender);
+    await expect
+      .poll(async () => (await cameraLayers(sender))[2]!.bytesSent - before[2]!.bytesSent, {
+        message: 'the top layer sends nothing',
+        intervals: [1_000],
+      })
+      .toBe(0);
+  }
+  // The highest active layer really flows.
+  const first = (await cameraLayers(sender))[top]!.bytesSent;
+  await expect
+    .poll(async () => (await cameraLayers(sender))[top]!.bytesSent, { message: `layer ${top} flows` })
+    .toBeGreaterThan(first);
+  return switched;
+}
+
+test('a camera sends only the layers its viewer’s tile takes, and more when the tile grows', async ({
+  browser,
+}) => {
+  test.setTimeout(120_000);
+  const [sender, viewer] = await Promise.all(
+    users.map((u) => openFloor(browser, server.url, u, workspaceId)),
+  );
+  for (const page of [sender!, viewer!]) {
+    await dropIn(page, 'Talk');
+    await expectInRoom(page, 'Talk');
+  }
+  await sender!.getByTestId('toggle-camera').click();
+  await expect(sender!.getByTestId('self-camera')).toBeVisible();
+  const senderId = users[0]!.userId;
+  await expectDecoding(viewer!, senderId, 'camera');
+
+  // A small window: the tile needs a low layer, and the sender's full-resolution layer stays off.
+  await viewer!.setViewportSize({ width: 640, height: 480 });
+  const small = await layerWanted(viewer!, senderId);
+  expect(small, 'a small window shows a small tile').toBeLessThan(2);
+  await expectSending(sender!, small);
+
+  // A large window: the tile grows, the viewer asks for more, and the sender turns the layers on.
+  await viewer!.setViewportSize({ width: 1920, height: 1200 });
+  await expect
+    .poll(() => layerWanted(viewer!, senderId), { message: 'a large window shows a large tile' })
+    .toBe(2);
+  const grewMs = await expectSending(sender!, 2);
+  await expectDecoding(viewer!, senderId, 'camera');
+
+  // Hiding the viewer's tiles (leaving the room) leaves the sender with the lowest layer again.
+  await viewer!.getByRole('button', { name: 'Leave' }).first().click();
+  await expectSending(sender!, 0);
+  test.info().annotations.push({ type: 'layer on after the tile grew (ms)', description: String(grewMs) });
+  console.log(`dynacast: the sender turned its top layer on ${grewMs} ms after the tile grew was seen`);
+  await Promise.all([sender!, viewer!].map((p) => p.context().close()));
+});
