@@ -29,17 +29,17 @@ export function UserMenu({
     <>
       {/* Not modal: a modal menu would inject a scroll-lock <style>, which the CSP forbids. */}
       <Menu.Root modal={false}>
-        {/* The face is hidden from the name (its own label would not match the visible name: WCAG 2.5.3);
-            my status is read as the trigger's description instead. */}
-        <Menu.Trigger
-          className="user-menu-trigger"
-          aria-label={t('shell.userMenu', { name })}
-          aria-describedby={status ? statusId : undefined}
-        >
+        {/* Named by its content, not aria-label: axe (WCAG 2.5.3) wants a label to contain the visible text,
+            and the initials and a parenthesised name never match. The face and the shown name are hidden
+            from the name; my status is read as the trigger's description. */}
+        <Menu.Trigger className="user-menu-trigger" aria-describedby={status ? statusId : undefined}>
           <span aria-hidden="true">
             <Avatar userId={userId} name={name} size={32} status={status} />
           </span>
-          <span className="user-menu-name">{name}</span>
+          <span className="sr-only">{t('shell.userMenu', { name })}</span>
+          <span className="user-menu-name" aria-hidden="true">
+            {name}
+          </span>
         </Menu.Trigger>
         {status && (
           <span id={statusId} hidden>
