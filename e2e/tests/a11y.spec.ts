@@ -163,6 +163,8 @@ for (const lang of LANGS) {
   });
 
   test(`room stage and room chat (${lang})`, async ({ browser }) => {
+    // Four axe passes over a page playing two videos: minutes on a busy two-core machine.
+    test.setTimeout(240_000);
     const [mine, theirs] = [await floorIn(browser, owner, lang), await floorIn(browser, member, lang)];
     await enterRoom(mine, lang);
     await enterRoom(theirs, lang);
