@@ -2,6 +2,7 @@ import type { MediaSource } from '@tsudoi/protocol';
 import { MicOff, Signal, SignalLow, SignalMedium, SignalZero } from 'lucide-react';
 import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/useT';
+import { layerForTileHeight } from '../../media/mediaPolicy';
 import { mediaClient } from '../../media/roomSession';
 import type { RemoteTile } from '../../state/mediaSlice';
 import { Avatar } from '../common/Avatar';
@@ -15,10 +16,17 @@ function useTileHeight(peerId: string, source: 'camera' | 'screen', stream: Medi
   useEffect(() => {
     const el = ref.current;
     if (!el || !stream) return;
-    const report = () =>
+    // Only a change of layer is worth a request: a layout that settles over a few frames (or a
+    // scrollbar coming and going) must not flood the server, which disconnects a flooding socket.
+    let last: ReturnType<typeof layerForTileHeight> | undefined;
+    const report = () => {
+      const layer = layerForTileHeight(el.clientHeight);
+      if (layer === last) return;
+      last = layer;
       void mediaClient()
         ?.setTileHeight(peerId, source, el.clientHeight)
         .catch(() => {});
+    };
     report();
     const observer = new ResizeObserver(report);
     observer.observe(el);
