@@ -16,7 +16,7 @@ export function MessageList({
 }) {
   const t = useT();
   const lang = useAppStore((s) => s.lang);
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const count = messages.length;
   // Follow the conversation: the newest message stays in view as messages arrive.
   useEffect(() => {
@@ -27,9 +27,10 @@ export function MessageList({
   return (
     // A log is read out politely as messages are added; the list itself is the scrolling region.
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-    <ol className="chat-log" role="log" aria-label={label} aria-live="polite" ref={list} tabIndex={0}>
+    <div className="chat-log" role="log" aria-label={label} aria-live="polite" ref={list} tabIndex={0}>
       {messages.map((m) => (
-        <li key={m.id} data-testid="chat-message" data-message-id={m.id} className="chat-message">
+        // Each message is an article of the log (an <li> under role=log would have lost its list).
+        <article key={m.id} data-testid="chat-message" data-message-id={m.id} className="chat-message">
           <div className="chat-meta">
             <strong>
               {m.sender.userId === me
@@ -43,8 +44,8 @@ export function MessageList({
           <div className="chat-text" data-testid="chat-text">
             {linkify(m.text)}
           </div>
-        </li>
+        </article>
       ))}
-    </ol>
+    </div>
   );
 }
