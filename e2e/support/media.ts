@@ -284,7 +284,8 @@ function installFlowReader() {
 /**
  * Waits until every page plays every other participant's camera (frames decoded grow) and audio (packets
  * arrive), polling all pages together: a stream counts as flowing once a later sample of the same track
- * exceeds the first one seen (so slow polls on a busy machine still see it). Resolves with the time each
+ * exceeds the first one seen (so slow polls on a busy machine still see it), or — with `before` — once a
+ * track that is new since then shows any progress. Resolves with the time each
  * `page#peer/source` was first seen flowing (read in the page; at most one poll late); fails after `timeoutMs` naming what
  * never came.
  */
@@ -294,6 +295,12 @@ export async function expectMediaEverywhere(
   timeoutMs: number,
   /** Participants who are muted: their audio is not expected (only their camera). */
   muted: string[] = [],
+  /**
+   * The tracks the pages played before the wait began (e.g. before a restart). Given, any other track is new
+   * and started from nothing, so its first sample with frames decoded (audio: packets) already shows it
+   * flowing — it is not held back by one more poll, which takes seconds on a busy machine.
+   */
+  before?: ReadonlySet<string>,
 ): Promise<Map<string, number>> {
   const want = pages.flatMap((_, i) =>
     peerIds
@@ -311,13 +318,14 @@ export async function expectMediaEverywhere(
             for (const [stream, f] of Object.entries(now)) {
               const key = `${i}#${stream}`;
               const b = base.get(key);
+              const progress = (x: Flow) => (stream.endsWith('/audio') ? x.packetsReceived : x.framesDecoded);
               if (!b || b.trackId !== f.trackId) {
                 base.set(key, f);
+                const fresh = before !== undefined && !before.has(f.trackId);
+                if (fresh && progress(f) > 0 && !seen.has(key)) seen.set(key, f.at);
                 continue;
               }
-              const grew = stream.endsWith('/audio')
-                ? f.packetsReceived > b.packetsReceived
-                : f.framesDecoded > b.framesDecoded;
+              const grew = progress(f) > progress(b);
               // When the page read the stats, not when the poll returned (a busy machine returns late).
               if (grew && !seen.has(key)) seen.set(key, f.at);
             }
