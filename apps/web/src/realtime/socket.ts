@@ -49,10 +49,18 @@ function publishStatus(): void {
 const refusalOf = (err: Error): string | undefined =>
   (err as Error & { data?: { code?: string } }).data?.code;
 
+/** Refusals the page answers itself (reload, sign-in, leave, "too many tabs"): never retried blindly. */
+const FINAL_REFUSALS = new Set(['PROTOCOL_OUTDATED', 'UNAUTHENTICATED', 'NOT_FOUND', 'TOO_MANY_CONNECTIONS']);
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 5_000;
+
 function watch(s: ClientSocket, onEnded?: (end: SocketEnd) => void): void {
   /** The server said why it ends this socket: the disconnect right behind it is no silent drop. */
   let told = false;
+  /** Handshakes refused in a row for a reason that may pass (see `connect_error`). */
+  let refusedRetries = 0;
   s.on('connect', () => {
+    refusedRetries = 0;
     refused = undefined;
     publishStatus();
   });
@@ -77,6 +85,15 @@ function watch(s: ClientSocket, onEnded?: (end: SocketEnd) => void): void {
   });
   s.on('connect_error', (err) => {
     const code = refusalOf(err);
+    if (!s.active && !FINAL_REFUSALS.has(code ?? '')) {
+      // A handshake refused for a reason that may pass (a check that failed on a busy or just-restarted
+      // server, an unknown code): socket.io gives such a socket up for good, so the page tries again itself,
+      // after a growing delay, while this is still the page's socket.
+      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** refusedRetries++);
+      setTimeout(() => {
+        if (!s.active && (s === workspace?.socket || s === anonymous)) s.connect();
+      }, delay);
+    }
     if (code === 'PROTOCOL_OUTDATED') {
       outdated = true;
       s.disconnect();
