@@ -1,8 +1,8 @@
 import type { OneOnOneInvitation } from '@tsudoi/protocol';
-import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
 import { floorActions, useFloorStore } from '../../state/floorSlice';
+import { useModalDialog } from '../common/useModalDialog';
 import { FormError } from '../useAction';
 import { useFloorAction } from './useFloorAction';
 
@@ -15,13 +15,8 @@ export function InvitationDialog() {
 function InvitationPrompt({ invitation }: { invitation: OneOnOneInvitation }) {
   const t = useT();
   const { busy, error, run } = useFloorAction();
-  const ref = useRef<HTMLDialogElement>(null);
   // A native modal dialog: focus moves into it, Tab stays inside, Escape cancels (= decline).
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
+  const ref = useModalDialog(true);
   const respond = (accept: boolean) =>
     run(
       async () => {

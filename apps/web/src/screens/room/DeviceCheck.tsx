@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/messages';
 import { useT } from '../../i18n/useT';
 import { mediaClient } from '../../media/roomSession';
 import { type DeviceOption, mediaActions, useMediaStore } from '../../state/mediaSlice';
+import { useModalDialog } from '../common/useModalDialog';
 import { deviceErrorKey } from './deviceErrors';
 import { canChooseSpeaker, StreamVideo } from './MediaElements';
 import { useMicLevel } from './useMicLevel';
@@ -152,14 +153,8 @@ function DeviceCheckBody() {
  */
 export function DeviceCheckDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const t = useT();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
   return (
     <dialog
       ref={ref}

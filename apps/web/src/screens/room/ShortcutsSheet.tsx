@@ -1,5 +1,6 @@
-import { useEffect, useId, useRef } from 'react';
+import { useId } from 'react';
 import { useT } from '../../i18n/useT';
+import { useModalDialog } from '../common/useModalDialog';
 import { SHORTCUTS } from './shortcuts';
 
 /** The help sheet (`?`): every room shortcut, and the switch for single-key shortcuts (WCAG 2.1.4). */
@@ -15,15 +16,9 @@ export function ShortcutsSheet({
   onSingleKeys: (on: boolean) => void;
 }) {
   const t = useT();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(open);
   const titleId = useId();
   const toggleId = useId();
-  useEffect(() => {
-    const dialog = ref.current;
-    if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
-  }, [open]);
   return (
     <dialog
       ref={ref}

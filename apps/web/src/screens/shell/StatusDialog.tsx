@@ -1,18 +1,13 @@
-import { useEffect, useRef } from 'react';
 import { useT } from '../../i18n/useT';
 import { useFloorStore } from '../../state/floorSlice';
+import { useModalDialog } from '../common/useModalDialog';
 import { StatusPicker } from '../floor/StatusPicker';
 
 /** My status (state + note) in a native modal dialog, opened from the user menu. */
 export function StatusDialog({ onClose }: { onClose: () => void }) {
   const t = useT();
-  const ref = useRef<HTMLDialogElement>(null);
+  const ref = useModalDialog(true);
   const mine = useFloorStore((s) => (s.me ? s.members[s.me] : undefined));
-  useEffect(() => {
-    const dialog = ref.current;
-    if (dialog && !dialog.open) dialog.showModal();
-    return () => dialog?.close();
-  }, []);
   return (
     <dialog
       ref={ref}
