@@ -167,36 +167,39 @@ for (const lang of LANGS) {
     await page.context().close();
   });
 
-  test(`room stage and room chat (${lang})`, async ({ browser }) => {
-    // Four axe passes over a page playing two videos: minutes on a busy two-core machine.
-    test.setTimeout(240_000);
-    const [mine, theirs] = [await floorIn(browser, owner, lang), await floorIn(browser, member, lang)];
-    await enterRoom(mine, lang);
-    await enterRoom(theirs, lang);
-    await mine.getByTestId('toggle-camera').click();
-    await expect(mine.getByTestId('self-camera')).toBeVisible();
-    await expect(mine.locator(`[data-testid=tile][data-peer="${member.userId}"]`)).toBeVisible();
-    await expectAccessible(mine, `room stage (${lang})`);
+  // The stage's structure does not change with the language (every label comes from the catalogue, whose
+  // completeness catalogue.test.ts checks): one language per run of it, Japanese, the product's first.
+  if (lang === 'ja')
+    test(`room stage and room chat (${lang})`, async ({ browser }) => {
+      // Four axe passes over a page playing two videos: minutes on a busy two-core machine.
+      test.setTimeout(240_000);
+      const [mine, theirs] = [await floorIn(browser, owner, lang), await floorIn(browser, member, lang)];
+      await enterRoom(mine, lang);
+      await enterRoom(theirs, lang);
+      await mine.getByTestId('toggle-camera').click();
+      await expect(mine.getByTestId('self-camera')).toBeVisible();
+      await expect(mine.locator(`[data-testid=tile][data-peer="${member.userId}"]`)).toBeVisible();
+      await expectAccessible(mine, `room stage (${lang})`);
 
-    const chat = mine.getByTestId('room-chat');
-    await expect(chat).toBeVisible();
-    // One line per language: the room may still hold the other run's line (nobody left it for long).
-    const line = `こんにちは — hello (${lang})`;
-    await chat.getByLabel(t['chat.input'], { exact: true }).fill(line);
-    await chat.getByLabel(t['chat.input'], { exact: true }).press('Enter');
-    await expect(theirs.getByTestId('room-chat').getByText(line)).toBeVisible();
-    await expectAccessible(mine, `room chat (${lang})`);
-    await mine.context().close();
-    await theirs.context().close();
-  });
+      const chat = mine.getByTestId('room-chat');
+      await expect(chat).toBeVisible();
+      // One line per language: the room may still hold the other run's line (nobody left it for long).
+      const line = `こんにちは — hello (${lang})`;
+      await chat.getByLabel(t['chat.input'], { exact: true }).fill(line);
+      await chat.getByLabel(t['chat.input'], { exact: true }).press('Enter');
+      await expect(theirs.getByTestId('room-chat').getByText(line)).toBeVisible();
+      await expectAccessible(mine, `room chat (${lang})`);
+      await mine.context().close();
+      await theirs.context().close();
+    });
 
-  for (const section of ['profile', 'members', 'security', 'plan'] as const) {
-    test(`settings: ${section} (${lang})`, async ({ browser }) => {
-      const page = await floorIn(browser, owner, lang);
+  test(`settings: profile, members, security, plan (${lang})`, async ({ browser }) => {
+    const page = await floorIn(browser, owner, lang);
+    for (const section of ['profile', 'members', 'security', 'plan'] as const) {
       await page.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
       await expect(page.getByTestId(`settings-${section}`)).toBeVisible({ timeout: SETUP_MS });
       await expectAccessible(page, `settings: ${section} (${lang})`);
-      await page.context().close();
-    });
-  }
+    }
+    await page.context().close();
+  });
 }
