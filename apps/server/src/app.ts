@@ -28,6 +28,8 @@ import { createStore } from './storage/createStore.js';
 import type { Store, UnitOfWork } from './storage/store.js';
 import { VERSION } from './version.js';
 import { WorkspaceAccess } from './workspaces/access.js';
+import { ipAllowListRule } from './workspaces/ipAllowList.js';
+import { IpAllowListService } from './workspaces/ipAllowListService.js';
 import { workspaceRoutes } from './workspaces/workspaceRoutes.js';
 import { WorkspaceService } from './workspaces/workspaceService.js';
 
@@ -143,6 +145,17 @@ export async function startApp(
       memberships: accounts.memberships,
       clock,
     });
+    // Enterprise rules beyond membership and role, checked at every edge; their refusals are logged.
+    access.addRule(ipAllowListRule);
+    access.subscribe('ruleRefused', (e) =>
+      http.securityEvents.record({
+        type: 'access_refused',
+        ip: e.clientIp,
+        workspaceId: e.workspaceId,
+        userId: e.userId,
+        detail: { reason: e.reason, via: e.via },
+      }),
+    );
     // Mail links use PUBLIC_URL, or the address we end up listening on (PORT=0 picks one at listen time).
     let linkBase = config.publicUrl ?? '';
     const publicUrl = () => linkBase;
@@ -190,7 +203,8 @@ export async function startApp(
       secureCookies: http.cookieSecure,
       limits: config.authRateLimit,
     });
-    workspaceRoutes(http, { workspaces, sessions, access });
+    const ipAllowList = new IpAllowListService({ tx, workspaces: store.workspaces, access, audit });
+    workspaceRoutes(http, { workspaces, sessions, access, ipAllowList });
     opsRoutes(http, { token: config.opsToken, media, pool });
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);

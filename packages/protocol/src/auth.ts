@@ -118,6 +118,27 @@ export const UpdateWorkspaceRequest = z
   })
   .partial();
 
+/** At most this many ranges in one workspace's IP allow-list. */
+export const IP_ALLOW_LIST_MAX = 200;
+
+/** `PUT /api/workspaces/:id/ip-allow-list` (Enterprise, admins): the whole list; empty allows every address. */
+export const UpdateIpAllowListRequest = z.object({
+  ranges: z.array(z.string().trim().min(1).max(64)).max(IP_ALLOW_LIST_MAX),
+  /** Save even though the list does not include the caller's own current address (they lose access). */
+  confirmSelfExclusion: z.boolean().default(false),
+});
+export type UpdateIpAllowListRequest = z.input<typeof UpdateIpAllowListRequest>;
+
+/** `GET`/`PUT /api/workspaces/:id/ip-allow-list`: the list as enforced, and the address the server sees. */
+export interface IpAllowListView {
+  /** CIDR ranges, normalised (`192.0.2.0/24`, `2001:db8::/32`); empty: every address is allowed. */
+  ranges: string[];
+  /** The caller's address as the server sees it (after TRUST_PROXY), so an admin knows what to allow. */
+  yourIp: string | null;
+  /** Whether the caller's address is inside the list (always true for an empty list). */
+  youAreAllowed: boolean;
+}
+
 export const InviteRequest = z.object({ email: Email, role: z.enum(['admin', 'member']).default('member') });
 export const UpdateMemberRequest = z
   .object({ role: z.enum(['admin', 'member']), status: z.enum(['active', 'disabled']) })

@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   FORBIDDEN: 403,
   CSRF_FAILED: 403,
   PLAN_REQUIRED: 403,
+  /** The workspace's IP allow-list does not include the client's address (R12). */
+  IP_NOT_ALLOWED: 403,
+  /** An allow-list that would shut out the admin's own current address, saved without confirming it. */
+  IP_SELF_EXCLUDED: 409,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

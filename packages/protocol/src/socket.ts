@@ -49,6 +49,8 @@ export const ACCESS_END_REASONS = [
   'signedOutByAdmin',
   /** The session ended for another reason (revoked). */
   'sessionEnded',
+  /** The workspace's IP allow-list changed and no longer includes this address (this workspace only). */
+  'ipNotAllowed',
 ] as const;
 export const AccessEnded = z.object({ reason: z.enum(ACCESS_END_REASONS) });
 export type AccessEnded = z.infer<typeof AccessEnded>;

@@ -35,6 +35,7 @@ export type AuditEventType =
   /** A plan change, made by the operator (actor 'operator' in the detail), never by a workspace owner. */
   | 'admin.plan_changed'
   | 'admin.member_signed_out'
+  | 'admin.ip_allow_list_changed'
   | 'admin.room_created'
   | 'admin.room_archived'
   | 'room.enter'

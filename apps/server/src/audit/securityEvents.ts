@@ -14,7 +14,9 @@ export type SecurityEventType =
   /** A socket handshake was refused (foreign origin, no session, not a member, old protocol). */
   | 'handshake_refused'
   /** An anonymous connection check was refused (per-IP or global cap). */
-  | 'check_refused';
+  | 'check_refused'
+  /** A member was refused by a workspace rule (its IP allow-list) at an HTTP route or a socket. */
+  | 'access_refused';
 
 export interface SecurityEvent {
   type: SecurityEventType;

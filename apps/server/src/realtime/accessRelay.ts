@@ -3,7 +3,8 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { SessionEnded, SessionEndReason, SessionService } from '../auth/sessionService.js';
 import type { PresenceTracker } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
-import type { MembershipEnded, WorkspaceAccess } from '../workspaces/access.js';
+import type { MembershipEnded, RulesChanged, WorkspaceAccess } from '../workspaces/access.js';
+import type { AccessRefusalReason } from '../workspaces/accessDecision.js';
 import { channels, type SocketIdentity, type TsudoiServer, type TsudoiSocket } from './types.js';
 
 export interface AccessRelayDeps {
@@ -31,6 +32,20 @@ export function accessEndReason(reason: SessionEndReason): AccessEndReason {
       return 'disabled';
     case 'revoked':
       return 'sessionEnded';
+  }
+}
+
+/** What the person is told when a workspace's access decision, taken again, refuses their open socket. */
+export function refusalEndReason(reason: AccessRefusalReason): AccessEndReason {
+  switch (reason) {
+    case 'ipNotAllowed':
+      return 'ipNotAllowed';
+    case 'sessionEnded':
+      return 'sessionEnded';
+    case 'membershipDisabled':
+      return 'disabled';
+    default:
+      return 'removed';
   }
 }
 
@@ -62,6 +77,25 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
     leaveFloor(e.workspaceId, e.userId);
   };
 
+  // The rules changed (an IP allow-list): every open socket of that workspace is decided again, with the
+  // address it connected from; the refused ones end now, as a removal would.
+  const onRulesChanged = async (e: RulesChanged) => {
+    const refused = new Set<string>();
+    for (const s of await io.fetchSockets()) {
+      const id = s.data.identity;
+      if (id?.workspaceId !== e.workspaceId) continue;
+      const { verdict } = await d.access.decide(
+        { userId: id.user.id, session: id.session, clientIp: id.origin.ip, via: 'socket' },
+        e.workspaceId,
+      );
+      if (verdict.allow) continue;
+      end(s, refusalEndReason(verdict.reason));
+      refused.add(id.user.id);
+    }
+    for (const userId of refused)
+      if (d.presence.connectionCount(e.workspaceId, userId) === 0) leaveFloor(e.workspaceId, userId);
+  };
+
   const onSessionEnded = async (e: SessionEnded) => {
     const room = e.sessionId ? channels.session(e.sessionId) : channels.user(e.userId);
     const sockets = await io.in(room).fetchSockets();
@@ -78,6 +112,9 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
   const offs = [
     d.access.subscribe('membershipEnded', (e) => {
       onMembershipEnded(e).catch((err) => d.log.error({ err }, 'ending a membership’s sockets failed'));
+    }),
+    d.access.subscribe('rulesChanged', (e) => {
+      onRulesChanged(e).catch((err) => d.log.error({ err }, 'deciding a workspace’s sockets again failed'));
     }),
     d.sessions.subscribe('ended', (e) => {
       onSessionEnded(e).catch((err) => d.log.error({ err }, 'ending a session’s sockets failed'));

@@ -27,9 +27,34 @@ export interface MembershipEnded {
   reason: 'removed' | 'disabled';
 }
 
+/** A workspace's access rules changed (its IP allow-list): every open connection to it is decided again. */
+export interface RulesChanged {
+  workspaceId: string;
+}
+
+/** A rule beyond membership and role refused someone at an edge (logged with the address). */
+export interface RuleRefusal {
+  workspaceId: string;
+  userId: string;
+  clientIp: string | null;
+  via: AccessVia;
+  reason: string;
+}
+
 export interface AccessEvents {
   membershipEnded: [MembershipEnded];
+  rulesChanged: [RulesChanged];
+  ruleRefused: [RuleRefusal];
 }
+
+/** Refusals of the fixed checks (session, membership, role): the other refusals come from added rules. */
+const FIXED_REASONS = new Set([
+  'sessionEnded',
+  'noSuchWorkspace',
+  'notAMember',
+  'membershipDisabled',
+  'roleTooLow',
+]);
 
 export interface WorkspaceAccessDeps {
   workspaces: Pick<WorkspaceRepo, 'get'>;
@@ -89,6 +114,14 @@ export class WorkspaceAccess extends EnhancedEventEmitter<AccessEvents> {
       },
       this.#rules,
     );
+    if (!verdict.allow && !FIXED_REASONS.has(verdict.reason) && actor.via !== 'service')
+      this.safeEmit('ruleRefused', {
+        workspaceId,
+        userId: actor.userId,
+        clientIp: actor.clientIp ?? null,
+        via: actor.via,
+        reason: verdict.reason,
+      });
     return { verdict, workspace, membership };
   }
 
@@ -118,5 +151,10 @@ export class WorkspaceAccess extends EnhancedEventEmitter<AccessEvents> {
   /** Announced by the workspace domain after the store change; listeners end the person's connections. */
   membershipEnded(e: MembershipEnded): void {
     this.safeEmit('membershipEnded', e);
+  }
+
+  /** Announced after a workspace's rules changed in the store; listeners decide its open connections again. */
+  rulesChanged(e: RulesChanged): void {
+    this.safeEmit('rulesChanged', e);
   }
 }

@@ -9,6 +9,8 @@ export interface WorkspaceSecurity {
   password: PasswordRules;
   /** Enterprise workspaces can require the email code for everyone; on by default for all. */
   mfaRequired: boolean;
+  /** Enterprise: CIDR ranges the workspace accepts connections from (ipAllowList.ts); empty: any address. */
+  ipAllowList: string[];
 }
 
 export const MAX_PASSWORD_LENGTH = 64;
@@ -26,6 +28,7 @@ export const DEFAULT_SECURITY: WorkspaceSecurity = {
     lockoutMinutes: 30,
   },
   mfaRequired: false,
+  ipAllowList: [],
 };
 
 /** A workspace's settings with defaults filled in. */
@@ -33,6 +36,7 @@ export function resolveSecurity(partial: Partial<WorkspaceSecurity> | undefined)
   return {
     password: { ...DEFAULT_SECURITY.password, ...partial?.password },
     mfaRequired: partial?.mfaRequired ?? DEFAULT_SECURITY.mfaRequired,
+    ipAllowList: partial?.ipAllowList ?? DEFAULT_SECURITY.ipAllowList,
   };
 }
 
@@ -57,5 +61,7 @@ export function strictestSecurity(all: readonly WorkspaceSecurity[]): WorkspaceS
       lockoutMinutes: Math.max(...ps.map((p) => p.lockoutMinutes)),
     },
     mfaRequired: all.some((s) => s.mfaRequired),
+    // Where one may connect from is each workspace's own rule (the access decision), never combined.
+    ipAllowList: [],
   };
 }

@@ -1,6 +1,7 @@
 import {
   CreateWorkspaceRequest,
   InviteRequest,
+  UpdateIpAllowListRequest,
   UpdateMemberRequest,
   UpdateWorkspaceRequest,
 } from '@tsudoi/protocol';
@@ -12,6 +13,7 @@ import { AppError } from '../errors.js';
 import { originOf, requireAuth } from '../http/requestContext.js';
 import { parseInput } from '../validation.js';
 import type { WorkspaceAccess } from './access.js';
+import type { IpAllowListService } from './ipAllowListService.js';
 import type { WorkspaceService } from './workspaceService.js';
 
 const WsParams = z.object({ workspaceId: z.uuid() });
@@ -26,7 +28,12 @@ const TokenParams = z.object({ token: z.string().min(10).max(200) });
  */
 export function workspaceRoutes(
   app: FastifyInstance,
-  d: { workspaces: WorkspaceService; sessions: SessionService; access: WorkspaceAccess },
+  d: {
+    workspaces: WorkspaceService;
+    sessions: SessionService;
+    access: WorkspaceAccess;
+    ipAllowList: IpAllowListService;
+  },
 ) {
   const ws = d.workspaces;
   const params = <S extends z.ZodType>(schema: S, p: unknown) => {
@@ -109,6 +116,16 @@ export function workspaceRoutes(
     const { user, p } = await gate(req, InvitationParams, 'admin');
     await ws.revokeInvitation(p.workspaceId, user.id, p.invitationId, originOf(req));
     return { status: 'revoked' };
+  });
+  // Enterprise: the IP allow-list (R12). The gate already applies the current list to the admin's address.
+  app.get('/api/workspaces/:workspaceId/ip-allow-list', async (req) => {
+    const { p } = await gate(req, WsParams, 'admin');
+    return d.ipAllowList.get(p.workspaceId, originOf(req));
+  });
+  app.put('/api/workspaces/:workspaceId/ip-allow-list', async (req) => {
+    const { user, p } = await gate(req, WsParams, 'admin');
+    const input = parseInput(UpdateIpAllowListRequest, req.body);
+    return d.ipAllowList.set(p.workspaceId, user.id, input, originOf(req));
   });
   app.get('/api/invitations/:token', async (req) =>
     ws.previewInvitation(params(TokenParams, req.params).token),

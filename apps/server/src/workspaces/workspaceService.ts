@@ -26,6 +26,7 @@ import { AppError } from '../errors.js';
 import type { MailMessage } from '../mail/mailer.js';
 import type { UnitOfWork } from '../unitOfWork.js';
 import type { WorkspaceAccess } from './access.js';
+import { IP_NOT_ALLOWED_MESSAGE, workspaceAllowsIp } from './ipAllowList.js';
 import { PLAN_FEATURES } from './planPolicy.js';
 import { resolveSecurity, type WorkspaceSecurity } from './security.js';
 import type { Plan, Workspace, WorkspaceRepo } from './workspaceRepo.js';
@@ -138,13 +139,15 @@ export class WorkspaceService {
 
   async get(workspaceId: string, userId: string): Promise<WorkspaceDetail> {
     const { workspace, membership } = await this.#member(workspaceId, userId);
+    const security = resolveSecurity(workspace.security);
     return {
       id: workspace.id,
       name: workspace.name,
       plan: workspace.plan,
       timeZone: workspace.timeZone,
       role: membership.role,
-      security: resolveSecurity(workspace.security),
+      // Members see the rules they are held to; the IP allow-list is for admins (its own route).
+      security: { password: security.password, mfaRequired: security.mfaRequired },
       features: PLAN_FEATURES[workspace.plan],
     };
   }
@@ -169,6 +172,7 @@ export class WorkspaceService {
       }
       const current = resolveSecurity(workspace.security);
       const security: WorkspaceSecurity = {
+        ...current,
         mfaRequired: PLAN_FEATURES[plan].requireMfaForAll
           ? (patch.mfaRequired ?? current.mfaRequired)
           : false,
@@ -400,6 +404,10 @@ export class WorkspaceService {
       if (inv.email !== user.email) {
         throw AppError.forbidden('This invitation is for another email address. Sign in with that address.');
       }
+      // The workspace's IP allow-list holds for joining too (R12): nothing is used up when refused.
+      const ws = await tx.workspaces.get(inv.workspaceId);
+      if (ws && !workspaceAllowsIp(ws, origin.ip))
+        throw new AppError('IP_NOT_ALLOWED', IP_NOT_ALLOWED_MESSAGE);
       const member = await tx.accounts.memberships.get(inv.workspaceId, user.id);
       if (!(await tx.accounts.invitations.markAccepted(inv.id, now))) {
         throw new AppError('LINK_INVALID', 'This invitation was already used.');
