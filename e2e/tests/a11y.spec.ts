@@ -193,9 +193,9 @@ for (const lang of LANGS) {
       await theirs.context().close();
     });
 
-  test(`settings: profile, members, security, plan (${lang})`, async ({ browser }) => {
+  test(`settings: profile, members, security, network, plan (${lang})`, async ({ browser }) => {
     const page = await floorIn(browser, owner, lang);
-    for (const section of ['profile', 'members', 'security', 'plan'] as const) {
+    for (const section of ['profile', 'members', 'security', 'network', 'plan'] as const) {
       await page.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
       await expect(page.getByTestId(`settings-${section}`)).toBeVisible({ timeout: SETUP_MS });
       await expectAccessible(page, `settings: ${section} (${lang})`);

@@ -189,6 +189,7 @@ test('settings: admin sections are hidden from a member, refused on their URL an
     'Profile',
     'Members & invitations',
     'Security',
+    'IP allow-list',
     'Plan',
   ]);
   await nav.getByRole('link', { name: 'Security' }).click();
@@ -209,7 +210,7 @@ test('settings: admin sections are hidden from a member, refused on their URL an
   await memberNav.getByRole('link', { name: 'Members & invitations' }).click();
   await expect(member.getByTestId('members')).toContainText('Ayame Owner');
   await expect(member.getByLabel('Email address to invite')).toHaveCount(0);
-  for (const section of ['security', 'plan']) {
+  for (const section of ['security', 'network', 'plan']) {
     await member.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
     const refused = member.getByTestId('settings-admin-only');
     await expect(refused.getByRole('heading')).toHaveText('This page is for admins only');

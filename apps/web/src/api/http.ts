@@ -13,7 +13,7 @@ const csrfCookie = () => document.cookie.match(/(?:^|;\s*)(?:__Host-)?tsudoi_csr
 
 /** Calls the JSON API; state-changing calls echo the CSRF cookie in X-CSRF-Token. */
 export async function api<T>(
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {

@@ -4,6 +4,7 @@ import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
 import { INVITE_MESSAGES } from './inviteMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
+import { NETWORK_MESSAGES } from './networkMessages';
 import { PROBLEM_MESSAGES } from './problemMessages';
 import { RESET_MESSAGES } from './resetMessages';
 import { ROOM_MESSAGES } from './roomMessages';
@@ -26,6 +27,7 @@ export const MESSAGES = {
     ...SHELL_MESSAGES.ja,
     ...INVITE_MESSAGES.ja,
     ...PROBLEM_MESSAGES.ja,
+    ...NETWORK_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -134,6 +136,7 @@ export const MESSAGES = {
     ...SHELL_MESSAGES.en,
     ...INVITE_MESSAGES.en,
     ...PROBLEM_MESSAGES.en,
+    ...NETWORK_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

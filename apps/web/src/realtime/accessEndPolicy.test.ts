@@ -13,6 +13,18 @@ describe('accessOutcome (what the page does when the server ends its workspace s
     });
   });
 
+  it('an IP allow-list that no longer includes this network: leave this workspace only, saying why', () => {
+    expect(accessOutcome({ kind: 'accessEnded', reason: 'ipNotAllowed' })).toEqual({
+      leave: 'workspace',
+      reason: 'ipNotAllowed',
+    });
+    // A reconnect from the same network is refused at the handshake: the same outcome, not a retry loop.
+    expect(accessOutcome({ kind: 'refused', code: 'IP_NOT_ALLOWED' })).toEqual({
+      leave: 'workspace',
+      reason: 'ipNotAllowed',
+    });
+  });
+
   it('every session reason: back to sign-in, with that reason', () => {
     for (const reason of [
       'signedOut',

@@ -6,13 +6,13 @@ import type { AccessEndReason } from '@tsudoi/protocol';
  */
 export type SocketEnd =
   | { kind: 'accessEnded'; reason: AccessEndReason }
-  | { kind: 'refused'; code: 'UNAUTHENTICATED' | 'NOT_FOUND' }
+  | { kind: 'refused'; code: 'UNAUTHENTICATED' | 'NOT_FOUND' | 'IP_NOT_ALLOWED' }
   | { kind: 'dropped' };
 
 /** This workspace only: the session, and the person's other workspaces, go on. */
-export type WorkspaceLoss = 'removed' | 'disabled' | 'noAccess';
+export type WorkspaceLoss = 'removed' | 'disabled' | 'ipNotAllowed' | 'noAccess';
 /** The session ended: every workspace goes, the sign-in screen explains why. */
-export type SessionLoss = Exclude<AccessEndReason, 'removed' | 'disabled'>;
+export type SessionLoss = Exclude<AccessEndReason, 'removed' | 'disabled' | 'ipNotAllowed'>;
 
 /** What the page does: leave the workspace, leave the session, or first ask the server which. */
 export type AccessOutcome =
@@ -24,13 +24,13 @@ export type AccessOutcome =
 export function accessOutcome(end: SocketEnd): AccessOutcome {
   switch (end.kind) {
     case 'accessEnded':
-      return end.reason === 'removed' || end.reason === 'disabled'
+      return end.reason === 'removed' || end.reason === 'disabled' || end.reason === 'ipNotAllowed'
         ? { leave: 'workspace', reason: end.reason }
         : { leave: 'session', reason: end.reason };
     case 'refused':
-      return end.code === 'NOT_FOUND'
-        ? { leave: 'workspace', reason: 'noAccess' }
-        : { leave: 'session', reason: 'sessionEnded' };
+      if (end.code === 'NOT_FOUND') return { leave: 'workspace', reason: 'noAccess' };
+      if (end.code === 'IP_NOT_ALLOWED') return { leave: 'workspace', reason: 'ipNotAllowed' };
+      return { leave: 'session', reason: 'sessionEnded' };
     case 'dropped':
       return { leave: 'unknown' };
   }

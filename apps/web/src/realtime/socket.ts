@@ -21,7 +21,12 @@ export class RequestError extends Error {
 }
 
 /** Why the server refused a workspace socket (`connect_error` data.code). */
-export type Refusal = 'PROTOCOL_OUTDATED' | 'UNAUTHENTICATED' | 'NOT_FOUND' | 'TOO_MANY_CONNECTIONS';
+export type Refusal =
+  | 'PROTOCOL_OUTDATED'
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'IP_NOT_ALLOWED'
+  | 'TOO_MANY_CONNECTIONS';
 
 interface WorkspaceConnection {
   workspaceId: string;
@@ -50,7 +55,13 @@ const refusalOf = (err: Error): string | undefined =>
   (err as Error & { data?: { code?: string } }).data?.code;
 
 /** Refusals the page answers itself (reload, sign-in, leave, "too many tabs"): never retried blindly. */
-const FINAL_REFUSALS = new Set(['PROTOCOL_OUTDATED', 'UNAUTHENTICATED', 'NOT_FOUND', 'TOO_MANY_CONNECTIONS']);
+const FINAL_REFUSALS = new Set([
+  'PROTOCOL_OUTDATED',
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'IP_NOT_ALLOWED',
+  'TOO_MANY_CONNECTIONS',
+]);
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 5_000;
 
@@ -98,7 +109,10 @@ function watch(s: ClientSocket, onEnded?: (end: SocketEnd) => void): void {
       outdated = true;
       s.disconnect();
     } else if (
-      (code === 'UNAUTHENTICATED' || code === 'NOT_FOUND' || code === 'TOO_MANY_CONNECTIONS') &&
+      (code === 'UNAUTHENTICATED' ||
+        code === 'NOT_FOUND' ||
+        code === 'IP_NOT_ALLOWED' ||
+        code === 'TOO_MANY_CONNECTIONS') &&
       s === workspace?.socket
     ) {
       // A refused handshake is not retried by socket.io; the page decides what to do. A reconnect
