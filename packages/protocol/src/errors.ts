@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   IP_NOT_ALLOWED: 403,
   /** An allow-list that would shut out the admin's own current address, saved without confirming it. */
   IP_SELF_EXCLUDED: 409,
+  /** A CSV upload refused as a whole (not CSV, encoding, size, header, rows): `fields.file` names why. */
+  CSV_INVALID: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -1,5 +1,6 @@
 export * from './auth.js';
 export * from './chat.js';
+export * from './csvImport.js';
 export * from './errors.js';
 export * from './floor.js';
 export * from './http.js';
