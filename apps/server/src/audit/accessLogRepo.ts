@@ -1,3 +1,7 @@
+import type { ChainedAccessLogEvent, ChainHead } from './accessLogChain.js';
+
+export type { ChainedAccessLogEvent, ChainHead } from './accessLogChain.js';
+
 /** One access-log event (R14): sign-ins, failures, room enter/leave, admin actions. Times are UTC ISO. */
 export interface AccessLogEvent {
   id: string;
@@ -27,7 +31,19 @@ export interface AccessLogQuery {
 }
 
 export interface AccessLogRepo {
+  /**
+   * Appends to the end of the workspace's hash chain (`accessLogChain.ts` `nextLink`): reading the head,
+   * writing the entry and moving the head are one atomic step, so concurrent appends (other requests, other
+   * instances) never fork the chain. Atomic on its own: joins an open `transaction`.
+   */
   append(event: AccessLogEvent): Promise<void>;
   /** Newest first, always scoped to one workspace. */
   list(query: AccessLogQuery): Promise<AccessLogEvent[]>;
+  /** The workspace's entries with `seq > afterSeq`, oldest first (in chain order), at most `limit`. */
+  chain(
+    workspaceId: string | null,
+    page: { afterSeq: number; limit: number },
+  ): Promise<ChainedAccessLogEvent[]>;
+  /** Where the workspace's chain stands (`EMPTY_HEAD` when it has no entries). */
+  chainHead(workspaceId: string | null): Promise<ChainHead>;
 }

@@ -5,6 +5,7 @@ import { m003Rooms } from './migrations/003-rooms.js';
 import { m004Messages } from './migrations/004-messages.js';
 import { m005PasswordReset } from './migrations/005-password-reset.js';
 import { m006MessageCounters } from './migrations/006-message-counters.js';
+import { m007AccessLogChain } from './migrations/007-access-log-chain.js';
 
 /** A schema change. Versions increase; a released migration is never edited. */
 export interface Migration {
@@ -24,4 +25,5 @@ export const MIGRATIONS: Migration[] = [
   m004Messages,
   m005PasswordReset,
   m006MessageCounters,
+  m007AccessLogChain,
 ];

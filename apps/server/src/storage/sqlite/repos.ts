@@ -1,13 +1,5 @@
 import type { Database } from 'better-sqlite3';
-import type {
-  AccessLogEvent,
-  AccessLogQuery,
-  AccessLogRepo,
-  LeaseRepo,
-  MetaRepo,
-  Workspace,
-  WorkspaceRepo,
-} from '../store.js';
+import type { LeaseRepo, MetaRepo, Workspace, WorkspaceRepo } from '../store.js';
 
 interface WorkspaceRow {
   id: string;
@@ -60,51 +52,6 @@ export function sqliteWorkspaces(db: Database): WorkspaceRepo {
         )
         .all(...ids);
       return rows.map(toWorkspace);
-    },
-  };
-}
-
-interface AccessLogRow {
-  id: string;
-  workspace_id: string | null;
-  user_id: string | null;
-  type: string;
-  at: string;
-  ip: string | null;
-  user_agent: string | null;
-  detail: string;
-}
-
-export function sqliteAccessLog(db: Database): AccessLogRepo {
-  return {
-    async append(e: AccessLogEvent) {
-      db.prepare(
-        'INSERT INTO access_log (id, workspace_id, user_id, type, at, ip, user_agent, detail) VALUES (?,?,?,?,?,?,?,?)',
-      ).run(e.id, e.workspaceId, e.userId, e.type, e.at, e.ip, e.userAgent, JSON.stringify(e.detail));
-    },
-    async list(q: AccessLogQuery) {
-      const where = ['workspace_id = @workspaceId'];
-      if (q.userId) where.push('user_id = @userId');
-      if (q.type) where.push('type = @type');
-      if (q.from) where.push('at >= @from');
-      if (q.to) where.push('at < @to');
-      if (q.after) where.push('(at < @afterAt OR (at = @afterAt AND id < @afterId))');
-      const { after, ...params } = q;
-      const rows = db
-        .prepare<Record<string, unknown>, AccessLogRow>(
-          `SELECT * FROM access_log WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT @limit`,
-        )
-        .all({ ...params, afterAt: after?.at, afterId: after?.id, limit: q.limit ?? 1000 });
-      return rows.map((r) => ({
-        id: r.id,
-        workspaceId: r.workspace_id,
-        userId: r.user_id,
-        type: r.type,
-        at: r.at,
-        ip: r.ip,
-        userAgent: r.user_agent,
-        detail: JSON.parse(r.detail) as AccessLogEvent['detail'],
-      }));
     },
   };
 }

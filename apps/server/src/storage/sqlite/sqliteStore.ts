@@ -2,11 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Repos, Store } from '../store.js';
+import { sqliteAccessLog } from './accessLogRepo.js';
 import { sqliteAccounts } from './accountRepos.js';
 import { sqliteMessages } from './messageRepo.js';
 import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
-import { sqliteAccessLog, sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
+import { sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
 import { sqliteRooms } from './roomRepo.js';
 import { SqliteUnitOfWork } from './unitOfWork.js';
 
