@@ -28,6 +28,7 @@ import { createStore } from './storage/createStore.js';
 import type { Store, UnitOfWork } from './storage/store.js';
 import { VERSION } from './version.js';
 import { WorkspaceAccess } from './workspaces/access.js';
+import { csvImportRoutes } from './workspaces/csvImport/csvImportRoutes.js';
 import { ipAllowListRule } from './workspaces/ipAllowList.js';
 import { IpAllowListService } from './workspaces/ipAllowListService.js';
 import { workspaceRoutes } from './workspaces/workspaceRoutes.js';
@@ -205,6 +206,18 @@ export async function startApp(
     });
     const ipAllowList = new IpAllowListService({ tx, workspaces: store.workspaces, access, audit });
     workspaceRoutes(http, { workspaces, sessions, access, ipAllowList });
+    // Enterprise CSV user import (R15); mails share the invitations' per-address throttle.
+    csvImportRoutes(http, {
+      tx,
+      workspaces: store.workspaces,
+      accounts,
+      mail: auth.mail,
+      audit,
+      clock,
+      publicUrl,
+      sessions,
+      access,
+    });
     opsRoutes(http, { token: config.opsToken, media, pool });
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);

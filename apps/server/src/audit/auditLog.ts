@@ -36,6 +36,8 @@ export type AuditEventType =
   | 'admin.plan_changed'
   | 'admin.member_signed_out'
   | 'admin.ip_allow_list_changed'
+  /** A CSV user import (R15): counts only (rows, invited, invalid, applied). */
+  | 'admin.users_imported'
   | 'admin.room_created'
   | 'admin.room_archived'
   | 'room.enter'

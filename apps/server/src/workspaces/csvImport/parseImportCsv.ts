@@ -79,7 +79,7 @@ export function parseImportCsv(
     .map((cells, i) => ({ cells, row: i + 1 }))
     .filter((r) => r.cells.some((c) => c !== ''));
   const [header, ...data] = numbered;
-  if (!header || data.length === 0) return { ok: false, problem: 'empty' };
+  if (!header) return { ok: false, problem: 'empty' };
   const index = new Map<Column, number>();
   header.cells.forEach((cell, i) => {
     const column = HEADERS[headerKey(cell)];
@@ -87,6 +87,7 @@ export function parseImportCsv(
   });
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length > 0) return { ok: false, problem: 'missingColumns', detail: missing.join(',') };
+  if (data.length === 0) return { ok: false, problem: 'empty' };
   if (data.length > limits.maxRows) return { ok: false, problem: 'tooManyRows', detail: String(data.length) };
   const cell = (cells: string[], c: Column) => {
     const i = index.get(c);
