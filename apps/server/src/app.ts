@@ -23,6 +23,8 @@ import type { TsudoiServer } from './realtime/types.js';
 import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
+import { ssoRoutes } from './sso/ssoRoutes.js';
+import { SsoService } from './sso/ssoService.js';
 import { FsBlobStore } from './storage/blobStore.js';
 import { createStore } from './storage/createStore.js';
 import type { Store, UnitOfWork } from './storage/store.js';
@@ -218,6 +220,17 @@ export async function startApp(
       sessions,
       access,
     });
+    const sso = new SsoService({
+      tx,
+      workspaces: store.workspaces,
+      users: accounts.users,
+      memberships: accounts.memberships,
+      sessions,
+      audit,
+      clock,
+      publicUrl,
+    });
+    ssoRoutes(http, { sso, sessions, access });
     opsRoutes(http, { token: config.opsToken, media, pool });
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);

@@ -25,6 +25,14 @@ export const ERROR_CODES = {
   IP_SELF_EXCLUDED: 409,
   /** A CSV upload refused as a whole (not CSV, encoding, size, header, rows): `fields.file` names why. */
   CSV_INVALID: 400,
+  /** SAML sign-in refused (bad or unsigned response, replay, wrong audience, ...); the reason is in the access log. */
+  SSO_FAILED: 401,
+  /** This workspace signs in through its identity provider: password sign-in is refused (R11). */
+  SSO_REQUIRED: 403,
+  /** The pasted IdP metadata cannot be used (not SAML metadata, DTD/entities, no certificate, ...). */
+  SSO_METADATA_INVALID: 400,
+  /** The workspace has no (enabled) SSO configuration. */
+  SSO_NOT_CONFIGURED: 404,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

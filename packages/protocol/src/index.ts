@@ -7,4 +7,5 @@ export * from './http.js';
 export * from './media.js';
 export * from './mediaRoom.js';
 export * from './socket.js';
+export * from './sso.js';
 export * from './version.js';

@@ -36,6 +36,11 @@ export type AuditEventType =
   | 'admin.plan_changed'
   | 'admin.member_signed_out'
   | 'admin.ip_allow_list_changed'
+  | 'admin.sso_changed'
+  /** SAML sign-in (R11): success, or a refusal with its reason in the detail. */
+  | 'sso.signin'
+  | 'sso.signin_failed'
+  | 'sso.member_joined'
   /** A CSV user import (R15): counts only (rows, invited, invalid, applied). */
   | 'admin.users_imported'
   | 'admin.room_created'

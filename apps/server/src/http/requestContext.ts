@@ -77,6 +77,12 @@ export function bindCsrf(
   return session.csrfToken;
 }
 
+/**
+ * The one state-changing route without a CSRF token or Origin check: the SAML ACS (sso/ssoRoutes.ts), which
+ * the IdP's page posts cross-site. Its protection is the AuthnRequest id bound to the browser that sent it.
+ */
+export const CSRF_EXEMPT_ROUTE = { method: 'POST', url: '/api/sso/:workspaceId/acs' } as const;
+
 /** Methods that only read. Every other method is checked, whatever its path: see {@link csrfProtection}. */
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -100,6 +106,8 @@ const sameToken = (a: unknown, b: string | undefined): boolean =>
 export function csrfProtection(app: FastifyInstance, sessions: SessionService): void {
   app.addHook('onRequest', async (req) => {
     if (SAFE.has(req.method)) return;
+    // The matched route (its pattern, not the spelling of the URL), so the exemption is this route only.
+    if (req.method === CSRF_EXEMPT_ROUTE.method && req.routeOptions.url === CSRF_EXEMPT_ROUTE.url) return;
     const secure = app.cookieSecure;
     const origin = judgeOrigin(req.headers, app.allowedOrigins);
     if (origin === 'malformed') throw new AppError('BAD_REQUEST', 'Malformed Origin header.');

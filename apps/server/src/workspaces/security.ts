@@ -1,5 +1,6 @@
 /** Per-workspace security settings (R10, R13); pure data and the rule for combining them. */
 import type { PasswordRules } from '@tsudoi/protocol';
+import type { SsoConfig } from '../sso/ssoConfig.js';
 
 /** Fields: minLength 8–64; historyCount = refuse the last N (0: none); expiryDays null = never;
  * lockoutThreshold consecutive failures lock; lockoutMinutes until it unlocks by itself. */
@@ -11,6 +12,8 @@ export interface WorkspaceSecurity {
   mfaRequired: boolean;
   /** Enterprise: CIDR ranges the workspace accepts connections from (ipAllowList.ts); empty: any address. */
   ipAllowList: string[];
+  /** Enterprise: SAML single sign-on (sso/ssoConfig.ts); absent until an admin configures it. */
+  sso?: SsoConfig;
 }
 
 export const MAX_PASSWORD_LENGTH = 64;
@@ -37,6 +40,7 @@ export function resolveSecurity(partial: Partial<WorkspaceSecurity> | undefined)
     password: { ...DEFAULT_SECURITY.password, ...partial?.password },
     mfaRequired: partial?.mfaRequired ?? DEFAULT_SECURITY.mfaRequired,
     ipAllowList: partial?.ipAllowList ?? DEFAULT_SECURITY.ipAllowList,
+    ...(partial?.sso ? { sso: partial.sso } : {}),
   };
 }
 

@@ -1,0 +1,262 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog } from '../audit/auditLog.js';
+import type { ApiClient } from '../testing/apiClient.js';
+import { decodeResponse, encodeResponse, idpLogin, postAcs, TestIdp } from '../testing/samlIdp.js';
+import { startTestApp, type TestApp } from '../testing/testApp.js';
+import { changePlan } from '../workspaces/planChange.js';
+
+// R11: SAML SSO against a real IdP (SimpleSAMLphp on loopback): SP-initiated login, just-in-time membership,
+// and every forged, replayed, expired or misdirected response refused and logged with its reason.
+
+let t: TestApp;
+let idp: TestIdp;
+let admin: ApiClient;
+let wsId: string;
+
+async function enterprise(workspaceId: string): Promise<void> {
+  const { store } = t.app;
+  const audit = new AuditLog(
+    { accessLog: store.accessLog, memberships: store.accounts.memberships },
+    () => new Date(),
+  );
+  await changePlan({ tx: store, audit }, workspaceId, 'enterprise', { ip: null, userAgent: 'test operator' });
+}
+
+async function newWorkspace(name: string): Promise<string> {
+  const r = await admin.post('/api/workspaces', { name, timeZone: 'Asia/Tokyo' });
+  expect(r.status).toBe(201);
+  return r.body.id as string;
+}
+
+/** Configures SSO from the IdP's metadata and lets the IdP answer this workspace. */
+async function configured(workspaceId: string, extra: Record<string, unknown> = {}) {
+  const sp = (await admin.get(`/api/workspaces/${workspaceId}/sso`)).body.sp;
+  idp.registerSp(sp.entityId, sp.acsUrl);
+  const r = await admin.put(`/api/workspaces/${workspaceId}/sso`, {
+    metadataXml: await idp.metadataXml(),
+    ...extra,
+  });
+  expect(r.status).toBe(200);
+  return r.body;
+}
+
+const seen = new Set<string>();
+/** The SSO event recorded since the last call (the clock moves in one test, so not by time). */
+async function lastSsoEvent(workspaceId: string) {
+  const events = await t.app.store.accessLog.list({ workspaceId, limit: 50 });
+  const fresh = events.filter((e) => e.type.startsWith('sso.') && !seen.has(e.id));
+  for (const e of events) seen.add(e.id);
+  return fresh.find((e) => e.type === 'sso.signin_failed') ?? fresh[0];
+}
+
+/** Runs `alter` on a fresh valid response of `user`, posts it; expects a refusal logged with `reason`. */
+async function refused(reason: string, alter: (xml: string) => string, user = 'alice') {
+  const browser = t.client();
+  const { acsUrl, samlResponse } = await idpLogin(browser, wsId, user, `${user}pass`);
+  const r = await postAcs(browser, acsUrl, encodeResponse(alter(decodeResponse(samlResponse))));
+  expect(r).toEqual({ status: 303, location: '/signin?sso_error=SSO_FAILED' });
+  expect((await browser.get('/api/session')).status).toBe(401);
+  expect(await lastSsoEvent(wsId)).toMatchObject({ type: 'sso.signin_failed', detail: { reason } });
+}
+
+beforeAll(async () => {
+  [t, idp] = await Promise.all([startTestApp(), TestIdp.start()]);
+  admin = await t.signedInUser('owner@acme.test');
+  wsId = await newWorkspace('Acme');
+  await enterprise(wsId);
+  await configured(wsId);
+}, 60_000);
+
+afterAll(async () => {
+  await idp?.stop();
+  await t?.close();
+});
+
+describe('SSO settings', () => {
+  it('are Enterprise-only: a Team workspace gets PLAN_REQUIRED and its login goes nowhere', async () => {
+    const team = await newWorkspace('Team');
+    expect((await admin.get(`/api/workspaces/${team}/sso`)).body.code).toBe('PLAN_REQUIRED');
+    expect(
+      (await admin.put(`/api/workspaces/${team}/sso`, { metadataXml: await idp.metadataXml() })).body.code,
+    ).toBe('PLAN_REQUIRED');
+    const r = await fetch(`${t.app.url}/api/sso/${team}/login`, { redirect: 'manual' });
+    expect(r.headers.get('location')).toBe('/signin?sso_error=PLAN_REQUIRED');
+  });
+
+  it('import the IdP metadata: entity id, SSO URL, certificate; and show the SP side', async () => {
+    const view = (await admin.get(`/api/workspaces/${wsId}/sso`)).body;
+    expect(view).toMatchObject({
+      configured: true,
+      enabled: true,
+      idpEntityId: idp.entityId,
+      ssoUrl: `${idp.url}/saml2/idp/SSOService.php`,
+      sp: {
+        entityId: `${t.app.url}/api/sso/${wsId}/metadata`,
+        acsUrl: `${t.app.url}/api/sso/${wsId}/acs`,
+        nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+      },
+    });
+    expect(view.certificates).toHaveLength(1);
+    const xml = await (await fetch(view.sp.metadataUrl)).text();
+    expect(xml).toContain(`entityID="${view.sp.entityId}"`);
+    expect(xml).toContain(`Location="${view.sp.acsUrl}"`);
+  });
+
+  it('refuse metadata with a DTD or entities, and non-admins', async () => {
+    const evil = `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${await idp.metadataXml()}`;
+    const r = await admin.put(`/api/workspaces/${wsId}/sso`, { metadataXml: evil });
+    expect(r.body.code).toBe('SSO_METADATA_INVALID');
+    const member = await t.joinedMember(admin, wsId, 'member@acme.test');
+    expect((await member.get(`/api/workspaces/${wsId}/sso`)).body.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('SP-initiated sign-in', () => {
+  it('signs a new user in through the IdP, makes them a member, lands on the workspace, logs it', async () => {
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'alice', 'alicepass');
+    expect(acsUrl).toBe(`${t.app.url}/api/sso/${wsId}/acs`);
+    expect(await postAcs(browser, acsUrl, samlResponse)).toEqual({ status: 303, location: `/w/${wsId}` });
+    const session = (await browser.get('/api/session')).body;
+    expect(session.user.email).toBe('alice@acme.test');
+    expect(session.workspaces.map((w: { id: string; role: string }) => [w.id, w.role])).toEqual([
+      [wsId, 'member'],
+    ]);
+    const events = await t.app.store.accessLog.list({ workspaceId: wsId, userId: session.user.id });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['sso.signin', 'sso.member_joined']));
+    const [s] = await t.app.store.accessLog.list({ workspaceId: wsId, type: 'sso.signin' });
+    expect(s).toMatchObject({ userId: session.user.id, detail: { jit: true } });
+
+    // Next time the same account is used (linked), not a second one.
+    const again = t.client();
+    const second = await idpLogin(again, wsId, 'alice', 'alicepass');
+    expect((await postAcs(again, second.acsUrl, second.samlResponse)).location).toBe(`/w/${wsId}`);
+    expect((await again.get('/api/session')).body.user.id).toBe(session.user.id);
+  });
+
+  it('does not take over an existing account that is not a member of the workspace', async () => {
+    await t.signedInUser('bob@acme.test', 'bob has a password');
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'bob', 'bobpass');
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe('/signin?sso_error=SSO_FAILED');
+    expect(await lastSsoEvent(wsId)).toMatchObject({
+      type: 'sso.signin_failed',
+      detail: { reason: 'notMember' },
+    });
+  });
+});
+
+describe('refused responses, each logged with its reason', () => {
+  it('unsigned', () =>
+    refused('signature', (xml) => xml.replace(/<ds:Signature[\s\S]*?<\/ds:Signature>/g, '')));
+
+  it('tampered NameID / email', () =>
+    refused('signature', (xml) => xml.replaceAll('alice@acme.test', 'owner@acme.test')));
+
+  it('signature wrapping: a forged assertion next to the signed one', () =>
+    refused('signature', (xml) => {
+      const assertion = xml.match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0];
+      const forged = assertion
+        .replace(/<ds:Signature[\s\S]*?<\/ds:Signature>/, '')
+        .replace(/ID="[^"]+"/, 'ID="_forged"')
+        .replaceAll('alice@acme.test', 'owner@acme.test');
+      return xml.replace(assertion, forged + assertion);
+    }));
+
+  it('replayed: the same valid response a second time', async () => {
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'alice', 'alicepass');
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe(`/w/${wsId}`);
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe('/signin?sso_error=SSO_FAILED');
+    expect(await lastSsoEvent(wsId)).toMatchObject({ detail: { reason: 'replayed' } });
+  });
+
+  it('expired: posted after NotOnOrAfter (beyond the clock skew)', async () => {
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'alice', 'alicepass');
+    t.advance(7 * 60_000);
+    const r = await postAcs(browser, acsUrl, samlResponse).finally(() => t.advance(-7 * 60_000));
+    expect(r.location).toBe('/signin?sso_error=SSO_FAILED');
+    expect(await lastSsoEvent(wsId)).toMatchObject({ detail: { reason: 'expired' } });
+  });
+
+  it('wrong audience: a response the IdP made for another service provider', async () => {
+    const acs = `${t.app.url}/api/sso/${wsId}/acs`;
+    idp.registerSp('urn:example:another-sp', acs);
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'alice', 'alicepass', async (url) => {
+      const u = new URL(url);
+      const xml = inflateRawSync(Buffer.from(u.searchParams.get('SAMLRequest')!, 'base64')).toString();
+      const other = xml.replace(/(<saml:Issuer[^>]*>)[^<]+/, '$1urn:example:another-sp');
+      u.searchParams.set('SAMLRequest', deflateRawSync(Buffer.from(other)).toString('base64'));
+      return u.toString();
+    });
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe('/signin?sso_error=SSO_FAILED');
+    expect(await lastSsoEvent(wsId)).toMatchObject({ detail: { reason: 'audience' } });
+  });
+
+  it('wrong InResponseTo: an answer to a request another browser sent', async () => {
+    const victim = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(victim, wsId, 'alice', 'alicepass');
+    const attacker = t.client();
+    expect((await postAcs(attacker, acsUrl, samlResponse)).location).toBe('/signin?sso_error=SSO_FAILED');
+    expect(await lastSsoEvent(wsId)).toMatchObject({ detail: { reason: 'otherBrowser' } });
+    expect((await attacker.get('/api/session')).status).toBe(401);
+  });
+
+  it('wrong certificate: signed by a key the workspace does not trust; a rollover pair trusts both', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sso-cert-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-sha256',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=other',
+        '-keyout',
+        path.join(dir, 'k.pem'),
+        '-out',
+        path.join(dir, 'c.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
+    const other = fs.readFileSync(path.join(dir, 'c.pem'), 'utf8');
+    await admin.put(`/api/workspaces/${wsId}/sso`, {
+      metadataXml: await idp.metadataXml(),
+      certificates: [other],
+    });
+    await refused('signature', (xml) => xml);
+
+    await admin.put(`/api/workspaces/${wsId}/sso`, {
+      metadataXml: await idp.metadataXml(),
+      certificates: [other, idp.certificate()],
+    });
+    const view = (await admin.get(`/api/workspaces/${wsId}/sso`)).body;
+    expect(view.certificates).toHaveLength(2);
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'alice', 'alicepass');
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe(`/w/${wsId}`);
+  });
+});
+
+describe('the ACS is the only POST without a CSRF token', () => {
+  it('a neighbouring path is still checked', async () => {
+    const r = await fetch(`${t.app.url}/api/sso/${wsId}/acs2`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'SAMLResponse=x',
+    });
+    expect((await r.json()).code).toBe('CSRF_FAILED');
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * SAML single sign-on for an Enterprise workspace (R11), service-provider side: the admin's settings, the
+ * SP-initiated AuthnRequest, and the ACS that turns a valid response into a session. Every outcome of the
+ * ACS — the sign-in and each refusal with its reason — goes to the workspace's access log.
+ */
+import { randomUUID } from 'node:crypto';
+import { generateServiceProviderMetadata, type Profile } from '@node-saml/node-saml';
+import type { SsoConfigView, UpdateSsoConfigRequest } from '@tsudoi/protocol';
+import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
+import type { MembershipRepo, User, UserRepo } from '../auth/accountStore.js';
+import type { SessionService } from '../auth/sessionService.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { UnitOfWork } from '../unitOfWork.js';
+import { workspaceAllowsIp } from '../workspaces/ipAllowList.js';
+import { PLAN_FEATURES } from '../workspaces/planPolicy.js';
+import { resolveSecurity } from '../workspaces/security.js';
+import type { Workspace, WorkspaceRepo } from '../workspaces/workspaceRepo.js';
+import {
+  assertedEmail,
+  assertedName,
+  checkEnvelope,
+  NAMEID_EMAIL,
+  refusalOf,
+  type SpEndpoints,
+  SsoRefused,
+  samlFor,
+} from './samlValidation.js';
+import { describeCertificate, normaliseCertificate, parseIdpMetadata, type SsoConfig } from './ssoConfig.js';
+import { SsoRequests, type TakeOutcome } from './ssoRequests.js';
+
+export interface SsoDeps {
+  tx: UnitOfWork<{ workspaces: WorkspaceRepo; accounts: { users: UserRepo; memberships: MembershipRepo } }>;
+  workspaces: Pick<WorkspaceRepo, 'get'>;
+  users: Pick<UserRepo, 'getByEmail'>;
+  memberships: Pick<MembershipRepo, 'get' | 'listByWorkspace'>;
+  sessions: SessionService;
+  audit: AuditLog;
+  clock: Clock;
+  /** The server's public base URL (PUBLIC_URL or where it listens). */
+  publicUrl: () => string;
+}
+
+export class SsoService {
+  readonly requests: SsoRequests;
+
+  constructor(private readonly d: SsoDeps) {
+    this.requests = new SsoRequests(d.clock);
+  }
+
+  /** Tsudoi's SP endpoints for a workspace: its own entity id and ACS (the ACS URL is the audience's home). */
+  sp(workspaceId: string): SpEndpoints {
+    const base = this.d.publicUrl().replace(/\/$/, '');
+    return {
+      entityId: `${base}/api/sso/${workspaceId}/metadata`,
+      acsUrl: `${base}/api/sso/${workspaceId}/acs`,
+    };
+  }
+
+  async view(workspaceId: string): Promise<SsoConfigView> {
+    const ws = await this.#enterprise(workspaceId);
+    const cfg = resolveSecurity(ws.security).sso;
+    const sp = this.sp(workspaceId);
+    return {
+      configured: cfg !== undefined,
+      enabled: cfg?.enabled ?? false,
+      required: cfg?.required ?? false,
+      breakGlassUserId: cfg?.breakGlassUserId ?? null,
+      idpEntityId: cfg?.idpEntityId ?? null,
+      ssoUrl: cfg?.ssoUrl ?? null,
+      certificates: (cfg?.certificates ?? []).map(describeCertificate),
+      sp: { ...sp, nameIdFormat: NAMEID_EMAIL, metadataUrl: sp.entityId },
+    };
+  }
+
+  async update(
+    workspaceId: string,
+    userId: string,
+    input: UpdateSsoConfigRequest,
+    origin: RequestOrigin,
+  ): Promise<SsoConfigView> {
+    let fromMetadata: Partial<SsoConfig> = {};
+    if (input.metadataXml) {
+      const parsed = parseIdpMetadata(input.metadataXml);
+      if (!parsed.ok)
+        throw new AppError('SSO_METADATA_INVALID', `The IdP metadata cannot be used: ${parsed.problem}.`);
+      fromMetadata = parsed.metadata;
+    }
+    const certificates = input.certificates?.map((c, i) => {
+      const body = normaliseCertificate(c);
+      if (!body) throw AppError.badRequest('Not an X.509 certificate.', { [`certificates.${i}`]: 'invalid' });
+      return body;
+    });
+    if (input.breakGlassUserId) {
+      const m = await this.d.memberships.get(workspaceId, input.breakGlassUserId);
+      if (m?.role !== 'owner' || m.status !== 'active')
+        throw AppError.badRequest('The break-glass account must be an owner of this workspace.', {
+          breakGlassUserId: 'notOwner',
+        });
+    }
+    const next = await this.d.tx.transaction(async (tx) => {
+      const ws = await tx.workspaces.get(workspaceId);
+      if (!ws) throw AppError.notFound('Workspace not found.');
+      requireEnterprise(ws);
+      const current = resolveSecurity(ws.security);
+      const cfg: SsoConfig = {
+        enabled: input.enabled ?? true,
+        required: input.required ?? false,
+        breakGlassUserId: input.breakGlassUserId ?? null,
+        idpEntityId: input.idpEntityId ?? fromMetadata.idpEntityId ?? current.sso?.idpEntityId ?? '',
+        ssoUrl: input.ssoUrl ?? fromMetadata.ssoUrl ?? current.sso?.ssoUrl ?? '',
+        certificates: certificates ?? fromMetadata.certificates ?? current.sso?.certificates ?? [],
+      };
+      if (!cfg.idpEntityId || !cfg.ssoUrl || cfg.certificates.length === 0)
+        throw new AppError('SSO_METADATA_INVALID', 'An IdP entity id, SSO URL and certificate are needed.');
+      await tx.workspaces.update(workspaceId, { security: { ...current, sso: cfg } });
+      return cfg;
+    });
+    await this.d.audit.record(
+      'admin.sso_changed',
+      origin,
+      { userId, workspaceId },
+      { enabled: next.enabled, required: next.required, certificates: next.certificates.length },
+    );
+    return this.view(workspaceId);
+  }
+
+  /** The SP metadata XML an IdP administrator imports. */
+  async metadataXml(workspaceId: string): Promise<string> {
+    await this.#enterprise(workspaceId);
+    const sp = this.sp(workspaceId);
+    return generateServiceProviderMetadata({
+      issuer: sp.entityId,
+      callbackUrl: sp.acsUrl,
+      identifierFormat: NAMEID_EMAIL,
+      wantAssertionsSigned: true,
+    });
+  }
+
+  /** SP-initiated login: the IdP URL carrying a new AuthnRequest bound to `browserNonce`. */
+  async loginUrl(workspaceId: string, browserNonce: string, origin: RequestOrigin): Promise<string> {
+    const ws = await this.#enterprise(workspaceId);
+    const cfg = resolveSecurity(ws.security).sso;
+    if (!cfg?.enabled) throw new AppError('SSO_NOT_CONFIGURED', 'This workspace has no single sign-on.');
+    if (!workspaceAllowsIp(ws, origin.ip))
+      throw new AppError('IP_NOT_ALLOWED', 'This workspace does not accept connections from your address.');
+    const saml = samlFor(
+      cfg,
+      this.sp(workspaceId),
+      {
+        saveAsync: async (id, value) => {
+          this.requests.remember(id, workspaceId, browserNonce);
+          return { value, createdAt: this.d.clock().getTime() };
+        },
+        getAsync: async () => null,
+        removeAsync: async () => null,
+      },
+      this.d.clock,
+    );
+    return saml.getAuthorizeUrlAsync('', undefined, {});
+  }
+
+  /** The ACS: a valid, signed, unreplayed answer to this browser's request signs its user in. */
+  async acs(
+    workspaceId: string,
+    samlResponse: string | undefined,
+    browserNonce: string | undefined,
+    origin: RequestOrigin,
+  ): Promise<{ sessionToken: string; userId: string }> {
+    const refuse = async (reason: string, userId: string | null = null, detail?: string) => {
+      await this.d.audit.record(
+        'sso.signin_failed',
+        origin,
+        { userId, workspaceId },
+        { reason, ...(detail ? { detail: detail.slice(0, 200) } : {}) },
+      );
+      throw new AppError('SSO_FAILED', `Single sign-on failed (${reason}).`);
+    };
+    const ws = await this.d.workspaces.get(workspaceId);
+    if (!ws) throw AppError.notFound('Workspace not found.');
+    const cfg = resolveSecurity(ws.security).sso;
+    if (!PLAN_FEATURES[ws.plan].saml || !cfg?.enabled) return refuse('notConfigured');
+    if (!workspaceAllowsIp(ws, origin.ip)) return refuse('ipNotAllowed');
+    if (!samlResponse || samlResponse.length > 512_000) return refuse('malformed');
+    const sp = this.sp(workspaceId);
+    const taken: { value?: TakeOutcome } = {};
+    let profile: Profile | null;
+    let envelope: { assertionId: string; notOnOrAfterMs: number };
+    try {
+      const saml = samlFor(cfg, sp, this.requests.cacheFor(workspaceId, browserNonce, taken), this.d.clock);
+      profile = (await saml.validatePostResponseAsync({ SAMLResponse: samlResponse })).profile;
+      if (!profile) return refuse('malformed');
+      envelope = checkEnvelope(profile, sp);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      const reason =
+        taken.value && taken.value !== 'ok'
+          ? takeRefusal(taken.value)
+          : err instanceof SsoRefused
+            ? err.reason
+            : refusalOf(err);
+      return refuse(reason, null, err instanceof Error ? err.message : undefined);
+    }
+    if (!this.requests.acceptAssertionOnce(envelope.assertionId, envelope.notOnOrAfterMs))
+      return refuse('replayed');
+    const email = assertedEmail(profile);
+    if (!email) return refuse('noEmail');
+    const joined = await this.#memberFor(ws, email, assertedName(profile));
+    if (!joined.ok) return refuse(joined.reason, joined.userId);
+    if (joined.created)
+      await this.d.audit.record(
+        'sso.member_joined',
+        origin,
+        { userId: joined.userId, workspaceId },
+        { role: 'member' },
+      );
+    const sessionToken = await this.d.sessions.establish(joined.userId, 'saml', origin);
+    await this.d.audit.record(
+      'sso.signin',
+      origin,
+      { userId: joined.userId, workspaceId },
+      { jit: joined.created },
+    );
+    return { sessionToken, userId: joined.userId };
+  }
+
+  /** Workspace whose SSO a browser should use for an email domain (the one configured for it, if unique). */
+  async #enterprise(workspaceId: string): Promise<Workspace> {
+    const ws = await this.d.workspaces.get(workspaceId);
+    if (!ws) throw AppError.notFound('Workspace not found.');
+    requireEnterprise(ws);
+    return ws;
+  }
+
+  /**
+   * The member the IdP asserts: an existing account only when it is already an active member of this
+   * workspace; a new email gets an account (no password, verified by the IdP) and membership together.
+   */
+  async #memberFor(
+    ws: Workspace,
+    email: string,
+    name: string | undefined,
+  ): Promise<
+    | { ok: true; userId: string; created: boolean }
+    | { ok: false; reason: 'notMember' | 'disabled' | 'memberLimit'; userId: string | null }
+  > {
+    const existing = await this.d.users.getByEmail(email);
+    if (existing) {
+      const m = await this.d.memberships.get(ws.id, existing.id);
+      if (!m) return { ok: false, reason: 'notMember', userId: existing.id };
+      if (m.status !== 'active') return { ok: false, reason: 'disabled', userId: existing.id };
+      return { ok: true, userId: existing.id, created: false };
+    }
+    const members = await this.d.memberships.listByWorkspace(ws.id);
+    if (members.filter((m) => m.status === 'active').length >= PLAN_FEATURES[ws.plan].maxMembers)
+      return { ok: false, reason: 'memberLimit', userId: null };
+    const now = this.d.clock().toISOString();
+    const user: User = {
+      id: randomUUID(),
+      email,
+      displayName: name ?? email.split('@')[0]!,
+      locale: 'ja',
+      passwordHash: null,
+      passwordChangedAt: null,
+      emailVerifiedAt: now,
+      mfaEnabled: false,
+      failedSignins: 0,
+      lockedUntil: null,
+      createdAt: now,
+    };
+    const created = await this.d.tx.transaction(async (tx) => {
+      if (!(await tx.accounts.users.create(user))) return false;
+      await tx.accounts.memberships.add({
+        workspaceId: ws.id,
+        userId: user.id,
+        role: 'member',
+        status: 'active',
+        joinedAt: now,
+      });
+      return true;
+    });
+    if (!created) return this.#memberFor(ws, email, name); // the same email arrived twice at once
+    return { ok: true, userId: user.id, created: true };
+  }
+}
+
+function requireEnterprise(ws: Workspace): void {
+  if (!PLAN_FEATURES[ws.plan].saml)
+    throw new AppError('PLAN_REQUIRED', 'Single sign-on needs the Enterprise plan.');
+}
+
+function takeRefusal(t: Exclude<TakeOutcome, 'ok'>): string {
+  return t === 'unknown' || t === 'otherWorkspace' ? 'inResponseTo' : t;
+}

@@ -1,0 +1,51 @@
+/** SAML single sign-on (R11): a workspace's identity-provider settings and Tsudoi's service-provider side. */
+import { z } from 'zod';
+
+/** How many IdP signing certificates a workspace holds at once (the current one and its successor). */
+export const SSO_MAX_CERTIFICATES = 2;
+
+/** A PEM or bare base64 X.509 certificate, as pasted or read from the IdP's metadata. */
+const Certificate = z.string().trim().min(64).max(16_384);
+
+/**
+ * `PUT /api/workspaces/:id/sso` (Enterprise, admins). Either `metadataXml` (the IdP's metadata, pasted)
+ * or the three fields; fields given next to the metadata win. `required` refuses password sign-in to the
+ * workspace except for `breakGlassUserId` (an owner, who then also needs the email code).
+ */
+export const UpdateSsoConfigRequest = z.object({
+  metadataXml: z.string().max(200_000).optional(),
+  idpEntityId: z.string().trim().min(1).max(1024).optional(),
+  ssoUrl: z.string().trim().url().max(2048).optional(),
+  certificates: z.array(Certificate).min(1).max(SSO_MAX_CERTIFICATES).optional(),
+  enabled: z.boolean().default(true),
+  required: z.boolean().default(false),
+  breakGlassUserId: z.string().max(64).nullable().default(null),
+});
+export type UpdateSsoConfigRequest = z.input<typeof UpdateSsoConfigRequest>;
+
+/** Tsudoi's side, to give the IdP. */
+export interface SpMetadataView {
+  entityId: string;
+  acsUrl: string;
+  nameIdFormat: string;
+  /** `GET` it for the SP metadata XML. */
+  metadataUrl: string;
+}
+
+/** `GET`/`PUT /api/workspaces/:id/sso`. */
+export interface SsoConfigView {
+  configured: boolean;
+  enabled: boolean;
+  required: boolean;
+  breakGlassUserId: string | null;
+  idpEntityId: string | null;
+  ssoUrl: string | null;
+  /** SHA-256 fingerprints (hex, colon separated) and expiry of the IdP signing certificates. */
+  certificates: Array<{ fingerprint: string; notAfter: string | null }>;
+  sp: SpMetadataView;
+}
+
+/** `GET /api/sso/discover?email=` — where "Sign in with your company" goes for an email domain. */
+export interface SsoDiscoverView {
+  workspaceId: string | null;
+}
