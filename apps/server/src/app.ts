@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { accessLogRoutes } from './audit/accessLogRoutes.js';
+import { AccessLogService } from './audit/accessLogService.js';
 import { AuditLog } from './audit/auditLog.js';
 import { authRoutes } from './auth/authRoutes.js';
 import { AuthService } from './auth/authService.js';
@@ -208,6 +210,8 @@ export async function startApp(
     });
     const ipAllowList = new IpAllowListService({ tx, workspaces: store.workspaces, access, audit });
     workspaceRoutes(http, { workspaces, sessions, access, ipAllowList });
+    const accessLogs = new AccessLogService({ accessLog: store.accessLog, users: accounts.users, clock });
+    accessLogRoutes(http, { sessions, access, service: accessLogs, audit });
     // Enterprise CSV user import (R15); mails share the invitations' per-address throttle.
     csvImportRoutes(http, {
       tx,

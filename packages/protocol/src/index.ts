@@ -1,3 +1,4 @@
+export * from './accessLog.js';
 export * from './auth.js';
 export * from './chat.js';
 export * from './csvImport.js';

@@ -36,6 +36,8 @@ export type AuditEventType =
   | 'admin.plan_changed'
   | 'admin.member_signed_out'
   | 'admin.ip_allow_list_changed'
+  /** An admin downloaded the access log as CSV (R14); the filter in the detail. */
+  | 'admin.access_log_exported'
   | 'admin.sso_changed'
   /** SAML sign-in (R11): success, or a refusal with its reason in the detail. */
   | 'sso.signin'
