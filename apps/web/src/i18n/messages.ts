@@ -2,6 +2,7 @@ import { ACCESS_MESSAGES } from './accessMessages';
 import { ATTENTION_MESSAGES } from './attentionMessages';
 import { CHAT_MESSAGES } from './chatMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
+import { IMPORT_MESSAGES } from './importMessages';
 import { INVITE_MESSAGES } from './inviteMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
 import { NETWORK_MESSAGES } from './networkMessages';
@@ -28,6 +29,7 @@ export const MESSAGES = {
     ...INVITE_MESSAGES.ja,
     ...PROBLEM_MESSAGES.ja,
     ...NETWORK_MESSAGES.ja,
+    ...IMPORT_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -137,6 +139,7 @@ export const MESSAGES = {
     ...INVITE_MESSAGES.en,
     ...PROBLEM_MESSAGES.en,
     ...NETWORK_MESSAGES.en,
+    ...IMPORT_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/messages';
 import { Members } from '../Members';
 import { SecuritySettings } from '../SecuritySettings';
+import { ImportSettings } from './ImportSettings';
 import { IpAllowListSettings } from './IpAllowListSettings';
 import { PlanSettings } from './PlanSettings';
 import { ProfileSettings } from './ProfileSettings';
@@ -30,5 +31,6 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'members', label: 'shell.settings.members', adminOnly: false, Component: MembersSection },
   { id: 'security', label: 'shell.settings.security', adminOnly: true, Component: SecuritySection },
   { id: 'network', label: 'shell.settings.network', adminOnly: true, Component: IpAllowListSettings },
+  { id: 'import', label: 'shell.settings.import', adminOnly: true, Component: ImportSettings },
   { id: 'plan', label: 'shell.settings.plan', adminOnly: true, Component: PlanSettings },
 ];
