@@ -25,6 +25,7 @@ import type { TsudoiServer } from './realtime/types.js';
 import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
+import { ssoRequiredRule } from './sso/ssoRequiredRule.js';
 import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
 import { FsBlobStore } from './storage/blobStore.js';
@@ -152,6 +153,7 @@ export async function startApp(
     });
     // Enterprise rules beyond membership and role, checked at every edge; their refusals are logged.
     access.addRule(ipAllowListRule);
+    access.addRule(ssoRequiredRule);
     access.subscribe('ruleRefused', (e) =>
       http.securityEvents.record({
         type: 'access_refused',

@@ -250,6 +250,43 @@ describe('refused responses, each logged with its reason', () => {
   });
 });
 
+describe('SSO required', () => {
+  it('refuses password sessions in the workspace, lets SAML sessions and the break-glass owner in', async () => {
+    const ws = wsId; // alice is a member (JIT above); member@acme.test joined with a password
+    const member = await t.signedInAgain('member@acme.test');
+    const ownerId = (await admin.get('/api/session')).body.user.id as string;
+    const memberId = (await member.get('/api/session')).body.user.id as string;
+
+    const notOwner = await admin.put(`/api/workspaces/${ws}/sso`, {
+      required: true,
+      breakGlassUserId: memberId,
+    });
+    expect(notOwner.body.fields).toEqual({ breakGlassUserId: 'notOwner' });
+    const on = await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: ownerId });
+    expect(on.body).toMatchObject({ required: true, breakGlassUserId: ownerId });
+
+    // A password session (even one that passed the email code) no longer enters the workspace …
+    expect((await member.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
+    const again = await t.signedInAgain('member@acme.test');
+    expect((await again.get(`/api/workspaces/${ws}/members`)).body.code).toBe('SSO_REQUIRED');
+    // … the break-glass owner's password + code session does …
+    const owner = await t.signedInAgain('owner@acme.test');
+    expect((await owner.get(`/api/workspaces/${ws}`)).status).toBe(200);
+    // … and so does a session from the IdP.
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, ws, 'alice', 'alicepass');
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe(`/w/${ws}`);
+    expect((await browser.get(`/api/workspaces/${ws}`)).status).toBe(200);
+    expect(await lastSsoEvent(ws)).toMatchObject({ type: 'sso.signin' });
+
+    // Without a break-glass owner, the owner's password session is refused too.
+    await owner.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: null });
+    expect((await owner.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
+    await browser.put(`/api/workspaces/${ws}/sso`, { required: false }); // alice is no admin: refused
+    expect((await owner.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
+  });
+});
+
 describe('the ACS is the only POST without a CSRF token', () => {
   it('a neighbouring path is still checked', async () => {
     const r = await fetch(`${t.app.url}/api/sso/${wsId}/acs2`, {

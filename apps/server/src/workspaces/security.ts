@@ -64,7 +64,8 @@ export function strictestSecurity(all: readonly WorkspaceSecurity[]): WorkspaceS
       lockoutThreshold: Math.min(...ps.map((p) => p.lockoutThreshold)),
       lockoutMinutes: Math.max(...ps.map((p) => p.lockoutMinutes)),
     },
-    mfaRequired: all.some((s) => s.mfaRequired),
+    // A workspace that requires SSO lets only its break-glass owner use a password, and only with the code.
+    mfaRequired: all.some((s) => s.mfaRequired || (s.sso?.enabled === true && s.sso.required)),
     // Where one may connect from is each workspace's own rule (the access decision), never combined.
     ipAllowList: [],
   };
