@@ -24,6 +24,8 @@ const HOUR_MS = 3_600_000;
  */
 const APPLIES_PER_HOUR = 10;
 const PREVIEWS_PER_HOUR = 120;
+/** Account look-ups (for the mail's language) run this many at a time. */
+const LOOKUP_CHUNK = 25;
 
 type Accounts = Pick<AccountStore, 'memberships' | 'invitations'>;
 
@@ -125,7 +127,11 @@ export class CsvImportService {
     return { ...summary(parsed.encoding, rows), importId, applied, invited };
   }
 
-  /** Mails after the commit, each through the per-address throttle (held back silently, as for `invite`). */
+  /**
+   * Mails after the commit, each through the per-address throttle (held back silently, as for `invite`),
+   * in the invitee's language when they already have an account. Accounts are looked up a chunk at a time:
+   * one read per row in sequence takes seconds on Firestore for a few hundred rows.
+   */
   async #mail(
     ws: Workspace,
     admin: User,
@@ -133,13 +139,15 @@ export class CsvImportService {
     tokens: ReadonlyArray<{ token: string }>,
     origin: RequestOrigin,
   ): Promise<void> {
-    for (const [i, r] of rows.entries()) {
-      if ((await this.d.mail.take('invite', r.email, admin.id, origin, ws.id)) > 0) continue;
-      const existing = await this.d.accounts.users.getByEmail(r.email);
-      const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(tokens[i]!.token)}`;
-      this.d.mail.queue(
-        accountMail.invitation(r.email, existing?.locale ?? admin.locale, ws.name, admin.displayName, link),
-      );
+    for (let start = 0; start < rows.length; start += LOOKUP_CHUNK) {
+      const chunk = rows.slice(start, start + LOOKUP_CHUNK);
+      const accounts = await Promise.all(chunk.map((r) => this.d.accounts.users.getByEmail(r.email)));
+      for (const [j, r] of chunk.entries()) {
+        if ((await this.d.mail.take('invite', r.email, admin.id, origin, ws.id)) > 0) continue;
+        const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(tokens[start + j]!.token)}`;
+        const locale = accounts[j]?.locale ?? admin.locale;
+        this.d.mail.queue(accountMail.invitation(r.email, locale, ws.name, admin.displayName, link));
+      }
     }
   }
 
