@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
+import { AccessLogRetention } from './audit/accessLogRetention.js';
 import { accessLogRoutes } from './audit/accessLogRoutes.js';
 import { AccessLogService } from './audit/accessLogService.js';
 import { AuditLog } from './audit/auditLog.js';
@@ -136,6 +137,14 @@ export async function startApp(
       defaultTimeZone: config.tzDefault,
     });
     disposers.push(() => retention.stop());
+    // R14: access-log entries older than 2 years go daily, once across instances (like the message purge).
+    const accessLogRetention = new AccessLogRetention({
+      repos: { accessLog: store.accessLog, leases: store.leases, meta: store.meta },
+      log: http.log,
+      now: clock,
+      timeZone: config.tzDefault,
+    });
+    disposers.push(() => accessLogRetention.stop());
 
     const sessions = new SessionService(
       { sessions: accounts.sessions, users: accounts.users },
@@ -275,6 +284,9 @@ export async function startApp(
     linkBase ||= url;
     // Catch-up on a 01:00 missed while down runs in the background: start-up need not wait for a purge.
     retention.start().catch((err) => http.log.error({ err }, 'retention: start-up failed'));
+    accessLogRetention
+      .start()
+      .catch((err) => http.log.error({ err }, 'access-log retention: start-up failed'));
     pool.on('workerDied', (pid, error) =>
       http.log.error({ pid, err: error }, 'mediasoup worker died; replaced'),
     );

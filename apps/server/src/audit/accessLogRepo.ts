@@ -46,4 +46,12 @@ export interface AccessLogRepo {
   ): Promise<ChainedAccessLogEvent[]>;
   /** Where the workspace's chain stands (`EMPTY_HEAD` when it has no entries). */
   chainHead(workspaceId: string | null): Promise<ChainHead>;
+  /** Every workspace that has a chain (null: the entries of no workspace); for the retention job. */
+  chains(): Promise<Array<string | null>>;
+  /**
+   * Retention (R14): removes the chain's oldest entries while they are older than `before`, at most
+   * `limit`, stopping at the first newer one so what remains is one contiguous chain; the head records the
+   * last removed entry (`prunedSeq`/`prunedHash`) for verification. Atomic per call; returns how many went.
+   */
+  pruneBefore(workspaceId: string | null, before: string, limit: number): Promise<number>;
 }

@@ -119,6 +119,32 @@ export function describeAccessLogChainContract(engine: string, make: () => Promi
       });
     });
 
+    it('prunes the oldest entries before a time, keeping one verifiable chain that still shows tampering', async () => {
+      const ws = randomUUID();
+      const other = randomUUID();
+      const events = Array.from({ length: 8 }, (_, i) => event(ws, i));
+      for (const e of events) await h.store.accessLog.append(e);
+      await h.store.accessLog.append(event(other, 0));
+      expect((await h.store.accessLog.chains()).sort()).toEqual([ws, other].sort());
+      // Entries 0–4 are older than entry 5; at most 3 per call.
+      const before = events[5]!.at;
+      expect(await h.store.accessLog.pruneBefore(ws, before, 3)).toBe(3);
+      expect(await h.store.accessLog.pruneBefore(ws, before, 3)).toBe(2);
+      expect(await h.store.accessLog.pruneBefore(ws, before, 3)).toBe(0);
+      const left = await h.store.accessLog.chain(ws, { afterSeq: 0, limit: 100 });
+      expect(left.map((e) => e.id)).toEqual(events.slice(5).map((e) => e.id));
+      expect(await h.store.accessLog.chainHead(ws)).toMatchObject({ seq: 8, prunedSeq: 5 });
+      expect(await verifyWorkspaceChain(h.store.accessLog, ws)).toEqual({ ok: true, entries: 3, headSeq: 8 });
+      expect((await h.store.accessLog.chain(other, { afterSeq: 0, limit: 10 })).length).toBe(1);
+      // Appends continue the chain; removing the oldest kept entry by hand is still a break.
+      await h.store.accessLog.append(event(ws, 8));
+      await h.remove(ws, events[5]!.id);
+      expect(await verifyWorkspaceChain(h.store.accessLog, ws)).toMatchObject({
+        ok: false,
+        break: { id: events[6]!.id, seq: 7, reason: 'seqGap' },
+      });
+    });
+
     it('joins an open transaction: rolled back with it, the chain stays whole', async () => {
       const ws = randomUUID();
       await h.store.accessLog.append(event(ws, 0));

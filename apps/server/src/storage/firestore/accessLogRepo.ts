@@ -1,7 +1,7 @@
 import { type DocumentData, FieldPath, type Firestore, type Query } from 'firebase-admin/firestore';
 import { type ChainHead, EMPTY_HEAD, nextLink } from '../../audit/accessLogChain.js';
 import type { AccessLogEvent, AccessLogQuery, AccessLogRepo, ChainedAccessLogEvent } from '../store.js';
-import type { FsContext } from './context.js';
+import { BATCH_LIMIT, type FsContext } from './context.js';
 import { segment, tenantCollection } from './paths.js';
 
 const DEFAULT_LIMIT = 1000;
@@ -96,6 +96,31 @@ export function firestoreAccessLog(ctx: FsContext): AccessLogRepo {
     },
     async chainHead(workspaceId) {
       return readHead(ctx, workspaceId);
+    },
+    async chains() {
+      const snap = await ctx.get(ctx.db.collectionGroup('accessLogChain'));
+      return snap.docs.map((d) => d.ref.parent.parent?.id ?? null);
+    },
+    async pruneBefore(workspaceId, before, limit) {
+      // One transaction: at most `limit` deletes plus the head (Firestore commits ≤ 500 writes).
+      const n = Math.min(limit, BATCH_LIMIT - 1);
+      return ctx.atomic(async (c) => {
+        const head = await readHead(c, workspaceId);
+        const oldest = await c.get(
+          collection(workspaceId).where('seq', '>', head.prunedSeq).orderBy('seq').limit(n),
+        );
+        let k = 0;
+        while (k < oldest.docs.length && oldest.docs[k]!.get('at') < before) k++;
+        if (k === 0) return 0;
+        const last = oldest.docs[k - 1]!;
+        for (const d of oldest.docs.slice(0, k)) await c.delete(d.ref);
+        await c.set(headRef(workspaceId), {
+          ...head,
+          prunedSeq: last.get('seq'),
+          prunedHash: last.get('hash'),
+        });
+        return k;
+      });
     },
   };
 }

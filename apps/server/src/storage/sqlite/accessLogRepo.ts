@@ -92,6 +92,27 @@ export function sqliteAccessLog(db: Database): AccessLogRepo {
      LIMIT ?`,
     ),
   );
+  const pruneTx = db.transaction((workspaceId: string | null, before: string, limit: number): number => {
+    const key = keyOf(workspaceId);
+    const head = toHead(readHead().get(key));
+    const oldest = db
+      .prepare<[string, number, number], { seq: number; hash: string; at: string }>(
+        `SELECT seq, hash, at FROM access_log WHERE ifnull(workspace_id, '') = ? AND seq > ?
+         ORDER BY ifnull(workspace_id, ''), seq LIMIT ?`,
+      )
+      .all(key, head.prunedSeq, limit);
+    let n = 0;
+    while (n < oldest.length && oldest[n]!.at < before) n++;
+    if (n === 0) return 0;
+    const last = oldest[n - 1]!;
+    db.prepare(`DELETE FROM access_log WHERE ifnull(workspace_id, '') = ? AND seq <= ?`).run(key, last.seq);
+    db.prepare('UPDATE access_log_heads SET pruned_seq = ?, pruned_hash = ? WHERE workspace_key = ?').run(
+      last.seq,
+      last.hash,
+      key,
+    );
+    return n;
+  });
   return {
     async append(e: AccessLogEvent) {
       appendTx.immediate(e);
@@ -118,6 +139,17 @@ export function sqliteAccessLog(db: Database): AccessLogRepo {
     },
     async chainHead(workspaceId) {
       return toHead(readHead().get(keyOf(workspaceId)));
+    },
+    async chains() {
+      return db
+        .prepare<[], { workspace_key: string }>(
+          'SELECT workspace_key FROM access_log_heads ORDER BY workspace_key',
+        )
+        .all()
+        .map((r) => (r.workspace_key === '' ? null : r.workspace_key));
+    },
+    async pruneBefore(workspaceId, before, limit) {
+      return pruneTx.immediate(workspaceId, before, limit);
     },
   };
 }
