@@ -11,6 +11,7 @@ import { RESET_MESSAGES } from './resetMessages';
 import { ROOM_MESSAGES } from './roomMessages';
 import { SETTINGS_MESSAGES } from './settingsMessages';
 import { SHELL_MESSAGES } from './shellMessages';
+import { SSO_MESSAGES } from './ssoMessages';
 import { STAGE_MESSAGES } from './stageMessages';
 
 /** UI text in Japanese and English. Keys are stable; add both languages together. */
@@ -29,6 +30,7 @@ export const MESSAGES = {
     ...INVITE_MESSAGES.ja,
     ...PROBLEM_MESSAGES.ja,
     ...NETWORK_MESSAGES.ja,
+    ...SSO_MESSAGES.ja,
     ...IMPORT_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
@@ -139,6 +141,7 @@ export const MESSAGES = {
     ...INVITE_MESSAGES.en,
     ...PROBLEM_MESSAGES.en,
     ...NETWORK_MESSAGES.en,
+    ...SSO_MESSAGES.en,
     ...IMPORT_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',

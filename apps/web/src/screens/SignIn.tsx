@@ -4,6 +4,7 @@ import { useT } from '../i18n/useT';
 import { navigate } from '../routing/router';
 import { sessionActions } from '../state/session';
 import { Field } from './Field';
+import { SsoSignIn } from './SsoSignIn';
 import { FormError, useAction } from './useAction';
 
 /** Where "Create an account" leads: the sign-up form, filled in and tied to the invitation if there is one. */
@@ -60,6 +61,7 @@ export function SignIn({ invitation }: { invitation?: { token: string; email: st
           {t('signup.noAccount')}
         </button>
       </p>
+      {!invitation && <SsoSignIn />}
     </section>
   );
 }

@@ -7,6 +7,7 @@ import { ImportSettings } from './ImportSettings';
 import { IpAllowListSettings } from './IpAllowListSettings';
 import { PlanSettings } from './PlanSettings';
 import { ProfileSettings } from './ProfileSettings';
+import { SsoSettings } from './SsoSettings';
 
 export interface SectionProps {
   ws: WorkspaceSummary;
@@ -31,6 +32,7 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'members', label: 'shell.settings.members', adminOnly: false, Component: MembersSection },
   { id: 'security', label: 'shell.settings.security', adminOnly: true, Component: SecuritySection },
   { id: 'network', label: 'shell.settings.network', adminOnly: true, Component: IpAllowListSettings },
+  { id: 'sso', label: 'shell.settings.sso', adminOnly: true, Component: SsoSettings },
   { id: 'import', label: 'shell.settings.import', adminOnly: true, Component: ImportSettings },
   { id: 'plan', label: 'shell.settings.plan', adminOnly: true, Component: PlanSettings },
 ];

@@ -1,0 +1,71 @@
+/** SAML single sign-on (Enterprise, R11): the settings section and "Sign in with your company", ja/en. */
+export const SSO_MESSAGES = {
+  ja: {
+    'shell.settings.sso': 'シングルサインオン',
+    'sso.title': 'シングルサインオン（SAML）',
+    'sso.intro':
+      '会社の ID プロバイダー（IdP）でサインインできるようにします。IdP のメタデータ（XML）を貼り付けて保存し、下の「Tsudoi 側の情報」を IdP に登録してください。',
+    'sso.enterpriseOnly': 'シングルサインオンは Enterprise プランで利用できます。',
+    'sso.sp.title': 'Tsudoi 側の情報（IdP に登録します）',
+    'sso.sp.entityId': 'エンティティ ID',
+    'sso.sp.acsUrl': 'ACS URL',
+    'sso.sp.nameIdFormat': 'NameID 形式',
+    'sso.sp.metadata': 'SP メタデータ',
+    'sso.idp.title': 'ID プロバイダー',
+    'sso.idp.none': 'まだ設定されていません。',
+    'sso.idp.entityId': 'IdP エンティティ ID: {id}',
+    'sso.idp.ssoUrl': 'SSO URL: {url}',
+    'sso.idp.certificate': '署名証明書 {fingerprint}（有効期限 {notAfter}）',
+    'sso.metadata': 'IdP メタデータ（XML）',
+    'sso.metadata.hint':
+      'IdP が公開しているメタデータをそのまま貼り付けます。証明書の切り替え中は 2 つまで登録できます。空欄なら現在の IdP 設定のままです。',
+    'sso.required': 'パスワードでのサインインを禁止し、SSO を必須にする',
+    'sso.breakGlass': '自分（オーナー）は緊急用にパスワード＋確認コードでサインインできるようにする',
+    'sso.save': '保存',
+    'sso.saved': '保存しました。',
+    'sso.company.title': '会社のアカウントでサインイン',
+    'sso.company.workspace': 'ワークスペースの URL または ID',
+    'sso.company.submit': '会社のアカウントでサインイン',
+    'sso.company.invalid': 'ワークスペースの URL（…/w/…）または ID を入力してください。',
+    'err.SSO_FAILED':
+      'シングルサインオンに失敗しました。もう一度お試しください。続く場合は管理者に連絡してください。',
+    'err.SSO_REQUIRED':
+      'このワークスペースには会社のアカウント（シングルサインオン）でサインインする必要があります。',
+    'err.SSO_METADATA_INVALID':
+      'この IdP メタデータは使えません（SAML のメタデータか、証明書があるか確認してください）。',
+    'err.SSO_NOT_CONFIGURED': 'このワークスペースではシングルサインオンが設定されていません。',
+  },
+  en: {
+    'shell.settings.sso': 'Single sign-on',
+    'sso.title': 'Single sign-on (SAML)',
+    'sso.intro':
+      'Let people sign in with your company’s identity provider (IdP). Paste the IdP’s metadata (XML), save, and register “Tsudoi’s side” below with the IdP.',
+    'sso.enterpriseOnly': 'Single sign-on is available on the Enterprise plan.',
+    'sso.sp.title': 'Tsudoi’s side (register this with the IdP)',
+    'sso.sp.entityId': 'Entity ID',
+    'sso.sp.acsUrl': 'ACS URL',
+    'sso.sp.nameIdFormat': 'NameID format',
+    'sso.sp.metadata': 'SP metadata',
+    'sso.idp.title': 'Identity provider',
+    'sso.idp.none': 'Not configured yet.',
+    'sso.idp.entityId': 'IdP entity ID: {id}',
+    'sso.idp.ssoUrl': 'SSO URL: {url}',
+    'sso.idp.certificate': 'Signing certificate {fingerprint} (expires {notAfter})',
+    'sso.metadata': 'IdP metadata (XML)',
+    'sso.metadata.hint':
+      'Paste the metadata your IdP publishes. During a certificate rollover it may hold two. Leave empty to keep the current IdP settings.',
+    'sso.required': 'Require single sign-on: refuse password sign-in',
+    'sso.breakGlass': 'Keep password + email code sign-in for me (the owner) for emergencies',
+    'sso.save': 'Save',
+    'sso.saved': 'Saved.',
+    'sso.company.title': 'Sign in with your company',
+    'sso.company.workspace': 'Workspace URL or ID',
+    'sso.company.submit': 'Sign in with your company',
+    'sso.company.invalid': 'Enter the workspace URL (…/w/…) or its ID.',
+    'err.SSO_FAILED': 'Single sign-on failed. Try again; if it keeps failing, ask your administrator.',
+    'err.SSO_REQUIRED': 'This workspace requires signing in with your company account (single sign-on).',
+    'err.SSO_METADATA_INVALID':
+      'This IdP metadata cannot be used (check that it is SAML metadata with a signing certificate).',
+    'err.SSO_NOT_CONFIGURED': 'This workspace has no single sign-on.',
+  },
+} as const;

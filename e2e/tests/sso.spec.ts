@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, test } from '@playwright/test';
+import { TestIdp } from '../../apps/server/src/testing/samlIdp';
+import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
+import { startServer, type TestServer } from '../support/server';
+
+// Issue 12, R11: an Enterprise admin configures SAML SSO through the settings from the IdP's metadata (a real
+// SimpleSAMLphp on loopback); a new person signs in with their company account from the sign-in page and
+// lands on the floor.
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+let server: TestServer;
+let mail: SmtpSink;
+let idp: TestIdp;
+let owner: ApiUser;
+let workspaceId: string;
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  [mail, idp] = await Promise.all([SmtpSink.start(), TestIdp.start()]);
+  server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
+  owner = await apiSignUp(server.url, mail, 'sso-owner@example.com', 'Sora Owner');
+  workspaceId = await apiWorkspace(mail, owner, 'Acme', []);
+  await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
+    { env: { ...process.env, DATA_DIR: server.dataDir } },
+  );
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+  await mail?.close();
+  await idp?.stop();
+});
+
+test('an admin sets up SSO from the IdP metadata; a new person signs in with their company account and lands on the floor', async ({
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const adminContext = await browser.newContext({
+    storageState: await owner.api.storageState(),
+    locale: 'en-US',
+  });
+  const admin = await adminContext.newPage();
+  await admin.goto(`${server.url}/w/${workspaceId}/settings/sso`);
+  const section = admin.getByTestId('settings-sso');
+  const sp = section.getByTestId('sso-sp');
+  await expect(sp).toContainText(`${server.url}/api/sso/${workspaceId}/metadata`);
+  await expect(sp).toContainText(`${server.url}/api/sso/${workspaceId}/acs`);
+  await expect(section.getByTestId('sso-idp')).toHaveText('Not configured yet.');
+  // The IdP administrator registers Tsudoi's side (here: the test IdP's list of service providers).
+  idp.registerSp(`${server.url}/api/sso/${workspaceId}/metadata`, `${server.url}/api/sso/${workspaceId}/acs`);
+
+  await section.getByLabel('IdP metadata (XML)').fill(await idp.metadataXml());
+  await section.getByRole('button', { name: 'Save' }).click();
+  await expect(section.getByRole('status')).toHaveText('Saved.');
+  await expect(section.getByTestId('sso-idp')).toContainText(`IdP entity ID: ${idp.entityId}`);
+  await expect(section.getByTestId('sso-idp')).toContainText('Signing certificate');
+
+  // A new person, never invited: their company's IdP vouches for them.
+  const guest = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await guest.goto(server.url);
+  const company = guest.getByTestId('sso-signin');
+  await company.getByLabel('Workspace URL or ID').fill(`${server.url}/w/${workspaceId}`);
+  await company.getByRole('button', { name: 'Sign in with your company' }).click();
+  await guest.locator('#username').fill('alice');
+  await guest.locator('#password').fill('alicepass');
+  await guest.locator('#submit_button').click();
+  await expect(guest).toHaveURL(`${server.url}/w/${workspaceId}`);
+  await expect(guest.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+
+  // A refused sign-in comes back to the sign-in page with its reason named.
+  const refused = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await refused.goto(`${server.url}/signin?sso_error=SSO_FAILED`);
+  await expect(refused.getByTestId('sso-signin').getByRole('alert')).toContainText('Single sign-on failed');
+});
