@@ -250,6 +250,22 @@ describe('refused responses, each logged with its reason', () => {
   });
 });
 
+describe('the IP allow-list', () => {
+  it('applies to the login and the ACS of the workspace', async () => {
+    const ws = await newWorkspace('Fenced');
+    await enterprise(ws);
+    await configured(ws);
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, ws, 'alice', 'alicepass');
+    const fence = { ranges: ['10.0.0.0/8'], confirmSelfExclusion: true };
+    expect((await admin.put(`/api/workspaces/${ws}/ip-allow-list`, fence)).status).toBe(200);
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe('/signin?sso_error=SSO_FAILED');
+    expect(await lastSsoEvent(ws)).toMatchObject({ detail: { reason: 'ipNotAllowed' } });
+    const r = await fetch(`${t.app.url}/api/sso/${ws}/login`, { redirect: 'manual' });
+    expect(r.headers.get('location')).toBe('/signin?sso_error=IP_NOT_ALLOWED');
+  });
+});
+
 describe('SSO required', () => {
   it('refuses password sessions in the workspace, lets SAML sessions and the break-glass owner in', async () => {
     const ws = wsId; // alice is a member (JIT above); member@acme.test joined with a password

@@ -224,7 +224,7 @@ export class SsoService {
     return { sessionToken, userId: joined.userId };
   }
 
-  /** Workspace whose SSO a browser should use for an email domain (the one configured for it, if unique). */
+  /** The workspace, refused with PLAN_REQUIRED unless its plan includes SAML. */
   async #enterprise(workspaceId: string): Promise<Workspace> {
     const ws = await this.d.workspaces.get(workspaceId);
     if (!ws) throw AppError.notFound('Workspace not found.');
