@@ -3,6 +3,7 @@ import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Mailer } from '../mail/mailer.js';
+import { SSO_REQUIRED_MESSAGE, ssoOnlyAccount } from '../sso/ssoRequiredRule.js';
 import type { UnitOfWork } from '../unitOfWork.js';
 import {
   MAX_PASSWORD_LENGTH,
@@ -211,6 +212,18 @@ export class AuthService {
     if (!(await this.#activeSomewhereOrNowhere(user.id))) {
       await this.d.audit.record('auth.signin_failed', origin, { userId: user.id }, { reason: 'disabled' });
       throw signinFailed();
+    }
+    // R11: an account whose every workspace signs in through its IdP has no password sign-in (break-glass aside).
+    const memberships = await this.d.repos.memberships.listByUser(user.id);
+    const wss = await this.d.repos.workspaces.listByIds(memberships.map((m) => m.workspaceId));
+    if (ssoOnlyAccount(user.id, memberships, wss)) {
+      await this.d.audit.record(
+        'auth.signin_failed',
+        origin,
+        { userId: user.id },
+        { reason: 'sso_required' },
+      );
+      throw new AppError('SSO_REQUIRED', SSO_REQUIRED_MESSAGE);
     }
     // A lock that ran out ends with its count; otherwise failures (passwords and codes) keep counting
     // until a sign-in completes, so alternating a right password with wrong codes still locks.

@@ -281,10 +281,20 @@ describe('SSO required', () => {
     const on = await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: ownerId });
     expect(on.body).toMatchObject({ required: true, breakGlassUserId: ownerId });
 
-    // A password session (even one that passed the email code) no longer enters the workspace …
-    expect((await member.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
-    const again = await t.signedInAgain('member@acme.test');
-    expect((await again.get(`/api/workspaces/${ws}/members`)).body.code).toBe('SSO_REQUIRED');
+    // A password session (even one that passed the email code) no longer enters the workspace, and a
+    // member whose only workspace it is cannot sign in with a password at all …
+    expect((await member.get(`/api/workspaces/${ws}/members`)).body.code).toBe('SSO_REQUIRED');
+    const signin = await t.client().post('/api/auth/signin', {
+      email: 'member@acme.test',
+      password: 'correct horse battery',
+    });
+    expect(signin.body.code).toBe('SSO_REQUIRED');
+    const [failed] = await t.app.store.accessLog.list({
+      workspaceId: ws,
+      userId: memberId,
+      type: 'auth.signin_failed',
+    });
+    expect(failed?.detail).toEqual({ reason: 'sso_required' });
     // … the break-glass owner's password + code session does …
     const owner = await t.signedInAgain('owner@acme.test');
     expect((await owner.get(`/api/workspaces/${ws}`)).status).toBe(200);
@@ -298,8 +308,8 @@ describe('SSO required', () => {
     // Without a break-glass owner, the owner's password session is refused too.
     await owner.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: null });
     expect((await owner.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
-    await browser.put(`/api/workspaces/${ws}/sso`, { required: false }); // alice is no admin: refused
-    expect((await owner.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
+    // Alice (a member through SSO) cannot switch it off.
+    expect((await browser.put(`/api/workspaces/${ws}/sso`, { required: false })).body.code).toBe('FORBIDDEN');
   });
 });
 

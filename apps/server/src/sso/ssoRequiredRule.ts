@@ -1,26 +1,55 @@
 /**
- * "SSO required" (R11) as a rule of the one access decision (`workspaces/accessDecision.ts`): in an
- * Enterprise workspace whose SSO is on and required, only a session established through SAML gets in, at
- * every edge (HTTP routes, socket handshakes, open sockets). The break-glass owner named in the settings
- * still gets in with a password session that passed the email code (`password+email-otp`; the code is
- * demanded of every member of such a workspace, see `strictestSecurity`). Pure.
+ * "SSO required" (R11). In an Enterprise workspace whose SSO is on and required:
+ * - as a rule of the one access decision (`workspaces/accessDecision.ts`): only a session established
+ *   through SAML gets in, at every edge (HTTP routes, socket handshakes, open sockets); the break-glass
+ *   owner named in the settings still gets in with a password session that passed the email code
+ *   (`password+email-otp`; the code is demanded of every member of such a workspace, `strictestSecurity`);
+ * - at password sign-in (`ssoOnlyAccount`): someone whose every workspace requires SSO is refused there.
+ * Pure.
  */
+import type { Membership, Role } from '../auth/accountStore.js';
 import type { AccessRule } from '../workspaces/accessDecision.js';
 import { PLAN_FEATURES } from '../workspaces/planPolicy.js';
 import { resolveSecurity } from '../workspaces/security.js';
+import type { Workspace } from '../workspaces/workspaceRepo.js';
 
 export const SSO_REQUIRED_MESSAGE = 'This workspace signs in through your company’s identity provider.';
 
+/** Whether this member must come through the workspace's IdP (false for its break-glass owner). */
+function ssoRequiredFor(
+  ws: Pick<Workspace, 'plan' | 'security'>,
+  userId: string | null,
+  role: Role | undefined,
+): boolean {
+  if (!PLAN_FEATURES[ws.plan].saml) return false;
+  const sso = resolveSecurity(ws.security).sso;
+  if (!sso?.enabled || !sso.required) return false;
+  return !(sso.breakGlassUserId === userId && role === 'owner');
+}
+
 export const ssoRequiredRule: AccessRule = (req) => {
   if (req.via === 'service' || !req.workspace || !req.session) return undefined;
-  if (!PLAN_FEATURES[req.workspace.plan].saml) return undefined;
-  const sso = resolveSecurity(req.workspace.security).sso;
-  if (!sso?.enabled || !sso.required) return undefined;
+  if (!ssoRequiredFor(req.workspace, null, undefined)) return undefined; // not required here
   if (req.session.method === 'saml') return undefined;
-  const breakGlass =
-    sso.breakGlassUserId === req.userId &&
-    req.membership?.role === 'owner' &&
-    req.session.method === 'password+email-otp';
-  if (breakGlass) return undefined;
+  const breakGlass = !ssoRequiredFor(req.workspace, req.userId, req.membership?.role);
+  if (breakGlass && req.session.method === 'password+email-otp') return undefined;
   return { allow: false, reason: 'ssoRequired', code: 'SSO_REQUIRED', message: SSO_REQUIRED_MESSAGE };
 };
+
+/**
+ * Pure: a password sign-in is refused when every active workspace of the account requires SSO of it
+ * (no workspace, or one that does not, and the sign-in goes on; the rule above guards the others).
+ */
+export function ssoOnlyAccount(
+  userId: string,
+  memberships: readonly Membership[],
+  workspaces: readonly Pick<Workspace, 'id' | 'plan' | 'security'>[],
+): boolean {
+  const active = memberships.filter((m) => m.status === 'active');
+  if (active.length === 0) return false;
+  const byId = new Map(workspaces.map((w) => [w.id, w]));
+  return active.every((m) => {
+    const ws = byId.get(m.workspaceId);
+    return ws !== undefined && ssoRequiredFor(ws, userId, m.role);
+  });
+}
