@@ -63,7 +63,7 @@ test('an admin previews a Shift_JIS CSV, sees the bad row, imports the fixed fil
   );
   await section.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer: transfer });
   await expect(section.getByTestId('import-summary')).toHaveText(
-    'members.csv: 1 rows can be invited, 1 rows have problems.',
+    'members.csv: 1 ready to invite, 1 with problems.',
   );
   const badRow = section.locator('tr[data-row="3"]');
   await expect(badRow).toHaveClass('invalid');
@@ -80,7 +80,7 @@ test('an admin previews a Shift_JIS CSV, sees the bad row, imports the fixed fil
   ]);
   await file.setInputFiles({ name: 'members-fixed.csv', mimeType: 'text/csv', buffer: fixed });
   await expect(section.getByTestId('import-summary')).toHaveText(
-    'members-fixed.csv: 2 rows can be invited, 0 rows have problems.',
+    'members-fixed.csv: 2 ready to invite, 0 with problems.',
   );
   const since = mail.messages.length;
   await section.getByRole('button', { name: 'Import 2 people' }).click();

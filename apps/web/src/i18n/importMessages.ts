@@ -12,6 +12,7 @@ export const IMPORT_MESSAGES = {
     'import.summary': '{file}: {valid} 行は招待できます。{invalid} 行に問題があります。',
     'import.fixFirst':
       '問題のある行を直してから、もう一度ファイルを選んでください。1 行でも問題があると何も取り込まれません。',
+    'import.rows': 'ファイルの行',
     'import.col.row': '行',
     'import.col.email': 'メールアドレス',
     'import.col.name': '表示名',
@@ -53,9 +54,10 @@ export const IMPORT_MESSAGES = {
     'import.file': 'CSV file',
     'import.drop': 'Drop a CSV file here, or choose one.',
     'import.checking': 'Checking…',
-    'import.summary': '{file}: {valid} rows can be invited, {invalid} rows have problems.',
+    'import.summary': '{file}: {valid} ready to invite, {invalid} with problems.',
     'import.fixFirst':
       'Fix the rows with problems and choose the file again. If any row has a problem, nothing is imported.',
+    'import.rows': 'Rows of the file',
     'import.col.row': 'Row',
     'import.col.email': 'Email',
     'import.col.name': 'Display name',

@@ -76,7 +76,7 @@ export function ImportSettings({ ws }: SectionProps) {
   if (enterprise === undefined) return <FormError message={error} />;
   if (!enterprise)
     return (
-      <div className="card" data-testid="settings-import">
+      <div className="card" data-testid="import-card">
         <h3>{t('import.title')}</h3>
         <p>{t('import.intro')}</p>
         <p className="hint" data-testid="import-enterprise-only">
@@ -86,7 +86,7 @@ export function ImportSettings({ ws }: SectionProps) {
     );
   const shown = step.kind === 'preview' || step.kind === 'applying' ? step.preview : undefined;
   return (
-    <div className="card" data-testid="settings-import">
+    <div className="card" data-testid="import-card">
       <h3>{t('import.title')}</h3>
       <p>{t('import.intro')}</p>
       <fieldset
@@ -169,7 +169,9 @@ function RowTable({ rows }: { rows: readonly ImportRowResult[] }) {
   const role = (r: string) =>
     r === 'admin' ? t('import.role.admin') : r === 'member' ? t('import.role.member') : r;
   return (
-    <div className="import-table-wrap">
+    // A scrolling region is reached and scrolled with the keyboard too (WCAG 2.1.1).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be focusable
+    <section className="import-table-wrap" aria-label={t('import.rows')} tabIndex={0}>
       <table className="import-table" data-testid="import-rows">
         <thead>
           <tr>
@@ -198,7 +200,7 @@ function RowTable({ rows }: { rows: readonly ImportRowResult[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 
