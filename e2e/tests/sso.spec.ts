@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { TestIdp } from '../../apps/server/src/testing/samlIdp';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { PASSWORD, signIn } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
 
@@ -17,6 +18,7 @@ let server: TestServer;
 let mail: SmtpSink;
 let idp: TestIdp;
 let owner: ApiUser;
+let member: ApiUser;
 let workspaceId: string;
 
 test.beforeAll(async () => {
@@ -24,7 +26,8 @@ test.beforeAll(async () => {
   [mail, idp] = await Promise.all([SmtpSink.start(), TestIdp.start()]);
   server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
   owner = await apiSignUp(server.url, mail, 'sso-owner@example.com', 'Sora Owner');
-  workspaceId = await apiWorkspace(mail, owner, 'Acme', []);
+  member = await apiSignUp(server.url, mail, 'sso-member@example.com', 'Mei Member');
+  workspaceId = await apiWorkspace(mail, owner, 'Acme', [member]);
   await promisify(execFile)(
     process.execPath,
     [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
@@ -67,7 +70,7 @@ test('an admin sets up SSO from the IdP metadata; a new person signs in with the
   await guest.goto(server.url);
   const company = guest.getByTestId('sso-signin');
   await company.getByLabel('Workspace URL or ID').fill(`${server.url}/w/${workspaceId}`);
-  await company.getByRole('button', { name: 'Sign in with your company' }).click();
+  await company.getByRole('button', { name: 'Continue with your company' }).click();
   await guest.locator('#username').fill('alice');
   await guest.locator('#password').fill('alicepass');
   await guest.locator('#submit_button').click();
@@ -78,4 +81,35 @@ test('an admin sets up SSO from the IdP metadata; a new person signs in with the
   const refused = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await refused.goto(`${server.url}/signin?sso_error=SSO_FAILED`);
   await expect(refused.getByTestId('sso-signin').getByRole('alert')).toContainText('Single sign-on failed');
+});
+
+test('with SSO required a password sign-in is refused, and the break-glass owner still gets in with password + code', async ({
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const admin = await (
+    await browser.newContext({ storageState: await owner.api.storageState(), locale: 'en-US' })
+  ).newPage();
+  await admin.goto(`${server.url}/w/${workspaceId}/settings/sso`);
+  const section = admin.getByTestId('settings-sso');
+  await section.getByLabel('Require single sign-on: refuse password sign-in').check();
+  await section.getByLabel('Keep password + email code sign-in for me (the owner) for emergencies').check();
+  await section.getByRole('button', { name: 'Save' }).click();
+  await expect(section.getByRole('status')).toHaveText('Saved.');
+
+  const person = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await person.goto(server.url);
+  await person.getByLabel('Email').fill(member.email);
+  await person.getByLabel('Password').fill(PASSWORD);
+  await person.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(person.getByRole('alert')).toHaveText(
+    'This workspace requires signing in with your company account (single sign-on).',
+  );
+
+  const breakGlass = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await signIn(breakGlass, mail, server.url, owner.email);
+  await breakGlass.goto(`${server.url}/w/${workspaceId}`);
+  await expect(breakGlass.getByTestId('connection')).toHaveAttribute('data-state', 'online', {
+    timeout: 20_000,
+  });
 });
