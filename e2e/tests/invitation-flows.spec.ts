@@ -88,6 +88,41 @@ test('a signed-out member signs in with the emailed code on the invitation page,
   await page.context().close();
 });
 
+test('a forgotten password on the invitation page: the mailed reset link leads back to the invitation, and on to the floor', async ({
+  browser,
+}) => {
+  const forgetful = await apiSignUp(server.url, mail, 'forgetful@example.com', 'Fumi');
+  await post(forgetful.api, '/api/auth/signout', {});
+  const link = await invite(forgetful.email);
+  const page = await signedOutPage(browser);
+  await page.goto(link);
+  await page.getByRole('button', { name: 'Forgot your password?' }).click();
+  await expect(page.getByRole('heading', { name: 'Reset your password' })).toBeVisible();
+  await expect(page.getByLabel('Email')).toHaveValue(forgetful.email);
+  const since = mail.messages.length;
+  await page.getByRole('button', { name: 'Send the reset link' }).click();
+  const resetLink = (await mail.waitFor(forgetful.email, /reset-password\?/, since)).text.match(
+    /(http\S+reset-password\?\S+)/,
+  )![1]!;
+
+  // The link is opened later, in another tab of the same browser (no state from the first page).
+  const later = await page.context().newPage();
+  await later.goto(resetLink);
+  await later.getByLabel(/^New password/).fill('a brand new secret 7');
+  await later.getByLabel('Repeat the new password').fill('a brand new secret 7');
+  await later.getByRole('button', { name: 'Set the password' }).click();
+  await later.getByRole('button', { name: 'Sign in' }).click();
+  await expect(later).toHaveURL(link);
+  await expect(later.getByText(`You are invited to “${WORKSPACE}”`)).toBeVisible();
+  await later.getByLabel('Password').fill('a brand new secret 7');
+  const before = mail.messages.length;
+  await later.getByRole('button', { name: 'Sign in' }).click();
+  await later.getByLabel('Code', { exact: true }).fill(await mail.otpFor(forgetful.email, before));
+  await later.getByRole('button', { name: 'Verify' }).click();
+  await expectOnFloor(later);
+  await page.context().close();
+});
+
 test('sign-up from the invitation keeps it through email verification and lands on the floor', async ({
   browser,
 }) => {

@@ -136,9 +136,9 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   // Forgotten password: the same 202 for every address (known, unknown, locked); limited per IP and address.
   app.post('/api/auth/password/forgot', async (req, reply) => {
     limit(`forgot:${addressKey(req.ip)}`, ipLimiter);
-    const { email } = parseInput(PasswordForgotRequest, req.body);
+    const { email, invitation } = parseInput(PasswordForgotRequest, req.body);
     limit(`forgot:${email}`, accountLimiter);
-    await d.auth.passwordReset.request(email, originOf(req));
+    await d.auth.passwordReset.request(email, originOf(req), invitation);
     reply.code(202);
     return { status: 'check-your-email' };
   });

@@ -29,6 +29,7 @@ import { accountMail } from './mailTemplates.js';
 import { type PasswordHasher, scryptHasher, unguessablePassword } from './passwordHash.js';
 import { type PasswordProblem, passwordProblems } from './passwordPolicy.js';
 import { PasswordReset } from './passwordReset.js';
+import { pendingInvitationFor } from './pendingInvitation.js';
 import type { SessionService } from './sessionService.js';
 import { newOtpCode, newToken, otpHash, tokenHash } from './tokens.js';
 
@@ -122,7 +123,12 @@ export class AuthService {
     // Hashed before the lookup, on both paths: an existing address costs the same time as a new one.
     const hash = await this.#hasher.hash(input.password);
     const existing = await this.d.repos.users.getByEmail(input.email);
-    const invitation = await this.#pendingInvitation(input.invitation, input.email, now);
+    const invitation = await pendingInvitationFor(
+      this.d.repos.invitations,
+      input.invitation,
+      input.email,
+      now,
+    );
     if (existing) {
       const link = invitation
         ? `${this.d.publicUrl()}/invite/${encodeURIComponent(invitation)}`
@@ -153,18 +159,6 @@ export class AuthService {
     if (!created) return;
     await this.d.audit.record('auth.signup', origin, { userId: user.id });
     await this.#sendVerification(user, 'signup', origin, invitation);
-  }
-
-  /**
-   * The invitation token a sign-up came with, if it names a pending invitation to this very address;
-   * anything else is dropped silently (sign-up answers the same either way).
-   */
-  async #pendingInvitation(token: string | undefined, email: string, now: Date): Promise<string | undefined> {
-    if (!token) return undefined;
-    const inv = await this.d.repos.invitations.getByTokenHash(tokenHash(token));
-    const pending =
-      inv && inv.email === email && !inv.acceptedAt && !inv.revokedAt && inv.expiresAt > now.toISOString();
-    return pending ? token : undefined;
   }
 
   async verifyEmail(token: string, origin: RequestOrigin): Promise<void> {
@@ -232,7 +226,7 @@ export class AuthService {
     }
     if (!user.emailVerifiedAt) {
       // Signing in on an invitation page: the link sent again leads back to that invitation.
-      const pending = await this.#pendingInvitation(invitation, user.email, now);
+      const pending = await pendingInvitationFor(this.d.repos.invitations, invitation, user.email, now);
       await this.#sendVerification(user, 'verify', origin, pending);
       throw new AppError('EMAIL_NOT_VERIFIED', 'Confirm your email address first: we sent the link again.');
     }

@@ -118,6 +118,41 @@ describe('forgotten password', () => {
     expect((await reset(older, 'older link secret 5')).body.code).toBe('LINK_INVALID');
     expect((await signin('locked-out@example.com', 'unlocked secret 4')).body.next).toBe('otp');
   });
+
+  it('asked for on an invitation page, the link leads back to that invitation; another address’s is dropped', async () => {
+    const admin = await t.signedInUser('inviting-admin@example.com', FIRST);
+    const ws = (await admin.post('/api/workspaces', { name: 'Invite Co' })).body;
+    await (await t.signedInUser('invitee@example.com', FIRST)).post('/api/auth/signout');
+    const since = t.mail.messages.length;
+    await admin.post(`/api/workspaces/${ws.id}/invitations`, { email: 'invitee@example.com' });
+    await admin.post(`/api/workspaces/${ws.id}/invitations`, { email: 'someone-else@example.com' });
+    const tokenOf = async (to: string) =>
+      (await t.mail.waitFor(to, /invite\//, since)).text.match(/invite\/(\S+)/)![1]!;
+    const mine = decodeURIComponent(await tokenOf('invitee@example.com'));
+    const theirs = decodeURIComponent(await tokenOf('someone-else@example.com'));
+
+    const linkFor = async (invitation: string) => {
+      const before = t.mail.messages.length;
+      const r = await t
+        .client()
+        .post('/api/auth/password/forgot', { email: 'invitee@example.com', invitation });
+      expect(r).toEqual({ status: 202, body: { status: 'check-your-email' } });
+      const mail = await t.mail.waitFor('invitee@example.com', /reset-password\?/, before);
+      return new URL(mail.text.match(/(http\S+reset-password\?\S+)/)![1]!).searchParams;
+    };
+    const back = await linkFor(mine);
+    expect(back.get('invitation')).toBe(mine);
+    expect((await reset(back.get('token')!, 'after invite secret 6')).status).toBe(200);
+    // Someone else's invitation (or a made-up token) is not carried: the link is a plain reset link.
+    const plain = await linkFor(theirs);
+    expect(plain.has('invitation')).toBe(false);
+    expect(plain.get('token')).toMatch(/^\S{20,}$/);
+    // The field is validated like every link token.
+    const bad = await t
+      .client()
+      .post('/api/auth/password/forgot', { email: 'invitee@example.com', invitation: 'x' });
+    expect(bad.status).toBe(400);
+  });
 });
 
 describe('rate limits on the forgotten-password form', () => {

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import type { AccountMailer } from './accountMailer.js';
 import type { AuthRepos, AuthService } from './authService.js';
 import { accountMail } from './mailTemplates.js';
+import { pendingInvitationFor } from './pendingInvitation.js';
 import type { SessionService } from './sessionService.js';
 import { newToken, tokenHash } from './tokens.js';
 
@@ -11,7 +12,7 @@ import { newToken, tokenHash } from './tokens.js';
 export const RESET_TTL_MS = 3_600_000;
 
 export interface PasswordResetDeps {
-  repos: Pick<AuthRepos, 'users' | 'emailTokens'>;
+  repos: Pick<AuthRepos, 'users' | 'emailTokens' | 'invitations'>;
   audit: AuditLog;
   sessions: SessionService;
   clock: Clock;
@@ -30,12 +31,16 @@ export class PasswordReset {
   /**
    * Mails a reset link when the address has an account with a password. The caller answers the same in
    * every case; the work is alike too (a lookup, a throttle count, an access-log entry, no hashing).
+   * `invitation`: asked for on an invitation's page; when it names a pending invitation to this address,
+   * the link carries it, so the page after the new password leads back to the invitation.
    */
-  async request(email: string, origin: RequestOrigin): Promise<void> {
+  async request(email: string, origin: RequestOrigin, invitation?: string): Promise<void> {
     const now = this.d.clock();
     const user = await this.d.repos.users.getByEmail(email);
     const known = user?.passwordHash ? user : undefined; // no password (identity provider only): no reset
     const throttled = (await this.d.mail.take('reset', email, known?.id ?? null, origin)) > 0;
+    // Looked up for every address alike (the answer and the work must not tell accounts apart).
+    const back = await pendingInvitationFor(this.d.repos.invitations, invitation, email, now);
     const token = newToken();
     await this.d.audit.record(
       'auth.password_reset_requested',
@@ -50,7 +55,8 @@ export class PasswordReset {
       userId: known.id,
       expiresAt: new Date(now.getTime() + RESET_TTL_MS).toISOString(),
     });
-    const link = `${this.d.publicUrl()}/reset-password?token=${encodeURIComponent(token)}`;
+    const query = new URLSearchParams({ token, ...(back ? { invitation: back } : {}) });
+    const link = `${this.d.publicUrl()}/reset-password?${query}`;
     this.d.mail.notice(accountMail.passwordReset(known.email, known.locale, link));
   }
 

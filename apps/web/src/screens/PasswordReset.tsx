@@ -9,7 +9,10 @@ import { FormError, useAction } from './useAction';
 /** "Forgot your password?": asks for the address; the answer is the same whether it has an account. */
 export function ForgotPassword() {
   const t = useT();
-  const [email, setEmail] = useState('');
+  // From an invitation page: the invitation rides along (the reset link leads back to it).
+  const query = new URLSearchParams(useRoute((r) => r.search));
+  const invitation = query.get('invitation') ?? undefined;
+  const [email, setEmail] = useState(query.get('email') ?? '');
   const [sent, setSent] = useState(false);
   const { busy, error, run } = useAction();
   return (
@@ -22,7 +25,10 @@ export function ForgotPassword() {
           onSubmit={(e) => {
             e.preventDefault();
             void run(async () => {
-              await api('POST', '/api/auth/password/forgot', { email });
+              await api('POST', '/api/auth/password/forgot', {
+                email,
+                ...(invitation ? { invitation } : {}),
+              });
               setSent(true);
             });
           }}
@@ -42,7 +48,11 @@ export function ForgotPassword() {
           </button>
         </form>
       )}
-      <button type="button" className="link" onClick={() => navigate('/')}>
+      <button
+        type="button"
+        className="link"
+        onClick={() => navigate(invitation ? `/invite/${encodeURIComponent(invitation)}` : '/')}
+      >
         {t('forgot.back')}
       </button>
     </section>
@@ -52,7 +62,11 @@ export function ForgotPassword() {
 /** Opened from the reset mail: /reset-password?token=… — sets a new password, then everyone signs in again. */
 export function ResetPassword() {
   const t = useT();
-  const token = new URLSearchParams(useRoute((r) => r.search)).get('token') ?? '';
+  const query = new URLSearchParams(useRoute((r) => r.search));
+  const token = query.get('token') ?? '';
+  // Set when the reset was asked for on an invitation page: signing in continues there.
+  const invitation = query.get('invitation');
+  const next = invitation ? `/invite/${encodeURIComponent(invitation)}` : '/';
   const [password, setPassword] = useState('');
   const [repeat, setRepeat] = useState('');
   const [done, setDone] = useState(false);
@@ -63,7 +77,7 @@ export function ResetPassword() {
       <section className="card" aria-labelledby="reset-title">
         <h2 id="reset-title">{t('reset.title')}</h2>
         <p role="status">{t('reset.done')}</p>
-        <button type="button" onClick={() => void sessionActions.load().finally(() => navigate('/', true))}>
+        <button type="button" onClick={() => void sessionActions.load().finally(() => navigate(next, true))}>
           {t('signin.title')}
         </button>
       </section>

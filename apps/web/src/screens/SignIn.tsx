@@ -14,6 +14,13 @@ export function signupPath(invitation?: { token: string; email: string }): strin
   return `/signup?${q}`;
 }
 
+/** Where "Forgot your password?" leads: on an invitation page it keeps the invitation (the mailed link
+ * then leads back to it) and the address typed so far. */
+export function forgotPath(invitation: { token: string } | undefined, email: string): string {
+  if (!invitation) return '/forgot';
+  return `/forgot?${new URLSearchParams({ invitation: invitation.token, ...(email ? { email } : {}) })}`;
+}
+
 /**
  * Email + password; then the emailed code (OtpForm). On an invitation page it starts with the invited
  * address, and its one "Create an account" keeps the invitation.
@@ -54,7 +61,7 @@ export function SignIn({ invitation }: { invitation?: { token: string; email: st
         </button>
       </form>
       <p className="row">
-        <button type="button" className="link" onClick={() => navigate('/forgot')}>
+        <button type="button" className="link" onClick={() => navigate(forgotPath(invitation, email))}>
           {t('signin.forgot')}
         </button>
         <button type="button" className="link" onClick={() => navigate(signupPath(invitation))}>
