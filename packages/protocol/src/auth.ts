@@ -36,8 +36,10 @@ export const SigninRequest = z.object({
 });
 export const OtpVerifyRequest = z.object({ code: z.string().regex(/^\d{6}$/, 'must be 6 digits') });
 export const PasswordChangeRequest = z.object({ currentPassword: PasswordInput, newPassword: PasswordInput });
-/** Forgotten password, step 1: always answered 202, whether or not the address has an account. */
-/** `invitation`: asked for on that invitation's page (the reset link then leads back to it). */
+/**
+ * Forgotten password, step 1: always answered 202, whether or not the address has an account.
+ * `invitation`: asked for on that invitation's page (the reset link then leads back to it).
+ */
 export const PasswordForgotRequest = z.object({ email: Email, invitation: LinkToken.optional() });
 /** Step 2, from the mailed link (`/reset-password?token=…`). */
 export const PasswordResetRequest = z.object({
