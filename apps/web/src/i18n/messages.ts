@@ -1,3 +1,4 @@
+import { ACCESS_LOG_MESSAGES } from './accessLogMessages';
 import { ACCESS_MESSAGES } from './accessMessages';
 import { ATTENTION_MESSAGES } from './attentionMessages';
 import { CHAT_MESSAGES } from './chatMessages';
@@ -32,6 +33,7 @@ export const MESSAGES = {
     ...NETWORK_MESSAGES.ja,
     ...SSO_MESSAGES.ja,
     ...IMPORT_MESSAGES.ja,
+    ...ACCESS_LOG_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -143,6 +145,7 @@ export const MESSAGES = {
     ...NETWORK_MESSAGES.en,
     ...SSO_MESSAGES.en,
     ...IMPORT_MESSAGES.en,
+    ...ACCESS_LOG_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

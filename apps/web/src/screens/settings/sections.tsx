@@ -3,6 +3,7 @@ import type { ComponentType } from 'react';
 import type { MessageKey } from '../../i18n/messages';
 import { Members } from '../Members';
 import { SecuritySettings } from '../SecuritySettings';
+import { AccessLogSettings } from './AccessLogSettings';
 import { ImportSettings } from './ImportSettings';
 import { IpAllowListSettings } from './IpAllowListSettings';
 import { PlanSettings } from './PlanSettings';
@@ -34,5 +35,6 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'network', label: 'shell.settings.network', adminOnly: true, Component: IpAllowListSettings },
   { id: 'sso', label: 'shell.settings.sso', adminOnly: true, Component: SsoSettings },
   { id: 'import', label: 'shell.settings.import', adminOnly: true, Component: ImportSettings },
+  { id: 'access-log', label: 'shell.settings.accessLog', adminOnly: true, Component: AccessLogSettings },
   { id: 'plan', label: 'shell.settings.plan', adminOnly: true, Component: PlanSettings },
 ];
