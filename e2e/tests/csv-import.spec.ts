@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
-import iconv from 'iconv-lite';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
@@ -14,6 +14,10 @@ import { startServer, type TestServer } from '../support/server';
 // with a bad row is previewed with that row marked and cannot be imported; the fixed file imports, the
 // invitees get their mails and the admin downloads the per-row report.
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+// Shift_JIS bytes made with the server's own iconv-lite (a declared dependency of apps/server, not of e2e).
+const iconv = createRequire(path.join(ROOT, 'apps/server/package.json'))(
+  'iconv-lite',
+) as typeof import('iconv-lite');
 
 let server: TestServer;
 let mail: SmtpSink;
