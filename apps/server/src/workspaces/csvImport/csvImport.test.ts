@@ -213,4 +213,20 @@ describe('CSV user import (R15)', () => {
         .sort(),
     ).toEqual(['mid1@example.com', 'mid2@example.com', 'mid3@example.com']);
   });
+  it('bounds applies per admin: the eleventh in an hour is RATE_LIMITED, and an hour later it goes again', async () => {
+    const busy = await t.signedInUser('imp-busy@example.com');
+    const ws = (await busy.post('/api/workspaces', { name: 'Busy Co' })).body.id;
+    await setPlan(t, ws, 'enterprise');
+    const invalid = 'email,display name,role\nnot-an-email,X,member\n';
+    for (let i = 0; i < 10; i++)
+      expect(await apply(busy, ws, invalid)).toMatchObject({ status: 200, body: { applied: false } });
+    const refused = await apply(busy, ws, invalid);
+    expect(refused).toMatchObject({ status: 429, body: { code: 'RATE_LIMITED' } });
+    expect(refused.body.retryAfter).toBeGreaterThan(0);
+    // Another admin is not held back by this one.
+    expect(await preview(admin, wsId, invalid)).toMatchObject({ status: 200 });
+    t.advance(3_600_000);
+    const later = await t.signedInAgain('imp-busy@example.com'); // the idle session ended meanwhile
+    expect(await apply(later, ws, invalid)).toMatchObject({ status: 200, body: { applied: false } });
+  });
 });
