@@ -66,6 +66,7 @@ export const m007AccessLogChain: Migration = {
       CREATE INDEX access_log_ws_at ON access_log (workspace_id, at, id);
       CREATE INDEX access_log_ws_user ON access_log (workspace_id, user_id, at, id);
       CREATE INDEX access_log_ws_type ON access_log (workspace_id, type, at, id);
+      CREATE INDEX access_log_ws_user_type ON access_log (workspace_id, user_id, type, at, id);
     `);
   },
 };
