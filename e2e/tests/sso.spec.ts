@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { TestIdp } from '../../apps/server/src/testing/samlIdp';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { expectAccessible } from '../support/a11y';
 import { PASSWORD, signIn } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
@@ -64,6 +65,7 @@ test('an admin sets up SSO from the IdP metadata; a new person signs in with the
   await expect(section.getByRole('status')).toHaveText('Saved.');
   await expect(section.getByTestId('sso-idp')).toContainText(`IdP entity ID: ${idp.entityId}`);
   await expect(section.getByTestId('sso-idp')).toContainText('Signing certificate');
+  await expectAccessible(admin, 'SSO settings');
 
   // A new person, never invited: their company's IdP vouches for them.
   const guest = await (await browser.newContext({ locale: 'en-US' })).newPage();
