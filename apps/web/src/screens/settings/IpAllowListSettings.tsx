@@ -96,7 +96,7 @@ export function IpAllowListSettings({ ws }: SectionProps) {
   if (enterprise === undefined) return <FormError message={error} />;
   if (!enterprise)
     return (
-      <div className="card" data-testid="settings-network">
+      <div className="card">
         <h3>{t('network.title')}</h3>
         <p>{t('network.intro')}</p>
         <p className="hint" data-testid="network-enterprise-only">
@@ -105,7 +105,7 @@ export function IpAllowListSettings({ ws }: SectionProps) {
       </div>
     );
   return (
-    <div className="card" data-testid="settings-network">
+    <div className="card">
       <h3>{t('network.title')}</h3>
       <p>{t('network.intro')}</p>
       {view && (
