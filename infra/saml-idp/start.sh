@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's SimpleSAMLphp (apt: simplesamlphp php-cli) as a loopback SAML IdP for the SSO tests (R11):
+# Debian's SimpleSAMLphp (apt: simplesamlphp php-cli php-xml) as a loopback SAML IdP for the SSO tests (R11):
 # users alice/alicepass and bob/bobpass (email alice@acme.test, bob@acme.test), response and assertion
 # signed with RSA-SHA256. Runs in the foreground (exec php -S): start it with setsid and stop its process
 # group (php's built-in server may leave workers otherwise).
@@ -8,8 +8,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export IDP_PORT=${IDP_PORT:-8089} IDP_DIR=${IDP_DIR:-$(mktemp -d /tmp/tsudoi-idp.XXXX)}
-command -v php >/dev/null && [ -d /usr/share/simplesamlphp/www ] || {
-  echo "needs: apt-get install simplesamlphp php-cli" >&2
+command -v php >/dev/null && [ -d /usr/share/simplesamlphp/www ] && php -r 'exit(class_exists("DOMDocument") ? 0 : 1);' || {
+  echo "needs: apt-get install simplesamlphp php-cli php-xml" >&2
   exit 1
 }
 mkdir -p "$IDP_DIR"/{cert,log,data,tmp}
