@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
 
@@ -53,6 +54,7 @@ test('an admin filters the access log (Enter submits, focus moves to the results
   await expect(section.getByText('Times are shown in your time zone (Asia/Tokyo)')).toBeVisible();
   const table = section.getByTestId('access-log-table');
   await expect(table.getByRole('row').filter({ hasText: 'admin.plan_changed' })).toHaveCount(1);
+  await expectAccessible(page, 'access log');
 
   // Pick the event type, submit with Enter from a field; focus lands on the results.
   await section.getByLabel('Event type').focus();
