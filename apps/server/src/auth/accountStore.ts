@@ -56,7 +56,7 @@ export interface Session {
   id: string;
   userId: string;
   csrfToken: string;
-  /** How the session was established: 'password+email-otp', 'password', later 'saml'. */
+  /** How the session was established: 'password+email-otp', 'password', or 'saml:<workspaceId>' (sso/). */
   method: string;
   createdAt: string;
   lastSeenAt: string;

@@ -13,6 +13,13 @@ import { PLAN_FEATURES } from '../workspaces/planPolicy.js';
 import { resolveSecurity } from '../workspaces/security.js';
 import type { Workspace } from '../workspaces/workspaceRepo.js';
 
+/**
+ * The session method of a sign-in through `workspaceId`'s identity provider. It names the workspace: an
+ * IdP vouches for its own workspace only, so a SAML session from workspace A's IdP is a password-less
+ * session anywhere else, and never passes B's "SSO required".
+ */
+export const samlMethod = (workspaceId: string) => `saml:${workspaceId}`;
+
 export const SSO_REQUIRED_MESSAGE = 'This workspace signs in through your company’s identity provider.';
 
 /** Whether this member must come through the workspace's IdP (false for its break-glass owner). */
@@ -30,7 +37,7 @@ function ssoRequiredFor(
 export const ssoRequiredRule: AccessRule = (req) => {
   if (req.via === 'service' || !req.workspace || !req.session) return undefined;
   if (!ssoRequiredFor(req.workspace, null, undefined)) return undefined; // not required here
-  if (req.session.method === 'saml') return undefined;
+  if (req.session.method === samlMethod(req.workspaceId)) return undefined;
   const breakGlass = !ssoRequiredFor(req.workspace, req.userId, req.membership?.role);
   if (breakGlass && req.session.method === 'password+email-otp') return undefined;
   return { allow: false, reason: 'ssoRequired', code: 'SSO_REQUIRED', message: SSO_REQUIRED_MESSAGE };

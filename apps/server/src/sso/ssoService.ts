@@ -28,6 +28,7 @@ import {
 } from './samlValidation.js';
 import { describeCertificate, normaliseCertificate, parseIdpMetadata, type SsoConfig } from './ssoConfig.js';
 import { SsoRequests, type TakeOutcome } from './ssoRequests.js';
+import { samlMethod } from './ssoRequiredRule.js';
 
 export interface SsoDeps {
   tx: UnitOfWork<{ workspaces: WorkspaceRepo; accounts: { users: UserRepo; memberships: MembershipRepo } }>;
@@ -214,7 +215,7 @@ export class SsoService {
         { userId: joined.userId, workspaceId },
         { role: 'member' },
       );
-    const sessionToken = await this.d.sessions.establish(joined.userId, 'saml', origin);
+    const sessionToken = await this.d.sessions.establish(joined.userId, samlMethod(workspaceId), origin);
     await this.d.audit.record(
       'sso.signin',
       origin,
