@@ -85,6 +85,20 @@ export function describeAccessLogChainContract(engine: string, make: () => Promi
       });
     }, 60_000);
 
+    it('fails only the bad append of a burst (a repeated id); the others chain', async () => {
+      const ws = randomUUID();
+      const first = event(ws, 0);
+      await h.store.accessLog.append(first);
+      const burst = Array.from({ length: 10 }, (_, i) => (i === 4 ? { ...first } : event(ws, i + 1)));
+      const results = await Promise.allSettled(burst.map((e) => h.store.accessLog.append(e)));
+      expect(results.map((r) => r.status)).toEqual(burst.map((_, i) => (i === 4 ? 'rejected' : 'fulfilled')));
+      expect(await verifyWorkspaceChain(h.store.accessLog, ws)).toEqual({
+        ok: true,
+        entries: 10,
+        headSeq: 10,
+      });
+    });
+
     it('reports an edited row by its id', async () => {
       const ws = randomUUID();
       const events = Array.from({ length: 5 }, (_, i) => event(ws, i));

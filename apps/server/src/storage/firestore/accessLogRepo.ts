@@ -6,33 +6,72 @@ import { segment, tenantCollection } from './paths.js';
 
 const DEFAULT_LIMIT = 1000;
 
-/**
- * Appends of one process queue per workspace chain before their transaction: they would all contend on
- * the head document, and a burst (a sign-in fanned out, a test's 100 parallel appends) would use up the
- * transaction's retries. Other instances still race through the transaction, which retries on contention.
- */
-const queues = new WeakMap<Firestore, Map<string, Promise<unknown>>>();
+/** Appends written in one transaction at most (each is one create; the head is one more write). */
+const APPEND_BATCH = 100;
 
-function queued<T>(db: Firestore, key: string, fn: () => Promise<T>): Promise<T> {
-  let perDb = queues.get(db);
+interface PendingAppend {
+  event: AccessLogEvent;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * Appends of one process wait per workspace chain, and one writer drains them, up to `APPEND_BATCH` per
+ * transaction: separate transactions would all contend on the head document (a burst — a sign-in fanned
+ * out, 100 parallel appends — used up their retries), and one transaction per append made a chain take
+ * ~15 appends/s on a loaded emulator. Other instances still race through the transaction, which retries on
+ * contention. A failed batch is retried one append at a time, so one bad event fails alone.
+ */
+const pendingAppends = new WeakMap<Firestore, Map<string, PendingAppend[]>>();
+
+function enqueueAppend(
+  db: Firestore,
+  key: string,
+  event: AccessLogEvent,
+  write: (events: AccessLogEvent[]) => Promise<void>,
+): Promise<void> {
+  let perDb = pendingAppends.get(db);
   if (!perDb) {
     perDb = new Map();
-    queues.set(db, perDb);
+    pendingAppends.set(db, perDb);
   }
-  const run = (perDb.get(key) ?? Promise.resolve()).then(fn, fn);
-  const tail = run.catch(() => undefined);
-  perDb.set(key, tail);
-  void tail.then(() => {
-    if (perDb.get(key) === tail) perDb.delete(key);
-  });
-  return run;
+  const chainMap = perDb;
+  const existing = chainMap.get(key);
+  const queue = existing ?? [];
+  const done = new Promise<void>((resolve, reject) => queue.push({ event, resolve, reject }));
+  if (existing) return done;
+  chainMap.set(key, queue);
+  void (async () => {
+    while (queue.length > 0) {
+      const batch = queue.splice(0, APPEND_BATCH);
+      try {
+        await write(batch.map((p) => p.event));
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        if (batch.length === 1) batch[0]!.reject(err);
+        else {
+          for (const p of batch) {
+            try {
+              await write([p.event]);
+              p.resolve();
+            } catch (one) {
+              p.reject(one);
+            }
+          }
+        }
+      }
+    }
+    chainMap.delete(key);
+  })();
+  return done;
 }
 
 /**
  * `workspaces/{ws}/accessLog/{eventId}`, the chain's head in `workspaces/{ws}/accessLogChain/head`;
  * events tied to no workspace (a failed sign-in of an unknown email) go to the top-level `accessLog`
  * collection and `accessLogChain/head`. An append reads the head, creates the entry and moves the head in
- * one transaction (`ctx.atomic`), so concurrent appends from any instance never fork the chain. Listing is
+ * one transaction (`ctx.atomic`, with the appends queued behind it), so concurrent appends from any
+ * instance never fork the chain. Listing is
  * newest first in (at, id) order, which the keyset cursor continues; equality filters on userId/type need
  * the composite indexes declared in `firestore.indexes.json`.
  */
@@ -53,27 +92,34 @@ export function firestoreAccessLog(ctx: FsContext): AccessLogRepo {
       ? { seq: d.seq, hash: d.hash, prunedSeq: d.prunedSeq ?? 0, prunedHash: d.prunedHash ?? EMPTY_HEAD.hash }
       : EMPTY_HEAD;
   };
-  const appendIn = (e: AccessLogEvent) =>
+  /** Appends `events` (all of one chain) after its head in one transaction. */
+  const appendIn = (events: AccessLogEvent[]) =>
     ctx.atomic(async (c) => {
-      const { entry, head } = nextLink(await readHead(c, e.workspaceId), e);
-      await c.create(collection(e.workspaceId).doc(segment(e.id)), {
-        workspaceId: e.workspaceId,
-        userId: e.userId,
-        type: e.type,
-        at: e.at,
-        ip: e.ip,
-        userAgent: e.userAgent,
-        detail: e.detail,
-        seq: entry.seq,
-        prevHash: entry.prevHash,
-        hash: entry.hash,
-      });
-      await c.set(headRef(e.workspaceId), head);
+      const workspaceId = events[0]!.workspaceId;
+      let head = await readHead(c, workspaceId);
+      for (const e of events) {
+        const link = nextLink(head, e);
+        const { entry } = link;
+        head = link.head;
+        await c.create(collection(workspaceId).doc(segment(e.id)), {
+          workspaceId: e.workspaceId,
+          userId: e.userId,
+          type: e.type,
+          at: e.at,
+          ip: e.ip,
+          userAgent: e.userAgent,
+          detail: e.detail,
+          seq: entry.seq,
+          prevHash: entry.prevHash,
+          hash: entry.hash,
+        });
+      }
+      await c.set(headRef(workspaceId), head);
     });
   return {
     async append(e: AccessLogEvent) {
-      if (ctx.inTransaction) await appendIn(e);
-      else await queued(ctx.db, e.workspaceId ?? '', () => appendIn(e));
+      if (ctx.inTransaction) await appendIn([e]);
+      else await enqueueAppend(ctx.db, e.workspaceId ?? '', e, appendIn);
     },
     async list(q: AccessLogQuery) {
       let query: Query = collection(q.workspaceId);
