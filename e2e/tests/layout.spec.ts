@@ -190,6 +190,9 @@ test('settings: admin sections are hidden from a member, refused on their URL an
     'Members & invitations',
     'Security',
     'IP allow-list',
+    'Single sign-on',
+    'CSV import',
+    'Access log',
     'Plan',
   ]);
   await nav.getByRole('link', { name: 'Security' }).click();
@@ -210,7 +213,7 @@ test('settings: admin sections are hidden from a member, refused on their URL an
   await memberNav.getByRole('link', { name: 'Members & invitations' }).click();
   await expect(member.getByTestId('members')).toContainText('Ayame Owner');
   await expect(member.getByLabel('Email address to invite')).toHaveCount(0);
-  for (const section of ['security', 'network', 'plan']) {
+  for (const section of ['security', 'network', 'sso', 'import', 'access-log', 'plan']) {
     await member.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
     const refused = member.getByTestId('settings-admin-only');
     await expect(refused.getByRole('heading')).toHaveText('This page is for admins only');
