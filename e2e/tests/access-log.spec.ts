@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
+import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
 
 // Issue 12, R14: an Enterprise admin reads the access log in settings (times in their own zone), filters it
 // from the keyboard and downloads it as CSV with progress shown.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let server: TestServer;
 let mail: SmtpSink;
@@ -26,11 +22,7 @@ test.beforeAll(async () => {
   owner = await apiSignUp(server.url, mail, 'log-owner@example.com', 'Rin Owner');
   member = await apiSignUp(server.url, mail, 'log-member@example.com', 'Sora Member');
   workspaceId = await apiWorkspace(mail, owner, 'Logged Lab', [member]);
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
-    { env: { ...process.env, DATA_DIR: server.dataDir } },
-  );
+  await operatorSetsPlan(server, workspaceId, 'enterprise');
 });
 
 test.afterAll(async () => {

@@ -1,13 +1,12 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
+import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
 
 // Issue 12, R15: an Enterprise admin invites people from a CSV saved by Japanese Excel (Shift_JIS). A file
@@ -31,11 +30,7 @@ test.beforeAll(async () => {
   owner = await apiSignUp(server.url, mail, 'csv-owner@example.com', 'Kei Owner');
   workspaceId = await apiWorkspace(mail, owner, 'Import Lab', []);
   // Plans are changed by the operator's command line.
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
-    { env: { ...process.env, DATA_DIR: server.dataDir } },
-  );
+  await operatorSetsPlan(server, workspaceId, 'enterprise');
 });
 
 test.afterAll(async () => {

@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { type Browser, expect, type Page, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
+import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
 
 // Issue 12, R12: an Enterprise admin sets the IP allow-list in settings; a member whose network falls out of
 // it loses the open workspace page at once and is told why. Each browser comes "through a proxy" (the server
 // trusts 127.0.0.1 to set X-Forwarded-For), so the two people have different addresses on one machine.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OFFICE = '203.0.113.5';
 const HOME = '198.51.100.20';
 
@@ -29,11 +25,7 @@ test.beforeAll(async () => {
   member = await apiSignUp(server.url, mail, 'net-member@example.com', 'Mio Member');
   workspaceId = await apiWorkspace(mail, owner, 'Fenced Lab', [member]);
   // Plans are changed by the operator's command line.
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
-    { env: { ...process.env, DATA_DIR: server.dataDir } },
-  );
+  await operatorSetsPlan(server, workspaceId, 'enterprise');
 });
 
 test.afterAll(async () => {

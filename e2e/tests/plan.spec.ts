@@ -1,13 +1,8 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { apiSignUp, browserFor } from '../support/apiAccounts';
+import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let server: TestServer;
 let mail: SmtpSink;
@@ -41,11 +36,7 @@ test('the owner sees the plan read-only; the operator’s command line changes i
   await expect(page.getByLabel('Require the emailed code for everyone')).toBeDisabled();
 
   // The operator's command, as documented: the built CLI on the server's DATA_DIR.
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
-    { env: { ...process.env, DATA_DIR: server.dataDir } },
-  );
+  const stdout = await operatorSetsPlan(server, workspaceId, 'enterprise');
   expect(JSON.parse(stdout)).toEqual({ workspaceId, from: 'free', to: 'enterprise' });
 
   await page.goto(`${server.url}/w/${workspaceId}/settings/plan`);

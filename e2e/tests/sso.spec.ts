@@ -1,19 +1,15 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { TestIdp } from '../../apps/server/src/testing/samlIdp';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { PASSWORD, signIn } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
+import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
 
 // Issue 12, R11: an Enterprise admin configures SAML SSO through the settings from the IdP's metadata (a real
 // SimpleSAMLphp on loopback); a new person signs in with their company account from the sign-in page and
 // lands on the floor.
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let server: TestServer;
 let mail: SmtpSink;
@@ -29,11 +25,7 @@ test.beforeAll(async () => {
   owner = await apiSignUp(server.url, mail, 'sso-owner@example.com', 'Sora Owner');
   member = await apiSignUp(server.url, mail, 'sso-member@example.com', 'Mei Member');
   workspaceId = await apiWorkspace(mail, owner, 'Acme', [member]);
-  await promisify(execFile)(
-    process.execPath,
-    [path.join(ROOT, 'apps/server/dist/cli/plan.js'), workspaceId, 'enterprise'],
-    { env: { ...process.env, DATA_DIR: server.dataDir } },
-  );
+  await operatorSetsPlan(server, workspaceId, 'enterprise');
 });
 
 test.afterAll(async () => {
