@@ -7,6 +7,16 @@ import { storeEnv } from './storeEngine';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+/**
+ * Every server this worker started and that still runs. A test that fails between a restart and its own
+ * `stop()` (e.g. media not back in time) would otherwise leave the restarted process running after the
+ * worker ends; the worker's exit stops whatever is left (only processes this worker started).
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** A real Tsudoi server process on a free loopback port with its own temporary DATA_DIR. */
 export interface TestServer {
   url: string;
@@ -51,6 +61,8 @@ export async function startServer(given: Record<string, string> = {}): Promise<T
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let out = '';
   let listenedAt = 0;
   const url = await new Promise<string>((resolve, reject) => {
