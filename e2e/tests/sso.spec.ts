@@ -8,8 +8,8 @@ import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
 
 // Issue 12, R11: an Enterprise admin configures SAML SSO through the settings from the IdP's metadata (a real
-// SimpleSAMLphp on loopback); a new person signs in with their company account from the sign-in page and
-// lands on the floor.
+// SimpleSAMLphp on loopback) and routes the company's email domain to it; a new person signs in with their
+// company email address from the sign-in page and lands on the floor.
 
 let server: TestServer;
 let mail: SmtpSink;
@@ -22,7 +22,8 @@ test.beforeAll(async () => {
   test.setTimeout(90_000);
   [mail, idp] = await Promise.all([SmtpSink.start(), TestIdp.start()]);
   server = await startServer({ SMTP_URL: mail.url, DEV_MAIL_INBOX: '0' });
-  owner = await apiSignUp(server.url, mail, 'sso-owner@example.com', 'Sora Owner');
+  // The owner's verified address at acme.test lets the workspace route that domain (the IdP's people).
+  owner = await apiSignUp(server.url, mail, 'sso-owner@acme.test', 'Sora Owner');
   member = await apiSignUp(server.url, mail, 'sso-member@example.com', 'Mei Member');
   workspaceId = await apiWorkspace(mail, owner, 'Acme', [member]);
   await operatorSetsPlan(server, workspaceId, 'enterprise');
@@ -53,8 +54,18 @@ test('an admin sets up SSO from the IdP metadata; a new person signs in with the
   idp.registerSp(`${server.url}/api/sso/${workspaceId}/metadata`, `${server.url}/api/sso/${workspaceId}/acs`);
 
   await section.getByLabel('IdP metadata (XML)').fill(await idp.metadataXml());
+  // A public mail domain is refused, named on its line; nothing is saved.
+  const domains = section.getByLabel('Email domains that sign in with SSO (one per line)');
+  await domains.fill('acme.test\ngmail.com');
+  await section.getByRole('button', { name: 'Save' }).click();
+  await expect(section.getByTestId('sso-bad-domains')).toHaveText(
+    'gmail.com: a public mail service’s domain cannot be added.',
+  );
+  await expect(section.getByTestId('sso-idp')).toHaveText('Not configured yet.');
+  await domains.fill('ACME.test');
   await section.getByRole('button', { name: 'Save' }).click();
   await expect(section.getByRole('status')).toHaveText('Saved.');
+  await expect(domains).toHaveValue('acme.test');
   await expect(section.getByTestId('sso-idp')).toContainText(`IdP entity ID: ${idp.entityId}`);
   await expect(section.getByTestId('sso-idp')).toContainText('Signing certificate');
   await expectAccessible(admin, 'SSO settings');
@@ -63,7 +74,14 @@ test('an admin sets up SSO from the IdP metadata; a new person signs in with the
   const guest = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await guest.goto(server.url);
   const company = guest.getByTestId('sso-signin');
-  await company.getByLabel('Workspace URL or ID').fill(`${server.url}/w/${workspaceId}`);
+  // An address at a domain nobody routes is told so …
+  await company.getByLabel('Company email address or workspace URL').fill('alice@unknown.test');
+  await company.getByRole('button', { name: 'Continue with your company' }).click();
+  await expect(company.getByRole('alert')).toContainText(
+    'Single sign-on is not set up for this email domain',
+  );
+  // … the company address goes to the company's IdP.
+  await company.getByLabel('Company email address or workspace URL').fill('alice@acme.test');
   await company.getByRole('button', { name: 'Continue with your company' }).click();
   await guest.locator('#username').fill('alice');
   await guest.locator('#password').fill('alicepass');
@@ -106,4 +124,17 @@ test('with SSO required a password sign-in is refused, and the break-glass owner
   await expect(breakGlass.getByTestId('connection')).toHaveAttribute('data-state', 'online', {
     timeout: 20_000,
   });
+
+  // Giving up the break-glass owner while SSO is required asks first; cancelling keeps it.
+  await section.getByLabel('Keep password + email code sign-in for me (the owner) for emergencies').uncheck();
+  await section.getByRole('button', { name: 'Save' }).click();
+  const confirm = admin.getByTestId('sso-confirm');
+  await expect(confirm.getByRole('heading')).toHaveText('Require SSO without an emergency owner?');
+  await expectAccessible(admin, 'SSO confirmation');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(confirm).toBeHidden();
+  await admin.reload();
+  await expect(
+    section.getByLabel('Keep password + email code sign-in for me (the owner) for emergencies'),
+  ).toBeChecked();
 });

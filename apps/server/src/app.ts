@@ -238,12 +238,14 @@ export async function startApp(
     const sso = new SsoService({
       tx,
       workspaces: store.workspaces,
+      sso: store.sso,
       users: accounts.users,
       memberships: accounts.memberships,
       sessions,
       audit,
       clock,
       publicUrl,
+      onError: (err, what) => http.log.error({ err }, what),
     });
     ssoRoutes(http, { sso, sessions, access });
     opsRoutes(http, { token: config.opsToken, media, pool });

@@ -33,6 +33,10 @@ export const ERROR_CODES = {
   SSO_METADATA_INVALID: 400,
   /** The workspace has no (enabled) SSO configuration. */
   SSO_NOT_CONFIGURED: 404,
+  /** An email domain routed to SSO by another workspace already (`fields.domains`). */
+  SSO_DOMAIN_TAKEN: 409,
+  /** "SSO required" without a break-glass owner, saved without confirming that nobody keeps password sign-in. */
+  SSO_NO_BREAK_GLASS: 409,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

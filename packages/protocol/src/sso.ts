@@ -3,6 +3,9 @@ import { z } from 'zod';
 
 /** How many IdP signing certificates a workspace holds at once (the current one and its successor). */
 export const SSO_MAX_CERTIFICATES = 2;
+/** How many domains one workspace may route to its IdP. */
+export const SSO_MAX_DOMAINS = 10;
+const SSO_MAX_DOMAINS_INPUT = 20;
 
 /** A PEM or bare base64 X.509 certificate, as pasted or read from the IdP's metadata. */
 const Certificate = z.string().trim().min(64).max(16_384);
@@ -20,6 +23,14 @@ export const UpdateSsoConfigRequest = z.object({
   enabled: z.boolean().default(true),
   required: z.boolean().default(false),
   breakGlassUserId: z.string().max(64).nullable().default(null),
+  /**
+   * Email domains routed to this IdP from the sign-in page ("Sign in with your company" by email). Each
+   * must be the domain of a verified address of an active owner or admin, not a public mail domain, and
+   * not routed by another workspace. Omitted: unchanged.
+   */
+  domains: z.array(z.string().max(260)).max(SSO_MAX_DOMAINS_INPUT).optional(),
+  /** Needed to save "SSO required" without a break-glass owner (nobody could then sign in with a password). */
+  confirmNoBreakGlass: z.boolean().default(false),
 });
 export type UpdateSsoConfigRequest = z.input<typeof UpdateSsoConfigRequest>;
 
@@ -42,10 +53,13 @@ export interface SsoConfigView {
   ssoUrl: string | null;
   /** SHA-256 fingerprints (hex, colon separated) and expiry of the IdP signing certificates. */
   certificates: Array<{ fingerprint: string; notAfter: string | null }>;
+  /** Email domains routed to this IdP from the sign-in page. */
+  domains: string[];
   sp: SpMetadataView;
 }
 
 /** `GET /api/sso/discover?email=` — where "Sign in with your company" goes for an email domain. */
 export interface SsoDiscoverView {
+  /** The workspace whose IdP signs in this domain's people; null when no Enterprise workspace routes it. */
   workspaceId: string | null;
 }

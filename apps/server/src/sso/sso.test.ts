@@ -250,6 +250,62 @@ describe('refused responses, each logged with its reason', () => {
   });
 });
 
+describe('"Sign in with your company" by email domain', () => {
+  it('routes a domain an admin has a verified mailbox at; refuses public, unproven and taken domains', async () => {
+    const claimed = await admin.put(`/api/workspaces/${wsId}/sso`, { domains: ['ACME.test'] });
+    expect(claimed.body).toMatchObject({ domains: ['acme.test'] });
+    const discover = async (email: string) =>
+      (await t.client().get(`/api/sso/discover?email=${encodeURIComponent(email)}`)).body;
+    expect(await discover('Alice@Acme.TEST')).toEqual({ workspaceId: wsId });
+    // The answer is the same for an address with no account: it is about the domain only.
+    expect(await discover('nobody-yet@acme.test')).toEqual({ workspaceId: wsId });
+    expect(await discover('someone@elsewhere.test')).toEqual({ workspaceId: null });
+    expect((await t.client().get('/api/sso/discover?email=')).body.code).toBe('VALIDATION_FAILED');
+
+    const bad = await admin.put(`/api/workspaces/${wsId}/sso`, {
+      domains: ['acme.test', 'gmail.com', 'elsewhere.test', 'not a domain'],
+    });
+    expect(bad.body).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      fields: { 'domains.1': 'publicMail', 'domains.2': 'notVerified', 'domains.3': 'invalid' },
+    });
+    // Another workspace of the same admin cannot take a domain that is routed already.
+    const other = await newWorkspace('Acme two');
+    await enterprise(other);
+    await configured(other);
+    const taken = await admin.put(`/api/workspaces/${other}/sso`, { domains: ['acme.test'] });
+    expect(taken.body).toMatchObject({ code: 'SSO_DOMAIN_TAKEN', fields: { domains: 'acme.test' } });
+    expect(await discover('alice@acme.test')).toEqual({ workspaceId: wsId });
+    // Switched off, the domain leads nowhere until SSO is on again.
+    await admin.put(`/api/workspaces/${wsId}/sso`, { enabled: false });
+    expect(await discover('alice@acme.test')).toEqual({ workspaceId: null });
+    await admin.put(`/api/workspaces/${wsId}/sso`, { enabled: true });
+    expect(await discover('alice@acme.test')).toEqual({ workspaceId: wsId });
+    // A Team workspace cannot set domains (every SSO endpoint is Enterprise-only).
+    const team = await newWorkspace('Team with domain');
+    expect((await admin.put(`/api/workspaces/${team}/sso`, { domains: ['acme.test'] })).body.code).toBe(
+      'PLAN_REQUIRED',
+    );
+  });
+});
+
+describe('several instances', () => {
+  it('an IdP answer posted to another instance of the same store signs in; its replay there is refused', async () => {
+    // Behind a load balancer both instances have the same public URL; the ACS post reaches the second one.
+    const second = await startTestApp({ ...t.storeEnv, PUBLIC_URL: t.app.url });
+    try {
+      const browser = t.client();
+      const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'alice', 'alicepass');
+      const atSecond = acsUrl.replace(t.app.url, second.app.url);
+      expect(await postAcs(browser, atSecond, samlResponse)).toEqual({ status: 303, location: `/w/${wsId}` });
+      expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe('/signin?sso_error=SSO_FAILED');
+      expect(await lastSsoEvent(wsId)).toMatchObject({ detail: { reason: 'replayed' } });
+    } finally {
+      await second.close();
+    }
+  });
+});
+
 describe('the IP allow-list', () => {
   it('applies to the login and the ACS of the workspace', async () => {
     const ws = await newWorkspace('Fenced');
@@ -305,8 +361,19 @@ describe('SSO required', () => {
     expect((await browser.get(`/api/workspaces/${ws}`)).status).toBe(200);
     expect(await lastSsoEvent(ws)).toMatchObject({ type: 'sso.signin' });
 
-    // Without a break-glass owner, the owner's password session is refused too.
-    await owner.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: null });
+    // Without a break-glass owner nobody keeps password sign-in: saved only when confirmed …
+    const unconfirmed = await owner.put(`/api/workspaces/${ws}/sso`, {
+      required: true,
+      breakGlassUserId: null,
+    });
+    expect(unconfirmed.body.code).toBe('SSO_NO_BREAK_GLASS');
+    expect((await owner.get(`/api/workspaces/${ws}/sso`)).body.breakGlassUserId).toBe(ownerId);
+    await owner.put(`/api/workspaces/${ws}/sso`, {
+      required: true,
+      breakGlassUserId: null,
+      confirmNoBreakGlass: true,
+    });
+    // … and then the owner's password session is refused too.
     expect((await owner.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
     // Alice (a member through SSO) cannot switch it off.
     expect((await browser.put(`/api/workspaces/${ws}/sso`, { required: false })).body.code).toBe('FORBIDDEN');

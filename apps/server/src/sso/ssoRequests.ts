@@ -1,66 +1,67 @@
 /**
- * The AuthnRequests this server sent (each answerable once, from the browser that started it, before it
- * expires) and the assertion ids it accepted (each accepted once until the assertion itself expires).
- * In memory, on the server's clock; a request and its answer go to the same instance (sticky load balancing).
+ * The AuthnRequests this service sent (each answerable once, from the browser that started it, before it
+ * expires) and the assertion ids it accepted (each accepted once until the assertion itself expires). Kept
+ * in the store (`SsoRepo`), so the IdP's answer may reach any instance; old records are pruned as new
+ * requests are sent, at most once a minute per instance and a bounded number at a time.
  */
 import { createHash } from 'node:crypto';
 import type { CacheItem, CacheProvider } from '@node-saml/node-saml';
 import type { Clock } from '../clock.js';
+import type { SsoRepo } from './ssoRepo.js';
 
 /** How long an AuthnRequest may be answered. */
 export const SSO_REQUEST_TTL_MS = 10 * 60_000;
-/** How long a used request id is remembered, so a second answer is named a replay. */
-const USED_TTL_MS = 60 * 60_000;
-const MAX_ENTRIES = 100_000;
+/** How long a used or unanswered request id is remembered, so a late second answer is named a replay. */
+export const SSO_REQUEST_KEPT_MS = 60 * 60_000;
+/** How long an accepted assertion id is remembered at least (longer when the assertion is valid longer). */
+const ASSERTION_KEPT_MS = 60 * 60_000;
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_BATCH = 200;
 
 export type TakeOutcome = 'ok' | 'unknown' | 'replayed' | 'expired' | 'otherBrowser' | 'otherWorkspace';
-
-interface Pending {
-  workspaceId: string;
-  browser: string;
-  createdAt: number;
-  usedAt: number | null;
-}
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class SsoRequests {
-  readonly #requests = new Map<string, Pending>();
-  readonly #assertions = new Map<string, number>();
+  #lastPrune = 0;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: SsoRepo,
+    private readonly clock: Clock,
+    private readonly onPruneError: (err: unknown) => void = () => undefined,
+  ) {}
 
   /** Remembers a request id sent for `workspaceId` by the browser holding `browserNonce`. */
-  remember(requestId: string, workspaceId: string, browserNonce: string): void {
-    this.#sweep();
-    this.#requests.set(requestId, {
+  async remember(requestId: string, workspaceId: string, browserNonce: string): Promise<void> {
+    const now = this.clock().getTime();
+    await this.repo.rememberRequest({
+      id: requestId,
       workspaceId,
-      browser: hash(browserNonce),
-      createdAt: this.clock().getTime(),
-      usedAt: null,
+      browserHash: hash(browserNonce),
+      createdAt: now,
     });
+    if (now - this.#lastPrune >= PRUNE_EVERY_MS) {
+      this.#lastPrune = now;
+      this.repo.prune(now - SSO_REQUEST_KEPT_MS, now, PRUNE_BATCH).catch(this.onPruneError);
+    }
   }
 
   /** Uses a request id up: 'ok' exactly once, for its workspace and browser, before it expires. */
-  take(requestId: string, workspaceId: string, browserNonce: string | undefined): TakeOutcome {
+  async take(requestId: string, workspaceId: string, browserNonce: string | undefined): Promise<TakeOutcome> {
     const now = this.clock().getTime();
-    const p = this.#requests.get(requestId);
+    const p = await this.repo.takeRequest(requestId, now); // used by this attempt, whatever its outcome
     if (!p) return 'unknown';
     if (p.usedAt !== null) return 'replayed';
     if (p.workspaceId !== workspaceId) return 'otherWorkspace';
-    if (!browserNonce || hash(browserNonce) !== p.browser) return 'otherBrowser';
-    p.usedAt = now; // used by this attempt, whatever its outcome
+    if (!browserNonce || hash(browserNonce) !== p.browserHash) return 'otherBrowser';
     if (now > p.createdAt + SSO_REQUEST_TTL_MS) return 'expired';
     return 'ok';
   }
 
   /** Records an accepted assertion id; false when it was accepted before (a replay). */
-  acceptAssertionOnce(assertionId: string, notOnOrAfterMs: number): boolean {
+  acceptAssertionOnce(assertionId: string, notOnOrAfterMs: number): Promise<boolean> {
     const now = this.clock().getTime();
-    const until = this.#assertions.get(assertionId);
-    if (until !== undefined && until > now) return false;
-    this.#assertions.set(assertionId, Math.max(notOnOrAfterMs, now + USED_TTL_MS));
-    return true;
+    return this.repo.acceptAssertionOnce(assertionId, Math.max(notOnOrAfterMs, now + ASSERTION_KEPT_MS), now);
   }
 
   /**
@@ -76,18 +77,10 @@ export class SsoRequests {
     return {
       saveAsync: async (): Promise<CacheItem | null> => null,
       getAsync: async (id: string) => {
-        outcome.value ??= this.take(id, workspaceId, browserNonce);
+        outcome.value ??= await this.take(id, workspaceId, browserNonce);
         return outcome.value === 'ok' ? createdAt : null;
       },
       removeAsync: async () => null,
     };
-  }
-
-  #sweep(): void {
-    if (this.#requests.size < MAX_ENTRIES && this.#assertions.size < MAX_ENTRIES) return;
-    const now = this.clock().getTime();
-    for (const [id, p] of this.#requests)
-      if (now > (p.usedAt ?? p.createdAt) + USED_TTL_MS) this.#requests.delete(id);
-    for (const [id, until] of this.#assertions) if (until <= now) this.#assertions.delete(id);
   }
 }

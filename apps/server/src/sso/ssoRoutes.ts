@@ -1,6 +1,7 @@
 /**
  * SAML single sign-on routes (R11):
  * - `GET`/`PUT /api/workspaces/:id/sso` — the IdP settings (Enterprise, admins, through the access decision);
+ * - `GET /api/sso/discover?email=` — the workspace whose IdP signs in that email's domain (or null);
  * - `GET /api/sso/:id/metadata` — Tsudoi's SP metadata for the IdP administrator;
  * - `GET /api/sso/:id/login` — SP-initiated login: a browser-bound AuthnRequest, redirected to the IdP;
  * - `POST /api/sso/:id/acs` — the one POST without a CSRF token (http/requestContext.ts
@@ -10,6 +11,7 @@
 import { UpdateSsoConfigRequest } from '@tsudoi/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { RateLimiter } from '../auth/rateLimiter.js';
 import type { SessionService } from '../auth/sessionService.js';
 import { newToken } from '../auth/tokens.js';
 import { AppError } from '../errors.js';
@@ -28,6 +30,8 @@ import type { SsoService } from './ssoService.js';
 
 const WsParams = z.object({ workspaceId: z.uuid() });
 const BROWSER_COOKIE = 'tsudoi_sso';
+const DiscoverQuery = z.object({ email: z.string().trim().min(3).max(254) });
+const DISCOVER_PER_IP_PER_MINUTE = 30;
 
 export interface SsoRouteDeps {
   sso: SsoService;
@@ -74,6 +78,15 @@ export function ssoRoutes(app: FastifyInstance, d: SsoRouteDeps): void {
     const { user, workspaceId } = await gateAdmin(req);
     const input = parseInput(UpdateSsoConfigRequest, req.body);
     return d.sso.update(workspaceId, user.id, input, originOf(req));
+  });
+
+  // Anonymous, so limited per address: it only says which workspace's IdP signs in a domain.
+  const discoverLimiter = new RateLimiter(DISCOVER_PER_IP_PER_MINUTE, 60_000);
+  app.get('/api/sso/discover', async (req) => {
+    const wait = discoverLimiter.hit(originOf(req).ip ?? '', Date.now());
+    if (wait > 0) throw AppError.rateLimited(wait / 1000);
+    const { email } = parseInput(DiscoverQuery, req.query);
+    return d.sso.discover(email);
   });
 
   app.get('/api/sso/:workspaceId/metadata', async (req, reply) => {

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { generateServiceProviderMetadata, type Profile } from '@node-saml/node-saml';
-import type { SsoConfigView, UpdateSsoConfigRequest } from '@tsudoi/protocol';
+import type { SsoConfigView, SsoDiscoverView, UpdateSsoConfigRequest } from '@tsudoi/protocol';
 import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { MembershipRepo, User, UserRepo } from '../auth/accountStore.js';
 import type { SessionService } from '../auth/sessionService.js';
@@ -16,6 +16,7 @@ import { workspaceAllowsIp } from '../workspaces/ipAllowList.js';
 import { PLAN_FEATURES } from '../workspaces/planPolicy.js';
 import { resolveSecurity } from '../workspaces/security.js';
 import type { Workspace, WorkspaceRepo } from '../workspaces/workspaceRepo.js';
+import { planDomainClaim } from './domainClaim.js';
 import {
   assertedEmail,
   assertedName,
@@ -27,26 +28,35 @@ import {
   samlFor,
 } from './samlValidation.js';
 import { describeCertificate, normaliseCertificate, parseIdpMetadata, type SsoConfig } from './ssoConfig.js';
+import { checkDomainClaims, domainOfEmail } from './ssoDomains.js';
+import type { SsoRepo } from './ssoRepo.js';
 import { SsoRequests, type TakeOutcome } from './ssoRequests.js';
 import { samlMethod } from './ssoRequiredRule.js';
 
 export interface SsoDeps {
-  tx: UnitOfWork<{ workspaces: WorkspaceRepo; accounts: { users: UserRepo; memberships: MembershipRepo } }>;
+  tx: UnitOfWork<{
+    workspaces: WorkspaceRepo;
+    sso: SsoRepo;
+    accounts: { users: UserRepo; memberships: MembershipRepo };
+  }>;
   workspaces: Pick<WorkspaceRepo, 'get'>;
-  users: Pick<UserRepo, 'getByEmail'>;
+  /** Domains, sent requests and accepted assertions, shared by every instance. */
+  sso: SsoRepo;
+  users: Pick<UserRepo, 'getByEmail' | 'getById'>;
   memberships: Pick<MembershipRepo, 'get' | 'listByWorkspace'>;
   sessions: SessionService;
   audit: AuditLog;
   clock: Clock;
   /** The server's public base URL (PUBLIC_URL or where it listens). */
   publicUrl: () => string;
+  onError?: (err: unknown, what: string) => void;
 }
 
 export class SsoService {
   readonly requests: SsoRequests;
 
   constructor(private readonly d: SsoDeps) {
-    this.requests = new SsoRequests(d.clock);
+    this.requests = new SsoRequests(d.sso, d.clock, (err) => d.onError?.(err, 'sso: pruning old requests'));
   }
 
   /** Tsudoi's SP endpoints for a workspace: its own entity id and ACS (the ACS URL is the audience's home). */
@@ -70,6 +80,7 @@ export class SsoService {
       idpEntityId: cfg?.idpEntityId ?? null,
       ssoUrl: cfg?.ssoUrl ?? null,
       certificates: (cfg?.certificates ?? []).map(describeCertificate),
+      domains: await this.d.sso.domainsOf(workspaceId),
       sp: { ...sp, nameIdFormat: NAMEID_EMAIL, metadataUrl: sp.entityId },
     };
   }
@@ -98,11 +109,22 @@ export class SsoService {
         throw AppError.badRequest('The break-glass account must be an owner of this workspace.', {
           breakGlassUserId: 'notOwner',
         });
+    } else if ((input.required ?? false) && !input.confirmNoBreakGlass) {
+      throw new AppError(
+        'SSO_NO_BREAK_GLASS',
+        'With single sign-on required and no break-glass owner, nobody can sign in with a password: confirm it.',
+      );
     }
+    const domains = input.domains && (await this.#checkedDomains(workspaceId, input.domains));
     const next = await this.d.tx.transaction(async (tx) => {
       const ws = await tx.workspaces.get(workspaceId);
       if (!ws) throw AppError.notFound('Workspace not found.');
       requireEnterprise(ws);
+      const claim = domains && (await planDomainClaim(tx, workspaceId, domains));
+      if (claim && 'taken' in claim)
+        throw new AppError('SSO_DOMAIN_TAKEN', `Another workspace signs in ${claim.taken} already.`, {
+          fields: { domains: claim.taken },
+        });
       const current = resolveSecurity(ws.security);
       const cfg: SsoConfig = {
         enabled: input.enabled ?? true,
@@ -115,15 +137,49 @@ export class SsoService {
       if (!cfg.idpEntityId || !cfg.ssoUrl || cfg.certificates.length === 0)
         throw new AppError('SSO_METADATA_INVALID', 'An IdP entity id, SSO URL and certificate are needed.');
       await tx.workspaces.update(workspaceId, { security: { ...current, sso: cfg } });
+      if (claim) await tx.sso.routeDomains(workspaceId, claim);
       return cfg;
     });
     await this.d.audit.record(
       'admin.sso_changed',
       origin,
       { userId, workspaceId },
-      { enabled: next.enabled, required: next.required, certificates: next.certificates.length },
+      {
+        enabled: next.enabled,
+        required: next.required,
+        certificates: next.certificates.length,
+        ...(domains ? { domains: domains.join(' ') } : {}),
+      },
     );
     return this.view(workspaceId);
+  }
+
+  /**
+   * "Sign in with your company" by email: the workspace whose IdP signs in the address's domain, when that
+   * workspace is Enterprise and its SSO is on. Says nothing about whether the address has an account.
+   */
+  async discover(email: string): Promise<SsoDiscoverView> {
+    const domain = domainOfEmail(email);
+    const workspaceId = domain ? await this.d.sso.workspaceForDomain(domain) : undefined;
+    if (!workspaceId) return { workspaceId: null };
+    const ws = await this.d.workspaces.get(workspaceId);
+    const on = ws && PLAN_FEATURES[ws.plan].saml && resolveSecurity(ws.security).sso?.enabled;
+    return { workspaceId: on ? workspaceId : null };
+  }
+
+  /** The requested domains, refused with the problem of each unless every one may be claimed. */
+  async #checkedDomains(workspaceId: string, requested: readonly string[]): Promise<string[]> {
+    const admins = (await this.d.memberships.listByWorkspace(workspaceId)).filter(
+      (m) => m.status === 'active' && (m.role === 'owner' || m.role === 'admin'),
+    );
+    const users = await Promise.all(admins.map((m) => this.d.users.getById(m.userId)));
+    const verified = users.filter((u) => u?.emailVerifiedAt).map((u) => u!.email);
+    const checked = checkDomainClaims(requested, verified);
+    if (checked.ok) return checked.domains;
+    throw AppError.badRequest(
+      'These email domains cannot be routed to your identity provider.',
+      Object.fromEntries(Object.entries(checked.problems).map(([i, p]) => [`domains.${i}`, p])),
+    );
   }
 
   /** The SP metadata XML an IdP administrator imports. */
@@ -150,7 +206,7 @@ export class SsoService {
       this.sp(workspaceId),
       {
         saveAsync: async (id, value) => {
-          this.requests.remember(id, workspaceId, browserNonce);
+          await this.requests.remember(id, workspaceId, browserNonce);
           return { value, createdAt: this.d.clock().getTime() };
         },
         getAsync: async () => null,
@@ -202,7 +258,7 @@ export class SsoService {
             : refusalOf(err);
       return refuse(reason, null, err instanceof Error ? err.message : undefined);
     }
-    if (!this.requests.acceptAssertionOnce(envelope.assertionId, envelope.notOnOrAfterMs))
+    if (!(await this.requests.acceptAssertionOnce(envelope.assertionId, envelope.notOnOrAfterMs)))
       return refuse('replayed');
     const email = assertedEmail(profile);
     if (!email) return refuse('noEmail');

@@ -3,6 +3,7 @@ import type { AccountStore } from '../auth/accountStore.js';
 import type { MessageRepo } from '../chat/messageRepo.js';
 import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
 import type { RoomRepo } from '../rooms/roomRepo.js';
+import type { SsoRepo } from '../sso/ssoRepo.js';
 import type { UnitOfWork as DomainUnitOfWork } from '../unitOfWork.js';
 import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 
@@ -10,7 +11,7 @@ import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
  * The storage interface. Two engines implement it: the embedded default (SQLite, `sqlite/`) and the
  * scale-out document store (Firestore, `firestore/`). Each domain owns its repository interfaces
  * (`workspaces/workspaceRepo.ts`, `audit/accessLogRepo.ts`, `jobs/jobRepos.ts`, `auth/accountStore.ts`,
- * `chat/messageRepo.ts`, `rooms/roomRepo.ts`); this file composes them and re-exports every type, so engine
+ * `chat/messageRepo.ts`, `rooms/roomRepo.ts`, `sso/ssoRepo.ts`); this file composes them and re-exports every type, so engine
  * code imports from `../store.js` only. Domains never import from `storage/`: services receive the narrow
  * repositories they use from the composition root (`app.ts`). `store.contract.ts` is the suite both engines
  * must pass; `unitOfWork.contract.ts` covers `transaction`.
@@ -21,6 +22,7 @@ export type * from '../auth/accountStore.js';
 export type * from '../chat/messageRepo.js';
 export type * from '../jobs/jobRepos.js';
 export type * from '../rooms/roomRepo.js';
+export type * from '../sso/ssoRepo.js';
 export type * from '../workspaces/workspaceRepo.js';
 
 /** Every repository of a store; inside `transaction` the same shape is bound to the open transaction. */
@@ -33,6 +35,8 @@ export interface Repos {
   readonly accounts: AccountStore;
   /** Room conversations and workspace threads (R6, R7). */
   readonly messages: MessageRepo;
+  /** Single sign-on: email domains, AuthnRequests, the assertion replay cache (R11). */
+  readonly sso: SsoRepo;
 }
 
 /**

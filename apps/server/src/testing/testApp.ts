@@ -13,6 +13,8 @@ export interface TestApp {
   mail: SmtpSink;
   /** Moves the server's clock forward. */
   advance(ms: number): void;
+  /** The variables that locate this app's store (DATA_DIR, engine): a second instance over the same data. */
+  storeEnv: Readonly<Record<string, string>>;
   client(): ApiClient;
   /** Signs a new user up, verifies the email and signs in with the emailed code. */
   signedInUser(email: string, password?: string, displayName?: string): Promise<ApiClient>;
@@ -48,16 +50,20 @@ export async function startTestApp(
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-test-'));
   const mail = await SmtpSink.start();
   let offset = 0;
+  const located = {
+    DATA_DIR: dataDir,
+    ...storeEnv(),
+    ...pick(env, ['DATA_DIR', 'STORE', 'FIRESTORE_EMULATOR_HOST', 'FIRESTORE_PROJECT_ID']),
+  };
   const app = await startApp(
     loadConfig({
       PORT: '0',
-      DATA_DIR: dataDir,
       SMTP_URL: mail.url,
       MEDIA_WORKERS: '1',
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
-      ...storeEnv(),
       ...env,
+      ...located,
     }),
     () => new Date(Date.now() + offset),
     options,
@@ -65,6 +71,7 @@ export async function startTestApp(
   const t: TestApp = {
     app,
     mail,
+    storeEnv: located,
     advance: (ms) => {
       offset += ms;
     },
@@ -105,4 +112,8 @@ export async function startTestApp(
     },
   };
   return t;
+}
+
+function pick(env: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.filter((k) => env[k] !== undefined).map((k) => [k, env[k]!]));
 }

@@ -21,12 +21,28 @@ export const SSO_MESSAGES = {
       'IdP が公開しているメタデータをそのまま貼り付けます。証明書の切り替え中は 2 つまで登録できます。空欄なら現在の IdP 設定のままです。',
     'sso.required': 'パスワードでのサインインを禁止し、SSO を必須にする',
     'sso.breakGlass': '自分（オーナー）は緊急用にパスワード＋確認コードでサインインできるようにする',
+    'sso.domains': 'SSO でサインインするメールドメイン（1 行に 1 つ）',
+    'sso.domains.hint':
+      'サインイン画面で「会社のアカウントで続ける」にこのドメインのメールアドレスを入れた人を、この IdP に案内します。オーナーか管理者が確認済みのメールアドレスを持つドメインだけ登録できます。',
+    'sso.domains.invalid': '{domain}: ドメイン名ではありません。',
+    'sso.domains.publicMail': '{domain}: 誰でも作れるメールサービスのドメインは登録できません。',
+    'sso.domains.notVerified':
+      '{domain}: このドメインの確認済みメールアドレスを持つオーナー・管理者がいません。',
+    'sso.domains.tooMany': '{domain}: 登録できるドメインは 10 個までです。',
+    'sso.domains.taken': '{domain} は別のワークスペースがすでに SSO に使っています。',
+    'sso.confirm.title': '緊急用のオーナーなしで SSO を必須にしますか？',
+    'sso.confirm.body':
+      'パスワードでサインインできる人がいなくなります。IdP に障害が起きたり設定を誤ったりすると、誰もこのワークスペースに入れなくなります。',
+    'sso.confirm.cancel': 'やめる',
+    'sso.confirm.save': '緊急用なしで保存',
     'sso.save': '保存',
     'sso.saved': '保存しました。',
     'sso.company.title': '会社のアカウント（SSO）',
-    'sso.company.workspace': 'ワークスペースの URL または ID',
+    'sso.company.workspace': '会社のメールアドレス、またはワークスペースの URL',
     'sso.company.submit': '会社のアカウントで続ける',
-    'sso.company.invalid': 'ワークスペースの URL（…/w/…）または ID を入力してください。',
+    'sso.company.invalid': '会社のメールアドレスか、ワークスペースの URL（…/w/…）を入力してください。',
+    'sso.company.unknown':
+      'このメールアドレスのドメインでは SSO が設定されていません。ワークスペースの URL を入力するか、管理者に確認してください。',
     'err.SSO_FAILED':
       'シングルサインオンに失敗しました。もう一度お試しください。続く場合は管理者に連絡してください。',
     'err.SSO_REQUIRED':
@@ -34,6 +50,8 @@ export const SSO_MESSAGES = {
     'err.SSO_METADATA_INVALID':
       'この IdP メタデータは使えません（SAML のメタデータか、証明書があるか確認してください）。',
     'err.SSO_NOT_CONFIGURED': 'このワークスペースではシングルサインオンが設定されていません。',
+    'err.SSO_DOMAIN_TAKEN': 'このドメインは別のワークスペースがすでに SSO に使っています。',
+    'err.SSO_NO_BREAK_GLASS': '緊急用のオーナーなしで SSO を必須にするには確認が必要です。',
   },
   en: {
     'shell.settings.sso': 'Single sign-on',
@@ -56,16 +74,33 @@ export const SSO_MESSAGES = {
       'Paste the metadata your IdP publishes. During a certificate rollover it may hold two. Leave empty to keep the current IdP settings.',
     'sso.required': 'Require single sign-on: refuse password sign-in',
     'sso.breakGlass': 'Keep password + email code sign-in for me (the owner) for emergencies',
+    'sso.domains': 'Email domains that sign in with SSO (one per line)',
+    'sso.domains.hint':
+      'People who enter an address at one of these domains under “Continue with your company” on the sign-in page are sent to this IdP. Only domains where an owner or admin has a verified address can be added.',
+    'sso.domains.invalid': '{domain}: not a domain name.',
+    'sso.domains.publicMail': '{domain}: a public mail service’s domain cannot be added.',
+    'sso.domains.notVerified': '{domain}: no owner or admin has a verified address at this domain.',
+    'sso.domains.tooMany': '{domain}: at most 10 domains can be added.',
+    'sso.domains.taken': '{domain} already signs in to another workspace with SSO.',
+    'sso.confirm.title': 'Require SSO without an emergency owner?',
+    'sso.confirm.body':
+      'Nobody will be able to sign in with a password. If the IdP fails or is misconfigured, nobody can get into this workspace.',
+    'sso.confirm.cancel': 'Cancel',
+    'sso.confirm.save': 'Save without one',
     'sso.save': 'Save',
     'sso.saved': 'Saved.',
     'sso.company.title': 'Your company account (SSO)',
-    'sso.company.workspace': 'Workspace URL or ID',
+    'sso.company.workspace': 'Company email address or workspace URL',
     'sso.company.submit': 'Continue with your company',
-    'sso.company.invalid': 'Enter the workspace URL (…/w/…) or its ID.',
+    'sso.company.invalid': 'Enter your company email address or the workspace URL (…/w/…).',
+    'sso.company.unknown':
+      'Single sign-on is not set up for this email domain. Enter the workspace URL, or ask your administrator.',
     'err.SSO_FAILED': 'Single sign-on failed. Try again; if it keeps failing, ask your administrator.',
     'err.SSO_REQUIRED': 'This workspace requires signing in with your company account (single sign-on).',
     'err.SSO_METADATA_INVALID':
       'This IdP metadata cannot be used (check that it is SAML metadata with a signing certificate).',
     'err.SSO_NOT_CONFIGURED': 'This workspace has no single sign-on.',
+    'err.SSO_DOMAIN_TAKEN': 'This domain already signs in to another workspace with SSO.',
+    'err.SSO_NO_BREAK_GLASS': 'Requiring SSO without an emergency owner needs a confirmation.',
   },
 } as const;

@@ -1,6 +1,6 @@
-import type { ErrorCode } from '@tsudoi/protocol';
+import type { ErrorCode, SsoDiscoverView } from '@tsudoi/protocol';
 import { useId, useState } from 'react';
-import { ApiError } from '../api/http';
+import { ApiError, api } from '../api/http';
 import { errorText } from '../i18n/errorText';
 import { useT } from '../i18n/useT';
 import { useRoute } from '../routing/router';
@@ -13,16 +13,23 @@ export function workspaceIdOf(text: string): string | undefined {
   return text.trim().match(UUID)?.[0]?.toLowerCase();
 }
 
+/** Pure: a company email address (something@domain) rather than a workspace URL or id. */
+export function looksLikeEmail(text: string): boolean {
+  return /^[^\s@/]+@[^\s@/]+\.[^\s@/]+$/.test(text.trim());
+}
+
 /**
- * "Sign in with your company" (R11): the browser goes to the workspace's SP-initiated login, which sends
- * it to the IdP and back to the workspace. A refused response comes back here as `?sso_error=<code>`.
+ * "Sign in with your company" (R11): from a company email address (its domain names the workspace, see
+ * `GET /api/sso/discover`) or a workspace URL, the browser goes to the workspace's SP-initiated login,
+ * which sends it to the IdP and back to the workspace. A refused response comes back as `?sso_error=<code>`.
  */
 export function SsoSignIn() {
   const t = useT();
   const id = useId();
   const { search } = useRoute();
   const [workspace, setWorkspace] = useState('');
-  const [invalid, setInvalid] = useState(false);
+  const [problem, setProblem] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
   const returned = new URLSearchParams(search).get('sso_error');
   const returnedText = returned
     ? errorText(t, new ApiError({ code: returned as ErrorCode, message: '' }))
@@ -33,9 +40,27 @@ export function SsoSignIn() {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          const wsId = workspaceIdOf(workspace);
-          setInvalid(!wsId);
-          if (wsId) window.location.assign(`/api/sso/${wsId}/login`);
+          void (async () => {
+            setProblem(undefined);
+            let wsId = workspaceIdOf(workspace);
+            if (!wsId && looksLikeEmail(workspace)) {
+              setBusy(true);
+              try {
+                const found = await api<SsoDiscoverView>(
+                  'GET',
+                  `/api/sso/discover?email=${encodeURIComponent(workspace.trim())}`,
+                );
+                if (!found.workspaceId) return setProblem(t('sso.company.unknown'));
+                wsId = found.workspaceId;
+              } catch (err) {
+                return setProblem(errorText(t, err));
+              } finally {
+                setBusy(false);
+              }
+            }
+            if (!wsId) return setProblem(t('sso.company.invalid'));
+            window.location.assign(`/api/sso/${wsId}/login`);
+          })();
         }}
       >
         <label htmlFor={id}>{t('sso.company.workspace')}</label>
@@ -43,11 +68,12 @@ export function SsoSignIn() {
           id={id}
           name="workspace"
           autoComplete="off"
+          inputMode="email"
           value={workspace}
           onChange={(e) => setWorkspace(e.target.value)}
         />
-        <FormError message={invalid ? t('sso.company.invalid') : returnedText} />
-        <button type="submit" className="secondary">
+        <FormError message={problem ?? returnedText} />
+        <button type="submit" className="secondary" disabled={busy}>
           {t('sso.company.submit')}
         </button>
       </form>

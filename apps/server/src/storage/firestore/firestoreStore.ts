@@ -8,6 +8,7 @@ import { DirectContext, type FsContext, runInTransaction } from './context.js';
 import { firestoreLeases, firestoreMeta } from './jobRepos.js';
 import { firestoreMessages } from './messageRepo.js';
 import { firestoreRooms } from './roomRepo.js';
+import { firestoreSso } from './ssoRepo.js';
 import { firestoreWorkspaces } from './workspaceRepo.js';
 
 /** Bumped when the document layout changes in a way `migrate()` must act on; recorded in `schema/version`. */
@@ -23,6 +24,7 @@ export function firestoreRepos(ctx: FsContext): Repos {
     rooms: firestoreRooms(ctx),
     accounts: firestoreAccounts(ctx),
     messages: firestoreMessages(ctx),
+    sso: firestoreSso(ctx),
   };
 }
 
@@ -116,6 +118,7 @@ export class FirestoreStore implements Store {
   readonly rooms;
   readonly accounts;
   readonly messages;
+  readonly sso;
   #closed = false;
 
   constructor(
@@ -130,6 +133,7 @@ export class FirestoreStore implements Store {
     this.rooms = repos.rooms;
     this.accounts = repos.accounts;
     this.messages = repos.messages;
+    this.sso = repos.sso;
   }
 
   get closed(): boolean {

@@ -6,6 +6,7 @@ import { m004Messages } from './migrations/004-messages.js';
 import { m005PasswordReset } from './migrations/005-password-reset.js';
 import { m006MessageCounters } from './migrations/006-message-counters.js';
 import { m007AccessLogChain } from './migrations/007-access-log-chain.js';
+import { m008Sso } from './migrations/008-sso.js';
 
 /** A schema change. Versions increase; a released migration is never edited. */
 export interface Migration {
@@ -26,4 +27,5 @@ export const MIGRATIONS: Migration[] = [
   m005PasswordReset,
   m006MessageCounters,
   m007AccessLogChain,
+  m008Sso,
 ];

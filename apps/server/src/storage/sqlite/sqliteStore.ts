@@ -9,6 +9,7 @@ import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
 import { sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
 import { sqliteRooms } from './roomRepo.js';
+import { sqliteSso } from './ssoRepo.js';
 import { SqliteUnitOfWork } from './unitOfWork.js';
 
 const FLUSH_ATTEMPTS = 10;
@@ -36,6 +37,7 @@ export class SqliteStore implements Store {
   readonly rooms: Repos['rooms'];
   readonly accounts: Repos['accounts'];
   readonly messages: Repos['messages'];
+  readonly sso: Repos['sso'];
   readonly #uow: SqliteUnitOfWork;
   #closed = false;
 
@@ -58,6 +60,7 @@ export class SqliteStore implements Store {
       rooms: sqliteRooms(this.db),
       accounts: sqliteAccounts(this.db),
       messages: sqliteMessages(this.db),
+      sso: sqliteSso(this.db),
     });
     // The store's repositories wait while a transaction is open (see SqliteUnitOfWork).
     ({
@@ -68,6 +71,7 @@ export class SqliteStore implements Store {
       rooms: this.rooms,
       accounts: this.accounts,
       messages: this.messages,
+      sso: this.sso,
     } = this.#uow.gated);
   }
 

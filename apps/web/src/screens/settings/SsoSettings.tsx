@@ -1,20 +1,30 @@
 import type { SsoConfigView, WorkspaceDetail } from '@tsudoi/protocol';
 import { useEffect, useId, useState } from 'react';
-import { api } from '../../api/http';
+import { ApiError, api } from '../../api/http';
 import { errorText } from '../../i18n/errorText';
 import { useT } from '../../i18n/useT';
 import { useSession } from '../../state/session';
+import { useModalDialog } from '../common/useModalDialog';
 import { FormError } from '../useAction';
 import type { SectionProps } from './sections';
 
 /**
  * SAML single sign-on (Enterprise, R11) on `/w/:id/settings/sso`: Tsudoi's SP side to give the IdP, the
- * IdP imported from its pasted metadata, and "SSO required" with the owner as break-glass. The server
- * parses the metadata (no DTDs) and enforces everything.
+ * IdP imported from its pasted metadata, the email domains whose people "Sign in with your company" lands
+ * here, and "SSO required" with the owner as break-glass (without one, a confirmation: SSO_NO_BREAK_GLASS).
+ * The server parses the metadata (no DTDs), checks each domain and enforces everything.
  */
 export function SsoSettings({ ws }: SectionProps) {
   const t = useT();
-  const ids = { metadata: useId(), hint: useId(), required: useId(), breakGlass: useId() };
+  const ids = {
+    metadata: useId(),
+    hint: useId(),
+    domains: useId(),
+    domainsHint: useId(),
+    required: useId(),
+    breakGlass: useId(),
+    confirm: useId(),
+  };
   const session = useSession();
   const myId = session.status === 'signed-in' ? session.info.user.id : null;
   const [enterprise, setEnterprise] = useState<boolean | undefined>();
@@ -22,6 +32,10 @@ export function SsoSettings({ ws }: SectionProps) {
   const [metadataXml, setMetadataXml] = useState('');
   const [required, setRequired] = useState(false);
   const [breakGlass, setBreakGlass] = useState(false);
+  const [domains, setDomains] = useState('');
+  const [badDomains, setBadDomains] = useState<Array<{ entry: string; problem: string }>>([]);
+  const [confirming, setConfirming] = useState(false);
+  const dialog = useModalDialog(confirming);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);
@@ -30,6 +44,7 @@ export function SsoSettings({ ws }: SectionProps) {
     setView(v);
     setRequired(v.required);
     setBreakGlass(v.breakGlassUserId !== null && v.breakGlassUserId === myId);
+    setDomains(v.domains.join('\n'));
   };
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `t` is a new function every render; load once per workspace.
@@ -52,21 +67,42 @@ export function SsoSettings({ ws }: SectionProps) {
     };
   }, [ws.id]);
 
-  const save = async () => {
+  const save = async (confirmNoBreakGlass: boolean) => {
+    const entries = domains
+      .split('\n')
+      .map((d) => d.trim())
+      .filter(Boolean);
     setBusy(true);
     setError(undefined);
+    setBadDomains([]);
     setSaved(false);
     try {
       const next = await api<SsoConfigView>('PUT', `/api/workspaces/${ws.id}/sso`, {
         ...(metadataXml.trim() ? { metadataXml } : {}),
         required,
         breakGlassUserId: breakGlass && ws.role === 'owner' ? myId : null,
+        domains: entries,
+        confirmNoBreakGlass,
       });
+      setConfirming(false);
       show(next);
       setMetadataXml('');
       setSaved(true);
     } catch (err) {
-      setError(errorText(t, err));
+      if (err instanceof ApiError && err.body.code === 'SSO_NO_BREAK_GLASS') {
+        setConfirming(true);
+        return;
+      }
+      setConfirming(false);
+      const fields = err instanceof ApiError ? (err.body.fields ?? {}) : {};
+      const bad = Object.entries(fields)
+        .filter(([k]) => k.startsWith('domains.'))
+        .map(([k, problem]) => ({ entry: entries[Number(k.slice(8))] ?? '', problem }));
+      if (err instanceof ApiError && err.body.code === 'VALIDATION_FAILED' && bad.length > 0)
+        setBadDomains(bad);
+      else if (err instanceof ApiError && err.body.code === 'SSO_DOMAIN_TAKEN')
+        setError(t('sso.domains.taken', { domain: fields.domains ?? '' }));
+      else setError(errorText(t, err));
     } finally {
       setBusy(false);
     }
@@ -129,7 +165,7 @@ export function SsoSettings({ ws }: SectionProps) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void save();
+          void save(false);
         }}
       >
         <label htmlFor={ids.metadata}>{t('sso.metadata')}</label>
@@ -145,6 +181,37 @@ export function SsoSettings({ ws }: SectionProps) {
         <p id={ids.hint} className="hint">
           {t('sso.metadata.hint')}
         </p>
+        <label htmlFor={ids.domains}>{t('sso.domains')}</label>
+        <textarea
+          id={ids.domains}
+          rows={3}
+          spellCheck={false}
+          autoCapitalize="off"
+          aria-describedby={ids.domainsHint}
+          aria-invalid={badDomains.length > 0 || undefined}
+          value={domains}
+          onChange={(e) => setDomains(e.target.value)}
+          data-testid="sso-domains"
+        />
+        <p id={ids.domainsHint} className="hint">
+          {t('sso.domains.hint')}
+        </p>
+        {badDomains.length > 0 && (
+          <div role="alert" className="error" data-testid="sso-bad-domains">
+            <ul>
+              {badDomains.map((b) => (
+                <li key={b.entry}>
+                  {t(
+                    `sso.domains.${b.problem === 'publicMail' || b.problem === 'notVerified' || b.problem === 'tooMany' ? b.problem : 'invalid'}`,
+                    {
+                      domain: b.entry,
+                    },
+                  )}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
         <p>
           <input
             id={ids.required}
@@ -171,6 +238,24 @@ export function SsoSettings({ ws }: SectionProps) {
           {t('sso.save')}
         </button>
       </form>
+      <dialog
+        ref={dialog}
+        className="dialog"
+        aria-labelledby={ids.confirm}
+        data-testid="sso-confirm"
+        onClose={() => setConfirming(false)}
+      >
+        <h2 id={ids.confirm}>{t('sso.confirm.title')}</h2>
+        <p>{t('sso.confirm.body')}</p>
+        <div className="row dialog-actions">
+          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
+            {t('sso.confirm.cancel')}
+          </button>
+          <button type="button" className="danger" disabled={busy} onClick={() => void save(true)}>
+            {t('sso.confirm.save')}
+          </button>
+        </div>
+      </dialog>
     </div>
   );
 }
