@@ -1,6 +1,7 @@
 <?php
 // The service providers under test. Tests register them at run time (workspace ids are known only then):
-// $IDP_DIR/sps.json = [{"entityId": "...", "acsUrl": "..."}, ...]; read on every request.
+// $IDP_DIR/sps.json = [{"entityId": "...", "acsUrl": "...", "certificate": "<base64 DER>"?}, ...]; read on
+// every request. With a certificate, the SP's AuthnRequests must carry a valid signature by its key.
 // Env SP_ENTITY_ID + SP_ACS_URL add one more (as in ../shared/infra/simplesamlphp).
 $sps = [];
 $file = rtrim(getenv('IDP_DIR') ?: '/tmp/tsudoi-idp', '/') . '/sps.json';
@@ -17,6 +18,9 @@ foreach ($sps as $sp) {
         'simplesaml.nameidattribute' => 'email',
         'sign.response' => true,
         'sign.assertion' => true,
-        'validate.authnrequest' => false,
+        'validate.authnrequest' => !empty($sp['certificate']),
     ];
+    if (!empty($sp['certificate'])) {
+        $metadata[$sp['entityId']]['certData'] = $sp['certificate'];
+    }
 }

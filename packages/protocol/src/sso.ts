@@ -41,6 +41,8 @@ export interface SpMetadataView {
   nameIdFormat: string;
   /** `GET` it for the SP metadata XML. */
   metadataUrl: string;
+  /** The certificate of Tsudoi's key for this workspace: AuthnRequests are signed with it (RSA-SHA256). */
+  signingCertificate: { fingerprint: string; notAfter: string | null; pem: string };
 }
 
 /** `GET`/`PUT /api/workspaces/:id/sso`. */

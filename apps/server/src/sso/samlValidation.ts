@@ -68,10 +68,21 @@ class ClockedSaml extends SAML {
   }
 }
 
-/** node-saml for one workspace: signed response AND signed assertion, SHA-256, InResponseTo always. */
-export function samlFor(cfg: SsoConfig, sp: SpEndpoints, cache: CacheProvider, clock: Clock): SAML {
+/**
+ * node-saml for one workspace: signed response AND signed assertion, SHA-256, InResponseTo always;
+ * AuthnRequests signed with the workspace's SP key when `signingKeyPem` is given (sending; the ACS only
+ * validates).
+ */
+export function samlFor(
+  cfg: SsoConfig,
+  sp: SpEndpoints,
+  cache: CacheProvider,
+  clock: Clock,
+  signingKeyPem?: string,
+): SAML {
   return new ClockedSaml(
     {
+      ...(signingKeyPem ? { privateKey: signingKeyPem } : {}),
       entryPoint: cfg.ssoUrl,
       issuer: sp.entityId,
       callbackUrl: sp.acsUrl,

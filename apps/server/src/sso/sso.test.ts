@@ -36,7 +36,7 @@ async function newWorkspace(name: string): Promise<string> {
 /** Configures SSO from the IdP's metadata and lets the IdP answer this workspace. */
 async function configured(workspaceId: string, extra: Record<string, unknown> = {}) {
   const sp = (await admin.get(`/api/workspaces/${workspaceId}/sso`)).body.sp;
-  idp.registerSp(sp.entityId, sp.acsUrl);
+  idp.registerSp(sp.entityId, sp.acsUrl, sp.signingCertificate.pem);
   const r = await admin.put(`/api/workspaces/${workspaceId}/sso`, {
     metadataXml: await idp.metadataXml(),
     ...extra,
@@ -105,6 +105,31 @@ describe('SSO settings', () => {
     const xml = await (await fetch(view.sp.metadataUrl)).text();
     expect(xml).toContain(`entityID="${view.sp.entityId}"`);
     expect(xml).toContain(`Location="${view.sp.acsUrl}"`);
+  });
+
+  it("sign every AuthnRequest with the workspace's own key, whose certificate the SP metadata carries", async () => {
+    const { sp } = (await admin.get(`/api/workspaces/${wsId}/sso`)).body;
+    expect(sp.signingCertificate.pem).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    const xml = await (await fetch(sp.metadataUrl)).text();
+    expect(xml).toContain('AuthnRequestsSigned="true"');
+    const body = sp.signingCertificate.pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+    expect(xml.replace(/\s+/g, '')).toContain(`<ds:X509Certificate>${body}</ds:X509Certificate>`);
+    // The same key on every view (made once), another key for another workspace.
+    expect((await admin.get(`/api/workspaces/${wsId}/sso`)).body.sp.signingCertificate.pem).toBe(
+      sp.signingCertificate.pem,
+    );
+    const start = await fetch(`${t.app.url}/api/sso/${wsId}/login`, { redirect: 'manual' });
+    const request = new URL(start.headers.get('location')!);
+    expect(request.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+    expect(request.searchParams.get('Signature')).toBeTruthy();
+    // The real IdP checks it against the registered certificate: a request with a broken signature
+    // gets no login form (every other test here passes through a verified signature).
+    const signature = request.searchParams.get('Signature')!;
+    request.searchParams.set('Signature', `${signature[0] === 'A' ? 'B' : 'A'}${signature.slice(1)}`);
+    const forged = await fetch(request, { redirect: 'manual' });
+    const page = await forged.text();
+    expect(page).not.toContain('name="AuthState"');
+    expect(page).toContain('Unable to validate signature on query string');
   });
 
   it('refuse metadata with a DTD or entities, and non-admins', async () => {

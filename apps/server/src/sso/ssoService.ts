@@ -27,7 +27,14 @@ import {
   SsoRefused,
   samlFor,
 } from './samlValidation.js';
-import { describeCertificate, normaliseCertificate, parseIdpMetadata, type SsoConfig } from './ssoConfig.js';
+import { newSpCredentials, type SpCredentials } from './spCredentials.js';
+import {
+  describeCertificate,
+  normaliseCertificate,
+  parseIdpMetadata,
+  pemOf,
+  type SsoConfig,
+} from './ssoConfig.js';
 import { checkDomainClaims, domainOfEmail } from './ssoDomains.js';
 import type { SsoRepo } from './ssoRepo.js';
 import { SsoRequests, type TakeOutcome } from './ssoRequests.js';
@@ -72,6 +79,7 @@ export class SsoService {
     const ws = await this.#enterprise(workspaceId);
     const cfg = resolveSecurity(ws.security).sso;
     const sp = this.sp(workspaceId);
+    const { certificate } = await this.#spCredentials(ws);
     return {
       configured: cfg !== undefined,
       enabled: cfg?.enabled ?? false,
@@ -81,7 +89,12 @@ export class SsoService {
       ssoUrl: cfg?.ssoUrl ?? null,
       certificates: (cfg?.certificates ?? []).map(describeCertificate),
       domains: await this.d.sso.domainsOf(workspaceId),
-      sp: { ...sp, nameIdFormat: NAMEID_EMAIL, metadataUrl: sp.entityId },
+      sp: {
+        ...sp,
+        nameIdFormat: NAMEID_EMAIL,
+        metadataUrl: sp.entityId,
+        signingCertificate: { ...describeCertificate(certificate), pem: pemOf(certificate) },
+      },
     };
   }
 
@@ -184,13 +197,18 @@ export class SsoService {
 
   /** The SP metadata XML an IdP administrator imports. */
   async metadataXml(workspaceId: string): Promise<string> {
-    await this.#enterprise(workspaceId);
+    const ws = await this.#enterprise(workspaceId);
     const sp = this.sp(workspaceId);
+    const key = await this.#spCredentials(ws);
+    // With the key and certificate, node-saml writes AuthnRequestsSigned="true" and the signing KeyDescriptor.
     return generateServiceProviderMetadata({
       issuer: sp.entityId,
       callbackUrl: sp.acsUrl,
       identifierFormat: NAMEID_EMAIL,
       wantAssertionsSigned: true,
+      privateKey: key.privateKeyPem,
+      publicCerts: pemOf(key.certificate),
+      signatureAlgorithm: 'sha256',
     });
   }
 
@@ -201,6 +219,7 @@ export class SsoService {
     if (!cfg?.enabled) throw new AppError('SSO_NOT_CONFIGURED', 'This workspace has no single sign-on.');
     if (!workspaceAllowsIp(ws, origin.ip))
       throw new AppError('IP_NOT_ALLOWED', 'This workspace does not accept connections from your address.');
+    const key = await this.#spCredentials(ws);
     const saml = samlFor(
       cfg,
       this.sp(workspaceId),
@@ -213,6 +232,7 @@ export class SsoService {
         removeAsync: async () => null,
       },
       this.d.clock,
+      key.privateKeyPem,
     );
     return saml.getAuthorizeUrlAsync('', undefined, {});
   }
@@ -279,6 +299,21 @@ export class SsoService {
       { jit: joined.created },
     );
     return { sessionToken, userId: joined.userId };
+  }
+
+  /** The workspace's SP key and certificate, made and stored on first use (once, also when raced). */
+  async #spCredentials(ws: Workspace): Promise<SpCredentials> {
+    const have = resolveSecurity(ws.security).samlSp;
+    if (have) return have;
+    const made = await newSpCredentials(ws.id, this.d.clock());
+    return this.d.tx.transaction(async (tx) => {
+      const now = await tx.workspaces.get(ws.id);
+      if (!now) throw AppError.notFound('Workspace not found.');
+      const current = resolveSecurity(now.security);
+      if (current.samlSp) return current.samlSp;
+      await tx.workspaces.update(ws.id, { security: { ...current, samlSp: made } });
+      return made;
+    });
   }
 
   /** The workspace, refused with PLAN_REQUIRED unless its plan includes SAML. */

@@ -72,11 +72,15 @@ export class TestIdp {
     return fs.readFileSync(path.join(this.dir, 'cert/idp.crt'), 'utf8');
   }
 
-  /** Lets the IdP answer AuthnRequests issued as `entityId`, sending the response to `acsUrl`. */
-  registerSp(entityId: string, acsUrl: string): void {
+  /**
+   * Lets the IdP answer AuthnRequests issued as `entityId`, sending the response to `acsUrl`. With the SP's
+   * signing certificate (PEM or base64 DER) the IdP accepts only requests signed by the SP's key.
+   */
+  registerSp(entityId: string, acsUrl: string, certificate?: string): void {
     const file = path.join(this.dir, 'sps.json');
     const sps = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as unknown[]) : [];
-    sps.push({ entityId, acsUrl });
+    const body = certificate?.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+    sps.push({ entityId, acsUrl, ...(body ? { certificate: body } : {}) });
     fs.writeFileSync(file, JSON.stringify(sps));
   }
 

@@ -1,5 +1,6 @@
 /** Per-workspace security settings (R10, R13); pure data and the rule for combining them. */
 import type { PasswordRules } from '@tsudoi/protocol';
+import type { SpCredentials } from '../sso/spCredentials.js';
 import type { SsoConfig } from '../sso/ssoConfig.js';
 
 /** Fields: minLength 8–64; historyCount = refuse the last N (0: none); expiryDays null = never;
@@ -14,6 +15,8 @@ export interface WorkspaceSecurity {
   ipAllowList: string[];
   /** Enterprise: SAML single sign-on (sso/ssoConfig.ts); absent until an admin configures it. */
   sso?: SsoConfig;
+  /** Enterprise: Tsudoi's own SAML signing key and certificate for this workspace (made on first use). */
+  samlSp?: SpCredentials;
 }
 
 export const MAX_PASSWORD_LENGTH = 64;
@@ -41,6 +44,7 @@ export function resolveSecurity(partial: Partial<WorkspaceSecurity> | undefined)
     mfaRequired: partial?.mfaRequired ?? DEFAULT_SECURITY.mfaRequired,
     ipAllowList: partial?.ipAllowList ?? DEFAULT_SECURITY.ipAllowList,
     ...(partial?.sso ? { sso: partial.sso } : {}),
+    ...(partial?.samlSp ? { samlSp: partial.samlSp } : {}),
   };
 }
 

@@ -139,6 +139,18 @@ export function SsoSettings({ ws }: SectionProps) {
             <dd>
               <code>{view.sp.nameIdFormat}</code>
             </dd>
+            <dt>{t('sso.sp.certificate')}</dt>
+            <dd>
+              <details>
+                <summary>
+                  {t('sso.idp.certificate', {
+                    fingerprint: view.sp.signingCertificate.fingerprint,
+                    notAfter: view.sp.signingCertificate.notAfter ?? '—',
+                  })}
+                </summary>
+                <pre className="pem">{view.sp.signingCertificate.pem}</pre>
+              </details>
+            </dd>
             <dt>{t('sso.sp.metadata')}</dt>
             <dd>
               <a href={view.sp.metadataUrl} target="_blank" rel="noreferrer">
