@@ -53,7 +53,14 @@ test('an admin sets up SSO from the IdP metadata; a new person signs in with the
   // The IdP administrator registers Tsudoi's side (here: the test IdP's list of service providers).
   idp.registerSp(`${server.url}/api/sso/${workspaceId}/metadata`, `${server.url}/api/sso/${workspaceId}/acs`);
 
-  await section.getByLabel('IdP metadata (XML)').fill(await idp.metadataXml());
+  // The IdP's metadata file, read into the form by the browser.
+  const metadataXml = await idp.metadataXml();
+  await section.getByLabel('Or read it from a file').setInputFiles({
+    name: 'idp-metadata.xml',
+    mimeType: 'application/xml',
+    buffer: Buffer.from(metadataXml),
+  });
+  await expect(section.getByLabel('IdP metadata (XML)')).toHaveValue(metadataXml);
   // A public mail domain is refused, named on its line; nothing is saved.
   const domains = section.getByLabel('Email domains that sign in with SSO (one per line)');
   await domains.fill('acme.test\ngmail.com');

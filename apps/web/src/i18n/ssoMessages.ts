@@ -22,6 +22,8 @@ export const SSO_MESSAGES = {
       'IdP が公開しているメタデータをそのまま貼り付けます。証明書の切り替え中は 2 つまで登録できます。空欄なら現在の IdP 設定のままです。',
     'sso.required': 'パスワードでのサインインを禁止し、SSO を必須にする',
     'sso.breakGlass': '自分（オーナー）は緊急用にパスワード＋確認コードでサインインできるようにする',
+    'sso.metadata.file': 'またはファイルから読み込む',
+    'sso.metadata.tooLarge': 'メタデータのファイルが大きすぎます（200 KB まで）。',
     'sso.domains': 'SSO でサインインするメールドメイン（1 行に 1 つ）',
     'sso.domains.hint':
       'サインイン画面で「会社のアカウントで続ける」にこのドメインのメールアドレスを入れた人を、この IdP に案内します。オーナーか管理者が確認済みのメールアドレスを持つドメインだけ登録できます。',
@@ -76,6 +78,8 @@ export const SSO_MESSAGES = {
       'Paste the metadata your IdP publishes. During a certificate rollover it may hold two. Leave empty to keep the current IdP settings.',
     'sso.required': 'Require single sign-on: refuse password sign-in',
     'sso.breakGlass': 'Keep password + email code sign-in for me (the owner) for emergencies',
+    'sso.metadata.file': 'Or read it from a file',
+    'sso.metadata.tooLarge': 'The metadata file is too large (200 KB at most).',
     'sso.domains': 'Email domains that sign in with SSO (one per line)',
     'sso.domains.hint':
       'People who enter an address at one of these domains under “Continue with your company” on the sign-in page are sent to this IdP. Only domains where an owner or admin has a verified address can be added.',

@@ -18,6 +18,7 @@ export function SsoSettings({ ws }: SectionProps) {
   const t = useT();
   const ids = {
     metadata: useId(),
+    file: useId(),
     hint: useId(),
     domains: useId(),
     domainsHint: useId(),
@@ -192,6 +193,21 @@ export function SsoSettings({ ws }: SectionProps) {
         />
         <p id={ids.hint} className="hint">
           {t('sso.metadata.hint')}
+        </p>
+        <p>
+          <label htmlFor={ids.file}>{t('sso.metadata.file')}</label>{' '}
+          <input
+            id={ids.file}
+            type="file"
+            accept=".xml,application/xml,text/xml,application/samlmetadata+xml"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              if (file.size > 200_000) return setError(t('sso.metadata.tooLarge'));
+              void file.text().then(setMetadataXml);
+            }}
+          />
         </p>
         <label htmlFor={ids.domains}>{t('sso.domains')}</label>
         <textarea
