@@ -145,3 +145,37 @@ test('with SSO required a password sign-in is refused, and the break-glass owner
     section.getByLabel('Keep password + email code sign-in for me (the owner) for emergencies'),
   ).toBeChecked();
 });
+
+test('with "also ask for the email code", a sign-in through the IdP continues with the code and then enters the workspace', async ({
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  const admin = await (
+    await browser.newContext({ storageState: await owner.api.storageState(), locale: 'en-US' })
+  ).newPage();
+  await admin.goto(`${server.url}/w/${workspaceId}/settings/sso`);
+  const section = admin.getByTestId('settings-sso');
+  await section
+    .getByLabel('Also ask for the email code after signing in with the IdP', { exact: false })
+    .check();
+  await section.getByRole('button', { name: 'Save' }).click();
+  await expect(section.getByRole('status')).toHaveText('Saved.');
+
+  // Alice joined through the IdP in the first test; her company's IdP vouches, then Tsudoi's code.
+  const since = mail.messages.length;
+  const alice = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await alice.goto(server.url);
+  const company = alice.getByTestId('sso-signin');
+  await company.getByLabel('Company email address or workspace URL').fill('alice@acme.test');
+  await company.getByRole('button', { name: 'Continue with your company' }).click();
+  await alice.locator('#username').fill('alice');
+  await alice.locator('#password').fill('alicepass');
+  await alice.locator('#submit_button').click();
+  await expect(alice.getByRole('heading', { name: 'Enter your code' })).toBeVisible();
+  await expect(alice).toHaveURL(`${server.url}/signin`); // the address and expiry left the address bar
+  await alice.getByLabel('Code', { exact: true }).fill(await mail.otpFor('alice@acme.test', since));
+  await alice.getByRole('button', { name: 'Verify' }).click();
+  await expect(alice.getByRole('heading', { name: 'Workspaces' }).first()).toBeVisible();
+  await alice.goto(`${server.url}/w/${workspaceId}`);
+  await expect(alice.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+});

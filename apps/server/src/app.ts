@@ -246,6 +246,7 @@ export async function startApp(
       clock,
       publicUrl,
       onError: (err, what) => http.log.error({ err }, what),
+      startEmailCode: (userId, via, origin) => auth.startEmailCode(userId, via, origin),
     });
     ssoRoutes(http, { sso, sessions, access });
     opsRoutes(http, { token: config.opsToken, media, pool });

@@ -29,6 +29,11 @@ export const UpdateSsoConfigRequest = z.object({
    * not routed by another workspace. Omitted: unchanged.
    */
   domains: z.array(z.string().max(260)).max(SSO_MAX_DOMAINS_INPUT).optional(),
+  /**
+   * Whether a sign-in through the IdP must also pass Tsudoi's email code (default: no — the IdP's own
+   * authentication replaces the code for this workspace). Omitted: unchanged.
+   */
+  emailCodeAfterIdp: z.boolean().optional(),
   /** Needed to save "SSO required" without a break-glass owner (nobody could then sign in with a password). */
   confirmNoBreakGlass: z.boolean().default(false),
 });
@@ -57,6 +62,8 @@ export interface SsoConfigView {
   certificates: Array<{ fingerprint: string; notAfter: string | null }>;
   /** Email domains routed to this IdP from the sign-in page. */
   domains: string[];
+  /** A sign-in through the IdP also needs the email code (else the IdP's authentication replaces it). */
+  emailCodeAfterIdp: boolean;
   sp: SpMetadataView;
 }
 

@@ -86,6 +86,11 @@ export interface SigninChallenge {
   sends: number;
   lastSentAt: string;
   consumedAt: string | null;
+  /**
+   * The session method the code completes when it is not a password sign-in: `saml:<workspaceId>` for a
+   * workspace whose IdP sign-in also needs the email code (R11, configurable). Absent: password + code.
+   */
+  via?: string;
 }
 
 export interface ChallengeRepo {

@@ -236,6 +236,31 @@ export class AuthService {
       const sessionToken = await this.d.sessions.establish(user.id, 'password', origin);
       return { next: 'done', sessionToken, userId: user.id };
     }
+    const started = await this.#startCode(user, origin);
+    return { next: 'otp', ...started };
+  }
+
+  /**
+   * An IdP sign-in that must also pass the email code (R11, a per-workspace option): the same code step as
+   * a password sign-in, completing a session of method `via` (`saml:<workspaceId>`).
+   */
+  async startEmailCode(
+    userId: string,
+    via: string,
+    origin: RequestOrigin,
+  ): Promise<{ challengeToken: string; expiresAt: string; email: string }> {
+    const user = await this.d.repos.users.getById(userId);
+    if (!user) throw AppError.notFound('Account not found.');
+    return { ...(await this.#startCode(user, origin, via)), email: user.email };
+  }
+
+  /** Mails a new code for a new attempt of `user` (mail throttle per address applies). */
+  async #startCode(
+    user: User,
+    origin: RequestOrigin,
+    via?: string,
+  ): Promise<{ challengeToken: string; expiresAt: string }> {
+    const now = this.d.clock();
     const wait = await this.mail.take('otp', user.email, user.id, origin);
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
     const challengeToken = newToken();
@@ -252,10 +277,11 @@ export class AuthService {
       sends: 1,
       lastSentAt: now.toISOString(),
       consumedAt: null,
+      ...(via ? { via } : {}),
     });
     await this.mail.send(accountMail.otp(user.email, user.locale, code));
-    await this.d.audit.record('auth.otp_sent', origin, { userId: user.id });
-    return { next: 'otp', challengeToken, expiresAt };
+    await this.d.audit.record('auth.otp_sent', origin, { userId: user.id }, via ? { via } : undefined);
+    return { challengeToken, expiresAt };
   }
 
   /** The user a sign-in attempt belongs to (for per-account limits), or undefined. */
@@ -305,7 +331,7 @@ export class AuthService {
       return true;
     });
     if (!consumed) throw otpExpired();
-    const sessionToken = await this.d.sessions.establish(c.userId, 'password+email-otp', origin);
+    const sessionToken = await this.d.sessions.establish(c.userId, c.via ?? 'password+email-otp', origin);
     return { sessionToken, userId: c.userId };
   }
 

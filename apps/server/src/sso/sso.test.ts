@@ -314,6 +314,49 @@ describe('"Sign in with your company" by email domain', () => {
   });
 });
 
+describe('the email code after the IdP (a per-workspace option)', () => {
+  it('off by default: the IdP replaces the code; on: the code step completes an IdP session', async () => {
+    const ws = wsId; // alice is its member (an existing account joins no other workspace through the IdP)
+    expect((await admin.get(`/api/workspaces/${ws}/sso`)).body.emailCodeAfterIdp).toBe(false);
+    const on = await admin.put(`/api/workspaces/${ws}/sso`, { emailCodeAfterIdp: true });
+    expect(on.body.emailCodeAfterIdp).toBe(true);
+
+    const browser = t.client();
+    const before = t.mail.messages.length;
+    const { acsUrl, samlResponse } = await idpLogin(browser, ws, 'alice', 'alicepass');
+    const r = await postAcs(browser, acsUrl, samlResponse);
+    const to = new URL(r.location ?? '', t.app.url);
+    expect([r.status, to.pathname, to.searchParams.get('email')]).toEqual([
+      303,
+      '/signin',
+      'alice@acme.test',
+    ]);
+    expect(Date.parse(to.searchParams.get('sso_code') ?? '')).toBeGreaterThan(Date.now());
+    // No session yet: only the code completes it …
+    expect((await browser.get('/api/session')).status).toBe(401);
+    const wrong = await browser.post('/api/auth/otp/verify', { code: '000000' });
+    expect(wrong.body.code).toBe('OTP_INVALID');
+    const code = await t.mail.otpFor('alice@acme.test', before);
+    const done = await browser.post('/api/auth/otp/verify', { code });
+    expect(done.status).toBe(200);
+    // … and the session it makes is this workspace's IdP session (it passes "SSO required").
+    const ownerId = (await admin.get('/api/session')).body.user.id as string;
+    await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: ownerId });
+    expect((await browser.get(`/api/workspaces/${ws}`)).status).toBe(200);
+    const [signin] = await t.app.store.accessLog.list({ workspaceId: ws, type: 'sso.signin' });
+    expect(signin?.detail).toMatchObject({ emailCode: true });
+
+    // Unchanged when omitted; switched off, the IdP alone signs in again.
+    expect((await admin.put(`/api/workspaces/${ws}/sso`, { required: false })).body.emailCodeAfterIdp).toBe(
+      true,
+    );
+    await admin.put(`/api/workspaces/${ws}/sso`, { emailCodeAfterIdp: false });
+    const again = t.client();
+    const second = await idpLogin(again, ws, 'alice', 'alicepass');
+    expect((await postAcs(again, second.acsUrl, second.samlResponse)).location).toBe(`/w/${ws}`);
+  });
+});
+
 describe('several instances', () => {
   it('an IdP answer posted to another instance of the same store signs in; its replay there is refused', async () => {
     // Behind a load balancer both instances have the same public URL; the ACS post reaches the second one.

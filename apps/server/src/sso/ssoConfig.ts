@@ -17,6 +17,8 @@ export interface SsoConfig {
   ssoUrl: string;
   /** Base64 DER bodies of the IdP signing certificates (one, or two during a rollover). */
   certificates: string[];
+  /** A sign-in through the IdP also needs the email code; absent/false: the IdP replaces the code. */
+  emailCode?: boolean;
 }
 
 export interface IdpMetadata {

@@ -11,6 +11,7 @@
 import { UpdateSsoConfigRequest } from '@tsudoi/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { OTP_POLICY } from '../auth/authService.js';
 import { RateLimiter } from '../auth/rateLimiter.js';
 import type { SessionService } from '../auth/sessionService.js';
 import { newToken } from '../auth/tokens.js';
@@ -124,10 +125,19 @@ export function ssoRoutes(app: FastifyInstance, d: SsoRouteDeps): void {
         const nonce = req.cookies[browserCookie];
         reply.clearCookie(browserCookie, { path: '/', secure, sameSite: browserCookieOptions.sameSite });
         try {
-          const { sessionToken } = await d.sso.acs(workspaceId, samlResponse, nonce, originOf(req));
+          const outcome = await d.sso.acs(workspaceId, samlResponse, nonce, originOf(req));
+          if (outcome.next === 'otp') {
+            // The same code step as a password sign-in: its attempt cookie, then the code form.
+            reply.setCookie(cookieName('signin', secure), outcome.challengeToken, {
+              ...cookieOptions(secure, OTP_POLICY.ttlMs / 1000),
+              sameSite: 'strict',
+            });
+            const q = new URLSearchParams({ sso_code: outcome.expiresAt, email: outcome.email });
+            return reply.redirect(`/signin?${q}`, 303);
+          }
           reply.setCookie(
             cookieName('session', secure),
-            sessionToken,
+            outcome.sessionToken,
             cookieOptions(secure, d.sessions.timeouts.absoluteMs / 1000),
           );
           clearCookie(reply, 'signin', secure);

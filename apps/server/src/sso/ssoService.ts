@@ -57,7 +57,18 @@ export interface SsoDeps {
   /** The server's public base URL (PUBLIC_URL or where it listens). */
   publicUrl: () => string;
   onError?: (err: unknown, what: string) => void;
+  /** The email-code step of sign-in (AuthService.startEmailCode), for workspaces that want it after the IdP. */
+  startEmailCode: (
+    userId: string,
+    via: string,
+    origin: RequestOrigin,
+  ) => Promise<{ challengeToken: string; expiresAt: string; email: string }>;
 }
+
+/** What a valid IdP answer leads to: a session, or the email code first (the workspace asks for it). */
+export type AcsOutcome =
+  | { next: 'done'; sessionToken: string; userId: string }
+  | { next: 'otp'; challengeToken: string; expiresAt: string; email: string; userId: string };
 
 export class SsoService {
   readonly requests: SsoRequests;
@@ -89,6 +100,7 @@ export class SsoService {
       ssoUrl: cfg?.ssoUrl ?? null,
       certificates: (cfg?.certificates ?? []).map(describeCertificate),
       domains: await this.d.sso.domainsOf(workspaceId),
+      emailCodeAfterIdp: cfg?.emailCode ?? false,
       sp: {
         ...sp,
         nameIdFormat: NAMEID_EMAIL,
@@ -146,6 +158,7 @@ export class SsoService {
         idpEntityId: input.idpEntityId ?? fromMetadata.idpEntityId ?? current.sso?.idpEntityId ?? '',
         ssoUrl: input.ssoUrl ?? fromMetadata.ssoUrl ?? current.sso?.ssoUrl ?? '',
         certificates: certificates ?? fromMetadata.certificates ?? current.sso?.certificates ?? [],
+        emailCode: input.emailCodeAfterIdp ?? current.sso?.emailCode ?? false,
       };
       if (!cfg.idpEntityId || !cfg.ssoUrl || cfg.certificates.length === 0)
         throw new AppError('SSO_METADATA_INVALID', 'An IdP entity id, SSO URL and certificate are needed.');
@@ -160,6 +173,7 @@ export class SsoService {
       {
         enabled: next.enabled,
         required: next.required,
+        emailCode: next.emailCode ?? false,
         certificates: next.certificates.length,
         ...(domains ? { domains: domains.join(' ') } : {}),
       },
@@ -243,7 +257,7 @@ export class SsoService {
     samlResponse: string | undefined,
     browserNonce: string | undefined,
     origin: RequestOrigin,
-  ): Promise<{ sessionToken: string; userId: string }> {
+  ): Promise<AcsOutcome> {
     const refuse = async (reason: string, userId: string | null = null, detail?: string) => {
       await this.d.audit.record(
         'sso.signin_failed',
@@ -291,6 +305,17 @@ export class SsoService {
         { userId: joined.userId, workspaceId },
         { role: 'member' },
       );
+    if (cfg.emailCode) {
+      // The IdP vouched; the email code completes the sign-in (the session is made by the code step).
+      const code = await this.d.startEmailCode(joined.userId, samlMethod(workspaceId), origin);
+      await this.d.audit.record(
+        'sso.signin',
+        origin,
+        { userId: joined.userId, workspaceId },
+        { jit: joined.created, emailCode: true },
+      );
+      return { next: 'otp', ...code, userId: joined.userId };
+    }
     const sessionToken = await this.d.sessions.establish(joined.userId, samlMethod(workspaceId), origin);
     await this.d.audit.record(
       'sso.signin',
@@ -298,7 +323,7 @@ export class SsoService {
       { userId: joined.userId, workspaceId },
       { jit: joined.created },
     );
-    return { sessionToken, userId: joined.userId };
+    return { next: 'done', sessionToken, userId: joined.userId };
   }
 
   /** The workspace's SP key and certificate, made and stored on first use (once, also when raced). */

@@ -21,6 +21,8 @@ export const SSO_MESSAGES = {
     'sso.metadata.hint':
       'IdP が公開しているメタデータをそのまま貼り付けます。証明書の切り替え中は 2 つまで登録できます。空欄なら現在の IdP 設定のままです。',
     'sso.required': 'パスワードでのサインインを禁止し、SSO を必須にする',
+    'sso.emailCode':
+      'IdP でのサインインの後にもメールの確認コードを求める（オフなら IdP の認証で確認コードを省略）',
     'sso.breakGlass': '自分（オーナー）は緊急用にパスワード＋確認コードでサインインできるようにする',
     'sso.metadata.file': 'またはファイルから読み込む',
     'sso.metadata.tooLarge': 'メタデータのファイルが大きすぎます（200 KB まで）。',
@@ -77,6 +79,8 @@ export const SSO_MESSAGES = {
     'sso.metadata.hint':
       'Paste the metadata your IdP publishes. During a certificate rollover it may hold two. Leave empty to keep the current IdP settings.',
     'sso.required': 'Require single sign-on: refuse password sign-in',
+    'sso.emailCode':
+      'Also ask for the email code after signing in with the IdP (off: the IdP’s authentication replaces the code)',
     'sso.breakGlass': 'Keep password + email code sign-in for me (the owner) for emergencies',
     'sso.metadata.file': 'Or read it from a file',
     'sso.metadata.tooLarge': 'The metadata file is too large (200 KB at most).',

@@ -44,6 +44,29 @@ function pendingOtp(): PendingOtp | null {
   return null;
 }
 
+/**
+ * An IdP sign-in that also needs the email code comes back as `/signin?sso_code=<expiresAt>&email=<address>`
+ * (its attempt is in the HttpOnly cookie the ACS set): the code step, remembered like a password sign-in's,
+ * and the parameters taken out of the address bar.
+ */
+function ssoCodeStep(): PendingOtp | null {
+  const q = new URLSearchParams(window.location.search);
+  const expiresAt = q.get('sso_code');
+  const email = q.get('email');
+  if (!expiresAt || !email) return null;
+  q.delete('sso_code');
+  q.delete('email');
+  const rest = q.toString();
+  window.history.replaceState(
+    window.history.state,
+    '',
+    `${window.location.pathname}${rest ? `?${rest}` : ''}`,
+  );
+  if (!(Date.parse(expiresAt) > Date.now())) return null;
+  rememberOtp({ email, expiresAt });
+  return { email, expiresAt };
+}
+
 let signingOut = false;
 /** True while this tab signs out: the server's "signed out" that follows is this tab's own doing. */
 export const isSigningOut = (): boolean => signingOut;
@@ -56,7 +79,7 @@ export const sessionActions = {
       useSession.setState({ status: 'signed-in', info }, true);
     } catch (err) {
       if (err instanceof ApiError && err.body.code === 'UNAUTHENTICATED') {
-        const otp = pendingOtp();
+        const otp = ssoCodeStep() ?? pendingOtp();
         useSession.setState(otp ? { status: 'otp', ...otp } : { status: 'signed-out' }, true);
       } else throw err;
     }

@@ -20,6 +20,15 @@ export function describeChallengesContract(engine: string, makeStore: () => Prom
       expect(await challenges().get(randomUUID())).toBeUndefined();
     });
 
+    it('keeps the session method a code completes (an IdP sign-in that also needs the code)', async () => {
+      const u = await newUser(store());
+      const c = challengeRecord(u.id, { via: `saml:${randomUUID()}` });
+      await challenges().create(c);
+      expect(await challenges().get(c.id)).toEqual(c);
+      await challenges().update(c.id, { sends: 2 });
+      expect((await challenges().get(c.id))?.via).toBe(c.via);
+    });
+
     it('updates only the given fields of only that challenge (a resent code)', async () => {
       const u = await newUser(store());
       const [c, other] = [challengeRecord(u.id), challengeRecord(u.id)];

@@ -14,6 +14,7 @@ const toDoc = (c: SigninChallenge): DocumentData => ({
   sends: c.sends,
   lastSentAt: c.lastSentAt,
   consumedAt: c.consumedAt,
+  ...(c.via ? { via: c.via } : {}),
 });
 
 const toChallenge = (id: string, d: DocumentData): SigninChallenge => ({
@@ -26,6 +27,7 @@ const toChallenge = (id: string, d: DocumentData): SigninChallenge => ({
   sends: d.sends ?? 1,
   lastSentAt: d.lastSentAt,
   consumedAt: d.consumedAt ?? null,
+  ...(d.via ? { via: d.via as string } : {}),
 });
 
 /** Still answerable: not consumed and fewer than `maxFailures` wrong codes. */

@@ -134,12 +134,17 @@ function challenges(db: Database): ChallengeRepo {
   return {
     async create(c: SigninChallenge) {
       db.prepare(
-        `INSERT INTO signin_challenges (id, user_id, code_hash, created_at, expires_at, failed_attempts, sends, last_sent_at, consumed_at)
-         VALUES (@id, @userId, @codeHash, @createdAt, @expiresAt, @failedAttempts, @sends, @lastSentAt, @consumedAt)`,
-      ).run(c);
+        `INSERT INTO signin_challenges (id, user_id, code_hash, created_at, expires_at, failed_attempts, sends, last_sent_at, consumed_at, via)
+         VALUES (@id, @userId, @codeHash, @createdAt, @expiresAt, @failedAttempts, @sends, @lastSentAt, @consumedAt, @via)`,
+      ).run({ ...c, via: c.via ?? null });
     },
     async get(id) {
-      return fromRow(db.prepare('SELECT * FROM signin_challenges WHERE id = ?').get(id) as Row | undefined);
+      const c = fromRow<SigninChallenge & { via: string | null }>(
+        db.prepare('SELECT * FROM signin_challenges WHERE id = ?').get(id) as Row | undefined,
+      );
+      if (!c) return undefined;
+      const { via, ...rest } = c;
+      return via ? { ...rest, via } : rest;
     },
     async update(id, patch) {
       const u = updateSql('signin_challenges', patch, 'id = @id');

@@ -23,6 +23,7 @@ export function SsoSettings({ ws }: SectionProps) {
     domains: useId(),
     domainsHint: useId(),
     required: useId(),
+    emailCode: useId(),
     breakGlass: useId(),
     confirm: useId(),
   };
@@ -32,6 +33,7 @@ export function SsoSettings({ ws }: SectionProps) {
   const [view, setView] = useState<SsoConfigView | undefined>();
   const [metadataXml, setMetadataXml] = useState('');
   const [required, setRequired] = useState(false);
+  const [emailCode, setEmailCode] = useState(false);
   const [breakGlass, setBreakGlass] = useState(false);
   const [domains, setDomains] = useState('');
   const [badDomains, setBadDomains] = useState<Array<{ entry: string; problem: string }>>([]);
@@ -44,6 +46,7 @@ export function SsoSettings({ ws }: SectionProps) {
   const show = (v: SsoConfigView) => {
     setView(v);
     setRequired(v.required);
+    setEmailCode(v.emailCodeAfterIdp);
     setBreakGlass(v.breakGlassUserId !== null && v.breakGlassUserId === myId);
     setDomains(v.domains.join('\n'));
   };
@@ -81,6 +84,7 @@ export function SsoSettings({ ws }: SectionProps) {
       const next = await api<SsoConfigView>('PUT', `/api/workspaces/${ws.id}/sso`, {
         ...(metadataXml.trim() ? { metadataXml } : {}),
         required,
+        emailCodeAfterIdp: emailCode,
         breakGlassUserId: breakGlass && ws.role === 'owner' ? myId : null,
         domains: entries,
         confirmNoBreakGlass,
@@ -248,6 +252,15 @@ export function SsoSettings({ ws }: SectionProps) {
             onChange={(e) => setRequired(e.target.checked)}
           />{' '}
           <label htmlFor={ids.required}>{t('sso.required')}</label>
+        </p>
+        <p>
+          <input
+            id={ids.emailCode}
+            type="checkbox"
+            checked={emailCode}
+            onChange={(e) => setEmailCode(e.target.checked)}
+          />{' '}
+          <label htmlFor={ids.emailCode}>{t('sso.emailCode')}</label>
         </p>
         {ws.role === 'owner' && (
           <p>
