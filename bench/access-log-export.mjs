@@ -4,7 +4,9 @@
 // Seeding runs in this process; the export and the page timings run in a fresh child process, so its peak
 // RSS (getrusage maxrss) is the export's alone. ENTRIES overrides the count.
 // Build first: `npx tsc -p apps/server/tsconfig.json` (or SERVER_DIST=<another build>), then
-// `nice -n 15 node bench/access-log-export.mjs`.
+// `nice -n 15 node bench/access-log-export.mjs`. KEEP_DIR=<dir>: seed there once and keep it (later runs
+// with the same KEEP_DIR reuse it), e.g. to profile the export alone:
+// `node --cpu-prof bench/access-log-export.mjs --measure <dir>`.
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -166,7 +168,8 @@ async function measure(dir) {
 if (process.argv[2] === '--measure') {
   console.log(JSON.stringify(await measure(process.argv[3])));
 } else {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-bench-accesslog-'));
+  const keep = process.env.KEEP_DIR;
+  const dir = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-bench-accesslog-'));
   try {
     console.log(
       `node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model}, load ${os
@@ -174,7 +177,8 @@ if (process.argv[2] === '--measure') {
         .map((l) => l.toFixed(2))
         .join(' ')}`,
     );
-    const seedSeconds = await seed(dir);
+    const seeded = keep && fs.existsSync(path.join(dir, 'tsudoi.sqlite'));
+    const seedSeconds = seeded ? 0 : await seed(dir);
     const fileMB = fs.statSync(path.join(dir, 'tsudoi.sqlite')).size / 1e6;
     console.log(
       `seeded ${N.toLocaleString('en')} chained entries in ${seedSeconds.toFixed(1)} s (${fileMB.toFixed(0)} MB file)`,
@@ -201,6 +205,6 @@ if (process.argv[2] === '--measure') {
         .join(' ')}`,
     );
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   }
 }

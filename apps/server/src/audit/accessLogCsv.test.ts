@@ -183,6 +183,38 @@ describe('access-log CSV export (R14)', () => {
     expect(pulled).toBe(200);
   });
 
+  it('stops reading pages when the download is closed mid-way, and reports how it ended', async () => {
+    let pulled = 0;
+    let sourceClosed = false;
+    async function* pages(): AsyncGenerator<AccessLogEntry[]> {
+      try {
+        for (let p = 0; p < 1000; p++) {
+          pulled++;
+          yield Array.from({ length: 500 }, (_, j) => ({
+            id: `${p}-${j}`,
+            at: '2026-11-01T00:00:00.000Z',
+            type: 'room.enter',
+            outcome: 'success' as const,
+            userId: null,
+            userEmail: null,
+            ip: null,
+            userAgent: 'x'.repeat(200),
+            detail: {},
+          }));
+        }
+      } finally {
+        sourceClosed = true;
+      }
+    }
+    const ended = new Promise<unknown>((resolve) => {
+      const csv = accessLogCsv(pages(), resolve);
+      csv.once('data', () => csv.destroy()); // the browser went away after the first bytes
+    });
+    expect(await ended).toBeInstanceOf(Error);
+    expect(sourceClosed).toBe(true);
+    expect(pulled).toBeLessThan(10);
+  });
+
   it('refuses a Team workspace before the first byte', async () => {
     const it = service().export({ ...ws, plan: 'team' }, {});
     await expect(it.next()).rejects.toMatchObject({ code: 'PLAN_REQUIRED' });

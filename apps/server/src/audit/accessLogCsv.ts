@@ -1,5 +1,5 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import type { AccessLogEntry } from '@tsudoi/protocol';
 import { stringify } from 'csv-stringify';
 
@@ -37,9 +37,6 @@ export function accessLogCsv(
   pages: AsyncIterable<AccessLogEntry[]>,
   onEnd: (err: unknown) => void = () => {},
 ): Readable {
-  async function* rows() {
-    for await (const page of pages) for (const e of page) yield row(e);
-  }
   const out = stringify({
     bom: true,
     header: true,
@@ -47,9 +44,36 @@ export function accessLogCsv(
     record_delimiter: 'windows',
     escape_formulas: true,
   });
-  pipeline(Readable.from(rows(), { highWaterMark: 64 }), out).then(
-    () => onEnd(undefined),
-    (err) => onEnd(err),
+  // Rows go in a page at a time (no promise per row); when the stringifier's buffer is full the next
+  // page is not read until the consumer drained it.
+  const feed = async () => {
+    for await (const page of pages) {
+      if (out.destroyed) throw new Error('the download was closed');
+      let room = true;
+      for (const e of page) room = out.write(row(e));
+      if (!room) await drainedOrClosed(out);
+    }
+    out.end();
+  };
+  feed().then(
+    () => finished(out).then(() => onEnd(undefined), onEnd),
+    (err) => {
+      out.destroy(err);
+      onEnd(err);
+    },
   );
   return out;
+}
+
+/** Resolves when `stream` can take more, or was closed (the client went away: the loop then stops). */
+function drainedOrClosed(stream: Readable & { once(e: 'drain', f: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('close', done);
+  });
 }

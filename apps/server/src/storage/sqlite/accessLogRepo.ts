@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import { type ChainHead, EMPTY_HEAD, nextLink } from '../../audit/accessLogChain.js';
 import type { AccessLogEvent, AccessLogQuery, AccessLogRepo, ChainedAccessLogEvent } from '../store.js';
 
@@ -50,6 +50,19 @@ export function sqliteAccessLog(db: Database): AccessLogRepo {
   const lazy = <T>(make: () => T) => {
     let value: T | undefined;
     return () => (value ??= make());
+  };
+  // One prepared statement per filter shape (at most 2^5), not one per page.
+  const listStatements = new Map<string, Statement<Record<string, unknown>, AccessLogRow>>();
+  const listStatement = (where: string) => {
+    let st = listStatements.get(where);
+    if (!st) {
+      st = db.prepare<Record<string, unknown>, AccessLogRow>(
+        `SELECT id, workspace_id, user_id, type, at, ip, user_agent, detail FROM access_log
+         WHERE ${where} ORDER BY at DESC, id DESC LIMIT @limit`,
+      );
+      listStatements.set(where, st);
+    }
+    return st;
   };
   const readHead = lazy(() =>
     db.prepare<[string], HeadRow>(
@@ -123,14 +136,12 @@ export function sqliteAccessLog(db: Database): AccessLogRepo {
       if (q.type) where.push('type = @type');
       if (q.from) where.push('at >= @from');
       if (q.to) where.push('at < @to');
-      if (q.after) where.push('(at < @afterAt OR (at = @afterAt AND id < @afterId))');
+      // A row value: the index range starts right after the cursor (an OR of two terms scanned more).
+      if (q.after) where.push('(at, id) < (@afterAt, @afterId)');
       const { after, ...params } = q;
-      const rows = db
-        .prepare<Record<string, unknown>, AccessLogRow>(
-          `SELECT * FROM access_log WHERE ${where.join(' AND ')} ORDER BY at DESC, id DESC LIMIT @limit`,
-        )
-        .all({ ...params, afterAt: after?.at, afterId: after?.id, limit: q.limit ?? 1000 });
-      return rows.map(toEvent);
+      return listStatement(where.join(' AND '))
+        .all({ ...params, afterAt: after?.at, afterId: after?.id, limit: q.limit ?? 1000 })
+        .map(toEvent);
     },
     async chain(workspaceId, page): Promise<ChainedAccessLogEvent[]> {
       return chainPage()
