@@ -1,3 +1,4 @@
+import { ACCESS_LOG_EVENT_MESSAGES } from './accessLogEvents';
 import { ACCESS_LOG_MESSAGES } from './accessLogMessages';
 import { ACCESS_MESSAGES } from './accessMessages';
 import { ATTENTION_MESSAGES } from './attentionMessages';
@@ -34,6 +35,7 @@ export const MESSAGES = {
     ...SSO_MESSAGES.ja,
     ...IMPORT_MESSAGES.ja,
     ...ACCESS_LOG_MESSAGES.ja,
+    ...ACCESS_LOG_EVENT_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -146,6 +148,7 @@ export const MESSAGES = {
     ...SSO_MESSAGES.en,
     ...IMPORT_MESSAGES.en,
     ...ACCESS_LOG_MESSAGES.en,
+    ...ACCESS_LOG_EVENT_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

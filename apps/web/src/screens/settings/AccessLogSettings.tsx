@@ -1,33 +1,14 @@
 import type { AccessLogEntry, AccessLogPage, MemberView, WorkspaceDetail } from '@tsudoi/protocol';
 import { useEffect, useId, useRef, useState } from 'react';
 import { ApiError, api } from '../../api/http';
+import { NAMED_EVENT_TYPES } from '../../i18n/accessLogEvents';
 import { errorText } from '../../i18n/errorText';
+import { MESSAGES, type MessageKey } from '../../i18n/messages';
 import { useT } from '../../i18n/useT';
 import { useAppStore } from '../../state/store';
 import { FormError } from '../useAction';
 import type { SectionProps } from './sections';
 import './accessLog.css';
-
-/** Event types an admin filters by (the server accepts any type code). */
-const TYPES = [
-  'auth.signin',
-  'auth.signin_failed',
-  'auth.signout',
-  'auth.lockout',
-  'auth.otp_failed',
-  'sso.signin',
-  'sso.signin_failed',
-  'room.enter',
-  'room.leave',
-  'admin.member_joined',
-  'admin.member_updated',
-  'admin.invitation_sent',
-  'admin.plan_changed',
-  'admin.member_removed',
-  'admin.ip_allow_list_changed',
-  'admin.access_log_exported',
-  'security.access_refused',
-] as const;
 
 interface Filter {
   user: string;
@@ -192,9 +173,9 @@ export function AccessLogSettings({ ws }: SectionProps) {
           onChange={(e) => setDraft({ ...draft, type: e.target.value })}
         >
           <option value="">{t('accessLog.type.all')}</option>
-          {TYPES.map((type) => (
+          {NAMED_EVENT_TYPES.map((type) => (
             <option key={type} value={type}>
-              {type}
+              {eventName(t, type)}
             </option>
           ))}
         </select>
@@ -256,7 +237,7 @@ export function AccessLogSettings({ ws }: SectionProps) {
                 <time dateTime={e.at}>{time.format(new Date(e.at))}</time>
               </td>
               <td>
-                <code>{e.type}</code>
+                {eventName(t, e.type)} <code className="access-log-code">{e.type}</code>
               </td>
               <td>
                 <span className={e.outcome === 'success' ? 'badge ok' : 'badge'}>
@@ -284,4 +265,10 @@ export function AccessLogSettings({ ws }: SectionProps) {
       )}
     </div>
   );
+}
+
+/** The event type's name in the viewer's language; a type without one shows as its code. */
+function eventName(t: (key: MessageKey) => string, type: string): string {
+  const key = `accessLog.event.${type}`;
+  return key in MESSAGES.en ? t(key as MessageKey) : type;
 }
