@@ -46,7 +46,6 @@ test('an admin filters the access log (Enter submits, focus moves to the results
   await expect(section.getByText('Times are shown in your time zone (Asia/Tokyo)')).toBeVisible();
   const table = section.getByTestId('access-log-table');
   // Each event type by its name in the viewer's language, its code beside it.
-  await expect(table.getByRole('row').filter({ hasText: 'Plan changedadmin.plan_changed' })).toHaveCount(0);
   await expect(table.getByRole('row').filter({ hasText: 'Plan changed admin.plan_changed' })).toHaveCount(1);
   await expectAccessible(page, 'access log');
 
