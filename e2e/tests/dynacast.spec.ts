@@ -35,6 +35,8 @@ interface Layer {
   rid: string;
   active: boolean;
   bytesSent: number;
+  /** Why the browser's encoder holds this layer back ('cpu' on a starved machine, 'none' otherwise). */
+  limitedBy: string;
 }
 
 /** The sender's camera layers: which encodings are switched on, and the bytes each has sent so far. */
@@ -46,14 +48,16 @@ function cameraLayers(page: Page): Promise<Layer[]> {
       .flatMap((pc) => pc.getSenders())
       .find((s) => s.track?.kind === 'video' && s.getParameters().encodings.length > 1);
     if (!sender) return [];
-    const sent = new Map<string, number>();
+    const sent = new Map<string, { bytes: number; limitedBy: string }>();
     (await sender.getStats()).forEach((s) => {
-      if (s.type === 'outbound-rtp' && s.rid) sent.set(s.rid, s.bytesSent ?? 0);
+      if (s.type === 'outbound-rtp' && s.rid)
+        sent.set(s.rid, { bytes: s.bytesSent ?? 0, limitedBy: s.qualityLimitationReason ?? 'none' });
     });
     return sender.getParameters().encodings.map((e) => ({
       rid: e.rid ?? '',
       active: e.active !== false,
-      bytesSent: sent.get(e.rid ?? '') ?? 0,
+      bytesSent: sent.get(e.rid ?? '')?.bytes ?? 0,
+      limitedBy: sent.get(e.rid ?? '')?.limitedBy ?? 'none',
     }));
   });
 }
@@ -86,11 +90,26 @@ async function expectSending(sender: Page, top: number): Promise<number> {
       })
       .toBe(0);
   }
-  // The highest active layer really flows.
+  // The highest active layer really flows — unless the browser itself holds it back for want of CPU
+  // (WebRTC's CPU adaptation on a starved machine: not Tsudoi's choice, which is the `active` flag above).
   const first = (await cameraLayers(sender))[top]!.bytesSent;
+  let cpuLimited = false;
   await expect
-    .poll(async () => (await cameraLayers(sender))[top]!.bytesSent, { message: `layer ${top} flows` })
-    .toBeGreaterThan(first);
+    .poll(
+      async () => {
+        const layer = (await cameraLayers(sender))[top]!;
+        cpuLimited = layer.limitedBy === 'cpu';
+        return layer.bytesSent > first || cpuLimited;
+      },
+      { message: `layer ${top} flows (or the browser reports it CPU-limited)` },
+    )
+    .toBe(true);
+  if (cpuLimited) {
+    test
+      .info()
+      .annotations.push({ type: 'CPU-limited', description: `layer ${top}: qualityLimitationReason cpu` });
+    console.log(`dynacast: layer ${top} on but held back by the browser's CPU adaptation (a busy machine)`);
+  }
   return switched;
 }
 

@@ -96,13 +96,18 @@ test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on 
     try {
       seen = await expectMediaEverywhere(pages, peerIds, RECOVERY_MS - (Date.now() - listened), [], before);
     } catch (err) {
+      // How late it really was: keep watching (up to 20 s more) so the report names the time, not just "over".
+      const late = await expectMediaEverywhere(pages, peerIds, 20_000, [], before).then(
+        (s) => `media seen on every page by ${Math.max(...s.values()) - listened} ms after listening`,
+        () => 'media still not back 20 s later',
+      );
       const traces = await Promise.all(
         pages.map(
           async (page, p) => `page ${p}: ${traceLine(await mediaTrace(page, stoppedAt), listened, [])}`,
         ),
       );
       throw new Error(
-        `restart ${i} (${signal}): media not back on every page within ${RECOVERY_MS} ms of listening\n${await diagnosis(
+        `restart ${i} (${signal}): media not back on every page within ${RECOVERY_MS} ms of listening (${late})\n${await diagnosis(
           pages,
         )}\n${traces.join('\n')}\n${(err as Error).message}\n--- server output ---\n${server.output().slice(-3000)}`,
       );

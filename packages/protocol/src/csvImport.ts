@@ -1,6 +1,8 @@
 /**
  * CSV user import (R15, Enterprise): an admin uploads a CSV (raw body, `content-type: text/csv`), sees a
- * per-row preview, then applies it as one all-or-nothing unit that sends invitations (no initial passwords).
+ * per-row preview, then applies it as one all-or-nothing unit that sends invitations (no initial passwords);
+ * in a workspace that requires SSO, a new address becomes a member at once (an SSO-only account: no
+ * password, it signs in through the company's IdP).
  */
 
 /** Bounds of one uploaded file. */
@@ -41,8 +43,11 @@ export interface ImportRowResult {
   role: string;
   department: string;
   problems: ImportRowProblem[];
-  /** `invited` only after an applied import. */
-  status: 'ok' | 'invalid' | 'invited';
+  /**
+   * After an applied import: `invited` (an invitation mailed) or `member` (an SSO-only member created:
+   * the workspace requires SSO and the address had no account).
+   */
+  status: 'ok' | 'invalid' | 'invited' | 'member';
 }
 
 /** `POST /api/workspaces/:id/imports/preview`: nothing is written. */
@@ -60,4 +65,6 @@ export interface ImportResult extends ImportPreview {
   importId: string;
   applied: boolean;
   invited: number;
+  /** SSO-only members created (workspaces that require SSO). */
+  members: number;
 }

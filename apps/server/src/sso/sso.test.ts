@@ -6,6 +6,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/auditLog.js';
 import type { ApiClient } from '../testing/apiClient.js';
+import { upload } from '../testing/rawUpload.js';
 import { decodeResponse, encodeResponse, idpLogin, postAcs, TestIdp } from '../testing/samlIdp.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
 import { changePlan } from '../workspaces/planChange.js';
@@ -354,6 +355,47 @@ describe('the email code after the IdP (a per-workspace option)', () => {
     const again = t.client();
     const second = await idpLogin(again, ws, 'alice', 'alicepass');
     expect((await postAcs(again, second.acsUrl, second.samlResponse)).location).toBe(`/w/${ws}`);
+  });
+});
+
+describe('CSV import into a workspace that requires SSO', () => {
+  it('makes new addresses SSO-only members (no password, no mail) who then sign in through the IdP', async () => {
+    const ws = await newWorkspace('Imported');
+    await enterprise(ws);
+    await configured(ws);
+    const ownerId = (await admin.get('/api/session')).body.user.id as string;
+    await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: ownerId });
+    const before = t.mail.messages.length;
+    // carol has no account; bob has one (a password account, from a test above): he is invited instead.
+    const csv = 'email,display name,role\ncarol@acme.test,Carol Imported,admin\nbob@acme.test,Bob,member\n';
+    const r = await upload(admin, `/api/workspaces/${ws}/imports`, csv);
+    expect(r.body).toMatchObject({ applied: true, members: 1, invited: 1 });
+    expect(r.body.rows.map((x: { email: string; status: string }) => [x.email, x.status])).toEqual([
+      ['carol@acme.test', 'member'],
+      ['bob@acme.test', 'invited'],
+    ]);
+    expect(r.body.report).toContain('carol@acme.test,Carol Imported,admin,,member');
+    const carol = await t.app.store.accounts.users.getByEmail('carol@acme.test');
+    expect(carol).toMatchObject({ displayName: 'Carol Imported', passwordHash: null });
+    expect(await t.app.store.accounts.memberships.get(ws, carol!.id)).toMatchObject({
+      role: 'admin',
+      status: 'active',
+    });
+    // Nothing was mailed to her (no password to set, no invitation to accept) …
+    await t.mail.waitFor('bob@acme.test', /\/invite\//, before);
+    await t.app.auth.mail.settled();
+    expect(t.mail.messages.slice(before).filter((m) => m.to === 'carol@acme.test')).toEqual([]);
+    // … and no password sign-in exists for her account …
+    const pw = await t
+      .client()
+      .post('/api/auth/signin', { email: 'carol@acme.test', password: 'anything at all 1' });
+    expect(pw.body.code).toBe('SIGNIN_FAILED');
+    // … her company's IdP signs her in as that member.
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, ws, 'carol', 'carolpass');
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe(`/w/${ws}`);
+    const session = (await browser.get('/api/session')).body;
+    expect([session.user.id, session.workspaces[0].role]).toEqual([carol!.id, 'admin']);
   });
 });
 

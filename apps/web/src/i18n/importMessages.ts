@@ -25,6 +25,8 @@ export const IMPORT_MESSAGES = {
     'import.apply': '{n} 人を招待',
     'import.applying': '招待しています…',
     'import.done': '{n} 人に招待メールを送りました。',
+    'import.doneMembers':
+      '{n} 人をメンバーとして追加しました（シングルサインオン必須のため、招待メールは送らず、会社のアカウントでサインインします）。',
     'import.refused': '何も取り込みませんでした: {n} 行に問題があります。',
     'import.report': '結果レポート（CSV）をダウンロード',
     'import.problem.badEmail': 'メールアドレスが正しくありません',
@@ -70,6 +72,8 @@ export const IMPORT_MESSAGES = {
     'import.apply': 'Import {n} people',
     'import.applying': 'Inviting…',
     'import.done': 'Invitations sent to {n} people.',
+    'import.doneMembers':
+      '{n} people were added as members (single sign-on is required: no invitation mail, they sign in with their company account).',
     'import.refused': 'Nothing was imported: {n} rows have problems.',
     'import.report': 'Download the result report (CSV)',
     'import.problem.badEmail': 'Not a valid email address',

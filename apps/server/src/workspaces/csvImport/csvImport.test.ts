@@ -4,6 +4,7 @@ import { AuditLog } from '../../audit/auditLog.js';
 import type { Store } from '../../storage/store.js';
 import type { ApiClient } from '../../testing/apiClient.js';
 import { INJECTED } from '../../testing/failingTx.js';
+import { upload } from '../../testing/rawUpload.js';
 import { startTestApp, type TestApp } from '../../testing/testApp.js';
 import { changePlan } from '../planChange.js';
 import type { Plan } from '../workspaceRepo.js';
@@ -51,28 +52,6 @@ function failOnSecondInvitation(store: Store): void {
       return fn(new Proxy(tx, { get: (t, p) => (p === 'accounts' ? accounts : Reflect.get(t, p, t)) }));
     }) as Promise<T>;
   } as Store['transaction'];
-}
-
-/** POSTs raw bytes as the web app does: session cookie, CSRF header, `content-type: text/csv`. */
-async function upload(
-  c: ApiClient,
-  path: string,
-  body: Uint8Array | string,
-  contentType = 'text/csv',
-  // biome-ignore lint/suspicious/noExplicitAny: tests read loosely typed JSON bodies
-): Promise<{ status: number; body: any }> {
-  if (!c.csrfToken) await c.get('/api/session');
-  const res = await fetch(c.baseUrl + path, {
-    method: 'POST',
-    headers: {
-      'content-type': contentType,
-      'x-csrf-token': c.csrfToken!,
-      cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-    },
-    body: typeof body === 'string' ? body : Buffer.from(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 describe('CSV user import (R15)', () => {

@@ -9,6 +9,7 @@ import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
 import type { UnitOfWork } from '../../unitOfWork.js';
 import { PLAN_FEATURES } from '../planPolicy.js';
+import { resolveSecurity } from '../security.js';
 import type { Workspace, WorkspaceRepo } from '../workspaceRepo.js';
 import type { InvitationMail } from '../workspaceService.js';
 import { importReportCsv } from './importReport.js';
@@ -30,8 +31,14 @@ const LOOKUP_CHUNK = 25;
 type Accounts = Pick<AccountStore, 'memberships' | 'invitations'>;
 
 export interface CsvImportDeps {
-  /** Reads the workspace, its members and invitations and creates every invitation as one unit. */
-  tx: UnitOfWork<{ workspaces: WorkspaceRepo; accounts: Accounts }>;
+  /**
+   * Reads the workspace, its members and invitations and creates every invitation (and, where SSO is
+   * required, every SSO-only account and membership) as one unit.
+   */
+  tx: UnitOfWork<{
+    workspaces: WorkspaceRepo;
+    accounts: Accounts & { users: Pick<AccountStore['users'], 'create'> };
+  }>;
   workspaces: Pick<WorkspaceRepo, 'get'>;
   accounts: Accounts & { users: Pick<AccountStore['users'], 'getByEmail'> };
   mail: InvitationMail;
@@ -94,6 +101,9 @@ export class CsvImportService {
       const token = newToken();
       return { id: randomUUID(), token, hash: tokenHash(token) };
     });
+    // Which addresses have an account already (outside the unit of work: one read per row inside it takes
+    // seconds on Firestore); an account made meanwhile makes `users.create` fail and the unit with it.
+    const accounts = await this.#accountsOf(parsed.rows.map((r) => r.email));
     const { ws, rows } = await this.d.tx.transaction(async (tx) => {
       const ws = await tx.workspaces.get(workspaceId);
       if (!ws) throw AppError.notFound('Workspace not found.');
@@ -103,15 +113,33 @@ export class CsvImportService {
       const rows = validateImport(parsed.rows, this.#context(ws, members, invitations));
       // All or nothing: one bad row and nothing is written.
       if (rows.some((r) => r.status !== 'ok')) return { ws, rows };
+      const ssoOnly = ssoRequired(ws);
+      const done: ImportRowResult[] = [];
       for (const [i, r] of rows.entries()) {
-        await tx.accounts.invitations.create(invitation(ws.id, r, admin.id, tokens[i]!, now));
+        if (ssoOnly && !accounts.get(r.email)) {
+          const user = ssoOnlyUser(r, tokens[i]!.id, admin.locale, now);
+          if (!(await tx.accounts.users.create(user)))
+            throw AppError.conflict(`${r.email} got an account meanwhile: import the file again.`);
+          await tx.accounts.memberships.add({
+            workspaceId: ws.id,
+            userId: user.id,
+            role: r.role === 'admin' ? 'admin' : 'member',
+            status: 'active',
+            joinedAt: now.toISOString(),
+          });
+          done.push({ ...r, status: 'member' });
+        } else {
+          await tx.accounts.invitations.create(invitation(ws.id, r, admin.id, tokens[i]!, now));
+          done.push({ ...r, status: 'invited' });
+        }
       }
-      return { ws, rows: rows.map((r): ImportRowResult => ({ ...r, status: 'invited' })) };
+      return { ws, rows: done };
     });
-    const applied = rows.every((r) => r.status === 'invited');
+    const applied = rows.every((r) => r.status === 'invited' || r.status === 'member');
     const importId = randomUUID();
-    if (applied) await this.#mail(ws, admin, rows, tokens, origin);
-    const invited = applied ? rows.length : 0;
+    if (applied) await this.#mail(ws, admin, rows, tokens, accounts, origin);
+    const invited = rows.filter((r) => r.status === 'invited').length;
+    const members = rows.filter((r) => r.status === 'member').length;
     await this.d.audit.record(
       'admin.users_imported',
       origin,
@@ -120,34 +148,44 @@ export class CsvImportService {
         importId,
         rows: rows.length,
         invited,
+        members,
         invalid: rows.filter((r) => r.status === 'invalid').length,
         applied,
       },
     );
-    return { ...summary(parsed.encoding, rows), importId, applied, invited };
+    return { ...summary(parsed.encoding, rows), importId, applied, invited, members };
+  }
+
+  /** The accounts of these addresses, looked up a chunk at a time. */
+  async #accountsOf(emails: readonly string[]): Promise<Map<string, User>> {
+    const out = new Map<string, User>();
+    for (let start = 0; start < emails.length; start += LOOKUP_CHUNK) {
+      const chunk = emails.slice(start, start + LOOKUP_CHUNK);
+      const found = await Promise.all(chunk.map((e) => this.d.accounts.users.getByEmail(e)));
+      for (const [j, u] of found.entries()) if (u) out.set(chunk[j]!, u);
+    }
+    return out;
   }
 
   /**
-   * Mails after the commit, each through the per-address throttle (held back silently, as for `invite`),
-   * in the invitee's language when they already have an account. Accounts are looked up a chunk at a time:
-   * one read per row in sequence takes seconds on Firestore for a few hundred rows.
+   * Mails after the commit, each invitation through the per-address throttle (held back silently, as for
+   * `invite`), in the invitee's language when they already have an account. SSO-only members get no mail:
+   * they sign in through their company's IdP.
    */
   async #mail(
     ws: Workspace,
     admin: User,
     rows: readonly ImportRowResult[],
     tokens: ReadonlyArray<{ token: string }>,
+    accounts: ReadonlyMap<string, User>,
     origin: RequestOrigin,
   ): Promise<void> {
-    for (let start = 0; start < rows.length; start += LOOKUP_CHUNK) {
-      const chunk = rows.slice(start, start + LOOKUP_CHUNK);
-      const accounts = await Promise.all(chunk.map((r) => this.d.accounts.users.getByEmail(r.email)));
-      for (const [j, r] of chunk.entries()) {
-        if ((await this.d.mail.take('invite', r.email, admin.id, origin, ws.id)) > 0) continue;
-        const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(tokens[start + j]!.token)}`;
-        const locale = accounts[j]?.locale ?? admin.locale;
-        this.d.mail.queue(accountMail.invitation(r.email, locale, ws.name, admin.displayName, link));
-      }
+    for (const [i, r] of rows.entries()) {
+      if (r.status !== 'invited') continue;
+      if ((await this.d.mail.take('invite', r.email, admin.id, origin, ws.id)) > 0) continue;
+      const link = `${this.d.publicUrl()}/invite/${encodeURIComponent(tokens[i]!.token)}`;
+      const locale = accounts.get(r.email)?.locale ?? admin.locale;
+      this.d.mail.queue(accountMail.invitation(r.email, locale, ws.name, admin.displayName, link));
     }
   }
 
@@ -217,6 +255,29 @@ function invitation(
     expiresAt: new Date(now.getTime() + INVITE_TTL_MS).toISOString(),
     acceptedAt: null,
     revokedAt: null,
+  };
+}
+
+/** "SSO required" in an Enterprise workspace: new people are members who sign in through the IdP. */
+function ssoRequired(ws: Workspace): boolean {
+  const sso = resolveSecurity(ws.security).sso;
+  return PLAN_FEATURES[ws.plan].saml && sso?.enabled === true && sso.required;
+}
+
+/** An account with no password (R9): the IdP vouches for it at its first sign-in. */
+function ssoOnlyUser(r: ImportRowResult, id: string, locale: User['locale'], now: Date): User {
+  return {
+    id,
+    email: r.email,
+    displayName: r.displayName,
+    locale,
+    passwordHash: null,
+    passwordChangedAt: null,
+    emailVerifiedAt: null,
+    mfaEnabled: false,
+    failedSignins: 0,
+    lockedUntil: null,
+    createdAt: now.toISOString(),
   };
 }
 

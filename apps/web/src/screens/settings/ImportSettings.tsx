@@ -153,7 +153,14 @@ export function ImportSettings({ ws }: SectionProps) {
         <div data-testid="import-result">
           <p role="status">
             {step.result.applied
-              ? t('import.done', { n: step.result.invited })
+              ? [
+                  step.result.invited > 0 || step.result.members === 0
+                    ? t('import.done', { n: step.result.invited })
+                    : '',
+                  step.result.members > 0 ? t('import.doneMembers', { n: step.result.members }) : '',
+                ]
+                  .filter(Boolean)
+                  .join(' ')
               : t('import.refused', { n: step.result.invalid })}
           </p>
           {!step.result.applied && <RowTable rows={step.result.rows} />}
