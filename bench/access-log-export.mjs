@@ -145,7 +145,8 @@ async function measure(dir) {
   const sink = new Writable({
     write(chunk, _enc, cb) {
       bytes += chunk.length;
-      for (let i = 0; i < chunk.length; i++) if (chunk[i] === 10) rows++;
+      // Native search for line ends: a JS loop over every byte cost this sink ~3 % of the run.
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
       cb();
     },
   });

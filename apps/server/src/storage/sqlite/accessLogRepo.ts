@@ -16,6 +16,20 @@ interface AccessLogRow {
   hash: string;
 }
 
+/** A row of `list` as an array, in its SELECT order. */
+type ListRow = [string, string | null, string | null, string, string, string | null, string | null, string];
+
+const fromListRow = (r: ListRow): AccessLogEvent => ({
+  id: r[0],
+  workspaceId: r[1],
+  userId: r[2],
+  type: r[3],
+  at: r[4],
+  ip: r[5],
+  userAgent: r[6],
+  detail: JSON.parse(r[7]) as AccessLogEvent['detail'],
+});
+
 interface HeadRow {
   seq: number;
   hash: string;
@@ -51,15 +65,18 @@ export function sqliteAccessLog(db: Database): AccessLogRepo {
     let value: T | undefined;
     return () => (value ??= make());
   };
-  // One prepared statement per filter shape (at most 2^5), not one per page.
-  const listStatements = new Map<string, Statement<Record<string, unknown>, AccessLogRow>>();
+  // One prepared statement per filter shape (at most 2^5), not one per page. Rows come back as arrays
+  // (`raw`): better-sqlite3 building an object per row cost 40 % of an export's reading time.
+  const listStatements = new Map<string, Statement<Record<string, unknown>, ListRow>>();
   const listStatement = (where: string) => {
     let st = listStatements.get(where);
     if (!st) {
-      st = db.prepare<Record<string, unknown>, AccessLogRow>(
-        `SELECT id, workspace_id, user_id, type, at, ip, user_agent, detail FROM access_log
-         WHERE ${where} ORDER BY at DESC, id DESC LIMIT @limit`,
-      );
+      st = db
+        .prepare<Record<string, unknown>, ListRow>(
+          `SELECT id, workspace_id, user_id, type, at, ip, user_agent, detail FROM access_log
+           WHERE ${where} ORDER BY at DESC, id DESC LIMIT @limit`,
+        )
+        .raw(true);
       listStatements.set(where, st);
     }
     return st;
@@ -141,7 +158,7 @@ export function sqliteAccessLog(db: Database): AccessLogRepo {
       const { after, ...params } = q;
       return listStatement(where.join(' AND '))
         .all({ ...params, afterAt: after?.at, afterId: after?.id, limit: q.limit ?? 1000 })
-        .map(toEvent);
+        .map(fromListRow);
     },
     async chain(workspaceId, page): Promise<ChainedAccessLogEvent[]> {
       return chainPage()
