@@ -11,6 +11,10 @@ import { startServer, type TestServer } from '../support/server';
 // SimpleSAMLphp on loopback) and routes the company's email domain to it; a new person signs in with their
 // company email address from the sign-in page and lands on the floor.
 
+// The tests build on each other (SSO set up, then required, then the code option): one worker, in order,
+// and a failure skips the rest instead of re-running them against a fresh server.
+test.describe.configure({ mode: 'serial' });
+
 let server: TestServer;
 let mail: SmtpSink;
 let idp: TestIdp;
@@ -82,13 +86,13 @@ test('an admin sets up SSO from the IdP metadata; a new person signs in with the
   await guest.goto(server.url);
   const company = guest.getByTestId('sso-signin');
   // An address at a domain nobody routes is told so …
-  await company.getByLabel('Company email address or workspace URL').fill('alice@unknown.test');
+  await company.getByLabel('Company account (name@company) or workspace URL').fill('alice@unknown.test');
   await company.getByRole('button', { name: 'Continue with your company' }).click();
   await expect(company.getByRole('alert')).toContainText(
     'Single sign-on is not set up for this email domain',
   );
   // … the company address goes to the company's IdP.
-  await company.getByLabel('Company email address or workspace URL').fill('alice@acme.test');
+  await company.getByLabel('Company account (name@company) or workspace URL').fill('alice@acme.test');
   await company.getByRole('button', { name: 'Continue with your company' }).click();
   await guest.locator('#username').fill('alice');
   await guest.locator('#password').fill('alicepass');
@@ -166,7 +170,7 @@ test('with "also ask for the email code", a sign-in through the IdP continues wi
   const alice = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await alice.goto(server.url);
   const company = alice.getByTestId('sso-signin');
-  await company.getByLabel('Company email address or workspace URL').fill('alice@acme.test');
+  await company.getByLabel('Company account (name@company) or workspace URL').fill('alice@acme.test');
   await company.getByRole('button', { name: 'Continue with your company' }).click();
   await alice.locator('#username').fill('alice');
   await alice.locator('#password').fill('alicepass');

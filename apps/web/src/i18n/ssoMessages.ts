@@ -43,7 +43,7 @@ export const SSO_MESSAGES = {
     'sso.save': '保存',
     'sso.saved': '保存しました。',
     'sso.company.title': '会社のアカウント（SSO）',
-    'sso.company.workspace': '会社のメールアドレス、またはワークスペースの URL',
+    'sso.company.workspace': '会社のアカウント（name@会社のドメイン）またはワークスペースの URL',
     'sso.company.submit': '会社のアカウントで続ける',
     'sso.company.invalid': '会社のメールアドレスか、ワークスペースの URL（…/w/…）を入力してください。',
     'sso.company.unknown':
@@ -100,7 +100,7 @@ export const SSO_MESSAGES = {
     'sso.save': 'Save',
     'sso.saved': 'Saved.',
     'sso.company.title': 'Your company account (SSO)',
-    'sso.company.workspace': 'Company email address or workspace URL',
+    'sso.company.workspace': 'Company account (name@company) or workspace URL',
     'sso.company.submit': 'Continue with your company',
     'sso.company.invalid': 'Enter your company email address or the workspace URL (…/w/…).',
     'sso.company.unknown':
