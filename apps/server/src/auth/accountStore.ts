@@ -38,6 +38,12 @@ export interface LockoutCount {
 export interface UserRepo {
   /** False when the email is taken. */
   create(user: User): Promise<boolean>;
+  /**
+   * Creates the account as plain writes, without reading first, so a unit of work may create many (an
+   * import, after the caller looked the addresses up): if the address has an account by then, the write
+   * fails and the whole unit with it. Outside a unit it rejects at once.
+   */
+  insert(user: User): Promise<void>;
   getById(id: string): Promise<User | undefined>;
   getByEmail(email: string): Promise<User | undefined>;
   update(id: string, patch: Partial<Omit<User, 'id' | 'email' | 'createdAt'>>): Promise<void>;

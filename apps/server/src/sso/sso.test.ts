@@ -367,12 +367,14 @@ describe('CSV import into a workspace that requires SSO', () => {
     await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: ownerId });
     const before = t.mail.messages.length;
     // carol has no account; bob has one (a password account, from a test above): he is invited instead.
-    const csv = 'email,display name,role\ncarol@acme.test,Carol Imported,admin\nbob@acme.test,Bob,member\n';
+    const csv =
+      'email,display name,role\ncarol@acme.test,Carol Imported,admin\nbob@acme.test,Bob,member\ndave@acme.test,Dave Imported,member\n';
     const r = await upload(admin, `/api/workspaces/${ws}/imports`, csv);
-    expect(r.body).toMatchObject({ applied: true, members: 1, invited: 1 });
+    expect(r.body).toMatchObject({ applied: true, members: 2, invited: 1 });
     expect(r.body.rows.map((x: { email: string; status: string }) => [x.email, x.status])).toEqual([
       ['carol@acme.test', 'member'],
       ['bob@acme.test', 'invited'],
+      ['dave@acme.test', 'member'],
     ]);
     expect(r.body.report).toContain('carol@acme.test,Carol Imported,admin,,member');
     const carol = await t.app.store.accounts.users.getByEmail('carol@acme.test');

@@ -38,6 +38,29 @@ export function describeUsersContract(engine: string, makeStore: () => Promise<S
       expect((await users().getByEmail('hana.yamada@example.com'))?.id).toBe(u.id);
     });
 
+    it('inserts many accounts in one unit of work; a taken address fails the unit and leaves none', async () => {
+      const [a, b] = [userRecord({ email: 'one@example.com' }), userRecord({ email: 'Two@Example.com' })];
+      await store().transaction(async (tx) => {
+        await tx.accounts.users.insert(a);
+        await tx.accounts.users.insert(b);
+      });
+      expect((await users().getByEmail('one@example.com'))?.id).toBe(a.id);
+      expect((await users().getByEmail('two@example.com'))?.id).toBe(b.id);
+      const [c, taken] = [
+        userRecord({ email: 'three@example.com' }),
+        userRecord({ email: 'ONE@example.com' }),
+      ];
+      await expect(
+        store().transaction(async (tx) => {
+          await tx.accounts.users.insert(c);
+          await tx.accounts.users.insert(taken);
+        }),
+      ).rejects.toThrow();
+      expect(await users().getByEmail('three@example.com')).toBeUndefined();
+      expect(await users().getById(taken.id)).toBeUndefined();
+      expect((await users().getByEmail('one@example.com'))?.id).toBe(a.id);
+    });
+
     it('lets exactly one of several parallel sign-ups with one email create the account', async () => {
       const racers = Array.from({ length: 6 }, (_, i) =>
         userRecord({ email: i % 2 ? 'race@example.com' : 'RACE@example.com' }),

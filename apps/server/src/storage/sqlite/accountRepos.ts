@@ -61,17 +61,21 @@ function countFailure(db: Database, userId: string, l: Lockout): LockoutCount {
 }
 
 function users(db: Database): UserRepo {
+  const insertUser = (u: User, onConflict: '' | 'ON CONFLICT(email) DO NOTHING') =>
+    db
+      .prepare(
+        `INSERT INTO users (id, email, display_name, locale, password_hash, password_changed_at, email_verified_at,
+           mfa_enabled, failed_signins, locked_until, created_at)
+         VALUES (@id, @email, @displayName, @locale, @passwordHash, @passwordChangedAt, @emailVerifiedAt,
+           @mfa, @failedSignins, @lockedUntil, @createdAt) ${onConflict}`,
+      )
+      .run({ ...u, email: u.email.toLowerCase(), mfa: Number(u.mfaEnabled) });
   return {
     async create(u) {
-      const res = db
-        .prepare(
-          `INSERT INTO users (id, email, display_name, locale, password_hash, password_changed_at, email_verified_at,
-             mfa_enabled, failed_signins, locked_until, created_at)
-           VALUES (@id, @email, @displayName, @locale, @passwordHash, @passwordChangedAt, @emailVerifiedAt,
-             @mfa, @failedSignins, @lockedUntil, @createdAt) ON CONFLICT(email) DO NOTHING`,
-        )
-        .run({ ...u, email: u.email.toLowerCase(), mfa: Number(u.mfaEnabled) });
-      return res.changes === 1;
+      return insertUser(u, 'ON CONFLICT(email) DO NOTHING').changes === 1;
+    },
+    async insert(u) {
+      insertUser(u, ''); // a taken address violates the unique email: the statement and its unit fail
     },
     async getById(id) {
       return toUser(db.prepare('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined);

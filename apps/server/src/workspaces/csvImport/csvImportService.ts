@@ -37,7 +37,7 @@ export interface CsvImportDeps {
    */
   tx: UnitOfWork<{
     workspaces: WorkspaceRepo;
-    accounts: Accounts & { users: Pick<AccountStore['users'], 'create'> };
+    accounts: Accounts & { users: Pick<AccountStore['users'], 'insert'> };
   }>;
   workspaces: Pick<WorkspaceRepo, 'get'>;
   accounts: Accounts & { users: Pick<AccountStore['users'], 'getByEmail'> };
@@ -117,9 +117,10 @@ export class CsvImportService {
       const done: ImportRowResult[] = [];
       for (const [i, r] of rows.entries()) {
         if (ssoOnly && !accounts.get(r.email)) {
+          // Plain writes only (every read came first, as a unit of work needs on Firestore): an account
+          // made for this address since the look-up above makes the insert, and so the whole unit, fail.
           const user = ssoOnlyUser(r, tokens[i]!.id, admin.locale, now);
-          if (!(await tx.accounts.users.create(user)))
-            throw AppError.conflict(`${r.email} got an account meanwhile: import the file again.`);
+          await tx.accounts.users.insert(user);
           await tx.accounts.memberships.add({
             workspaceId: ws.id,
             userId: user.id,
