@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { type Browser, expect, test } from '@playwright/test';
 import { TestIdp } from '../../apps/server/src/testing/samlIdp';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
@@ -39,17 +39,19 @@ test.afterAll(async () => {
   await idp?.stop();
 });
 
+/** The owner's SSO settings page (English). */
+async function ssoSettings(browser: Browser) {
+  const context = await browser.newContext({ storageState: await owner.api.storageState(), locale: 'en-US' });
+  const admin = await context.newPage();
+  await admin.goto(`${server.url}/w/${workspaceId}/settings/sso`);
+  return { admin, section: admin.getByTestId('settings-sso') };
+}
+
 test('an admin sets up SSO from the IdP metadata; a new person signs in with their company account and lands on the floor', async ({
   browser,
 }) => {
   test.setTimeout(60_000);
-  const adminContext = await browser.newContext({
-    storageState: await owner.api.storageState(),
-    locale: 'en-US',
-  });
-  const admin = await adminContext.newPage();
-  await admin.goto(`${server.url}/w/${workspaceId}/settings/sso`);
-  const section = admin.getByTestId('settings-sso');
+  const { admin, section } = await ssoSettings(browser);
   const sp = section.getByTestId('sso-sp');
   await expect(sp).toContainText(`${server.url}/api/sso/${workspaceId}/metadata`);
   await expect(sp).toContainText(`${server.url}/api/sso/${workspaceId}/acs`);
@@ -110,11 +112,7 @@ test('with SSO required a password sign-in is refused, and the break-glass owner
   browser,
 }) => {
   test.setTimeout(60_000);
-  const admin = await (
-    await browser.newContext({ storageState: await owner.api.storageState(), locale: 'en-US' })
-  ).newPage();
-  await admin.goto(`${server.url}/w/${workspaceId}/settings/sso`);
-  const section = admin.getByTestId('settings-sso');
+  const { admin, section } = await ssoSettings(browser);
   await section.getByLabel('Require single sign-on: refuse password sign-in').check();
   await section.getByLabel('Keep password + email code sign-in for me (the owner) for emergencies').check();
   await section.getByRole('button', { name: 'Save' }).click();
@@ -154,11 +152,7 @@ test('with "also ask for the email code", a sign-in through the IdP continues wi
   browser,
 }) => {
   test.setTimeout(60_000);
-  const admin = await (
-    await browser.newContext({ storageState: await owner.api.storageState(), locale: 'en-US' })
-  ).newPage();
-  await admin.goto(`${server.url}/w/${workspaceId}/settings/sso`);
-  const section = admin.getByTestId('settings-sso');
+  const { section } = await ssoSettings(browser);
   await section
     .getByLabel('Also ask for the email code after signing in with the IdP', { exact: false })
     .check();

@@ -48,6 +48,20 @@ const expectedRow = (ws: string, i: number): string[] => {
   ];
 };
 
+/** Page `p` of a synthetic export: 500 entries with a 200-character user agent. */
+const page = (p: number): AccessLogEntry[] =>
+  Array.from({ length: 500 }, (_, j) => ({
+    id: `${p}-${j}`,
+    at: '2026-11-01T00:00:00.000Z',
+    type: 'room.enter',
+    outcome: 'success' as const,
+    userId: null,
+    userEmail: null,
+    ip: null,
+    userAgent: 'x'.repeat(200),
+    detail: {},
+  }));
+
 describe('access-log CSV export (R14)', () => {
   let store: SqliteStore;
   const ws: Workspace = {
@@ -159,17 +173,7 @@ describe('access-log CSV export (R14)', () => {
     async function* pages(): AsyncGenerator<AccessLogEntry[]> {
       for (let p = 0; p < 200; p++) {
         pulled++;
-        yield Array.from({ length: 500 }, (_, j) => ({
-          id: `${p}-${j}`,
-          at: '2026-11-01T00:00:00.000Z',
-          type: 'room.enter',
-          outcome: 'success' as const,
-          userId: null,
-          userEmail: null,
-          ip: null,
-          userAgent: 'x'.repeat(200),
-          detail: {},
-        }));
+        yield page(p);
       }
     }
     const csv = accessLogCsv(pages());
@@ -190,17 +194,7 @@ describe('access-log CSV export (R14)', () => {
       try {
         for (let p = 0; p < 1000; p++) {
           pulled++;
-          yield Array.from({ length: 500 }, (_, j) => ({
-            id: `${p}-${j}`,
-            at: '2026-11-01T00:00:00.000Z',
-            type: 'room.enter',
-            outcome: 'success' as const,
-            userId: null,
-            userEmail: null,
-            ip: null,
-            userAgent: 'x'.repeat(200),
-            detail: {},
-          }));
+          yield page(p);
         }
       } finally {
         sourceClosed = true;

@@ -3,7 +3,7 @@ import { useEffect, useId, useState } from 'react';
 import { ApiError, api } from '../../api/http';
 import { errorText } from '../../i18n/errorText';
 import { useT } from '../../i18n/useT';
-import { useModalDialog } from '../common/useModalDialog';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 import { FormError } from '../useAction';
 import type { SectionProps } from './sections';
 
@@ -21,7 +21,7 @@ const linesOf = (text: string) =>
  */
 export function IpAllowListSettings({ ws }: SectionProps) {
   const t = useT();
-  const ids = { ranges: useId(), hint: useId(), confirm: useId() };
+  const ids = { ranges: useId(), hint: useId() };
   const [enterprise, setEnterprise] = useState<boolean | undefined>();
   const [view, setView] = useState<IpAllowListView | undefined>();
   const [text, setText] = useState('');
@@ -30,7 +30,6 @@ export function IpAllowListSettings({ ws }: SectionProps) {
   const [badLines, setBadLines] = useState<Array<{ line: number; entry: string }>>([]);
   const [saved, setSaved] = useState<string | undefined>();
   const [confirming, setConfirming] = useState(false);
-  const dialog = useModalDialog(confirming);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `t` is a new function every render; load once per workspace.
   useEffect(() => {
@@ -152,24 +151,17 @@ export function IpAllowListSettings({ ws }: SectionProps) {
           {t('network.save')}
         </button>
       </form>
-      <dialog
-        ref={dialog}
-        className="dialog"
-        aria-labelledby={ids.confirm}
-        data-testid="network-confirm"
-        onClose={() => setConfirming(false)}
-      >
-        <h2 id={ids.confirm}>{t('network.confirm.title')}</h2>
-        <p>{t('network.confirm.body', { ip: view?.yourIp ?? '?' })}</p>
-        <div className="row dialog-actions">
-          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-            {t('network.confirm.cancel')}
-          </button>
-          <button type="button" className="danger" disabled={busy} onClick={() => void save(true)}>
-            {t('network.confirm.save')}
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        open={confirming}
+        title={t('network.confirm.title')}
+        body={t('network.confirm.body', { ip: view?.yourIp ?? '?' })}
+        cancelLabel={t('network.confirm.cancel')}
+        confirmLabel={t('network.confirm.save')}
+        busy={busy}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => void save(true)}
+        testId="network-confirm"
+      />
     </div>
   );
 }

@@ -4,7 +4,7 @@ import { ApiError, api } from '../../api/http';
 import { errorText } from '../../i18n/errorText';
 import { useT } from '../../i18n/useT';
 import { useSession } from '../../state/session';
-import { useModalDialog } from '../common/useModalDialog';
+import { ConfirmDialog } from '../common/ConfirmDialog';
 import { FormError } from '../useAction';
 import type { SectionProps } from './sections';
 
@@ -25,7 +25,6 @@ export function SsoSettings({ ws }: SectionProps) {
     required: useId(),
     emailCode: useId(),
     breakGlass: useId(),
-    confirm: useId(),
   };
   const session = useSession();
   const myId = session.status === 'signed-in' ? session.info.user.id : null;
@@ -38,7 +37,6 @@ export function SsoSettings({ ws }: SectionProps) {
   const [domains, setDomains] = useState('');
   const [badDomains, setBadDomains] = useState<Array<{ entry: string; problem: string }>>([]);
   const [confirming, setConfirming] = useState(false);
-  const dialog = useModalDialog(confirming);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
   const [saved, setSaved] = useState(false);
@@ -279,24 +277,17 @@ export function SsoSettings({ ws }: SectionProps) {
           {t('sso.save')}
         </button>
       </form>
-      <dialog
-        ref={dialog}
-        className="dialog"
-        aria-labelledby={ids.confirm}
-        data-testid="sso-confirm"
-        onClose={() => setConfirming(false)}
-      >
-        <h2 id={ids.confirm}>{t('sso.confirm.title')}</h2>
-        <p>{t('sso.confirm.body')}</p>
-        <div className="row dialog-actions">
-          <button type="button" className="secondary" onClick={() => setConfirming(false)}>
-            {t('sso.confirm.cancel')}
-          </button>
-          <button type="button" className="danger" disabled={busy} onClick={() => void save(true)}>
-            {t('sso.confirm.save')}
-          </button>
-        </div>
-      </dialog>
+      <ConfirmDialog
+        open={confirming}
+        title={t('sso.confirm.title')}
+        body={t('sso.confirm.body')}
+        cancelLabel={t('sso.confirm.cancel')}
+        confirmLabel={t('sso.confirm.save')}
+        busy={busy}
+        onCancel={() => setConfirming(false)}
+        onConfirm={() => void save(true)}
+        testId="sso-confirm"
+      />
     </div>
   );
 }
