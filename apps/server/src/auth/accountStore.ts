@@ -186,6 +186,13 @@ export interface InvitationRepo {
    * So one address has at most one pending invitation per workspace.
    */
   createOrRefresh(inv: Invitation, at: string): Promise<Invitation>;
+  /**
+   * Atomically creates every invitation, unless one of their addresses has a pending invitation in its
+   * workspace at `at` — then nothing is created and that address is returned. Many invitations as one step
+   * of a unit of work (an import) that stays consistent with `createOrRefresh` racing it: one address never
+   * gets two pending invitations on either engine.
+   */
+  createAllNew(invs: readonly Invitation[], at: string): Promise<{ pending: string } | null>;
   getByTokenHash(tokenHash: string): Promise<Invitation | undefined>;
   listByWorkspace(workspaceId: string): Promise<Invitation[]>;
   markAccepted(id: string, at: string): Promise<boolean>;

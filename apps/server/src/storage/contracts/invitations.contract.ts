@@ -105,6 +105,36 @@ export function describeInvitationsContract(engine: string, makeStore: () => Pro
       expect(elsewhere.id).not.toBe(results[0]!.id);
     });
 
+    it('creates many at once unless an address is pending; a later invitation refreshes, never duplicates', async () => {
+      const ws = await newWorkspace(store());
+      const first = invitationRecord(ws, { email: 'Bulk1@example.com' });
+      const second = invitationRecord(ws, { email: 'bulk2@example.com' });
+      expect(await invs().createAllNew([first, second], T0)).toBeNull();
+      expect((await invs().pendingFor(ws, 'bulk1@example.com', T0))?.id).toBe(first.id);
+      const again = await invs().createOrRefresh(invitationRecord(ws, { email: 'bulk2@example.com' }), T0);
+      expect(again.id).toBe(second.id);
+      const third = invitationRecord(ws, { email: 'bulk3@example.com' });
+      const clash = invitationRecord(ws, { email: 'BULK1@example.com' });
+      expect(await invs().createAllNew([third, clash], T0)).toEqual({ pending: 'bulk1@example.com' });
+      expect(await invs().pendingFor(ws, 'bulk3@example.com', T0)).toBeUndefined();
+      expect(await invs().listByWorkspace(ws)).toHaveLength(2);
+    });
+
+    it('a bulk create racing invitations to one of its addresses leaves one pending invitation', async () => {
+      const ws = await newWorkspace(store());
+      const email = 'bulkrace@example.com';
+      const [, ...singles] = await Promise.all([
+        invs().createAllNew(
+          [invitationRecord(ws, { email }), invitationRecord(ws, { email: 'other@example.com' })],
+          T0,
+        ),
+        ...Array.from({ length: 3 }, () => invs().createOrRefresh(invitationRecord(ws, { email }), T0)),
+      ]);
+      const forEmail = (await invs().listByWorkspace(ws)).filter((i) => i.email === email);
+      expect(forEmail).toHaveLength(1);
+      expect(new Set(singles.map((i) => (i as { id: string }).id))).toEqual(new Set([forEmail[0]!.id]));
+    });
+
     it("lists a workspace's invitations newest first, and no other workspace's", async () => {
       const [a, b] = [await newWorkspace(store()), await newWorkspace(store())];
       const older = invitationRecord(a, { createdAt: at(1) });

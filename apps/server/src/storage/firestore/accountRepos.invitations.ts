@@ -11,7 +11,7 @@ import { keyId, tenantCollection, tenantDoc } from './paths.js';
  * One pending invitation per address and workspace: `createOrRefresh` reads (and so locks) the address's
  * lock document `workspaces/{ws}/invitationEmails/{email}` and writes it on every create or refresh, so two
  * parallel invitations to one address conflict and Firestore retries one of them, which then finds the
- * other's invitation pending and refreshes it.
+ * other's invitation pending and refreshes it. `createAllNew` (an import) reads and writes the same locks.
  */
 const toDoc = (inv: Invitation): DocumentData => ({
   id: inv.id,
@@ -100,6 +100,28 @@ export function firestoreInvitations(ctx: FsContext): InvitationRepo {
           await c.create(ref(inv.workspaceId, inv.id), toDoc(result));
         }
         return result;
+      });
+    },
+    createAllNew(invs, at) {
+      return ctx.atomic(async (c) => {
+        // Reads first: every address's lock (so a racing createOrRefresh conflicts with this unit), then
+        // the invitations the locks name, to see whether one is still pending.
+        const locks = await c.getAll(invs.map((inv) => lockRef(inv.workspaceId, inv.email.toLowerCase())));
+        const named = locks.map((l, i) =>
+          l.exists ? ref(invs[i]!.workspaceId, l.data()?.invitationId as string) : undefined,
+        );
+        const current = await c.getAll(named.filter((r) => r !== undefined));
+        const pendingIds = new Set(
+          current.filter((d) => d.exists && isPending(toInvitation(d.data()!), at)).map((d) => d.id),
+        );
+        const clash = invs.find((_, i) => named[i] && pendingIds.has(named[i]!.id));
+        if (clash) return { pending: clash.email.toLowerCase() };
+        for (const inv of invs) {
+          const email = inv.email.toLowerCase();
+          await c.set(lockRef(inv.workspaceId, email), { invitationId: inv.id, at });
+          await c.create(ref(inv.workspaceId, inv.id), toDoc(inv));
+        }
+        return null;
       });
     },
     async getByTokenHash(tokenHash) {

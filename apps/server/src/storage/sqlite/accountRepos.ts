@@ -333,6 +333,14 @@ function invitations(db: Database): InvitationRepo {
         })
         .immediate();
     },
+    async createAllNew(invs, at) {
+      return db.transaction((): { pending: string } | null => {
+        const clash = invs.find((inv) => pending(inv.workspaceId, inv.email, at));
+        if (clash) return { pending: clash.email.toLowerCase() };
+        for (const inv of invs) insert(inv);
+        return null;
+      })();
+    },
     async listByWorkspace(workspaceId) {
       return (
         db

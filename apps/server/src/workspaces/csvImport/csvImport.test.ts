@@ -22,10 +22,10 @@ async function setPlan(t: TestApp, workspaceId: string, plan: Plan): Promise<voi
 }
 
 /**
- * Makes the store's next transaction fail in the middle of an import: the first invitation is written,
- * the second `invitations.create` throws as a storage error would. Later transactions are untouched.
+ * Makes the store's next transaction fail in the middle of an import: the invitations are written inside
+ * the unit, then the next step throws as a storage error would. Later transactions are untouched.
  */
-function failOnSecondInvitation(store: Store): void {
+function failAfterInvitationsWritten(store: Store): void {
   const original = store.transaction;
   store.transaction = function once<T>(
     this: Store,
@@ -33,14 +33,13 @@ function failOnSecondInvitation(store: Store): void {
   ) {
     store.transaction = original;
     return original.call(store, (tx) => {
-      let n = 0;
       const real = tx.accounts.invitations;
       const invitations = new Proxy(real, {
         get(target, prop) {
-          if (prop === 'create')
-            return async (inv: Parameters<typeof real.create>[0]) => {
-              if (++n === 2) throw new Error(INJECTED);
-              return target.create(inv);
+          if (prop === 'createAllNew')
+            return async (...args: Parameters<typeof real.createAllNew>) => {
+              await target.createAllNew(...args);
+              throw new Error(INJECTED);
             };
           const v = Reflect.get(target, prop, target);
           return typeof v === 'function' ? v.bind(target) : v;
@@ -179,7 +178,7 @@ describe('CSV user import (R15)', () => {
     const csv =
       'email,display name,role\nmid1@example.com,Mid 1,member\nmid2@example.com,Mid 2,member\nmid3@example.com,Mid 3,member\n';
     const since = t.mail.messages.length;
-    failOnSecondInvitation(t.app.store);
+    failAfterInvitationsWritten(t.app.store);
     expect(await apply(admin, wsId, csv)).toMatchObject({ status: 500, body: { code: 'INTERNAL' } });
     expect((await invited(wsId)).filter((e) => e.startsWith('mid'))).toEqual([]);
     // The same file applies in full once the store works; its mails are the first after the failure.

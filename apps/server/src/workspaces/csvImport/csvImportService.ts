@@ -114,9 +114,17 @@ export class CsvImportService {
       // All or nothing: one bad row and nothing is written.
       if (rows.some((r) => r.status !== 'ok')) return { ws, rows };
       const ssoOnly = ssoRequired(ws);
+      const asMember = (r: ImportRowResult) => ssoOnly && !accounts.get(r.email);
+      // The unit's one atomic step, after the plain reads and before the plain writes: every invitation,
+      // unless an address was invited meanwhile (then nothing, and the admin imports again).
+      const invites = rows.flatMap((r, i) =>
+        asMember(r) ? [] : [invitation(ws.id, r, admin.id, tokens[i]!, now)],
+      );
+      const clash = await tx.accounts.invitations.createAllNew(invites, now.toISOString());
+      if (clash) throw AppError.conflict(`${clash.pending} was invited meanwhile: import the file again.`);
       const done: ImportRowResult[] = [];
       for (const [i, r] of rows.entries()) {
-        if (ssoOnly && !accounts.get(r.email)) {
+        if (asMember(r)) {
           // Plain writes only (every read came first, as a unit of work needs on Firestore): an account
           // made for this address since the look-up above makes the insert, and so the whole unit, fail.
           const user = ssoOnlyUser(r, tokens[i]!.id, admin.locale, now);
@@ -130,7 +138,6 @@ export class CsvImportService {
           });
           done.push({ ...r, status: 'member' });
         } else {
-          await tx.accounts.invitations.create(invitation(ws.id, r, admin.id, tokens[i]!, now));
           done.push({ ...r, status: 'invited' });
         }
       }
