@@ -7,6 +7,11 @@
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import type { UnitOfWork } from '../unitOfWork.js';
+import { resolveSecurity } from '../workspaces/security.js';
+import type { Workspace, WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 
 export interface SpCredentials {
   /** PKCS#1 PEM of the RSA private key. */
@@ -43,4 +48,22 @@ export async function newSpCredentials(workspaceId: string, now: Date): Promise<
   cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
   return { privateKeyPem: privateKey, certificate: forge.util.encode64(der) };
+}
+
+/** The workspace's SP key and certificate, made and stored on first use (once, also when raced). */
+export async function spCredentialsOf(
+  d: { tx: UnitOfWork<{ workspaces: WorkspaceRepo }>; clock: Clock },
+  ws: Workspace,
+): Promise<SpCredentials> {
+  const have = resolveSecurity(ws.security).samlSp;
+  if (have) return have;
+  const made = await newSpCredentials(ws.id, d.clock());
+  return d.tx.transaction(async (tx) => {
+    const now = await tx.workspaces.get(ws.id);
+    if (!now) throw AppError.notFound('Workspace not found.');
+    const current = resolveSecurity(now.security);
+    if (current.samlSp) return current.samlSp;
+    await tx.workspaces.update(ws.id, { security: { ...current, samlSp: made } });
+    return made;
+  });
 }

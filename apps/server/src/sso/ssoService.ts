@@ -27,7 +27,7 @@ import {
   SsoRefused,
   samlFor,
 } from './samlValidation.js';
-import { newSpCredentials, type SpCredentials } from './spCredentials.js';
+import { spCredentialsOf } from './spCredentials.js';
 import {
   describeCertificate,
   normaliseCertificate,
@@ -90,7 +90,7 @@ export class SsoService {
     const ws = await this.#enterprise(workspaceId);
     const cfg = resolveSecurity(ws.security).sso;
     const sp = this.sp(workspaceId);
-    const { certificate } = await this.#spCredentials(ws);
+    const { certificate } = await spCredentialsOf(this.d, ws);
     return {
       configured: cfg !== undefined,
       enabled: cfg?.enabled ?? false,
@@ -213,7 +213,7 @@ export class SsoService {
   async metadataXml(workspaceId: string): Promise<string> {
     const ws = await this.#enterprise(workspaceId);
     const sp = this.sp(workspaceId);
-    const key = await this.#spCredentials(ws);
+    const key = await spCredentialsOf(this.d, ws);
     // With the key and certificate, node-saml writes AuthnRequestsSigned="true" and the signing KeyDescriptor.
     return generateServiceProviderMetadata({
       issuer: sp.entityId,
@@ -233,7 +233,7 @@ export class SsoService {
     if (!cfg?.enabled) throw new AppError('SSO_NOT_CONFIGURED', 'This workspace has no single sign-on.');
     if (!workspaceAllowsIp(ws, origin.ip))
       throw new AppError('IP_NOT_ALLOWED', 'This workspace does not accept connections from your address.');
-    const key = await this.#spCredentials(ws);
+    const key = await spCredentialsOf(this.d, ws);
     const saml = samlFor(
       cfg,
       this.sp(workspaceId),
@@ -324,21 +324,6 @@ export class SsoService {
       { jit: joined.created },
     );
     return { next: 'done', sessionToken, userId: joined.userId };
-  }
-
-  /** The workspace's SP key and certificate, made and stored on first use (once, also when raced). */
-  async #spCredentials(ws: Workspace): Promise<SpCredentials> {
-    const have = resolveSecurity(ws.security).samlSp;
-    if (have) return have;
-    const made = await newSpCredentials(ws.id, this.d.clock());
-    return this.d.tx.transaction(async (tx) => {
-      const now = await tx.workspaces.get(ws.id);
-      if (!now) throw AppError.notFound('Workspace not found.');
-      const current = resolveSecurity(now.security);
-      if (current.samlSp) return current.samlSp;
-      await tx.workspaces.update(ws.id, { security: { ...current, samlSp: made } });
-      return made;
-    });
   }
 
   /** The workspace, refused with PLAN_REQUIRED unless its plan includes SAML. */
