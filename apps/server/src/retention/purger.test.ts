@@ -165,6 +165,7 @@ describe('Purger', () => {
     const order: string[] = [];
     const slow: BlobStore = {
       put: (k, d) => blobs.put(k, d),
+      get: (k) => blobs.get(k),
       has: (k) => blobs.has(k),
       delete: async (k) => {
         inFlight++;
@@ -197,6 +198,7 @@ describe('Purger', () => {
     await seed(3, 2);
     const broken: BlobStore = {
       put: (k, d) => blobs.put(k, d),
+      get: (k) => blobs.get(k),
       has: (k) => blobs.has(k),
       delete: async () => {
         throw new Error('the process died here');

@@ -284,6 +284,7 @@ describe('RetentionScheduler', () => {
     let fail = true;
     const flaky = {
       put: (k: string, d: Uint8Array) => blobs.put(k, d),
+      get: (k: string) => blobs.get(k),
       has: (k: string) => blobs.has(k),
       delete: async (k: string) => {
         if (fail) throw new Error('disk busy');

@@ -21,7 +21,9 @@ describe('FsBlobStore', () => {
     expect(await blobs.has('ws-1/img.png')).toBe(true);
     const file = path.join(blobs.root, 'ws-1', 'img.png');
     expect([...fs.readFileSync(file)]).toEqual([1, 2, 3]);
+    expect([...((await blobs.get('ws-1/img.png')) ?? [])]).toEqual([1, 2, 3]);
     await blobs.delete('ws-1/img.png');
+    expect(await blobs.get('ws-1/img.png')).toBeUndefined();
     expect(await blobs.has('ws-1/img.png')).toBe(false);
     expect(fs.existsSync(file)).toBe(false);
     await blobs.delete('ws-1/img.png'); // idempotent
@@ -38,7 +40,9 @@ describe('FsBlobStore', () => {
 
   it('refuses keys that could escape its directory', async () => {
     const blobs = make();
-    for (const key of ['../x', 'a/../../x', '/etc/passwd', 'a\\b', '', 'a//b', '.hidden'])
+    for (const key of ['../x', 'a/../../x', '/etc/passwd', 'a\\b', '', 'a//b', '.hidden']) {
       await expect(blobs.put(key, new Uint8Array([0])), key).rejects.toThrow(TypeError);
+      await expect(blobs.get(key), key).rejects.toThrow(TypeError);
+    }
   });
 });

@@ -32,6 +32,15 @@ export class FsBlobStore implements BlobStore {
     }
   }
 
+  async get(key: string): Promise<Uint8Array | undefined> {
+    try {
+      return new Uint8Array(await fs.readFile(this.#file(key)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
   async delete(key: string): Promise<void> {
     await fs.rm(this.#file(key), { force: true });
   }
