@@ -193,13 +193,15 @@ for (const lang of LANGS) {
       await theirs.context().close();
     });
 
-  test(`settings: profile, members, security, network, plan (${lang})`, async ({ browser }) => {
-    const page = await floorIn(browser, owner, lang);
-    for (const section of ['profile', 'members', 'security', 'network', 'plan'] as const) {
-      await page.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
-      await expect(page.getByTestId(`settings-${section}`)).toBeVisible({ timeout: SETUP_MS });
-      await expectAccessible(page, `settings: ${section} (${lang})`);
-    }
-    await page.context().close();
-  });
+  // Like the stage: the settings' structure does not change with the language, so one run (Japanese).
+  if (lang === 'ja')
+    test(`settings: profile, members, security, network, plan (${lang})`, async ({ browser }) => {
+      const page = await floorIn(browser, owner, lang);
+      for (const section of ['profile', 'members', 'security', 'network', 'plan'] as const) {
+        await page.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
+        await expect(page.getByTestId(`settings-${section}`)).toBeVisible({ timeout: SETUP_MS });
+        await expectAccessible(page, `settings: ${section} (${lang})`);
+      }
+      await page.context().close();
+    });
 }
