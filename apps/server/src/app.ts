@@ -107,6 +107,11 @@ export async function startApp(
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     disposers.push(() => http.close());
+    if (config.masterKeys.developmentDefault) {
+      http.log.warn(
+        'MASTER_KEY is not set: data at rest is encrypted with the PUBLIC development key (never in production)',
+      );
+    }
     // Workers start in the background while the rest is set up (R21: restart downtime); /healthz says 503
     // until one runs. A replacement that cannot start is retried and logged by the pool.
     const pool = MediaWorkerPool.create({

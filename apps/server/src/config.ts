@@ -2,6 +2,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import {
+  developmentKeyring,
+  type MasterKey,
+  type MasterKeyring,
+  parseMasterKey,
+  readMasterKeyFile,
+} from './crypto/masterKey.js';
 import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
 import type { CheckLimits } from './media/checkAdmission.js';
 import type { SocketLimits } from './realtime/socketCap.js';
@@ -165,6 +172,14 @@ const EnvSchema = z.object({
   HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(60, 100_000),
   /** Bearer token for GET /api/ops/stats; unset disables the endpoint. */
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Encryption at rest (R19): the master key, base64 of 32 bytes (`openssl rand -base64 32`). Required in production. */
+  MASTER_KEY: z.string().optional(),
+  /** Or a file holding it (base64 text or 32 raw bytes), e.g. a mounted secret. */
+  MASTER_KEY_FILE: z.string().optional(),
+  /** During a master key rotation: the previous key(s), comma-separated base64; read, never used to wrap. */
+  MASTER_KEY_PREVIOUS: z.string().optional(),
+  /** Or a file holding the previous key. */
+  MASTER_KEY_PREVIOUS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -205,6 +220,8 @@ export interface Config {
   invitesPerAdminPerHour: number;
   /** Bounds on realtime clients (denial of service). */
   realtimeLimits: { check: CheckLimits } & SocketLimits;
+  /** Master keys for encryption at rest (MASTER_KEY*); see crypto/masterKey.ts. */
+  masterKeys: MasterKeyring;
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -251,7 +268,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     if (projectId) store = { kind: 'firestore', projectId, ...(emulatorHost ? { emulatorHost } : {}) };
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  const masterKeys = masterKeysOf(e, problems);
+  if (problems.length > 0 || !masterKeys) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -296,5 +314,46 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       handshakesPerUserPerMinute: e.HANDSHAKES_PER_USER_PER_MINUTE,
       handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
     },
+    masterKeys,
   };
+}
+
+/** MASTER_KEY* → the keyring; the public development key only outside production. */
+function masterKeysOf(e: z.output<typeof EnvSchema>, problems: string[]): MasterKeyring | undefined {
+  const one = (name: string, read: () => MasterKey): MasterKey | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      problems.push(`${name}: ${(err as Error).message}`);
+      return undefined;
+    }
+  };
+  if (e.MASTER_KEY && e.MASTER_KEY_FILE)
+    problems.push('MASTER_KEY_FILE: set MASTER_KEY or MASTER_KEY_FILE, not both');
+  const previous: MasterKey[] = [];
+  for (const text of (e.MASTER_KEY_PREVIOUS ?? '').split(',').filter((t) => t.trim())) {
+    const k = one('MASTER_KEY_PREVIOUS', () => parseMasterKey(text));
+    if (k) previous.push(k);
+  }
+  const prevFile = e.MASTER_KEY_PREVIOUS_FILE;
+  const pf = prevFile ? one('MASTER_KEY_PREVIOUS_FILE', () => readMasterKeyFile(prevFile)) : undefined;
+  if (pf) previous.push(pf);
+  const file = e.MASTER_KEY_FILE;
+  const current = e.MASTER_KEY
+    ? one('MASTER_KEY', () => parseMasterKey(e.MASTER_KEY ?? ''))
+    : file
+      ? one('MASTER_KEY_FILE', () => readMasterKeyFile(file))
+      : undefined;
+  if (!current) {
+    if (e.MASTER_KEY || file) return undefined;
+    if (e.NODE_ENV === 'production') {
+      problems.push(
+        'MASTER_KEY: required with NODE_ENV=production (base64 of 32 random bytes, or MASTER_KEY_FILE); the development key is public',
+      );
+      return undefined;
+    }
+    if (previous.length > 0) problems.push('MASTER_KEY_PREVIOUS: needs MASTER_KEY (the new key) beside it');
+    return developmentKeyring();
+  }
+  return { current, previous: previous.filter((k) => k.id !== current.id), developmentDefault: false };
 }

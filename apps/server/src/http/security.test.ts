@@ -389,6 +389,7 @@ describe('production mode', () => {
   it('sends HSTS, uses __Host- cookies for session, CSRF and sign-in, and serves no source maps', async () => {
     const t = await startTestApp({
       NODE_ENV: 'production',
+      MASTER_KEY: Buffer.alloc(32, 7).toString('base64'), // production refuses the development key
       WEB_DIST: dist,
       PUBLIC_URL: 'https://tsudoi.example',
     });
