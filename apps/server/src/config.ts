@@ -180,6 +180,14 @@ const EnvSchema = z.object({
   MASTER_KEY_PREVIOUS: z.string().optional(),
   /** Or a file holding the previous key. */
   MASTER_KEY_PREVIOUS_FILE: z.string().optional(),
+  /** Where backup generations go (R20; SQLite only); default `<DATA_DIR>-backups`. Best on another disk. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  /** Backup generations kept; older ones are deleted after each backup (R20: at least 5). */
+  BACKUP_GENERATIONS: positiveInt(5, 1000),
+  /** Days before a planned maintenance window that users see its banner (R21). */
+  MAINTENANCE_BANNER_DAYS: positiveInt(3, 60),
+  /** Minutes before a maintenance window starts that rooms get a notice (R21). */
+  MAINTENANCE_ROOM_NOTICE_MINUTES: positiveInt(10, 24 * 60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -222,6 +230,10 @@ export interface Config {
   realtimeLimits: { check: CheckLimits } & SocketLimits;
   /** Master keys for encryption at rest (MASTER_KEY*); see crypto/masterKey.ts. */
   masterKeys: MasterKeyring;
+  /** R20 backups (BACKUP_*); see backup/. */
+  backup: { dir: string; generations: number };
+  /** R21 planned maintenance notices (MAINTENANCE_*); see ops/maintenancePolicy.ts. */
+  maintenance: { bannerDays: number; roomNoticeMinutes: number };
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -315,6 +327,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       handshakesPerIpPerMinute: e.HANDSHAKES_PER_IP_PER_MINUTE,
     },
     masterKeys,
+    backup: { dir: path.resolve(e.BACKUP_DIR ?? `${dataDir}-backups`), generations: e.BACKUP_GENERATIONS },
+    maintenance: {
+      bannerDays: e.MAINTENANCE_BANNER_DAYS,
+      roomNoticeMinutes: e.MAINTENANCE_ROOM_NOTICE_MINUTES,
+    },
   };
 }
 
