@@ -37,6 +37,13 @@ export const ERROR_CODES = {
   SSO_DOMAIN_TAKEN: 409,
   /** "SSO required" without a break-glass owner, saved without confirming that nobody keeps password sign-in. */
   SSO_NO_BREAK_GLASS: 409,
+  // Contracts, operators and workspace deletion (issue 13, helper C):
+  /** An operator request without a reason (`x-ops-reason`): every operator action is logged with its reason. */
+  OPS_REASON_REQUIRED: 400,
+  /** Deleting a workspace needs its name typed again; the name given differs. */
+  CONFIRMATION_MISMATCH: 400,
+  /** The workspace is not closed (nothing to restore), or already erased. */
+  NOT_RESTORABLE: 409,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -1,6 +1,7 @@
 export * from './accessLog.js';
 export * from './auth.js';
 export * from './chat.js';
+export * from './contracts.js';
 export * from './csvImport.js';
 export * from './errors.js';
 export * from './floor.js';

@@ -1,10 +1,14 @@
 import type { AccessLogRepo } from '../audit/accessLogRepo.js';
 import type { AccountStore } from '../auth/accountStore.js';
 import type { MessageRepo } from '../chat/messageRepo.js';
+import type { ContractRepo } from '../contracts/contractRepo.js';
 import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
+import type { OperatorAuditRepo } from '../operators/operatorAuditRepo.js';
 import type { RoomRepo } from '../rooms/roomRepo.js';
 import type { SsoRepo } from '../sso/ssoRepo.js';
 import type { UnitOfWork as DomainUnitOfWork } from '../unitOfWork.js';
+import type { WorkspaceDeletionRepo } from '../workspaces/deletion/deletionRepo.js';
+import type { WorkspaceEraser } from '../workspaces/deletion/eraser.js';
 import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 
 /**
@@ -20,9 +24,13 @@ import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 export type * from '../audit/accessLogRepo.js';
 export type * from '../auth/accountStore.js';
 export type * from '../chat/messageRepo.js';
+export type * from '../contracts/contractRepo.js';
 export type * from '../jobs/jobRepos.js';
+export type * from '../operators/operatorAuditRepo.js';
 export type * from '../rooms/roomRepo.js';
 export type * from '../sso/ssoRepo.js';
+export type * from '../workspaces/deletion/deletionRepo.js';
+export type * from '../workspaces/deletion/eraser.js';
 export type * from '../workspaces/workspaceRepo.js';
 
 /** Every repository of a store; inside `transaction` the same shape is bound to the open transaction. */
@@ -37,6 +45,12 @@ export interface Repos {
   readonly messages: MessageRepo;
   /** Single sign-on: email domains, AuthnRequests, the assertion replay cache (R11). */
   readonly sso: SsoRepo;
+  /** Contract holder, billing history and the 8-year contract change log (R17). */
+  readonly contracts: ContractRepo;
+  /** Every operator request with its reason (R22); append-only. */
+  readonly operatorAudit: OperatorAuditRepo;
+  /** Deleted workspaces awaiting erasure, and the erasure counts. */
+  readonly workspaceDeletions: WorkspaceDeletionRepo;
 }
 
 /**
@@ -69,6 +83,11 @@ export interface Store extends Repos, UnitOfWork {
    * The purge calls it after deleting; it must not stall the event loop waiting for other readers.
    */
   flushDeletions(): Promise<void>;
+  /**
+   * The engine's per-domain erasers of a workspace's rows or documents, the `workspace` record last
+   * (workspaces/deletion/workspaceErasure.ts runs them; file and key erasers are added beside them).
+   */
+  readonly erasers: readonly WorkspaceEraser[];
   /** Idempotent. */
   close(): Promise<void>;
 }

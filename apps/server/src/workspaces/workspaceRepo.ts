@@ -11,6 +11,8 @@ export interface Workspace {
   createdAt: string;
   /** Password policy and MFA requirement; defaults apply where unset. */
   security?: Partial<WorkspaceSecurity>;
+  /** Set while the workspace is deleted and awaits erasure (workspaces/deletion): nobody may enter it. */
+  closedAt?: string;
 }
 
 export interface WorkspaceRepo {
@@ -18,7 +20,7 @@ export interface WorkspaceRepo {
   get(id: string): Promise<Workspace | undefined>;
   update(
     id: string,
-    patch: Partial<Pick<Workspace, 'name' | 'plan' | 'timeZone' | 'security'>>,
+    patch: Partial<Pick<Workspace, 'name' | 'plan' | 'timeZone' | 'security'>> & { closedAt?: string | null },
   ): Promise<Workspace | undefined>;
   listByIds(ids: readonly string[]): Promise<Workspace[]>;
 }

@@ -3,6 +3,7 @@ import { ACCESS_LOG_MESSAGES } from './accessLogMessages';
 import { ACCESS_MESSAGES } from './accessMessages';
 import { ATTENTION_MESSAGES } from './attentionMessages';
 import { CHAT_MESSAGES } from './chatMessages';
+import { CONTRACT_MESSAGES } from './contractMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
 import { IMPORT_MESSAGES } from './importMessages';
 import { INVITE_MESSAGES } from './inviteMessages';
@@ -36,6 +37,7 @@ export const MESSAGES = {
     ...IMPORT_MESSAGES.ja,
     ...ACCESS_LOG_MESSAGES.ja,
     ...ACCESS_LOG_EVENT_MESSAGES.ja,
+    ...CONTRACT_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -149,6 +151,7 @@ export const MESSAGES = {
     ...IMPORT_MESSAGES.en,
     ...ACCESS_LOG_MESSAGES.en,
     ...ACCESS_LOG_EVENT_MESSAGES.en,
+    ...CONTRACT_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

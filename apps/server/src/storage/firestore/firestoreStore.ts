@@ -5,10 +5,12 @@ import type { MigrationReport, Repos, Store } from '../store.js';
 import { firestoreAccessLog } from './accessLogRepo.js';
 import { firestoreAccounts } from './accountRepos.js';
 import { DirectContext, type FsContext, runInTransaction } from './context.js';
+import { firestoreContracts, firestoreOperatorAudit, firestoreWorkspaceDeletions } from './contractRepos.js';
 import { firestoreLeases, firestoreMeta } from './jobRepos.js';
 import { firestoreMessages } from './messageRepo.js';
 import { firestoreRooms } from './roomRepo.js';
 import { firestoreSso } from './ssoRepo.js';
+import { firestoreWorkspaceErasers } from './workspaceErasers.js';
 import { firestoreWorkspaces } from './workspaceRepo.js';
 
 /** Bumped when the document layout changes in a way `migrate()` must act on; recorded in `schema/version`. */
@@ -25,6 +27,9 @@ export function firestoreRepos(ctx: FsContext): Repos {
     accounts: firestoreAccounts(ctx),
     messages: firestoreMessages(ctx),
     sso: firestoreSso(ctx),
+    contracts: firestoreContracts(ctx),
+    operatorAudit: firestoreOperatorAudit(ctx),
+    workspaceDeletions: firestoreWorkspaceDeletions(ctx),
   };
 }
 
@@ -119,6 +124,10 @@ export class FirestoreStore implements Store {
   readonly accounts;
   readonly messages;
   readonly sso;
+  readonly contracts;
+  readonly operatorAudit;
+  readonly workspaceDeletions;
+  readonly erasers;
   #closed = false;
 
   constructor(
@@ -134,6 +143,10 @@ export class FirestoreStore implements Store {
     this.accounts = repos.accounts;
     this.messages = repos.messages;
     this.sso = repos.sso;
+    this.contracts = repos.contracts;
+    this.operatorAudit = repos.operatorAudit;
+    this.workspaceDeletions = repos.workspaceDeletions;
+    this.erasers = firestoreWorkspaceErasers(db, repos.contracts);
   }
 
   get closed(): boolean {

@@ -10,6 +10,7 @@ const toDoc = (ws: Workspace): DocumentData => ({
   timeZone: ws.timeZone,
   createdAt: ws.createdAt,
   ...(ws.security && Object.keys(ws.security).length > 0 ? { security: ws.security } : {}),
+  ...(ws.closedAt ? { closedAt: ws.closedAt } : {}),
 });
 
 const toWorkspace = (id: string, d: DocumentData): Workspace => ({
@@ -19,6 +20,7 @@ const toWorkspace = (id: string, d: DocumentData): Workspace => ({
   timeZone: d.timeZone,
   createdAt: d.createdAt,
   ...(d.security ? { security: d.security as Workspace['security'] } : {}),
+  ...(d.closedAt ? { closedAt: d.closedAt as string } : {}),
 });
 
 export function firestoreWorkspaces(ctx: FsContext): WorkspaceRepo {
@@ -35,7 +37,8 @@ export function firestoreWorkspaces(ctx: FsContext): WorkspaceRepo {
         const ref = workspaceDoc(c.db, id);
         const snap = await c.get(ref);
         if (!snap.exists) return undefined;
-        const next = { ...toWorkspace(id, snap.data()!), ...patch };
+        const { closedAt, ...rest } = { ...toWorkspace(id, snap.data()!), ...patch };
+        const next: Workspace = { ...rest, ...(closedAt ? { closedAt } : {}) };
         await c.set(ref, toDoc(next));
         return next;
       });

@@ -8,6 +8,7 @@ interface WorkspaceRow {
   time_zone: string;
   created_at: string;
   security?: string;
+  closed_at?: string | null;
 }
 const toWorkspace = (r: WorkspaceRow): Workspace => ({
   id: r.id,
@@ -16,6 +17,7 @@ const toWorkspace = (r: WorkspaceRow): Workspace => ({
   timeZone: r.time_zone,
   createdAt: r.created_at,
   ...(r.security && r.security !== '{}' ? { security: JSON.parse(r.security) as Workspace['security'] } : {}),
+  ...(r.closed_at ? { closedAt: r.closed_at } : {}),
 });
 
 export function sqliteWorkspaces(db: Database): WorkspaceRepo {
@@ -34,12 +36,16 @@ export function sqliteWorkspaces(db: Database): WorkspaceRepo {
     async update(id, patch) {
       const row = get(id);
       if (!row) return undefined;
-      const next = { ...toWorkspace(row), ...patch };
-      db.prepare('UPDATE workspaces SET name = ?, plan = ?, time_zone = ?, security = ? WHERE id = ?').run(
+      const { closedAt, ...rest } = { ...toWorkspace(row), ...patch };
+      const next: Workspace = { ...rest, ...(closedAt ? { closedAt } : {}) };
+      db.prepare(
+        'UPDATE workspaces SET name = ?, plan = ?, time_zone = ?, security = ?, closed_at = ? WHERE id = ?',
+      ).run(
         next.name,
         next.plan,
         next.timeZone,
         JSON.stringify(next.security ?? {}),
+        next.closedAt ?? null,
         id,
       );
       return next;

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Repos, Store } from '../store.js';
 import { sqliteAccessLog } from './accessLogRepo.js';
 import { sqliteAccounts } from './accountRepos.js';
+import { sqliteContracts, sqliteOperatorAudit, sqliteWorkspaceDeletions } from './contractRepos.js';
 import { sqliteMessages } from './messageRepo.js';
 import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -11,6 +12,7 @@ import { sqliteLeases, sqliteMeta, sqliteWorkspaces } from './repos.js';
 import { sqliteRooms } from './roomRepo.js';
 import { sqliteSso } from './ssoRepo.js';
 import { SqliteUnitOfWork } from './unitOfWork.js';
+import { sqliteWorkspaceErasers } from './workspaceErasers.js';
 
 const FLUSH_ATTEMPTS = 10;
 
@@ -38,6 +40,10 @@ export class SqliteStore implements Store {
   readonly accounts: Repos['accounts'];
   readonly messages: Repos['messages'];
   readonly sso: Repos['sso'];
+  readonly contracts: Repos['contracts'];
+  readonly operatorAudit: Repos['operatorAudit'];
+  readonly workspaceDeletions: Repos['workspaceDeletions'];
+  readonly erasers: Store['erasers'];
   readonly #uow: SqliteUnitOfWork;
   #closed = false;
 
@@ -61,6 +67,9 @@ export class SqliteStore implements Store {
       accounts: sqliteAccounts(this.db),
       messages: sqliteMessages(this.db),
       sso: sqliteSso(this.db),
+      contracts: sqliteContracts(this.db),
+      operatorAudit: sqliteOperatorAudit(this.db),
+      workspaceDeletions: sqliteWorkspaceDeletions(this.db),
     });
     // The store's repositories wait while a transaction is open (see SqliteUnitOfWork).
     ({
@@ -72,7 +81,11 @@ export class SqliteStore implements Store {
       accounts: this.accounts,
       messages: this.messages,
       sso: this.sso,
+      contracts: this.contracts,
+      operatorAudit: this.operatorAudit,
+      workspaceDeletions: this.workspaceDeletions,
     } = this.#uow.gated);
+    this.erasers = sqliteWorkspaceErasers(this.db, () => this.#uow.whenIdle());
   }
 
   /** Opens `<dataDir>/tsudoi.sqlite`. */
