@@ -59,6 +59,13 @@ export const ERROR_CODES = {
   PROTOCOL_OUTDATED: 426,
   INTERNAL: 500,
   UNAVAILABLE: 503,
+  // Operations (issue 13, helper B: backups R20, health and maintenance R21):
+  /** /healthz: the store did not answer a read in time (or failed it). */
+  STORE_UNAVAILABLE: 503,
+  /** A backup is already running (this or another process holds the backup folder's lock). */
+  BACKUP_IN_PROGRESS: 409,
+  /** STORE=firestore: Tsudoi does not copy the shared store; use the engine's export (docs/STORAGE.md). */
+  BACKUP_NOT_SUPPORTED: 501,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -6,6 +6,7 @@ import {
   type FloorClientToServerEvents,
   type FloorServerToClientEvents,
 } from './floor.js';
+import type { MaintenanceServerToClientEvents } from './maintenance.js';
 import { CheckConnectPayload, CheckProducePayload, type CheckStartResult, type CheckStats } from './media.js';
 import {
   MediaClientPayloads,
@@ -60,7 +61,8 @@ export type AccessEndReason = AccessEnded['reason'];
 export interface ServerToClientEvents
   extends MediaServerToClientEvents,
     FloorServerToClientEvents,
-    ChatServerToClientEvents {
+    ChatServerToClientEvents,
+    MaintenanceServerToClientEvents {
   'server:hello': (hello: ServerHello) => void;
   /** The server closed this socket's connection check (it outlived its lifetime). */
   'check:closed': (closed: CheckClosed) => void;

@@ -8,6 +8,7 @@ import { FLOOR_MESSAGES } from './floorMessages';
 import { IMPORT_MESSAGES } from './importMessages';
 import { INVITE_MESSAGES } from './inviteMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
+import { MAINTENANCE_MESSAGES } from './maintenanceMessages';
 import { NETWORK_MESSAGES } from './networkMessages';
 import { PROBLEM_MESSAGES } from './problemMessages';
 import { RESET_MESSAGES } from './resetMessages';
@@ -34,6 +35,7 @@ export const MESSAGES = {
     ...PROBLEM_MESSAGES.ja,
     ...NETWORK_MESSAGES.ja,
     ...SSO_MESSAGES.ja,
+    ...MAINTENANCE_MESSAGES.ja,
     ...IMPORT_MESSAGES.ja,
     ...ACCESS_LOG_MESSAGES.ja,
     ...ACCESS_LOG_EVENT_MESSAGES.ja,
@@ -148,6 +150,7 @@ export const MESSAGES = {
     ...PROBLEM_MESSAGES.en,
     ...NETWORK_MESSAGES.en,
     ...SSO_MESSAGES.en,
+    ...MAINTENANCE_MESSAGES.en,
     ...IMPORT_MESSAGES.en,
     ...ACCESS_LOG_MESSAGES.en,
     ...ACCESS_LOG_EVENT_MESSAGES.en,
