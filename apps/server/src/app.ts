@@ -10,6 +10,9 @@ import { AuthService } from './auth/authService.js';
 import { SessionService } from './auth/sessionService.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { DataKeys } from './crypto/dataKeys.js';
+import { SealedBlobStore } from './crypto/sealedBlobStore.js';
+import { sealedMessages } from './crypto/sealedMessages.js';
 import { createHttp } from './http/createHttp.js';
 import { devInboxRoutes } from './http/devInboxRoutes.js';
 import { healthRoutes } from './http/health.js';
@@ -30,6 +33,7 @@ import { ssoRequiredRule } from './sso/ssoRequiredRule.js';
 import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
 import { FsBlobStore } from './storage/blobStore.js';
+import { dataKeyRepoOf } from './storage/dataKeyRepo.js';
 import { createStore } from './storage/createStore.js';
 import type { Store, UnitOfWork } from './storage/store.js';
 import { VERSION } from './version.js';
@@ -55,6 +59,8 @@ export interface TsudoiApp {
   readonly auth: AuthService;
   /** The 01:00 purge; `purgeConversationNow()` for a room that became empty (R6). */
   readonly retention: RetentionScheduler;
+  /** R19: per-workspace data keys; `dataKeys.destroy(workspaceId)` is crypto-shredding (workspace erasure). */
+  readonly dataKeys: DataKeys;
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   close(): Promise<void>;
@@ -85,6 +91,9 @@ export async function startApp(
     const store = await createStore(config.store);
     disposers.push(() => store.close());
     await store.migrate();
+    // R19: data keys wrapped by the master key; a master key that does not open them stops the start here.
+    const dataKeys = new DataKeys(await dataKeyRepoOf(store), config.masterKeys, clock);
+    await dataKeys.verify();
     const { accounts } = store;
     const tx: UnitOfWork = { transaction: (fn) => store.transaction(fn) };
 
@@ -136,7 +145,7 @@ export async function startApp(
         accessLog: store.accessLog,
       },
       flushDeletions: () => store.flushDeletions(),
-      blobs: new FsBlobStore(config.dataDir),
+      blobs: new SealedBlobStore(new FsBlobStore(config.dataDir), dataKeys),
       log: http.log,
       now: clock,
       defaultTimeZone: config.tzDefault,
@@ -267,7 +276,7 @@ export async function startApp(
       pool,
       media,
       rtc: config.media,
-      repos: { messages: store.messages, memberships: accounts.memberships },
+      repos: { messages: sealedMessages(store.messages, dataKeys), memberships: accounts.memberships },
       sessions,
       access,
       floors,
@@ -310,6 +319,7 @@ export async function startApp(
       sessions,
       auth,
       retention,
+      dataKeys,
       url,
       close: closeAll,
     };

@@ -1,5 +1,6 @@
 import { startApp } from './app.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { MasterKeyMismatchError } from './crypto/dataKeys.js';
 
 /** Process entry point: validate config, start, and shut down cleanly on SIGTERM/SIGINT. */
 async function main() {
@@ -35,6 +36,10 @@ async function main() {
 }
 
 main().catch((err) => {
+  if (err instanceof MasterKeyMismatchError) {
+    console.error(`tsudoi: wrong master key: ${err.message}`);
+    process.exit(2);
+  }
   console.error('tsudoi: failed to start:', err instanceof Error ? err.message : err);
   process.exit(1);
 });
