@@ -23,6 +23,7 @@ import type { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
 import { MediaService } from './media/mediaService.js';
 import { MediaWorkerPool, type WorkerFactory } from './media/workerPool.js';
+import { type Operations, startOperations } from './ops/operations.js';
 import { PresenceTracker } from './presence/presenceTracker.js';
 import { createGateway } from './realtime/gateway.js';
 import type { TsudoiServer } from './realtime/types.js';
@@ -59,6 +60,8 @@ export interface TsudoiApp {
   readonly auth: AuthService;
   /** The 01:00 purge; `purgeConversationNow()` for a room that became empty (R6). */
   readonly retention: RetentionScheduler;
+  /** Backups (R20), metrics and maintenance windows (R21). */
+  readonly operations: Operations;
   /** R19: per-workspace data keys; `dataKeys.destroy(workspaceId)` is crypto-shredding (workspace erasure). */
   readonly dataKeys: DataKeys;
   /** e.g. http://127.0.0.1:3000 */
@@ -264,6 +267,9 @@ export async function startApp(
     });
     ssoRoutes(http, { sso, sessions, access });
     opsRoutes(http, { token: config.opsToken, media, pool });
+    // R20/R21 operations: backups (every 24 h, operator endpoint), metrics, maintenance windows.
+    const operations = startOperations(http, { config, store, clock });
+    disposers.push(() => operations.close());
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);
 
@@ -320,6 +326,7 @@ export async function startApp(
       auth,
       retention,
       dataKeys,
+      operations,
       url,
       close: closeAll,
     };

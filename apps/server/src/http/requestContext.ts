@@ -108,6 +108,8 @@ export function csrfProtection(app: FastifyInstance, sessions: SessionService): 
     if (SAFE.has(req.method)) return;
     // The matched route (its pattern, not the spelling of the URL), so the exemption is this route only.
     if (req.method === CSRF_EXEMPT_ROUTE.method && req.routeOptions.url === CSRF_EXEMPT_ROUTE.url) return;
+    // Operator routes (ops/opsAuth.ts) take only the OPS_TOKEN bearer header, never cookies: nothing to forge.
+    if (req.routeOptions.config?.operatorOnly === true) return;
     const secure = app.cookieSecure;
     const origin = judgeOrigin(req.headers, app.allowedOrigins);
     if (origin === 'malformed') throw new AppError('BAD_REQUEST', 'Malformed Origin header.');
