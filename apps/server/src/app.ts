@@ -134,7 +134,7 @@ export async function startApp(
     disposers.push(() => pool.close());
     const media = new MediaService(pool, config.media);
     disposers.push(() => media.close());
-    healthRoutes(http, { storeKind: store.kind, media: pool, version: VERSION });
+    healthRoutes(http, { store, media: pool, version: VERSION });
 
     // Purges (01:00 job, room emptied) reach clients through the gateway, which subscribes here.
     const purges = new EventEmitter<{ purged: [PurgedConversation] }>();

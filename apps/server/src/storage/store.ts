@@ -84,6 +84,11 @@ export interface Store extends Repos, UnitOfWork {
    */
   flushDeletions(): Promise<void>;
   /**
+   * One cheap read that proves the store answers (GET /healthz, R21); rejects when it does not, or when the
+   * store is closed. The caller bounds the wait (a Firestore read may otherwise retry for minutes).
+   */
+  ping(): Promise<void>;
+  /**
    * The engine's per-domain erasers of a workspace's rows or documents, the `workspace` record last
    * (workspaces/deletion/workspaceErasure.ts runs them; file and key erasers are added beside them).
    */

@@ -185,6 +185,12 @@ export class FirestoreStore implements Store {
    */
   async flushDeletions(): Promise<void> {}
 
+  /** Reads `schema/version` (one document), failing after 5 s (the health check bounds it further). */
+  async ping(): Promise<void> {
+    if (this.#closed) throw new Error('the store is closed');
+    await probe(this.db, 'store', 5_000);
+  }
+
   /** Idempotent: deletes the firebase app, which terminates its Firestore client and channels. */
   async close(): Promise<void> {
     if (this.#closed) return;

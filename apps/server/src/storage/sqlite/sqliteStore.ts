@@ -118,6 +118,12 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** Reads one row of the migrations table (a page of the file: a broken disk or a closed store throws). */
+  async ping(): Promise<void> {
+    if (this.#closed) throw new Error('the store is closed');
+    this.db.prepare('SELECT version FROM schema_migrations LIMIT 1').get();
+  }
+
   /** See {@link SqliteUnitOfWork}: one `BEGIN IMMEDIATE … COMMIT` within the macrotask, serialized. */
   transaction<T>(fn: (tx: Repos) => Promise<T>): Promise<T> {
     return this.#uow.transaction(fn);
