@@ -28,7 +28,7 @@ let threadId: string;
 const threadTexts: string[] = [];
 
 /** Every file under DATA_DIR (database, WAL, blobs …) whose raw bytes contain `needle`. */
-function filesContaining(needle: Uint8Array): string[] {
+function filesContaining(needle: Buffer): string[] {
   const hits: string[] = [];
   for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
@@ -148,7 +148,12 @@ describe('encryption at rest (R19)', () => {
   });
 
   it('refuses to start with a wrong master key (the old one after rotation, a random one, the development key)', async () => {
-    for (const env of [{ MASTER_KEY: K1 }, { MASTER_KEY: randomBytes(32).toString('base64') }, {}]) {
+    const wrong: Record<string, string>[] = [
+      { MASTER_KEY: K1 },
+      { MASTER_KEY: randomBytes(32).toString('base64') },
+      {},
+    ];
+    for (const env of wrong) {
       await expect(startTestApp({ ...located, ...env })).rejects.toThrow(MasterKeyMismatchError);
     }
     const errors: string[] = [];
