@@ -19,6 +19,7 @@ import { healthRoutes } from './http/health.js';
 import { opsRoutes } from './http/opsRoutes.js';
 import { cookieName, csrfProtection } from './http/requestContext.js';
 import { webAppRoutes } from './http/webApp.js';
+import { imageWiring } from './images/imageWiring.js';
 import type { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
 import { MediaService } from './media/mediaService.js';
@@ -138,6 +139,8 @@ export async function startApp(
 
     // Purges (01:00 job, room emptied) reach clients through the gateway, which subscribes here.
     const purges = new EventEmitter<{ purged: [PurgedConversation] }>();
+    // Message attachments and uploaded images (R16): one BlobStore, read and written only through it.
+    const blobs = new SealedBlobStore(new FsBlobStore(config.dataDir), dataKeys);
     const retention = new RetentionScheduler({
       onPurged: (p) => purges.emit('purged', p),
       repos: {
@@ -148,7 +151,7 @@ export async function startApp(
         accessLog: store.accessLog,
       },
       flushDeletions: () => store.flushDeletions(),
-      blobs: new SealedBlobStore(new FsBlobStore(config.dataDir), dataKeys),
+      blobs,
       log: http.log,
       now: clock,
       defaultTimeZone: config.tzDefault,
@@ -270,6 +273,7 @@ export async function startApp(
     // R20/R21 operations: backups (every 24 h, operator endpoint), metrics, maintenance windows.
     const operations = startOperations(http, { config, store, clock });
     disposers.push(() => operations.close());
+    const images = imageWiring(http, { images: store.images, blobs, sessions, access, clock });
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);
 
@@ -291,6 +295,7 @@ export async function startApp(
       clock,
       retention,
       purges,
+      images: images.service,
       trust: http.clientIpTrust,
       allowedOrigins: http.allowedOrigins,
       securityEvents: http.securityEvents,
@@ -299,6 +304,7 @@ export async function startApp(
     });
     // Sockets close first (before floors, media and the store they use).
     disposers.push(() => gateway.close());
+    disposers.push(images.broadcastOn(gateway.io));
 
     await http.listen({ port: config.port, host: config.host });
     await pool.ready; // a worker binary that cannot run stops the start-up with a clear message

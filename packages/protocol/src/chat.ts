@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { PersonRef } from './floor.js';
+import { IMAGE_LIMITS, type ImageChanged, type MessageImage } from './images.js';
 import type { AckCallback } from './socket.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ChatMessageView {
   sender: PersonRef;
   text: string;
   sentAt: string;
+  /** Images sent with the message (R16); they are deleted with it. */
+  images?: MessageImage[];
 }
 
 export interface ThreadView {
@@ -38,7 +41,15 @@ export interface ThreadView {
   unread: number;
 }
 
-export const ChatSendPayload = z.object({ to: ConversationRef, text: MessageText }).strict();
+/** Text, or images uploaded beforehand (`POST …/images?kind=message`), or both. */
+export const ChatSendPayload = z
+  .object({
+    to: ConversationRef,
+    text: z.union([MessageText, z.literal('')]),
+    imageIds: z.array(Id).min(1).max(IMAGE_LIMITS.perMessage).optional(),
+  })
+  .strict()
+  .refine((p) => p.text.length > 0 || (p.imageIds?.length ?? 0) > 0, { message: 'empty message' });
 export const ChatHistoryPayload = z.object({ to: ConversationRef, beforeId: Id.optional() }).strict();
 export const ThreadOpenPayload = z
   .object({ memberIds: z.array(Id).min(1).max(50), title: z.string().trim().min(1).max(80).optional() })
@@ -65,6 +76,8 @@ export interface ChatServerToClientEvents {
   'chat:message': (message: ChatMessageView) => void;
   'chat:purged': (purged: ChatPurged) => void;
   'thread:updated': (thread: ThreadView) => void;
+  /** A profile image (or the workspace image) changed: fetch it again (R16). */
+  'image:changed': (change: ImageChanged) => void;
 }
 
 export const ChatClientPayloads = {

@@ -44,6 +44,15 @@ export const ERROR_CODES = {
   CONFIRMATION_MISMATCH: 400,
   /** The workspace is not closed (nothing to restore), or already erased. */
   NOT_RESTORABLE: 409,
+  // Uploads (issue 13, helper U: images, R16):
+  /** Not a JPEG, PNG, WebP or GIF judged by its bytes (SVG, PDF, HTML, a renamed file…). */
+  IMAGE_TYPE_NOT_ALLOWED: 415,
+  /** The upload is over the size limit (10 MB). */
+  IMAGE_TOO_LARGE: 413,
+  /** Width × height (× frames) over the limit: refused before decoding (decompression bombs). */
+  IMAGE_TOO_MANY_PIXELS: 413,
+  /** The bytes do not decode as the image they claim to be, or carry markup or script (a polyglot). */
+  IMAGE_INVALID: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

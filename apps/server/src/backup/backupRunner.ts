@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { type BackupResult, createBackup, listGenerations } from './backupService.js';
+import { BackupBusy, type BackupResult, createBackup, listGenerations } from './backupService.js';
 import type { BackupKeys } from './keys.js';
 import { generationTime } from './policy.js';
 
@@ -24,8 +24,8 @@ export interface BackupRunnerOptions {
   keep: number;
   keys: BackupKeys;
   now?: () => Date;
-  /** Called after each finished backup (metrics). */
-  onFinished?: (result: BackupResult) => void;
+  /** Called after each backup, successful (with its result) or not (metrics). */
+  onFinished?: (result: BackupResult | undefined) => void;
 }
 
 /** One finished generation as the operator sees it. */
@@ -61,10 +61,16 @@ export class BackupRunner {
       { backupDir: this.#o.backupDir, key: this.#o.keys.current, keep: this.#o.keep },
       this.#o.now,
     )
-      .then((r) => {
-        this.#o.onFinished?.(r);
-        return r;
-      })
+      .then(
+        (r) => {
+          this.#o.onFinished?.(r);
+          return r;
+        },
+        (err: unknown) => {
+          if (!(err instanceof BackupBusy)) this.#o.onFinished?.(undefined);
+          throw err;
+        },
+      )
       .finally(() => {
         this.#running = undefined;
       });

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Floors } from '../rooms/floors.js';
 import { messageIds } from './messageIds.js';
-import type { Conversation, Message, MessageRepo } from './messageRepo.js';
+import type { Attachment, Conversation, Message, MessageRepo } from './messageRepo.js';
 
 export interface ChatDelivery {
   /** A new message for these people of the workspace (their every open tab). */
@@ -20,6 +20,11 @@ export interface ChatRepos {
   memberships: Pick<MembershipRepo, 'getMany'>;
 }
 
+/** Turns a sender's uploaded images into a message's attachments (images/imageService.ts, R16). */
+export interface MessageImages {
+  takeForMessage(ws: string, senderId: string, ids: readonly string[]): Promise<Attachment[]>;
+}
+
 /**
  * Sending and reading messages (R6, R7). Room messages are for the people in the room right now;
  * thread messages for the thread's members. Everything is scoped by workspace: an id from another
@@ -31,12 +36,25 @@ export class ChatService {
     private readonly floors: Floors,
     private readonly clock: Clock,
     private readonly delivery: ChatDelivery,
+    private readonly images?: MessageImages,
   ) {}
 
-  async send(ws: string, sender: PersonRef, to: ConversationRef, text: string): Promise<ChatMessageView> {
+  async send(
+    ws: string,
+    sender: PersonRef,
+    to: ConversationRef,
+    text: string,
+    imageIds: readonly string[] = [],
+  ): Promise<ChatMessageView> {
     const now = this.clock();
     const sentAt = now.toISOString();
     const { conversation, recipients } = await this.#conversationFor(ws, sender.userId, to, sentAt);
+    // Taken only once the sender may post here; from now on the images belong to the message (R6–R8).
+    let attachments: Attachment[] = [];
+    if (imageIds.length) {
+      if (!this.images) throw AppError.notFound('Image not found.');
+      attachments = await this.images.takeForMessage(ws, sender.userId, imageIds);
+    }
     const message: Message = {
       // Time-ordered and growing: messages of the same millisecond list in the order they were sent.
       id: messageIds.next(now.getTime()),
@@ -45,6 +63,7 @@ export class ChatService {
       senderId: sender.userId,
       text,
       sentAt,
+      ...(attachments.length ? { attachments } : {}),
     };
     await this.repos.messages.append(message);
     const view: ChatMessageView = { ...pick(message), kind: to.kind, sender };
@@ -160,7 +179,17 @@ export class ChatService {
   }
 }
 
-const pick = (m: Message) => ({ id: m.id, conversationId: m.conversationId, text: m.text, sentAt: m.sentAt });
+const pick = (m: Message) => {
+  // Each image is two attachments (full, `<id>.thumb`); the view lists the images.
+  const images = (m.attachments ?? []).filter((a) => !a.id.endsWith('.thumb')).map((a) => ({ id: a.id }));
+  return {
+    id: m.id,
+    conversationId: m.conversationId,
+    text: m.text,
+    sentAt: m.sentAt,
+    ...(images.length ? { images } : {}),
+  };
+};
 
 function toThreadView(c: Conversation, unread: number, names: Map<string, string>): ThreadView {
   return {

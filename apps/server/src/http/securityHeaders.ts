@@ -58,7 +58,8 @@ export async function securityHeaders(http: FastifyInstance, config: Config): Pr
       'permissions-policy',
       'camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=(), usb=()',
     );
-    if (isApi(req)) reply.header('cache-control', 'no-store');
+    // A route may choose a stricter-than-default value itself (images: `private, no-store`).
+    if (isApi(req) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   if (production) {
     http.addHook('onRequest', async (req) => {

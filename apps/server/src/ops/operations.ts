@@ -5,22 +5,43 @@ import { backupKeysOf } from '../backup/keys.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
+import type { MediaService } from '../media/mediaService.js';
+import type { MediaWorkerPool } from '../media/workerPool.js';
+import type { TsudoiServer } from '../realtime/types.js';
+import type { RetentionScheduler } from '../retention/scheduler.js';
 import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
 import type { Store } from '../storage/store.js';
+import { OpsMetrics } from './metrics.js';
+import { metricsRoutes } from './metricsRoutes.js';
 
-/** The operations side of the server (R20, R21): backups now; see docs/SECURITY.md "Operator endpoints". */
+/** The operations side of the server (R20, R21); see docs/SECURITY.md "Operator endpoints". */
 export interface Operations {
   readonly backups: BackupRunner;
   readonly backupScheduler: BackupScheduler;
+  readonly metrics: OpsMetrics;
+  /** Connects what only exists once the socket gateway runs (live counts). */
+  attach(io: TsudoiServer): void;
   close(): Promise<void>;
 }
 
-/** Wires backups (runner, 24-hour scheduler, operator routes). Call before the server listens. */
-export function startOperations(
-  http: FastifyInstance,
-  d: { config: Config; store: Store; clock: Clock },
-): Operations {
+export interface OperationsDeps {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  retention: RetentionScheduler;
+  media: MediaService;
+  pool: MediaWorkerPool;
+}
+
+/** Wires backups (runner, 24-hour scheduler, operator routes) and metrics. Call before the server listens. */
+export function startOperations(http: FastifyInstance, d: OperationsDeps): Operations {
   const { config, store } = d;
+  const metrics = new OpsMetrics();
+  metrics.instrument(http);
+  const onPurge = metrics.purgeFinished.bind(metrics);
+  d.retention.runs.on('finished', onPurge);
+  metricsRoutes(http, { token: config.opsToken, metrics });
+
   const backups = new BackupRunner({
     engine:
       store instanceof SqliteStore
@@ -30,6 +51,7 @@ export function startOperations(
     keep: config.backup.generations,
     keys: backupKeysOf(config.masterKeys),
     now: d.clock,
+    onFinished: (r) => metrics.backupFinished(r !== undefined, r?.durationMs),
   });
   const backupScheduler = new BackupScheduler({ runner: backups, log: http.log, now: d.clock });
   backupScheduler.start();
@@ -37,6 +59,12 @@ export function startOperations(
   return {
     backups,
     backupScheduler,
-    close: () => backupScheduler.stop(),
+    metrics,
+    attach: (io) => metrics.attach({ io, media: d.media, pool: d.pool }),
+    close: async () => {
+      await backupScheduler.stop();
+      d.retention.runs.off('finished', onPurge);
+      metrics.close();
+    },
   };
 }

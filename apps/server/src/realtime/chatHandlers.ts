@@ -7,7 +7,9 @@ import type { SocketIdentity, TsudoiSocket } from './types.js';
 export function registerChatHandlers(socket: TsudoiSocket, id: SocketIdentity, chat: ChatService): void {
   const ws = id.workspaceId;
   const me: PersonRef = { userId: id.user.id, displayName: id.user.displayName };
-  handle(socket, 'chat:send', ClientPayloads['chat:send'], (p) => chat.send(ws, me, p.to, p.text));
+  handle(socket, 'chat:send', ClientPayloads['chat:send'], (p) =>
+    chat.send(ws, me, p.to, p.text, p.imageIds),
+  );
   handle(socket, 'chat:history', ClientPayloads['chat:history'], async (p) => ({
     messages: await chat.history(ws, me.userId, p.to, p.beforeId),
   }));

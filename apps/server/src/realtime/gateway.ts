@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { SecurityEvents } from '../audit/securityEvents.js';
 import type { SessionService } from '../auth/sessionService.js';
-import { type ChatRepos, ChatService } from '../chat/chatService.js';
+import { type ChatRepos, ChatService, type MessageImages } from '../chat/chatService.js';
 import type { Clock } from '../clock.js';
 import type { TrustFn } from '../http/clientIp.js';
 import type { OriginPolicy } from '../http/origins.js';
@@ -45,6 +45,8 @@ export interface GatewayDeps {
   rtc: RtcListenOptions;
   /** Messages and memberships (chat's names, the floor's people). */
   repos: ChatRepos & Pick<FloorHandlerDeps, 'memberships'>;
+  /** Uploaded images a message takes as attachments (R16); without it messages carry text only. */
+  images?: MessageImages;
   sessions: SessionService;
   /** The one access decision; its `membershipEnded` and the sessions' `ended` disconnect sockets. */
   access: WorkspaceAccess;
@@ -98,10 +100,16 @@ export function createGateway(
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
   // Each connecting socket's floor snapshot lists the workspace's members: concurrent ones share a read.
   const memberLists = sharedMemberLists(d.repos.memberships);
-  const chat = new ChatService(d.repos, d.floors, d.clock, {
-    message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),
-    thread: (ws, userId, t) => io.to(channels.person(ws, userId)).emit('thread:updated', t),
-  });
+  const chat = new ChatService(
+    d.repos,
+    d.floors,
+    d.clock,
+    {
+      message: (ws, to, m) => io.to(to.map((u) => channels.person(ws, u))).emit('chat:message', m),
+      thread: (ws, userId, t) => io.to(channels.person(ws, userId)).emit('thread:updated', t),
+    },
+    d.images,
+  );
   // R6: when the last person leaves a room, its messages go at once.
   const stopRoomEmpty = d.floors.subscribe('roomEmpty', (e) => {
     d.retention

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { Cron } from 'croner';
 import type { AccessLogRepo } from '../audit/accessLogRepo.js';
 import type { BlobStore } from '../chat/blobStore.js';
@@ -39,6 +40,14 @@ export interface ZoneRunReport extends PurgeCounts {
   workspaces: number;
 }
 
+/** One finished purge, for metrics (ops/metrics.ts): which kind, its status and how long it took. */
+export interface PurgeRunTiming {
+  kind: 'nightly' | 'room-empty';
+  status: RunStatus | 'failed';
+  durationMs: number;
+  messages: number;
+}
+
 const LEASE = 'retention.purge';
 const lastRunKey = (timeZone: string) => `retention.lastRun:${timeZone}`;
 
@@ -63,6 +72,8 @@ export class RetentionScheduler {
   #queue: Promise<unknown> = Promise.resolve();
   #started = false;
   #stopped = false;
+  /** Emits `finished` after every nightly zone run and every room-empty purge (R21 metrics). */
+  readonly runs = new EventEmitter<{ finished: [PurgeRunTiming] }>();
 
   constructor(options: RetentionSchedulerOptions) {
     this.#store = options.repos;
@@ -161,7 +172,7 @@ export class RetentionScheduler {
 
   /** The 01:00 run for one zone: purges each workspace in it, if no other instance holds or did the run. */
   runZone(timeZone: string): Promise<ZoneRunReport> {
-    const run = this.#queue.then(() => this.#runZone(timeZone));
+    const run = this.#queue.then(() => this.#timed('nightly', () => this.#runZone(timeZone)));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -171,7 +182,26 @@ export class RetentionScheduler {
    * nightly run and needs no lease: each delete step is atomic, and a second delete finds nothing.
    */
   async purgeConversationNow(workspaceId: string, conversationId: string) {
-    return this.#purger.purgeConversation(workspaceId, conversationId, this.#now(), 'room-empty');
+    return this.#timed('room-empty', () =>
+      this.#purger.purgeConversation(workspaceId, conversationId, this.#now(), 'room-empty'),
+    );
+  }
+
+  async #timed<T extends { messages: number; status?: RunStatus }>(
+    kind: PurgeRunTiming['kind'],
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const t0 = performance.now();
+    const done = (status: PurgeRunTiming['status'], messages: number) =>
+      this.runs.emit('finished', { kind, status, durationMs: performance.now() - t0, messages });
+    try {
+      const r = await fn();
+      done(r.status ?? 'ran', r.messages);
+      return r;
+    } catch (err) {
+      done('failed', 0);
+      throw err;
+    }
   }
 
   async #runZone(timeZone: string): Promise<ZoneRunReport> {

@@ -2,6 +2,7 @@ import type { AccessLogRepo } from '../audit/accessLogRepo.js';
 import type { AccountStore } from '../auth/accountStore.js';
 import type { MessageRepo } from '../chat/messageRepo.js';
 import type { ContractRepo } from '../contracts/contractRepo.js';
+import type { ImageRepo } from '../images/imageRepo.js';
 import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
 import type { OperatorAuditRepo } from '../operators/operatorAuditRepo.js';
 import type { RoomRepo } from '../rooms/roomRepo.js';
@@ -25,6 +26,7 @@ export type * from '../audit/accessLogRepo.js';
 export type * from '../auth/accountStore.js';
 export type * from '../chat/messageRepo.js';
 export type * from '../contracts/contractRepo.js';
+export type * from '../images/imageRepo.js';
 export type * from '../jobs/jobRepos.js';
 export type * from '../operators/operatorAuditRepo.js';
 export type * from '../rooms/roomRepo.js';
@@ -51,6 +53,8 @@ export interface Repos {
   readonly operatorAudit: OperatorAuditRepo;
   /** Deleted workspaces awaiting erasure, and the erasure counts. */
   readonly workspaceDeletions: WorkspaceDeletionRepo;
+  /** Profile and workspace images, pending message images (R16). */
+  readonly images: ImageRepo;
 }
 
 /**

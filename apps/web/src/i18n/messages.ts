@@ -5,6 +5,7 @@ import { ATTENTION_MESSAGES } from './attentionMessages';
 import { CHAT_MESSAGES } from './chatMessages';
 import { CONTRACT_MESSAGES } from './contractMessages';
 import { FLOOR_MESSAGES } from './floorMessages';
+import { IMAGE_MESSAGES } from './imageMessages';
 import { IMPORT_MESSAGES } from './importMessages';
 import { INVITE_MESSAGES } from './inviteMessages';
 import { LIMIT_MESSAGES } from './limitMessages';
@@ -40,6 +41,7 @@ export const MESSAGES = {
     ...ACCESS_LOG_MESSAGES.ja,
     ...ACCESS_LOG_EVENT_MESSAGES.ja,
     ...CONTRACT_MESSAGES.ja,
+    ...IMAGE_MESSAGES.ja,
     'app.tagline': 'チームがいつでも集まれる、オンラインワークスペース',
     'lang.switch': 'English',
     'signin.title': 'サインイン',
@@ -155,6 +157,7 @@ export const MESSAGES = {
     ...ACCESS_LOG_MESSAGES.en,
     ...ACCESS_LOG_EVENT_MESSAGES.en,
     ...CONTRACT_MESSAGES.en,
+    ...IMAGE_MESSAGES.en,
     'app.tagline': 'An online workspace where your team can gather any time',
     'lang.switch': '日本語',
     'signin.title': 'Sign in',

@@ -1,5 +1,6 @@
 import type { ChatMessageView, ChatPurged, ChatServerToClientEvents, ThreadView } from '@tsudoi/protocol';
 import { create } from 'zustand';
+import { imageActions } from './imageStore';
 
 /**
  * The client's copy of the messages it may show (R6, R7) and the pure functions that apply server events
@@ -151,5 +152,7 @@ export const chatActions = {
     'chat:message': (message) => apply((s) => applyMessage(s, message)),
     'chat:purged': (purged) => apply((s) => applyPurged(s, purged)),
     'thread:updated': (thread) => apply((s) => applyThreadUpdated(s, thread)),
+    // A profile or workspace image changed (R16): avatars of that person load again.
+    'image:changed': (change) => imageActions.changed(change),
   } satisfies Handlers as Handlers,
 };

@@ -6,6 +6,7 @@ import { firestoreAccessLog } from './accessLogRepo.js';
 import { firestoreAccounts } from './accountRepos.js';
 import { DirectContext, type FsContext, runInTransaction } from './context.js';
 import { firestoreContracts, firestoreOperatorAudit, firestoreWorkspaceDeletions } from './contractRepos.js';
+import { firestoreImages } from './imageRepo.js';
 import { firestoreLeases, firestoreMeta } from './jobRepos.js';
 import { firestoreMessages } from './messageRepo.js';
 import { firestoreRooms } from './roomRepo.js';
@@ -30,6 +31,7 @@ export function firestoreRepos(ctx: FsContext): Repos {
     contracts: firestoreContracts(ctx),
     operatorAudit: firestoreOperatorAudit(ctx),
     workspaceDeletions: firestoreWorkspaceDeletions(ctx),
+    images: firestoreImages(ctx),
   };
 }
 
@@ -128,6 +130,7 @@ export class FirestoreStore implements Store {
   readonly operatorAudit;
   readonly workspaceDeletions;
   readonly erasers;
+  readonly images;
   #closed = false;
 
   constructor(
@@ -147,6 +150,7 @@ export class FirestoreStore implements Store {
     this.operatorAudit = repos.operatorAudit;
     this.workspaceDeletions = repos.workspaceDeletions;
     this.erasers = firestoreWorkspaceErasers(db, repos.contracts);
+    this.images = repos.images;
   }
 
   get closed(): boolean {

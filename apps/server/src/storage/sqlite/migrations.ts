@@ -7,6 +7,7 @@ import { m005PasswordReset } from './migrations/005-password-reset.js';
 import { m006MessageCounters } from './migrations/006-message-counters.js';
 import { m007AccessLogChain } from './migrations/007-access-log-chain.js';
 import { m008Sso } from './migrations/008-sso.js';
+import { m009Images } from './migrations/009-images.js';
 import { m010DataKeys } from './migrations/010-data-keys.js';
 import { m011Contracts } from './migrations/011-contracts.js';
 
@@ -30,6 +31,7 @@ export const MIGRATIONS: Migration[] = [
   m006MessageCounters,
   m007AccessLogChain,
   m008Sso,
+  m009Images,
   m010DataKeys,
   m011Contracts,
 ];

@@ -5,6 +5,7 @@ import type { Repos, Store } from '../store.js';
 import { sqliteAccessLog } from './accessLogRepo.js';
 import { sqliteAccounts } from './accountRepos.js';
 import { sqliteContracts, sqliteOperatorAudit, sqliteWorkspaceDeletions } from './contractRepos.js';
+import { sqliteImages } from './imageRepo.js';
 import { sqliteMessages } from './messageRepo.js';
 import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -44,6 +45,7 @@ export class SqliteStore implements Store {
   readonly operatorAudit: Repos['operatorAudit'];
   readonly workspaceDeletions: Repos['workspaceDeletions'];
   readonly erasers: Store['erasers'];
+  readonly images: Repos['images'];
   readonly #uow: SqliteUnitOfWork;
   #closed = false;
 
@@ -70,6 +72,7 @@ export class SqliteStore implements Store {
       contracts: sqliteContracts(this.db),
       operatorAudit: sqliteOperatorAudit(this.db),
       workspaceDeletions: sqliteWorkspaceDeletions(this.db),
+      images: sqliteImages(this.db),
     });
     // The store's repositories wait while a transaction is open (see SqliteUnitOfWork).
     ({
@@ -84,6 +87,7 @@ export class SqliteStore implements Store {
       contracts: this.contracts,
       operatorAudit: this.operatorAudit,
       workspaceDeletions: this.workspaceDeletions,
+      images: this.images,
     } = this.#uow.gated);
     this.erasers = sqliteWorkspaceErasers(this.db, () => this.#uow.whenIdle());
   }

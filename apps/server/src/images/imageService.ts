@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { ImageChanged, ImageUploadKind, UploadedImage } from '@tsudoi/protocol';
+import type { BlobStore } from '../chat/blobStore.js';
+import type { Attachment } from '../chat/messageRepo.js';
+import type { Clock } from '../clock.js';
+import { AppError } from '../errors.js';
+import { processImage } from './imagePipeline.js';
+import { blobKeysOf, type ImageRecord, type ImageRepo, imageBlobKey, thumbBlobKey } from './imageRepo.js';
+import { contentTypeOf } from './imageType.js';
+
+export interface ImageServiceDeps {
+  images: ImageRepo;
+  blobs: BlobStore;
+  clock: Clock;
+  /** Logs blob deletions that failed (the bytes stay until workspace erasure). */
+  onError?: (err: unknown, what: string) => void;
+  /** A pending message image not sent within this time is deleted (default 1 hour). */
+  pendingTtlMs?: number;
+}
+
+export interface ServedImage {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+type Listener = (workspaceId: string, change: ImageChanged) => void;
+
+/**
+ * Uploads (R16): checks and re-encodes (imagePipeline.ts), stores the bytes through the BlobStore only and
+ * the record in the ImageRepo. Profile and workspace images replace the previous one (its files deleted);
+ * message images wait as pending until a message takes them (`takeForMessage`) or they expire.
+ */
+export class ImageService {
+  readonly #listeners = new Set<Listener>();
+  constructor(private readonly d: ImageServiceDeps) {}
+
+  /** Called when a profile image or the workspace image changes (to push `image:changed`). */
+  onChanged(fn: Listener): () => void {
+    this.#listeners.add(fn);
+    return () => this.#listeners.delete(fn);
+  }
+
+  async upload(
+    ws: string,
+    uploaderId: string,
+    kind: ImageUploadKind,
+    bytes: Uint8Array,
+  ): Promise<UploadedImage> {
+    const img = await processImage(bytes);
+    const now = this.d.clock();
+    const rec: ImageRecord = {
+      workspaceId: ws,
+      id: randomUUID(),
+      kind,
+      ownerId: kind === 'profile' ? uploaderId : kind === 'workspace' ? ws : uploaderId,
+      uploaderId,
+      contentType: img.contentType,
+      width: img.width,
+      height: img.height,
+      bytes: img.full.byteLength,
+      createdAt: now.toISOString(),
+    };
+    const [fullKey, thumbKey] = blobKeysOf(rec) as [string, string];
+    await this.d.blobs.put(fullKey, img.full);
+    await this.d.blobs.put(thumbKey, img.thumb);
+    let replaced: ImageRecord | undefined;
+    try {
+      if (kind === 'message') await this.d.images.addPending(rec);
+      else replaced = await this.d.images.setCurrent(rec);
+    } catch (err) {
+      await this.#deleteBlobs([fullKey, thumbKey]);
+      throw err;
+    }
+    if (replaced) await this.#deleteBlobs(blobKeysOf(replaced));
+    if (kind !== 'message')
+      this.#emit(ws, { ...(kind === 'profile' ? { userId: uploaderId } : {}), imageId: rec.id });
+    await this.#sweep(ws, now);
+    return { id: rec.id, kind, contentType: rec.contentType, width: rec.width, height: rec.height };
+  }
+
+  /** Removes a member's profile image or the workspace image (files included). */
+  async remove(ws: string, kind: 'profile' | 'workspace', ownerId: string): Promise<void> {
+    const gone = await this.d.images.clearCurrent(ws, kind, ownerId);
+    if (!gone) return;
+    await this.#deleteBlobs(blobKeysOf(gone));
+    this.#emit(ws, kind === 'profile' ? { userId: ownerId } : {});
+  }
+
+  /**
+   * For a message: takes the sender's pending images (all or none: an id that is not theirs, not pending or
+   * of another workspace is NOT_FOUND) and returns them as attachments (full image and thumbnail), which
+   * the message's retention deletes with it.
+   */
+  async takeForMessage(ws: string, senderId: string, ids: readonly string[]): Promise<Attachment[]> {
+    const recs = await this.d.images.takePending(ws, senderId, ids);
+    if (!recs) throw AppError.notFound('Image not found.');
+    return recs.flatMap((r) => [
+      { id: r.id, blobKey: imageBlobKey(ws, r.id) },
+      { id: `${r.id}.thumb`, blobKey: thumbBlobKey(ws, r.id) },
+    ]);
+  }
+
+  /** An image or its thumbnail by id (message images after sending have no record: the blob decides). */
+  async read(ws: string, id: string, variant: 'full' | 'thumb'): Promise<ServedImage> {
+    return this.#serve(variant === 'full' ? imageBlobKey(ws, id) : thumbBlobKey(ws, id));
+  }
+
+  async current(ws: string, kind: 'profile' | 'workspace', ownerId: string, variant: 'full' | 'thumb') {
+    const rec = await this.d.images.current(ws, kind, ownerId);
+    if (!rec) throw AppError.notFound();
+    return this.read(ws, rec.id, variant);
+  }
+
+  async #serve(key: string): Promise<ServedImage> {
+    const bytes = await this.d.blobs.get(key);
+    const contentType = bytes && contentTypeOf(bytes);
+    if (!bytes || !contentType) throw AppError.notFound();
+    return { bytes, contentType };
+  }
+
+  /** Abandoned uploads of this workspace (pending past the TTL) go, files included. */
+  async #sweep(ws: string, now: Date): Promise<void> {
+    const before = new Date(now.getTime() - (this.d.pendingTtlMs ?? 3_600_000)).toISOString();
+    const expired = await this.d.images.takeExpiredPending(ws, before, 50);
+    await this.#deleteBlobs(expired.flatMap(blobKeysOf));
+  }
+
+  async #deleteBlobs(keys: readonly string[]): Promise<void> {
+    for (const key of keys) {
+      try {
+        await this.d.blobs.delete(key);
+      } catch (err) {
+        this.d.onError?.(err, `images: could not delete blob ${key}`);
+      }
+    }
+  }
+
+  #emit(ws: string, change: ImageChanged): void {
+    for (const fn of this.#listeners) fn(ws, change);
+  }
+}

@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import type { SessionService } from '../auth/sessionService.js';
+import type { BlobStore } from '../chat/blobStore.js';
+import type { Clock } from '../clock.js';
+import { channels, type TsudoiServer } from '../realtime/types.js';
+import type { WorkspaceAccess } from '../workspaces/access.js';
+import type { ImageRepo } from './imageRepo.js';
+import { imageRoutes } from './imageRoutes.js';
+import { ImageService } from './imageService.js';
+
+/** The images feature (R16) for the composition root: service, HTTP routes, and `image:changed` pushes. */
+export function imageWiring(
+  http: FastifyInstance,
+  d: { images: ImageRepo; blobs: BlobStore; sessions: SessionService; access: WorkspaceAccess; clock: Clock },
+) {
+  const service = new ImageService({
+    images: d.images,
+    blobs: d.blobs,
+    clock: d.clock,
+    onError: (err, what) => http.log.error({ err }, what),
+  });
+  imageRoutes(http, { images: service, sessions: d.sessions, access: d.access, clock: d.clock });
+  return {
+    service,
+    /** Pushes profile/workspace image changes to the workspace's sockets; returns the unsubscribe. */
+    broadcastOn: (io: TsudoiServer) =>
+      service.onChanged((ws, change) => io.to(channels.workspace(ws)).emit('image:changed', change)),
+  };
+}
