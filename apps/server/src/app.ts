@@ -271,7 +271,7 @@ export async function startApp(
     ssoRoutes(http, { sso, sessions, access });
     opsRoutes(http, { token: config.opsToken, media, pool });
     // R20/R21 operations: backups (every 24 h, operator endpoint), metrics, maintenance windows.
-    const operations = startOperations(http, { config, store, clock });
+    const operations = startOperations(http, { config, store, clock, retention, media, pool });
     disposers.push(() => operations.close());
     const images = imageWiring(http, { images: store.images, blobs, sessions, access, clock });
     if (inbox) devInboxRoutes(http, inbox);
@@ -304,6 +304,7 @@ export async function startApp(
     });
     // Sockets close first (before floors, media and the store they use).
     disposers.push(() => gateway.close());
+    operations.attach(gateway.io);
     disposers.push(images.broadcastOn(gateway.io));
 
     await http.listen({ port: config.port, host: config.host });
