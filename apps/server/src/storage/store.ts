@@ -5,6 +5,7 @@ import type { ContractRepo } from '../contracts/contractRepo.js';
 import type { ImageRepo } from '../images/imageRepo.js';
 import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
 import type { OperatorAuditRepo } from '../operators/operatorAuditRepo.js';
+import type { MaintenanceRepo } from '../ops/maintenanceRepo.js';
 import type { RoomRepo } from '../rooms/roomRepo.js';
 import type { SsoRepo } from '../sso/ssoRepo.js';
 import type { UnitOfWork as DomainUnitOfWork } from '../unitOfWork.js';
@@ -29,6 +30,7 @@ export type * from '../contracts/contractRepo.js';
 export type * from '../images/imageRepo.js';
 export type * from '../jobs/jobRepos.js';
 export type * from '../operators/operatorAuditRepo.js';
+export type * from '../ops/maintenanceRepo.js';
 export type * from '../rooms/roomRepo.js';
 export type * from '../sso/ssoRepo.js';
 export type * from '../workspaces/deletion/deletionRepo.js';
@@ -55,6 +57,8 @@ export interface Repos {
   readonly workspaceDeletions: WorkspaceDeletionRepo;
   /** Profile and workspace images, pending message images (R16). */
   readonly images: ImageRepo;
+  /** Planned maintenance windows added or cancelled by operators (R21); service-wide. */
+  readonly maintenance: MaintenanceRepo;
 }
 
 /**

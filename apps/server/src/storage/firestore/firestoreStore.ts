@@ -8,6 +8,7 @@ import { DirectContext, type FsContext, runInTransaction } from './context.js';
 import { firestoreContracts, firestoreOperatorAudit, firestoreWorkspaceDeletions } from './contractRepos.js';
 import { firestoreImages } from './imageRepo.js';
 import { firestoreLeases, firestoreMeta } from './jobRepos.js';
+import { firestoreMaintenance } from './maintenanceRepo.js';
 import { firestoreMessages } from './messageRepo.js';
 import { firestoreRooms } from './roomRepo.js';
 import { firestoreSso } from './ssoRepo.js';
@@ -32,6 +33,7 @@ export function firestoreRepos(ctx: FsContext): Repos {
     operatorAudit: firestoreOperatorAudit(ctx),
     workspaceDeletions: firestoreWorkspaceDeletions(ctx),
     images: firestoreImages(ctx),
+    maintenance: firestoreMaintenance(ctx),
   };
 }
 
@@ -131,6 +133,7 @@ export class FirestoreStore implements Store {
   readonly workspaceDeletions;
   readonly erasers;
   readonly images;
+  readonly maintenance;
   #closed = false;
 
   constructor(
@@ -151,6 +154,7 @@ export class FirestoreStore implements Store {
     this.workspaceDeletions = repos.workspaceDeletions;
     this.erasers = firestoreWorkspaceErasers(db, repos.contracts);
     this.images = repos.images;
+    this.maintenance = repos.maintenance;
   }
 
   get closed(): boolean {

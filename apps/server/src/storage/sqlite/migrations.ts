@@ -10,6 +10,7 @@ import { m008Sso } from './migrations/008-sso.js';
 import { m009Images } from './migrations/009-images.js';
 import { m010DataKeys } from './migrations/010-data-keys.js';
 import { m011Contracts } from './migrations/011-contracts.js';
+import { m012Maintenance } from './migrations/012-maintenance.js';
 
 /** A schema change. Versions increase; a released migration is never edited. */
 export interface Migration {
@@ -34,4 +35,5 @@ export const MIGRATIONS: Migration[] = [
   m009Images,
   m010DataKeys,
   m011Contracts,
+  m012Maintenance,
 ];

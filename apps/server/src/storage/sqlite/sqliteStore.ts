@@ -6,6 +6,7 @@ import { sqliteAccessLog } from './accessLogRepo.js';
 import { sqliteAccounts } from './accountRepos.js';
 import { sqliteContracts, sqliteOperatorAudit, sqliteWorkspaceDeletions } from './contractRepos.js';
 import { sqliteImages } from './imageRepo.js';
+import { sqliteMaintenance } from './maintenanceRepo.js';
 import { sqliteMessages } from './messageRepo.js';
 import { runMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations.js';
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   readonly workspaceDeletions: Repos['workspaceDeletions'];
   readonly erasers: Store['erasers'];
   readonly images: Repos['images'];
+  readonly maintenance: Repos['maintenance'];
   readonly #uow: SqliteUnitOfWork;
   #closed = false;
 
@@ -73,6 +75,7 @@ export class SqliteStore implements Store {
       operatorAudit: sqliteOperatorAudit(this.db),
       workspaceDeletions: sqliteWorkspaceDeletions(this.db),
       images: sqliteImages(this.db),
+      maintenance: sqliteMaintenance(this.db),
     });
     // The store's repositories wait while a transaction is open (see SqliteUnitOfWork).
     ({
@@ -88,6 +91,7 @@ export class SqliteStore implements Store {
       operatorAudit: this.operatorAudit,
       workspaceDeletions: this.workspaceDeletions,
       images: this.images,
+      maintenance: this.maintenance,
     } = this.#uow.gated);
     this.erasers = sqliteWorkspaceErasers(this.db, () => this.#uow.whenIdle());
   }
