@@ -11,6 +11,9 @@ import type { TsudoiServer } from '../realtime/types.js';
 import type { RetentionScheduler } from '../retention/scheduler.js';
 import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
 import type { Store } from '../storage/store.js';
+import { MaintenanceNotifier } from './maintenanceNotifier.js';
+import { maintenanceRoutes } from './maintenanceRoutes.js';
+import { MaintenanceService } from './maintenanceService.js';
 import { OpsMetrics } from './metrics.js';
 import { metricsRoutes } from './metricsRoutes.js';
 
@@ -19,6 +22,8 @@ export interface Operations {
   readonly backups: BackupRunner;
   readonly backupScheduler: BackupScheduler;
   readonly metrics: OpsMetrics;
+  readonly maintenance: MaintenanceService;
+  readonly maintenanceNotifier: MaintenanceNotifier;
   /** Connects what only exists once the socket gateway runs (live counts). */
   attach(io: TsudoiServer): void;
   close(): Promise<void>;
@@ -33,7 +38,7 @@ export interface OperationsDeps {
   pool: MediaWorkerPool;
 }
 
-/** Wires backups (runner, 24-hour scheduler, operator routes) and metrics. Call before the server listens. */
+/** Wires backups (runner, 24-hour scheduler, operator routes), metrics and maintenance windows. Before listen. */
 export function startOperations(http: FastifyInstance, d: OperationsDeps): Operations {
   const { config, store } = d;
   const metrics = new OpsMetrics();
@@ -56,12 +61,27 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
   const backupScheduler = new BackupScheduler({ runner: backups, log: http.log, now: d.clock });
   backupScheduler.start();
   backupRoutes(http, { token: config.opsToken, runner: backups });
+
+  const maintenance = new MaintenanceService({
+    repo: store.maintenance,
+    clock: d.clock,
+    bannerDays: config.maintenance.bannerDays,
+    roomNoticeMinutes: config.maintenance.roomNoticeMinutes,
+  });
+  maintenanceRoutes(http, { token: config.opsToken, service: maintenance, now: d.clock });
+  const maintenanceNotifier = new MaintenanceNotifier({ service: maintenance, log: http.log, now: d.clock });
   return {
     backups,
     backupScheduler,
     metrics,
-    attach: (io) => metrics.attach({ io, media: d.media, pool: d.pool }),
+    maintenance,
+    maintenanceNotifier,
+    attach: (io) => {
+      metrics.attach({ io, media: d.media, pool: d.pool });
+      maintenanceNotifier.start(io);
+    },
     close: async () => {
+      maintenanceNotifier.stop();
       await backupScheduler.stop();
       d.retention.runs.off('finished', onPurge);
       metrics.close();
