@@ -24,7 +24,10 @@ export interface OpsStats {
 export async function opsStats(baseUrl: string, token: string): Promise<OpsStats> {
   const api = await request.newContext({ baseURL: baseUrl });
   try {
-    const res = await api.get('/api/ops/stats', { headers: { authorization: `Bearer ${token}` } });
+    // Every operator read carries a reason (R22: operators/operatorAuth.ts); it lands in the operator audit log.
+    const res = await api.get('/api/ops/stats', {
+      headers: { authorization: `Bearer ${token}`, 'x-ops-reason': 'e2e media counts' },
+    });
     expect(res.status()).toBe(200);
     return (await res.json()) as OpsStats;
   } finally {

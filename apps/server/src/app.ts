@@ -10,6 +10,7 @@ import { AuthService } from './auth/authService.js';
 import { SessionService } from './auth/sessionService.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
+import { wireContracts } from './contracts/contractsWiring.js';
 import { DataKeys } from './crypto/dataKeys.js';
 import { SealedBlobStore } from './crypto/sealedBlobStore.js';
 import { sealedMessages } from './crypto/sealedMessages.js';
@@ -65,6 +66,8 @@ export interface TsudoiApp {
   readonly operations: Operations;
   /** R19: per-workspace data keys; `dataKeys.destroy(workspaceId)` is crypto-shredding (workspace erasure). */
   readonly dataKeys: DataKeys;
+  /** Contracts, the operator gate and leaving: `contracts.deletions`, `contracts.scheduler.runOnce()`. */
+  readonly contracts: ReturnType<typeof wireContracts>;
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   close(): Promise<void>;
@@ -269,7 +272,31 @@ export async function startApp(
       startEmailCode: (userId, via, origin) => auth.startEmailCode(userId, via, origin),
     });
     ssoRoutes(http, { sso, sessions, access });
-    opsRoutes(http, { token: config.opsToken, media, pool });
+    // R17, R22, leaving: contracts, named operators (reason + operator audit log), workspace deletion.
+    const contracts = wireContracts(http, {
+      repos: {
+        workspaces: store.workspaces,
+        contracts: store.contracts,
+        workspaceDeletions: store.workspaceDeletions,
+        operatorAudit: store.operatorAudit,
+        accessLog: store.accessLog,
+        leases: store.leases,
+        memberships: accounts.memberships,
+      },
+      tx,
+      erasers: store.erasers,
+      dataKeys,
+      flushDeletions: () => store.flushDeletions(),
+      dataDir: config.dataDir,
+      operators: config.operators,
+      access,
+      sessions,
+      audit,
+      clock,
+      log: http.log,
+    });
+    disposers.push(() => contracts.scheduler.stop());
+    opsRoutes(http, { gate: contracts.gate, media, pool });
     // R20/R21 operations: backups (every 24 h, operator endpoint), metrics, maintenance windows.
     const operations = startOperations(http, { config, store, clock, retention, media, pool });
     disposers.push(() => operations.close());
@@ -314,6 +341,7 @@ export async function startApp(
     linkBase ||= url;
     // Catch-up on a 01:00 missed while down runs in the background: start-up need not wait for a purge.
     retention.start().catch((err) => http.log.error({ err }, 'retention: start-up failed'));
+    contracts.scheduler.start();
     accessLogRetention
       .start()
       .catch((err) => http.log.error({ err }, 'access-log retention: start-up failed'));
@@ -334,6 +362,7 @@ export async function startApp(
       retention,
       dataKeys,
       operations,
+      contracts,
       url,
       close: closeAll,
     };

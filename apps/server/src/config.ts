@@ -11,6 +11,7 @@ import {
 } from './crypto/masterKey.js';
 import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
 import type { CheckLimits } from './media/checkAdmission.js';
+import { type OperatorCredential, operatorCredentialsOf } from './operators/operatorTokens.js';
 import type { SocketLimits } from './realtime/socketCap.js';
 import type { StoreConfig } from './storage/createStore.js';
 
@@ -172,6 +173,8 @@ const EnvSchema = z.object({
   HANDSHAKES_PER_IP_PER_MINUTE: positiveInt(60, 100_000),
   /** Bearer token for GET /api/ops/stats; unset disables the endpoint. */
   OPS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Named operators (R22): `name:sha256hex,…`, the SHA-256 of each one's token; OPS_TOKEN is the operator "ops". */
+  OPS_TOKENS: z.string().optional(),
   /** Encryption at rest (R19): the master key, base64 of 32 bytes (`openssl rand -base64 32`). Required in production. */
   MASTER_KEY: z.string().optional(),
   /** Or a file holding it (base64 text or 32 raw bytes), e.g. a mounted secret. */
@@ -221,6 +224,8 @@ export interface Config {
   session: { idleMs: number; absoluteMs: number };
   presenceGraceMs: number;
   opsToken: string | undefined;
+  /** Every configured operator (OPS_TOKENS, and OPS_TOKEN as "ops"); see operators/operatorTokens.ts. */
+  operators: OperatorCredential[];
   authRateLimit: { perIp: number; perAccount: number; windowMs: number };
   /** Account mails per address and kind per hour (a mailbox cannot be flooded). */
   mailPerAddressPerHour: number;
@@ -281,6 +286,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (projectId) store = { kind: 'firestore', projectId, ...(emulatorHost ? { emulatorHost } : {}) };
   }
   const masterKeys = masterKeysOf(e, problems);
+  const operators = operatorCredentialsOf(e.OPS_TOKENS, e.OPS_TOKEN, problems);
   if (problems.length > 0 || !masterKeys) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
@@ -306,6 +312,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     opsToken: e.OPS_TOKEN,
+    operators,
     session: { idleMs: e.SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000 },
     authRateLimit: {
       perIp: e.AUTH_RATE_LIMIT_PER_IP,

@@ -39,6 +39,7 @@ export const imagePaths = {
   upload: (ws: string, kind: ImageUploadKind) => `/api/workspaces/${ws}/images?kind=${kind}`,
   image: (ws: string, id: string) => `/api/workspaces/${ws}/images/${id}`,
   thumb: (ws: string, id: string) => `/api/workspaces/${ws}/images/${id}/thumb`,
+  avatars: (ws: string) => `/api/workspaces/${ws}/avatars`,
   avatar: (ws: string, userId: string) => `/api/workspaces/${ws}/avatars/${userId}`,
   workspaceImage: (ws: string) => `/api/workspaces/${ws}/image`,
 };

@@ -9,7 +9,8 @@ import { changePlan, isPlan, PLANS } from '../workspaces/planChange.js';
 
 const USAGE = `usage: node apps/server/dist/cli/plan.js <workspaceId> <${PLANS.join('|')}>
 Changes a workspace's plan in the server's store (STORE, DATA_DIR, FIRESTORE_*: the variables the server reads); the change
-is written to the workspace's access log with actor "operator". Safe while the server runs.`;
+is written to the workspace's contract log (kept 8 years) and its access log with actor "operator". Safe while the
+server runs.`;
 
 /**
  * The operator's plan command. Returns the exit code: 0 done, 1 no such workspace, 2 bad arguments or
@@ -44,7 +45,16 @@ export async function planCli(
       systemClock,
     );
     const tx = { transaction: store.transaction.bind(store) };
-    const r = await changePlan({ tx, audit }, workspaceId, plan, { ip: null, userAgent: operator });
+    const r = await changePlan(
+      { tx, audit, clock: systemClock },
+      workspaceId,
+      plan,
+      { ip: null, userAgent: operator },
+      {
+        kind: 'operator',
+        name: operator,
+      },
+    );
     out.log(JSON.stringify({ workspaceId, ...r }));
     return 0;
   } catch (err) {

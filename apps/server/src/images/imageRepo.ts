@@ -52,6 +52,8 @@ export interface ImageRepo {
     kind: 'profile' | 'workspace',
     ownerId: string,
   ): Promise<ImageRecord | undefined>;
+  /** Members with a profile image: user id → image id (one read for a floor's avatars). */
+  profileImages(workspaceId: string): Promise<Record<string, string>>;
   /** One image record (any kind), or undefined. */
   get(workspaceId: string, id: string): Promise<ImageRecord | undefined>;
   /**

@@ -13,7 +13,10 @@ const WsParams = z.object({ workspaceId: z.uuid() }).strict();
 const ImageParams = z.object({ workspaceId: z.uuid(), imageId: z.uuid() }).strict();
 const AvatarParams = z.object({ workspaceId: z.uuid(), userId: z.uuid() }).strict();
 const UploadQuery = z.object({ kind: z.enum(['profile', 'workspace', 'message']) }).strict();
-const VariantQuery = z.object({ size: z.enum(['thumb', 'full']).optional() }).strict();
+// `v`: the image version the page knows (a cache-buster for <img>; the server always serves the current one).
+const VariantQuery = z
+  .object({ size: z.enum(['thumb', 'full']).optional(), v: z.string().max(64).optional() })
+  .strict();
 
 /** Uploads per person and workspace: a burst of 20, then one every 30 s (forgotten after 10 idle minutes). */
 export const UPLOAD_LIMIT: BucketSpec = { capacity: 20, perSecond: 1 / 30 };
@@ -114,6 +117,10 @@ export function imageRoutes(app: FastifyInstance, d: ImageRouteDeps): void {
     const p = ImageParams.safeParse(req.params);
     if (!p.success) throw AppError.notFound();
     return send(reply, await d.images.read(workspaceId, p.data.imageId, variant(req, true)));
+  });
+  app.get('/api/workspaces/:workspaceId/avatars', async (req) => {
+    const { workspaceId } = await gate(req);
+    return { images: await d.images.profileImages(workspaceId) };
   });
   app.get('/api/workspaces/:workspaceId/avatars/:userId', async (req, reply) => {
     const { workspaceId } = await gate(req);

@@ -100,6 +100,11 @@ export class ImageService {
     ]);
   }
 
+  /** Who has a profile image in the workspace (user id → image id). */
+  profileImages(ws: string): Promise<Record<string, string>> {
+    return this.d.images.profileImages(ws);
+  }
+
   /** An image or its thumbnail by id (message images after sending have no record: the blob decides). */
   async read(ws: string, id: string, variant: 'full' | 'thumb'): Promise<ServedImage> {
     return this.#serve(variant === 'full' ? imageBlobKey(ws, id) : thumbBlobKey(ws, id));

@@ -96,6 +96,9 @@ describe('stored images', () => {
     expect(hasGpsIfd((await sharp(photo).metadata()).exif)).toBe(true); // the fixture has GPS
     const up = await put(ben, wsId, 'profile', photo);
     expect(up).toMatchObject({ status: 200, body: { contentType: 'image/jpeg', width: 64, height: 48 } });
+    expect((await aiko.get(`/api/workspaces/${wsId}/avatars`)).body.images[benId]).toBe(up.body.id);
+    expect((await outsider.get(`/api/workspaces/${wsId}/avatars`)).status).toBe(404);
+    expect((await raw(aiko, `/api/workspaces/${wsId}/avatars/${benId}?v=${up.body.id}`)).status).toBe(200);
     const stored = await t.app.store.images.get(wsId, up.body.id);
     expect(stored).toMatchObject({ kind: 'profile', ownerId: benId });
     const res = await raw(aiko, `/api/workspaces/${wsId}/avatars/${benId}`);

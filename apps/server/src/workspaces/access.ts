@@ -51,6 +51,7 @@ export interface AccessEvents {
 const FIXED_REASONS = new Set([
   'sessionEnded',
   'noSuchWorkspace',
+  'workspaceClosed',
   'notAMember',
   'membershipDisabled',
   'roleTooLow',

@@ -53,6 +53,7 @@ export interface AccessRequest {
 export type AccessRefusalReason =
   | 'sessionEnded'
   | 'noSuchWorkspace'
+  | 'workspaceClosed'
   | 'notAMember'
   | 'membershipDisabled'
   | 'roleTooLow'
@@ -86,6 +87,8 @@ export function decideAccess(req: AccessRequest, rules: readonly AccessRule[] = 
     return refuse('notAMember', 'NOT_FOUND', 'Workspace not found.');
   if (req.workspace?.id !== req.workspaceId)
     return refuse('noSuchWorkspace', 'NOT_FOUND', 'Workspace not found.');
+  // A deleted workspace (awaiting erasure, workspaces/deletion) is closed to everyone, its owner included.
+  if (req.workspace.closedAt) return refuse('workspaceClosed', 'NOT_FOUND', 'Workspace not found.');
   if (m.status !== 'active') return refuse('membershipDisabled', 'NOT_FOUND', 'Workspace not found.');
   if (!roleAtLeast(m.role, req.needed))
     return refuse('roleTooLow', 'FORBIDDEN', 'Your role does not allow this.');

@@ -127,7 +127,9 @@ export class WorkspaceService {
   async listFor(userId: string): Promise<WorkspaceSummary[]> {
     const ms = (await this.d.repos.memberships.listByUser(userId)).filter((m) => m.status === 'active');
     const roles = new Map(ms.map((m) => [m.workspaceId, m.role]));
-    const wss = await this.d.repos.workspaces.listByIds(ms.map((m) => m.workspaceId));
+    const wss = (await this.d.repos.workspaces.listByIds(ms.map((m) => m.workspaceId))).filter(
+      (w) => !w.closedAt, // a deleted workspace is not offered (workspaces/deletion)
+    );
     return wss.map((w) => ({
       id: w.id,
       name: w.name,

@@ -55,6 +55,9 @@ export function describeImagesContract(engine: string, make: () => Promise<Image
       await images.setCurrent(logo);
       expect(await images.current(a, 'workspace', a)).toEqual(logo);
       expect(await images.current(a, 'profile', 'u1')).toEqual(second);
+      await images.setCurrent(rec(a, { kind: 'profile', ownerId: 'u2', id: 'img-u2' }));
+      expect(await images.profileImages(a)).toEqual({ u1: second.id, u2: 'img-u2' });
+      expect(await images.profileImages(b)).toEqual({});
       expect(await images.clearCurrent(a, 'profile', 'u1')).toEqual(second);
       expect(await images.current(a, 'profile', 'u1')).toBeUndefined();
       expect(await images.clearCurrent(a, 'profile', 'u1')).toBeUndefined();

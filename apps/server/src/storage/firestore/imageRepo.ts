@@ -52,6 +52,10 @@ export function firestoreImages(ctx: FsContext): ImageRepo {
         return before[0];
       });
     },
+    async profileImages(ws) {
+      const snap = await ctx.get(col(ctx, ws).where('kind', '==', 'profile'));
+      return Object.fromEntries(snap.docs.map((d) => [d.data().ownerId as string, d.id]));
+    },
     async get(ws, id) {
       const snap = await ctx.get(ref(ctx, ws, id));
       return snap.exists ? toRecord(ws, snap.data()!) : undefined;

@@ -80,6 +80,14 @@ export function sqliteImages(db: Database): ImageRepo {
         return row && toRecord(row);
       })();
     },
+    async profileImages(ws) {
+      const rows = db
+        .prepare<[string], { owner_id: string; id: string }>(
+          `SELECT owner_id, id FROM images WHERE workspace_id = ? AND kind = 'profile'`,
+        )
+        .all(ws);
+      return Object.fromEntries(rows.map((r) => [r.owner_id, r.id]));
+    },
     async get(ws, id) {
       const row = db
         .prepare<[string, string], Row>('SELECT * FROM images WHERE workspace_id = ? AND id = ?')

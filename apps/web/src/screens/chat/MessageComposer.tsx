@@ -1,27 +1,47 @@
-import { type ConversationRef, MESSAGE_MAX_LENGTH } from '@tsudoi/protocol';
-import { type KeyboardEvent, useId, useState } from 'react';
+import { type ConversationRef, IMAGE_LIMITS, MESSAGE_MAX_LENGTH } from '@tsudoi/protocol';
+import { ImagePlus, X } from 'lucide-react';
+import { type DragEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
 import { type ErrorWording, errorText } from '../../i18n/errorText';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
 import { chatActions } from '../../state/chatStore';
+import { useFloorStore } from '../../state/floorSlice';
 import { FormError } from '../useAction';
+import { imageFiles, useImageAttachments } from './useImageAttachments';
+import './images.css';
 
-/** The message box: at most 2000 characters with a counter; Enter sends, Shift+Enter adds a line. */
+/**
+ * The message box: at most 2000 characters with a counter; Enter sends, Shift+Enter adds a line. Images
+ * (R16) are attached with the button, by pasting or by dropping them on the box; each uploads at once with
+ * its progress, and the message goes when they are all up.
+ */
 export function MessageComposer({ to, wording }: { to: ConversationRef; wording?: ErrorWording }) {
   const t = useT();
   const id = useId();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
-  const empty = text.trim().length === 0;
+  const ws = useFloorStore((s) => s.workspaceId);
+  const images = useImageAttachments(ws);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
+  const empty = text.trim().length === 0 && images.imageIds.length === 0;
 
   const send = async () => {
-    if (empty || busy) return;
+    if (empty || busy || images.uploading) return;
     setBusy(true);
     setError(undefined);
     try {
-      chatActions.sent(await request('chat:send', { to, text }));
+      const imageIds = images.imageIds;
+      chatActions.sent(
+        await request('chat:send', {
+          to,
+          text: text.trim() ? text : '',
+          ...(imageIds.length ? { imageIds } : {}),
+        }),
+      );
       setText('');
+      images.clear();
     } catch (err) {
       // The text stays in the box so nothing typed is lost.
       setError(errorText(t, err, wording));
@@ -37,13 +57,29 @@ export function MessageComposer({ to, wording }: { to: ConversationRef; wording?
     void send();
   };
 
+  const onDrop = (e: DragEvent<HTMLFormElement>) => {
+    setDragging(false);
+    const files = imageFiles(e.dataTransfer?.files);
+    if (files.length === 0) return;
+    e.preventDefault();
+    images.add(files);
+  };
+
   return (
     <form
-      className="chat-composer"
+      className={`chat-composer${dragging ? ' dragging' : ''}`}
       onSubmit={(e) => {
         e.preventDefault();
         void send();
       }}
+      onDragOver={(e) => {
+        if ([...(e.dataTransfer?.types ?? [])].includes('Files')) {
+          e.preventDefault();
+          setDragging(true);
+        }
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={onDrop}
     >
       <label htmlFor={`${id}-text`}>{t('chat.input')}</label>
       <textarea
@@ -55,6 +91,55 @@ export function MessageComposer({ to, wording }: { to: ConversationRef; wording?
         aria-describedby={`${id}-hint ${id}-count`}
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={(e) => {
+          const files = imageFiles(e.clipboardData?.files);
+          if (files.length === 0) return; // text pastes as usual
+          e.preventDefault();
+          images.add(files);
+        }}
+      />
+      {images.items.length > 0 && (
+        <ul className="chat-attachments" aria-label={t('image.attach')}>
+          {images.items.map((a) => (
+            <li
+              key={a.key}
+              className="chat-attachment"
+              data-testid="chat-attachment"
+              data-uploaded={!!a.imageId}
+            >
+              <img src={a.preview} alt={a.name} />
+              {!a.imageId && (
+                <progress
+                  max={1}
+                  value={a.progress}
+                  aria-label={t('image.uploading', { percent: Math.round(a.progress * 100) })}
+                />
+              )}
+              <button
+                type="button"
+                className="icon-button"
+                aria-label={`${t('image.remove')}: ${a.name}`}
+                onClick={() => images.remove(a.key)}
+              >
+                <X size={14} aria-hidden="true" />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <input
+        ref={fileInput}
+        type="file"
+        className="visually-hidden-input"
+        accept={IMAGE_LIMITS.types.join(',')}
+        multiple
+        tabIndex={-1}
+        aria-hidden="true"
+        data-testid="chat-image-input"
+        onChange={(e) => {
+          images.add(imageFiles(e.target.files));
+          e.target.value = '';
+        }}
       />
       <div className="row chat-composer-bar">
         <span id={`${id}-hint`} className="hint">
@@ -67,11 +152,21 @@ export function MessageComposer({ to, wording }: { to: ConversationRef; wording?
         >
           {t('chat.counter', { count: text.length, max: MESSAGE_MAX_LENGTH })}
         </span>
-        <button type="submit" disabled={empty || busy}>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('image.attach')}
+          title={t('image.attach')}
+          onClick={() => fileInput.current?.click()}
+          disabled={!ws}
+        >
+          <ImagePlus size={18} aria-hidden="true" />
+        </button>
+        <button type="submit" disabled={empty || busy || images.uploading}>
           {busy ? t('chat.sending') : t('chat.send')}
         </button>
       </div>
-      <FormError message={error} />
+      <FormError message={error ?? images.error} />
     </form>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { linkify } from '../../chat/linkify';
 import { useT } from '../../i18n/useT';
 import { useAppStore } from '../../state/store';
+import { MessageImages } from './MessageImages';
 
 /** One conversation's messages, oldest first: sender, time and text; new ones are announced (role=log). */
 export function MessageList({
@@ -41,9 +42,12 @@ export function MessageList({
               {time.format(new Date(m.sentAt))}
             </time>
           </div>
-          <div className="chat-text" data-testid="chat-text">
-            {linkify(m.text)}
-          </div>
+          {m.text && (
+            <div className="chat-text" data-testid="chat-text">
+              {linkify(m.text)}
+            </div>
+          )}
+          {m.images && <MessageImages images={m.images} sender={m.sender.displayName} />}
         </article>
       ))}
     </div>

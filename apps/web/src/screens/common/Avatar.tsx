@@ -1,7 +1,10 @@
-import type { PresenceState } from '@tsudoi/protocol';
+import { imagePaths, type PresenceState } from '@tsudoi/protocol';
 import { MicOff } from 'lucide-react';
+import { useEffect, useState } from 'react';
 import type { MessageKey } from '../../i18n/messages';
 import { useT } from '../../i18n/useT';
+import { useFloorStore } from '../../state/floorSlice';
+import { imageActions, useImageVersion } from '../../state/imageStore';
 import { avatarColour, initials } from './avatarLook';
 import './avatar.css';
 
@@ -18,7 +21,10 @@ export interface AvatarProps {
   muted?: boolean;
 }
 
-/** A person's face until profile images exist: initials on a colour that stays the same for that person. */
+/**
+ * A person's face: their profile image (R16) when they have one in this workspace, else initials on a colour
+ * that stays the same for that person (also while the image loads or if it fails).
+ */
 export function Avatar({ userId, name, size = 32, status, speaking = false, muted = false }: AvatarProps) {
   const t = useT();
   // A new PresenceState needs its `floor.status.<state>` text: this line fails to compile without it.
@@ -29,6 +35,7 @@ export function Avatar({ userId, name, size = 32, status, speaking = false, mute
   if (speaking) parts.push(t('avatar.speaking'));
   if (muted) parts.push(t('avatar.muted'));
   const label = parts.join(t('avatar.joiner'));
+  const photo = useProfilePhoto(userId);
   return (
     <span
       className={`avatar${speaking ? ' speaking' : ''}`}
@@ -44,6 +51,17 @@ export function Avatar({ userId, name, size = 32, status, speaking = false, mute
       <span className="avatar-face" style={{ background: avatarColour(userId) }} aria-hidden="true">
         {initials(name)}
       </span>
+      {photo && (
+        <img
+          className="avatar-photo"
+          src={photo.src}
+          alt=""
+          aria-hidden="true"
+          data-testid="avatar-photo"
+          draggable={false}
+          onError={photo.failed}
+        />
+      )}
       {status && <span className={`avatar-status status-${status}`} aria-hidden="true" />}
       {muted && (
         <span className="avatar-muted" aria-hidden="true">
@@ -52,4 +70,16 @@ export function Avatar({ userId, name, size = 32, status, speaking = false, mute
       )}
     </span>
   );
+}
+
+/** The URL of a person's current profile image in the workspace on screen, or undefined (initials). */
+function useProfilePhoto(userId: string): { src: string; failed: () => void } | undefined {
+  const ws = useFloorStore((s) => s.workspaceId);
+  const version = useImageVersion(userId);
+  const [failed, setFailed] = useState<string | undefined>();
+  useEffect(() => {
+    if (ws) imageActions.load(ws);
+  }, [ws]);
+  if (!ws || !version || failed === version) return undefined;
+  return { src: `${imagePaths.avatar(ws, userId)}?v=${version}`, failed: () => setFailed(version) };
 }

@@ -3,6 +3,7 @@ import { useT } from '../../i18n/useT';
 import { navigate } from '../../routing/router';
 import { useSession } from '../../state/session';
 import { NotificationSettings } from '../attention/NotificationSettings';
+import { ProfileImageSettings } from './ImageSettings';
 import type { SectionProps } from './sections';
 
 /** Who I am in this workspace, and where to change my password. Notification choices join here. */
@@ -32,6 +33,7 @@ export function ProfileSettings({ ws }: SectionProps) {
           {t('shell.profile.password')}
         </a>
       </div>
+      <ProfileImageSettings ws={ws} />
       <NotificationSettings />
     </>
   );

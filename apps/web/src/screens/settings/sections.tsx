@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/messages';
 import { Members } from '../Members';
 import { SecuritySettings } from '../SecuritySettings';
 import { AccessLogSettings } from './AccessLogSettings';
+import { WorkspaceImageSettings } from './ImageSettings';
 import { ImportSettings } from './ImportSettings';
 import { IpAllowListSettings } from './IpAllowListSettings';
 import { PlanSettings } from './PlanSettings';
@@ -36,5 +37,11 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
   { id: 'sso', label: 'shell.settings.sso', adminOnly: true, Component: SsoSettings },
   { id: 'import', label: 'shell.settings.import', adminOnly: true, Component: ImportSettings },
   { id: 'access-log', label: 'shell.settings.accessLog', adminOnly: true, Component: AccessLogSettings },
+  {
+    id: 'workspace-image',
+    label: 'image.workspace.title',
+    adminOnly: true,
+    Component: WorkspaceImageSettings,
+  },
   { id: 'plan', label: 'shell.settings.plan', adminOnly: true, Component: PlanSettings },
 ];
