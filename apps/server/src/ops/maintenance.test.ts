@@ -6,6 +6,14 @@ import { startTestApp, type TestApp } from '../testing/testApp.js';
 import { scheduledWindows } from './maintenancePolicy.js';
 
 const TOKEN = 'ops-token-for-maintenance-tests';
+
+type Listed = MaintenanceWindow & { cancelledAt?: string | null };
+interface OpsBody {
+  code?: string;
+  id: string;
+  startsAt: string;
+  windows: Listed[];
+}
 const DAY = 86_400_000;
 const MIN = 60_000;
 
@@ -48,7 +56,7 @@ describe('planned maintenance windows (R21)', () => {
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as OpsBody }));
 
   it('operator endpoints answer 404 without the token and change nothing', async () => {
     const start = new Date(now() + DAY).toISOString();
@@ -59,7 +67,7 @@ describe('planned maintenance windows (R21)', () => {
     expect((await ops('GET', '/api/ops/maintenance', undefined, 'x'.repeat(TOKEN.length))).status).toBe(404);
     expect((await ops('DELETE', '/api/ops/maintenance/schedule-2030-01', undefined, '')).status).toBe(404);
     expect(
-      (await ops('GET', '/api/ops/maintenance?days=400')).body.windows.every((w: any) => !w.cancelledAt),
+      (await ops('GET', '/api/ops/maintenance?days=400')).body.windows.every((w) => !w.cancelledAt),
     ).toBe(true);
   });
 
@@ -82,7 +90,7 @@ describe('planned maintenance windows (R21)', () => {
     expect((await banner()).map((w) => w.id)).not.toContain(next.id);
     expect((await ops('DELETE', `/api/ops/maintenance/${next.id}`)).body.code).toBe('CONFLICT');
     const listed = (await ops('GET', '/api/ops/maintenance?days=10')).body.windows;
-    expect(listed.find((w: any) => w.id === next.id)).toMatchObject({ cancelledAt: expect.any(String) });
+    expect(listed.find((w) => w.id === next.id)).toMatchObject({ cancelledAt: expect.any(String) });
   });
 
   it('refuses a window that ends before it starts, starts in the past or lasts too long', async () => {
