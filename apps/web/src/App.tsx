@@ -5,6 +5,7 @@ import { match, navigate, useRoute } from './routing/router';
 import { AccessNotice } from './screens/AccessNotice';
 import { Account } from './screens/Account';
 import { ConnectionCheck } from './screens/ConnectionCheck';
+import { MaintenanceBanner } from './screens/common/MaintenanceBanner';
 import { Invitation } from './screens/Invitation';
 import { ForgotPassword, ResetPassword } from './screens/PasswordReset';
 import { OtpForm, SignIn } from './screens/SignIn';
@@ -107,6 +108,7 @@ export function App() {
       </header>
       <ConnectionState />
       <main>
+        <MaintenanceBanner />
         <AccessNotice />
         <Screen />
       </main>

@@ -6,6 +6,7 @@ import { selectMyRoom, useFloorStore } from '../../state/floorSlice';
 import { LiveAnnouncer } from '../a11y/LiveAnnouncer';
 import { AttentionPrompt } from '../attention/AttentionPrompt';
 import { useAttention } from '../attention/useAttention';
+import { MaintenanceBanner } from '../common/MaintenanceBanner';
 import { FloorView } from '../floor/FloorView';
 import { InvitationDialog } from '../floor/InvitationDialog';
 import { SettingsPage } from '../settings/SettingsPage';
@@ -57,6 +58,7 @@ export function AppShell({ ws, all, me }: Props) {
         <FloorView isAdmin={ws.role !== 'member'} />
       </aside>
       <main id="shell-main" className="shell-main" tabIndex={-1}>
+        <MaintenanceBanner />
         <AttentionPrompt />
         {settings !== null && <SettingsPage ws={ws} section={settings} inRoom={inRoom} />}
         {/* While settings are open the room keeps playing: hidden, not unmounted. */}
