@@ -141,5 +141,19 @@ export function describeImagesContract(engine: string, make: () => Promise<Image
       expect(await images.current(b, 'profile', 'u1')).toEqual(theirs);
       expect(await images.eraseWorkspace(a)).toEqual({ images: 0, blobKeys: [] });
     });
+
+    it("the engine's workspace erasure (store.erasers) removes the image records too", async () => {
+      const [a, b] = [randomUUID(), randomUUID()];
+      const images = h.store.images;
+      await images.setCurrent(rec(a, { kind: 'profile' }));
+      await images.addPending(rec(a));
+      const theirs = rec(b, { kind: 'profile' });
+      await images.setCurrent(theirs);
+      const eraser = h.store.erasers.find((e) => e.domain === 'images');
+      expect(await eraser?.eraseWorkspace(a)).toEqual({ images: 2 });
+      expect(await images.profileImages(a)).toEqual({});
+      expect(await images.takeExpiredPending(a, '2100-01-01T00:00:00.000Z', 10)).toEqual([]);
+      expect(await images.current(b, 'profile', 'u1')).toEqual(theirs);
+    });
   });
 }

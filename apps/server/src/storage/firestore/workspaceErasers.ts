@@ -64,6 +64,7 @@ export function firestoreWorkspaceErasers(db: Firestore, contracts: ContractRepo
       },
     },
     subs('accessLog', ['accessLog', 'accessLogChain']),
+    subs('images', ['images']), // records only; the files go with blobs/<ws> (fileTreeEraser)
     { domain: 'contracts', eraseWorkspace: (ws) => contracts.eraseWorkspace(ws) },
     {
       domain: 'workspace',

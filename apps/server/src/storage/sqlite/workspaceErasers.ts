@@ -9,6 +9,7 @@ const DOMAIN_TABLES: ReadonlyArray<[domain: string, tables: readonly string[]]> 
   ['sso', ['sso_domains', 'sso_requests']],
   ['accessLog', ['access_log']],
   ['contracts', ['contracts']],
+  ['images', ['images']], // records only; the files go with blobs/<ws> (fileTreeEraser)
 ];
 
 /**
