@@ -43,6 +43,8 @@ export interface ContractsWiringDeps {
   tx: UnitOfWork<Repos>;
   /** The store engine's erasers (`store.erasers`) and its `flushDeletions`. */
   erasers: readonly WorkspaceEraser[];
+  /** Other domains' erasers (images: records + files); they run before the leftover files and the key. */
+  domainErasers?: readonly WorkspaceEraser[];
   /** Crypto-shredding: the workspace's data key goes with it. */
   dataKeys: Pick<DataKeys, 'existingKey' | 'destroy'>;
   flushDeletions: () => Promise<void>;
@@ -65,7 +67,12 @@ export function wireContracts(http: FastifyInstance, d: ContractsWiringDeps) {
   const contracts = new ContractService({ repos: d.repos, tx: d.tx, clock: d.clock });
   // Message attachment files live under <DATA_DIR>/blobs/<workspaceId>/ on both engines.
   const erasure = new WorkspaceErasure(
-    [...d.erasers, fileTreeEraser('files', path.join(d.dataDir, 'blobs')), dataKeyEraser(d.dataKeys)],
+    [
+      ...d.erasers,
+      ...(d.domainErasers ?? []),
+      fileTreeEraser('files', path.join(d.dataDir, 'blobs')),
+      dataKeyEraser(d.dataKeys),
+    ],
     d.flushDeletions,
   );
   const deletions = new WorkspaceDeletionService({

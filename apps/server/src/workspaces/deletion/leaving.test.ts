@@ -5,6 +5,8 @@ import { DELETION_GRACE_DAYS } from '@tsudoi/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FsBlobStore } from '../../storage/blobStore.js';
 import { ApiClient } from '../../testing/apiClient.js';
+import { solid } from '../../testing/imageFixtures.js';
+import { upload } from '../../testing/rawUpload.js';
 import { TestSockets } from '../../testing/sockets.js';
 import { startTestApp, type TestApp } from '../../testing/testApp.js';
 
@@ -163,6 +165,13 @@ describe('deleting a workspace', () => {
       billingContactEmail: 'keiri@example.com',
     });
     expect((await t.app.dataKeys.existingKey(a.wsId)).length).toBe(32);
+    const image = await upload(
+      a.owner,
+      `/api/workspaces/${a.wsId}/images?kind=workspace`,
+      await solid(64, 48, 'png'),
+      'image/png',
+    );
+    expect(image.status).toBe(200);
     await a.owner.post(`/api/workspaces/${a.wsId}/deletion`, { confirmName: a.name });
 
     // Not yet: one day before the grace period ends nothing is erased and it can still be restored.
@@ -176,7 +185,12 @@ describe('deleting a workspace', () => {
     const status = await ops('erasure check').get(`/api/ops/workspaces/${a.wsId}/deletion`);
     expect(status.body).toMatchObject({ state: 'erased' });
     const counts = status.body.counts as Record<string, number>;
-    expect(counts).toMatchObject({ 'workspace.workspaces': 1, 'files.files': 1, 'keys.dataKeys': 1 });
+    expect(counts).toMatchObject({
+      'workspace.workspaces': 1,
+      'images.images': 1,
+      'files.files': 3, // the image, its thumbnail and the attachment under blobs/<ws>
+      'keys.dataKeys': 1,
+    });
     expect(
       Object.entries(counts).filter(([k]) => /messages\.messages|rooms\.rooms|accounts\.memberships/.test(k)),
     ).toEqual(
