@@ -4,6 +4,7 @@ import type { MessageKey } from '../../i18n/messages';
 import { Members } from '../Members';
 import { SecuritySettings } from '../SecuritySettings';
 import { AccessLogSettings } from './AccessLogSettings';
+import { ContractSettings } from './ContractSettings';
 import { WorkspaceImageSettings } from './ImageSettings';
 import { ImportSettings } from './ImportSettings';
 import { IpAllowListSettings } from './IpAllowListSettings';
@@ -44,4 +45,5 @@ export const SETTINGS_SECTIONS: readonly SettingsSection[] = [
     Component: WorkspaceImageSettings,
   },
   { id: 'plan', label: 'shell.settings.plan', adminOnly: true, Component: PlanSettings },
+  { id: 'contract', label: 'shell.settings.contract', adminOnly: true, Component: ContractSettings },
 ];
