@@ -35,6 +35,7 @@ import { Floors } from './rooms/floors.js';
 import { ssoRequiredRule } from './sso/ssoRequiredRule.js';
 import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
+import { backupEngineOf } from './storage/backupEngine.js';
 import { FsBlobStore } from './storage/blobStore.js';
 import { dataKeyRepoOf } from './storage/dataKeyRepo.js';
 import { createStore } from './storage/createStore.js';
@@ -298,7 +299,15 @@ export async function startApp(
     disposers.push(() => contracts.scheduler.stop());
     opsRoutes(http, { gate: contracts.gate, media, pool });
     // R20/R21 operations: backups (every 24 h, operator endpoint), metrics, maintenance windows.
-    const operations = startOperations(http, { config, store, clock, retention, media, pool });
+    const operations = startOperations(http, {
+      config,
+      backupEngine: backupEngineOf(store, config.dataDir),
+      maintenanceRepo: store.maintenance,
+      clock,
+      retention,
+      media,
+      pool,
+    });
     disposers.push(() => operations.close());
     const images = imageWiring(http, { images: store.images, blobs, sessions, access, clock });
     if (inbox) devInboxRoutes(http, inbox);
