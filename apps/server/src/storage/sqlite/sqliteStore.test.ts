@@ -90,7 +90,7 @@ describe('SQLite migrations', () => {
     const a = SqliteStore.inDataDir(dir);
     const b = SqliteStore.inDataDir(dir);
     const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
-    expect([...ra.applied, ...rb.applied].sort()).toEqual(MIGRATIONS.map((m) => m.version));
+    expect([...ra.applied, ...rb.applied].sort((x, y) => x - y)).toEqual(MIGRATIONS.map((m) => m.version));
     const rows = a.db.prepare('SELECT COUNT(*) AS n FROM schema_migrations').get() as { n: number };
     expect(rows.n).toBe(MIGRATIONS.length);
     await a.close();
