@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { backupRoutes } from '../backup/backupRoutes.js';
-import { BackupRunner } from '../backup/backupRunner.js';
+import { type BackupEngine, BackupRunner } from '../backup/backupRunner.js';
 import { backupKeysOf } from '../backup/keys.js';
 import { BackupScheduler } from '../backup/scheduler.js';
 import type { Clock } from '../clock.js';
@@ -9,9 +9,8 @@ import type { MediaService } from '../media/mediaService.js';
 import type { MediaWorkerPool } from '../media/workerPool.js';
 import type { TsudoiServer } from '../realtime/types.js';
 import type { RetentionScheduler } from '../retention/scheduler.js';
-import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
-import type { Store } from '../storage/store.js';
 import { MaintenanceNotifier } from './maintenanceNotifier.js';
+import type { MaintenanceRepo } from './maintenanceRepo.js';
 import { maintenanceRoutes } from './maintenanceRoutes.js';
 import { MaintenanceService } from './maintenanceService.js';
 import { OpsMetrics } from './metrics.js';
@@ -31,7 +30,9 @@ export interface Operations {
 
 export interface OperationsDeps {
   config: Config;
-  store: Store;
+  /** What backups copy (`storage/backupEngine.ts`). */
+  backupEngine: BackupEngine;
+  maintenanceRepo: MaintenanceRepo;
   clock: Clock;
   retention: RetentionScheduler;
   media: MediaService;
@@ -40,7 +41,7 @@ export interface OperationsDeps {
 
 /** Wires backups (runner, 24-hour scheduler, operator routes), metrics and maintenance windows. Before listen. */
 export function startOperations(http: FastifyInstance, d: OperationsDeps): Operations {
-  const { config, store } = d;
+  const { config } = d;
   const metrics = new OpsMetrics();
   metrics.instrument(http);
   const onPurge = metrics.purgeFinished.bind(metrics);
@@ -48,10 +49,7 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
   metricsRoutes(http, { token: config.opsToken, metrics });
 
   const backups = new BackupRunner({
-    engine:
-      store instanceof SqliteStore
-        ? { kind: 'sqlite', db: store.db, dataDir: config.dataDir }
-        : { kind: 'firestore' },
+    engine: d.backupEngine,
     backupDir: config.backup.dir,
     keep: config.backup.generations,
     keys: backupKeysOf(config.masterKeys),
@@ -63,7 +61,7 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
   backupRoutes(http, { token: config.opsToken, runner: backups });
 
   const maintenance = new MaintenanceService({
-    repo: store.maintenance,
+    repo: d.maintenanceRepo,
     clock: d.clock,
     bannerDays: config.maintenance.bannerDays,
     roomNoticeMinutes: config.maintenance.roomNoticeMinutes,
