@@ -190,7 +190,7 @@ export class SsoService {
     const workspaceId = domain ? await this.d.sso.workspaceForDomain(domain) : undefined;
     if (!workspaceId) return { workspaceId: null };
     const ws = await this.d.workspaces.get(workspaceId);
-    const on = ws && PLAN_FEATURES[ws.plan].saml && resolveSecurity(ws.security).sso?.enabled;
+    const on = ws && !ws.closedAt && PLAN_FEATURES[ws.plan].saml && resolveSecurity(ws.security).sso?.enabled;
     return { workspaceId: on ? workspaceId : null };
   }
 
@@ -268,7 +268,8 @@ export class SsoService {
       throw new AppError('SSO_FAILED', `Single sign-on failed (${reason}).`);
     };
     const ws = await this.d.workspaces.get(workspaceId);
-    if (!ws) throw AppError.notFound('Workspace not found.');
+    // A deleted workspace (workspaces/deletion) has no sign-in and no SSO settings.
+    if (!ws || ws.closedAt) throw AppError.notFound('Workspace not found.');
     const cfg = resolveSecurity(ws.security).sso;
     if (!PLAN_FEATURES[ws.plan].saml || !cfg?.enabled) return refuse('notConfigured');
     if (!workspaceAllowsIp(ws, origin.ip)) return refuse('ipNotAllowed');
@@ -329,7 +330,8 @@ export class SsoService {
   /** The workspace, refused with PLAN_REQUIRED unless its plan includes SAML. */
   async #enterprise(workspaceId: string): Promise<Workspace> {
     const ws = await this.d.workspaces.get(workspaceId);
-    if (!ws) throw AppError.notFound('Workspace not found.');
+    // A deleted workspace (workspaces/deletion) has no sign-in and no SSO settings.
+    if (!ws || ws.closedAt) throw AppError.notFound('Workspace not found.');
     requireEnterprise(ws);
     return ws;
   }
