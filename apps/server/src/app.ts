@@ -13,7 +13,6 @@ import type { Config } from './config.js';
 import { wireContracts } from './contracts/contractsWiring.js';
 import { DataKeys } from './crypto/dataKeys.js';
 import { SealedBlobStore } from './crypto/sealedBlobStore.js';
-import { sealedMessages } from './crypto/sealedMessages.js';
 import { createHttp } from './http/createHttp.js';
 import { devInboxRoutes } from './http/devInboxRoutes.js';
 import { healthRoutes } from './http/health.js';
@@ -37,8 +36,9 @@ import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
 import { backupEngineOf } from './storage/backupEngine.js';
 import { FsBlobStore } from './storage/blobStore.js';
-import { dataKeyRepoOf } from './storage/dataKeyRepo.js';
 import { createStore } from './storage/createStore.js';
+import { dataKeyRepoOf } from './storage/dataKeyRepo.js';
+import { sealedStore } from './storage/sealedStore.js';
 import type { Store, UnitOfWork } from './storage/store.js';
 import { VERSION } from './version.js';
 import { WorkspaceAccess } from './workspaces/access.js';
@@ -96,12 +96,15 @@ export async function startApp(
   try {
     // The composition root: the only place that holds the whole store. Each service gets the repositories
     // it uses, and `tx` (only `transaction`) where it writes several records as one.
-    const store = await createStore(config.store);
-    disposers.push(() => store.close());
-    await store.migrate();
+    const engine = await createStore(config.store);
+    disposers.push(() => engine.close());
+    await engine.migrate();
     // R19: data keys wrapped by the master key; a master key that does not open them stops the start here.
-    const dataKeys = new DataKeys(await dataKeyRepoOf(store), config.masterKeys, clock);
+    const dataKeys = new DataKeys(await dataKeyRepoOf(engine), config.masterKeys, clock);
     await dataKeys.verify();
+    // Everything below goes through the sealing view: the engine only ever holds message bodies and
+    // personal data encrypted.
+    const store = await sealedStore(engine, dataKeys);
     const { accounts } = store;
     const tx: UnitOfWork = { transaction: (fn) => store.transaction(fn) };
 
@@ -322,7 +325,7 @@ export async function startApp(
       pool,
       media,
       rtc: config.media,
-      repos: { messages: sealedMessages(store.messages, dataKeys), memberships: accounts.memberships },
+      repos: { messages: store.messages, memberships: accounts.memberships },
       sessions,
       access,
       floors,

@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { ChatMessageView } from '@tsudoi/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateMasterKeyCli } from '../cli/rotateMasterKey.js';
+import { loadConfig } from '../config.js';
 import { FsBlobStore } from '../storage/blobStore.js';
+import { createStore } from '../storage/createStore.js';
 import type { ApiClient } from '../testing/apiClient.js';
 import { TestSockets } from '../testing/sockets.js';
 import { startTestApp } from '../testing/testApp.js';
@@ -56,9 +58,11 @@ describe('encryption at rest (R19)', () => {
     const sockets = new TestSockets(t.app.url);
     try {
       located = { ...t.storeEnv };
-      const aiko = await t.signedInUser('aiko@example.com');
+      const aikoName = marker('name');
+      const benEmail = `${marker('email').toLowerCase()}@example.com`;
+      const aiko = await t.signedInUser('aiko@example.com', undefined, aikoName);
       wsId = (await aiko.post('/api/workspaces', { name: 'Secret Co' })).body.id;
-      const ben = await t.joinedMember(aiko, wsId, 'ben@example.com');
+      const ben = await t.joinedMember(aiko, wsId, benEmail);
       const benId = (await ben.get('/api/session')).body.user.id;
       const a = (await sockets.open(aiko, wsId)).s;
       const b = (await sockets.open(ben, wsId)).s;
@@ -87,13 +91,30 @@ describe('encryption at rest (R19)', () => {
       await blobs.put(`${wsId}/image-1`, image);
       expect((await blobs.get(`${wsId}/image-1`))?.equals(image)).toBe(true);
 
-      // The engine holds only sealed text.
-      const raw = await t.app.store.messages.list(wsId, threadId);
+      // Names and addresses read back as they were given (member list, sign-in by address).
+      const members = (await aiko.get(`/api/workspaces/${wsId}/members`)).body.members as Array<{
+        email: string;
+        displayName: string;
+      }>;
+      expect(members.map((m) => [m.email, m.displayName]).sort()).toEqual(
+        [
+          ['aiko@example.com', aikoName],
+          [benEmail, benEmail.split('@')[0]],
+        ].sort(),
+      );
+      await t.signedInAgain(benEmail);
+
+      // The engine underneath holds only sealed values.
+      const engine = await createStore(loadConfig(located).store);
+      const raw = await engine.messages.list(wsId, threadId);
       expect(raw.map((m) => m.text.slice(0, 5))).toEqual(['tsd1:', 'tsd1:']);
+      const rawMembers = await engine.accounts.memberships.listByWorkspace(wsId);
+      expect(rawMembers.map((m) => m.email.slice(0, 6))).toEqual(['tsde1:', 'tsde1:']);
+      expect(rawMembers.map((m) => m.displayName).join()).not.toContain(aikoName);
 
       // The control: the same grep finds text written around the encryption, so it would find a leak.
       const control = marker('control');
-      await t.app.store.messages.append({
+      await engine.messages.append({
         id: `zz-${randomUUID()}`,
         workspaceId: wsId,
         conversationId: roomId,
@@ -101,11 +122,14 @@ describe('encryption at rest (R19)', () => {
         text: control,
         sentAt: new Date().toISOString(),
       });
+      await engine.close();
       await new FsBlobStore(dir).put(`${wsId}/control`, image);
       await t.app.store.flushDeletions(); // the WAL goes into the main file (and is grepped too)
 
       expect(filesContaining(image.subarray(0, 256))).toEqual([`blobs/${wsId}/control`]);
-      for (const text of [roomText, ...threadTexts]) expect(filesContaining(Buffer.from(text))).toEqual([]);
+      for (const text of [roomText, ...threadTexts, aikoName, benEmail]) {
+        expect(filesContaining(Buffer.from(text))).toEqual([]);
+      }
       if (t.app.store.kind === 'sqlite') {
         expect(filesContaining(Buffer.from(control)).length).toBeGreaterThan(0);
       }
@@ -130,7 +154,8 @@ describe('encryption at rest (R19)', () => {
         { log: (s) => out.push(s), error: (s) => out.push(s) },
       );
       expect(code).toBe(0);
-      expect(JSON.parse(out[0]!)).toMatchObject({ rewrapped: 1 });
+      // The workspace's data key and the personal-data key (`_personal`).
+      expect(JSON.parse(out[0]!)).toMatchObject({ rewrapped: 2 });
       expect(await history(aiko, sockets)).toEqual(threadTexts);
     } finally {
       sockets.closeAll();

@@ -1,6 +1,7 @@
 import type { Message, MessageRepo } from '../chat/messageRepo.js';
 import type { DataKeys } from './dataKeys.js';
 import { aad, isSealedText, openText, sealText } from './envelope.js';
+import { over } from './sealedAccounts.js';
 
 /** Where a message body belongs: its workspace, conversation and id (a body moved elsewhere will not open). */
 const bodyAad = (m: Pick<Message, 'workspaceId' | 'conversationId' | 'id'>) =>
@@ -13,7 +14,7 @@ const bodyAad = (m: Pick<Message, 'workspaceId' | 'conversationId' | 'id'>) =>
  * development database stays readable; they age out with the retention purge (R8).
  */
 export function sealedMessages(inner: MessageRepo, keys: DataKeys): MessageRepo {
-  return Object.assign(Object.create(inner) as MessageRepo, {
+  return over(inner, {
     append: async (message: Message) => {
       const key = await keys.keyFor(message.workspaceId);
       return inner.append({ ...message, text: sealText(key, message.text, bodyAad(message)) });
