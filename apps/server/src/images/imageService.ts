@@ -126,8 +126,12 @@ export class ImageService {
   /** Abandoned uploads of this workspace (pending past the TTL) go, files included. */
   async #sweep(ws: string, now: Date): Promise<void> {
     const before = new Date(now.getTime() - (this.d.pendingTtlMs ?? 3_600_000)).toISOString();
-    const expired = await this.d.images.takeExpiredPending(ws, before, 50);
-    await this.#deleteBlobs(expired.flatMap(blobKeysOf));
+    // In batches of 50, at most 1,000 per upload: the rest goes with the next uploads.
+    for (let round = 0; round < 20; round++) {
+      const expired = await this.d.images.takeExpiredPending(ws, before, 50);
+      await this.#deleteBlobs(expired.flatMap(blobKeysOf));
+      if (expired.length < 50) break;
+    }
   }
 
   async #deleteBlobs(keys: readonly string[]): Promise<void> {

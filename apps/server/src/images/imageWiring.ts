@@ -20,6 +20,13 @@ export function imageWiring(
     onError: (err, what) => http.log.error({ err }, what),
   });
   imageRoutes(http, { images: service, sessions: d.sessions, access: d.access, clock: d.clock });
+  // A removed member's profile image goes with their membership (files included); a disabled one keeps it.
+  d.access.subscribe('membershipEnded', (e) => {
+    if (e.reason !== 'removed') return;
+    service
+      .remove(e.workspaceId, 'profile', e.userId)
+      .catch((err) => http.log.error({ err }, 'images: could not remove a removed member’s profile image'));
+  });
   return {
     service,
     /** Pushes profile/workspace image changes to the workspace's sockets; returns the unsubscribe. */

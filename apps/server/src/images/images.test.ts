@@ -149,6 +149,17 @@ describe('stored images', () => {
     expect((await put(outsider, wsId, 'message', await solid(8, 8, 'png'))).status).toBe(404);
   });
 
+  it('a removed member’s profile image goes with them, files included', async () => {
+    const dora = await t.joinedMember(aiko, wsId, 'dora@example.com');
+    const doraId = (await dora.get('/api/session')).body.user.id;
+    const up = await put(dora, wsId, 'profile', await solid(10, 10, 'png'));
+    expect(blobFiles()).toContain(up.body.id);
+    expect((await aiko.delete(`/api/workspaces/${wsId}/members/${doraId}`)).status).toBe(200);
+    await expect.poll(() => blobFiles().filter((f) => f.startsWith(up.body.id))).toEqual([]);
+    expect((await raw(aiko, `/api/workspaces/${wsId}/avatars/${doraId}`)).status).toBe(404);
+    expect((await aiko.get(`/api/workspaces/${wsId}/avatars`)).body.images[doraId]).toBeUndefined();
+  });
+
   it('the workspace image is set by an admin only', async () => {
     expect((await put(ben, wsId, 'workspace', await solid(30, 10, 'webp'))).status).toBe(403);
     expect((await put(aiko, wsId, 'workspace', await solid(30, 10, 'webp'))).status).toBe(200);
@@ -220,5 +231,20 @@ describe('message images (R6–R8)', () => {
     expect(codes.slice(0, 20).every((s) => s === 200)).toBe(true);
     expect(codes[20]).toBe(429);
     expect((await put(ben, wsId, 'message', png)).status).toBe(200); // others are not affected
+  });
+});
+
+describe('abandoned uploads (runs last: it moves the clock)', () => {
+  it('a pending upload never sent is deleted (files included) after an hour', async () => {
+    const stale = await put(ben, wsId, 'message', await solid(10, 10, 'png'));
+    const fresh = await put(ben, wsId, 'message', await solid(10, 10, 'png'));
+    t.advance(61 * 60_000);
+    const benAgain = await t.signedInAgain('ben@example.com'); // the old session idled out meanwhile
+    const later = await put(benAgain, wsId, 'message', await solid(10, 10, 'png')); // each upload sweeps
+    expect(later).toMatchObject({ status: 200 });
+    expect(blobFiles()).not.toContain(stale.body.id);
+    expect(blobFiles()).not.toContain(fresh.body.id);
+    expect(blobFiles()).toContain(later.body.id);
+    expect(await t.app.store.images.get(wsId, stale.body.id)).toBeUndefined();
   });
 });

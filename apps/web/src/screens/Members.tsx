@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/http';
 import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/useT';
+import { Avatar } from './common/Avatar';
 import { FormError, useAction } from './useAction';
 
 /** Members of a workspace; admins also invite, unlock and see invitations. */
@@ -34,6 +35,7 @@ export function Members({ workspaceId, isAdmin }: { workspaceId: string; isAdmin
       <ul className="list" data-testid="members">
         {members.map((m) => (
           <li key={m.userId}>
+            <Avatar userId={m.userId} name={m.displayName} size={24} workspaceId={workspaceId} decorative />{' '}
             {m.displayName} <span className="muted">{m.email}</span>{' '}
             <span className="badge">{t(`ws.role.${m.role}` as MessageKey)}</span>
             {m.locked && <span className="badge">{t('ws.locked')}</span>}

@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { linkify } from '../../chat/linkify';
 import { useT } from '../../i18n/useT';
 import { useAppStore } from '../../state/store';
+import { Avatar } from '../common/Avatar';
 import { MessageImages } from './MessageImages';
 
 /** One conversation's messages, oldest first: sender, time and text; new ones are announced (role=log). */
@@ -33,6 +34,7 @@ export function MessageList({
         // Each message is an article of the log (an <li> under role=log would have lost its list).
         <article key={m.id} data-testid="chat-message" data-message-id={m.id} className="chat-message">
           <div className="chat-meta">
+            <Avatar userId={m.sender.userId} name={m.sender.displayName} size={20} decorative />{' '}
             <strong>
               {m.sender.userId === me
                 ? t('chat.youName', { name: m.sender.displayName })

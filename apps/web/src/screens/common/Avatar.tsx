@@ -19,13 +19,26 @@ export interface AvatarProps {
   speaking?: boolean;
   /** Draws a small muted-microphone mark. */
   muted?: boolean;
+  /** The workspace whose profile image to show (default: the floor's workspace). */
+  workspaceId?: string;
+  /** Next to the person's written name: hidden from assistive technology (the name is read once). */
+  decorative?: boolean;
 }
 
 /**
  * A person's face: their profile image (R16) when they have one in this workspace, else initials on a colour
  * that stays the same for that person (also while the image loads or if it fails).
  */
-export function Avatar({ userId, name, size = 32, status, speaking = false, muted = false }: AvatarProps) {
+export function Avatar({
+  userId,
+  name,
+  size = 32,
+  status,
+  speaking = false,
+  muted = false,
+  workspaceId,
+  decorative = false,
+}: AvatarProps) {
   const t = useT();
   // A new PresenceState needs its `floor.status.<state>` text: this line fails to compile without it.
   const statusKey: MessageKey | undefined = status ? `floor.status.${status}` : undefined;
@@ -35,12 +48,11 @@ export function Avatar({ userId, name, size = 32, status, speaking = false, mute
   if (speaking) parts.push(t('avatar.speaking'));
   if (muted) parts.push(t('avatar.muted'));
   const label = parts.join(t('avatar.joiner'));
-  const photo = useProfilePhoto(userId);
+  const photo = useProfilePhoto(userId, workspaceId);
   return (
     <span
       className={`avatar${speaking ? ' speaking' : ''}`}
-      role="img"
-      aria-label={label}
+      {...(decorative ? { 'aria-hidden': true } : { role: 'img', 'aria-label': label })}
       title={label}
       data-testid="avatar"
       data-avatar-of={userId}
@@ -73,8 +85,12 @@ export function Avatar({ userId, name, size = 32, status, speaking = false, mute
 }
 
 /** The URL of a person's current profile image in the workspace on screen, or undefined (initials). */
-function useProfilePhoto(userId: string): { src: string; failed: () => void } | undefined {
-  const ws = useFloorStore((s) => s.workspaceId);
+function useProfilePhoto(
+  userId: string,
+  workspaceId?: string,
+): { src: string; failed: () => void } | undefined {
+  const floorWs = useFloorStore((s) => s.workspaceId);
+  const ws = workspaceId ?? floorWs;
   const version = useImageVersion(userId);
   const [failed, setFailed] = useState<string | undefined>();
   useEffect(() => {
