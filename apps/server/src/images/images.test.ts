@@ -234,7 +234,7 @@ describe('message images (R6–R8)', () => {
   });
 });
 
-describe('abandoned uploads (runs last: it moves the clock)', () => {
+describe('images and time (runs last: it moves the clock)', () => {
   it('a pending upload never sent is deleted (files included) after an hour', async () => {
     const stale = await put(ben, wsId, 'message', await solid(10, 10, 'png'));
     const fresh = await put(ben, wsId, 'message', await solid(10, 10, 'png'));
@@ -246,5 +246,27 @@ describe('abandoned uploads (runs last: it moves the clock)', () => {
     expect(blobFiles()).not.toContain(fresh.body.id);
     expect(blobFiles()).toContain(later.body.id);
     expect(await t.app.store.images.get(wsId, stale.body.id)).toBeUndefined();
+  });
+
+  it('a thread message image goes with its message at the 30-day retention purge (R7): 404, files gone', async () => {
+    const aikoNow = await t.signedInAgain('aiko@example.com');
+    const benNow = await t.signedInAgain('ben@example.com');
+    const a = (await sockets.open(aikoNow, wsId)).s;
+    const thread = (await a.emitWithAck('thread:open', { memberIds: [benId] })).data;
+    const up = await put(aikoNow, wsId, 'message', await solid(50, 40, 'webp'));
+    const to = { kind: 'thread', threadId: thread.id };
+    expect(await a.emitWithAck('chat:send', { to, text: 'look', imageIds: [up.body.id] })).toMatchObject({
+      ok: true,
+      data: { text: 'look', images: [{ id: up.body.id }] },
+    });
+    const url = `/api/workspaces/${wsId}/images/${up.body.id}`;
+    expect((await raw(benNow, url)).status).toBe(200);
+    a.close();
+
+    t.advance(31 * 24 * 3_600_000 + 2 * 3_600_000); // quiet for 30 days, past the next 01:00
+    const reports = await t.app.retention.runDue();
+    expect(reports.reduce((n, r) => n + r.attachments, 0)).toBeGreaterThanOrEqual(2);
+    expect(blobFiles().filter((f) => f.startsWith(up.body.id))).toEqual([]);
+    expect((await raw(await t.signedInAgain('ben@example.com'), url)).status).toBe(404);
   });
 });
