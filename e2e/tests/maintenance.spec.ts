@@ -23,7 +23,11 @@ async function addWindow(startsInMs: number, hours: number, note?: string) {
   const endsAt = new Date(Date.now() + startsInMs + hours * 3_600_000).toISOString();
   const r = await fetch(`${server.url}/api/ops/maintenance`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'x-ops-reason': 'e2e: announce a window',
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ startsAt, endsAt, ...(note ? { note } : {}) }),
   });
   expect(r.status).toBe(201);

@@ -306,6 +306,7 @@ export async function startApp(
       config,
       backupEngine: backupEngineOf(store, config.dataDir),
       maintenanceRepo: store.maintenance,
+      gate: contracts.gate,
       clock,
       retention,
       media,

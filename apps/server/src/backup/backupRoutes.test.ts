@@ -21,13 +21,23 @@ describe('operator backup endpoint (R20)', () => {
   const call = (method: 'GET' | 'POST', token?: string) =>
     fetch(`${t.app.url}/api/ops/backups`, {
       method,
-      headers: token ? { authorization: `Bearer ${token}` } : {},
+      headers: token ? { authorization: `Bearer ${token}`, 'x-ops-reason': 'R20 backup test' } : {},
     }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }));
 
   it('answers 404 without the operator token or with a wrong one, and takes no backup', async () => {
     expect((await call('POST')).status).toBe(404);
     expect((await call('POST', `${TOKEN}x`)).status).toBe(404);
     expect((await call('GET', 'x'.repeat(TOKEN.length))).status).toBe(404);
+    expect(fs.readdirSync(backupDir)).toEqual([]);
+  });
+
+  it('an operator must say why: without a reason nothing is backed up (400 OPS_REASON_REQUIRED)', async () => {
+    const r = await fetch(`${t.app.url}/api/ops/backups`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { code: string }).code).toBe('OPS_REASON_REQUIRED');
     expect(fs.readdirSync(backupDir)).toEqual([]);
   });
 
@@ -43,6 +53,13 @@ describe('operator backup endpoint (R20)', () => {
     const listed = await call('GET', TOKEN);
     expect(listed.body.generations).toEqual([{ id: made.body.id, createdAt: expect.any(String) }]);
     expect(fs.existsSync(path.join(backupDir, String(made.body.id), 'manifest.json'))).toBe(true);
+    // R22: who, what and why are in the operator audit log.
+    const audit = await t.app.store.operatorAudit.list({ limit: 10 });
+    expect(audit.map((e) => [e.operator, e.action, e.reason])).toContainEqual([
+      'ops',
+      'backup.run',
+      'R20 backup test',
+    ]);
   });
 
   it('a cookie-authenticated POST without the token is still refused (no CSRF bypass through the route)', async () => {

@@ -1,17 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
-import { OPERATOR_ROUTE, requireOperator } from '../ops/opsAuth.js';
+import { OPERATOR_ROUTE, type OperatorCheck } from '../ops/opsAuth.js';
 import { BackupNotSupported, type BackupRunner, FIRESTORE_EXPORT_NOTE } from './backupRunner.js';
 import { BackupBusy } from './backupService.js';
 
 /**
- * Operator endpoints for R20 (OPS_TOKEN bearer; 404 without it):
+ * Operator endpoints for R20 (an operator's bearer token and a reason, audited; 404 without a token):
  * - `GET /api/ops/backups` lists the generations kept;
  * - `POST /api/ops/backups` takes a backup now and answers when it is written.
  */
-export function backupRoutes(app: FastifyInstance, d: { token: string | undefined; runner: BackupRunner }) {
+export function backupRoutes(app: FastifyInstance, d: { gate: OperatorCheck; runner: BackupRunner }) {
   app.get('/api/ops/backups', OPERATOR_ROUTE, async (req) => {
-    requireOperator(req, d.token, 'backup.list');
+    await d.gate.require(req, 'backup.list', null);
     if (!d.runner.supported) return { supported: false, note: FIRESTORE_EXPORT_NOTE, generations: [] };
     return {
       supported: true,
@@ -20,7 +20,7 @@ export function backupRoutes(app: FastifyInstance, d: { token: string | undefine
   });
 
   app.post('/api/ops/backups', OPERATOR_ROUTE, async (req) => {
-    requireOperator(req, d.token, 'backup.run');
+    const { operator } = await d.gate.require(req, 'backup.run', null);
     try {
       const r = await d.runner.run();
       req.log.info(

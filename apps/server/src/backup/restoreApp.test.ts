@@ -47,7 +47,7 @@ describe.runIf(sqlite)('backup of a running server restored into a fresh directo
   it('the restored server has the same rows, decrypts the messages and signs the owner in', async () => {
     const made = await fetch(`${t.app.url}/api/ops/backups`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}` },
+      headers: { authorization: `Bearer ${TOKEN}`, 'x-ops-reason': 'R20 restore test' },
     });
     expect(made.status).toBe(200);
     const { id } = (await made.json()) as { id: string };

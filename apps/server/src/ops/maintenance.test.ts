@@ -52,7 +52,7 @@ describe('planned maintenance windows (R21)', () => {
     fetch(`${t.app.url}${path}`, {
       method,
       headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(token ? { authorization: `Bearer ${token}`, 'x-ops-reason': 'R21 maintenance test' } : {}),
         ...(body ? { 'content-type': 'application/json' } : {}),
       },
       ...(body ? { body: JSON.stringify(body) } : {}),

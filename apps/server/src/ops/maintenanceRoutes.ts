@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { MaintenanceService } from './maintenanceService.js';
-import { OPERATOR_ROUTE, requireOperator } from './opsAuth.js';
+import { OPERATOR_ROUTE, type OperatorCheck } from './opsAuth.js';
 
 const DAY_MS = 86_400_000;
 const Id = z.object({ id: z.string().regex(/^(schedule-\d{4}-\d{2}|op-[0-9a-f-]{36})$/) });
@@ -12,12 +12,12 @@ const Range = z.object({ days: z.coerce.number().int().min(1).max(400).default(9
 /**
  * R21 maintenance windows:
  * - `GET /api/maintenance` (anyone, also before sign-in): the windows users should be told about now;
- * - operator (OPS_TOKEN bearer, 404 without): `GET /api/ops/maintenance?days=90` (cancelled ones too),
+ * - operator (bearer token + reason, audited; 404 without a token): `GET /api/ops/maintenance?days=90` (cancelled ones too),
  *   `POST /api/ops/maintenance` (add), `DELETE /api/ops/maintenance/:id` (cancel; scheduled ids too).
  */
 export function maintenanceRoutes(
   app: FastifyInstance,
-  d: { token: string | undefined; service: MaintenanceService; now: () => Date },
+  d: { gate: OperatorCheck; service: MaintenanceService; now: () => Date },
 ) {
   app.get('/api/maintenance', async (_req, reply) => {
     reply.header('cache-control', 'no-store');
@@ -25,7 +25,7 @@ export function maintenanceRoutes(
   });
 
   app.get('/api/ops/maintenance', OPERATOR_ROUTE, async (req) => {
-    requireOperator(req, d.token, 'maintenance.list');
+    await d.gate.require(req, 'maintenance.list', null);
     const q = Range.safeParse(req.query);
     if (!q.success) throw AppError.badRequest('days must be 1–400.', { days: 'invalid' });
     const now = d.now();
@@ -34,20 +34,20 @@ export function maintenanceRoutes(
   });
 
   app.post('/api/ops/maintenance', OPERATOR_ROUTE, async (req, reply) => {
-    requireOperator(req, d.token, 'maintenance.add');
+    const { operator } = await d.gate.require(req, 'maintenance.add', null);
     const body = AddMaintenanceWindow.safeParse(req.body);
     if (!body.success)
       throw AppError.badRequest('startsAt and endsAt must be ISO 8601 date-times with an offset.', {
         window: 'invalid',
       });
     reply.code(201);
-    return d.service.add(body.data, 'ops');
+    return d.service.add(body.data, operator);
   });
 
   app.delete('/api/ops/maintenance/:id', OPERATOR_ROUTE, async (req) => {
-    requireOperator(req, d.token, 'maintenance.cancel');
+    const { operator } = await d.gate.require(req, 'maintenance.cancel', null);
     const p = Id.safeParse(req.params);
     if (!p.success) throw AppError.notFound('No such maintenance window.');
-    return d.service.cancel(p.data.id, 'ops');
+    return d.service.cancel(p.data.id, operator);
   });
 }

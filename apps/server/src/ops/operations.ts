@@ -15,6 +15,7 @@ import { maintenanceRoutes } from './maintenanceRoutes.js';
 import { MaintenanceService } from './maintenanceService.js';
 import { OpsMetrics } from './metrics.js';
 import { metricsRoutes } from './metricsRoutes.js';
+import type { OperatorCheck } from './opsAuth.js';
 
 /** The operations side of the server (R20, R21); see docs/SECURITY.md "Operator endpoints". */
 export interface Operations {
@@ -33,6 +34,8 @@ export interface OperationsDeps {
   /** What backups copy (`storage/backupEngine.ts`). */
   backupEngine: BackupEngine;
   maintenanceRepo: MaintenanceRepo;
+  /** The operator gate (token, reason, operator audit log): contracts wiring's `gate`. */
+  gate: OperatorCheck;
   clock: Clock;
   retention: RetentionScheduler;
   media: MediaService;
@@ -46,7 +49,7 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
   metrics.instrument(http);
   const onPurge = metrics.purgeFinished.bind(metrics);
   d.retention.runs.on('finished', onPurge);
-  metricsRoutes(http, { token: config.opsToken, metrics });
+  metricsRoutes(http, { operators: config.operators, metrics });
 
   const backups = new BackupRunner({
     engine: d.backupEngine,
@@ -58,7 +61,7 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
   });
   const backupScheduler = new BackupScheduler({ runner: backups, log: http.log, now: d.clock });
   backupScheduler.start();
-  backupRoutes(http, { token: config.opsToken, runner: backups });
+  backupRoutes(http, { gate: d.gate, runner: backups });
 
   const maintenance = new MaintenanceService({
     repo: d.maintenanceRepo,
@@ -66,7 +69,7 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
     bannerDays: config.maintenance.bannerDays,
     roomNoticeMinutes: config.maintenance.roomNoticeMinutes,
   });
-  maintenanceRoutes(http, { token: config.opsToken, service: maintenance, now: d.clock });
+  maintenanceRoutes(http, { gate: d.gate, service: maintenance, now: d.clock });
   const maintenanceNotifier = new MaintenanceNotifier({ service: maintenance, log: http.log, now: d.clock });
   return {
     backups,

@@ -1,33 +1,32 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { AppError } from '../errors.js';
+import { type OperatorAct, type OperatorRequest, operatorOf } from '../operators/operatorAuth.js';
+import type { OperatorCredential } from '../operators/operatorTokens.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
-     * An operator route: it answers only to `Authorization: Bearer <OPS_TOKEN>` and never reads cookies,
-     * so the CSRF check (http/requestContext.ts) does not apply to it.
+     * An operator route: it answers only to an operator's `Authorization: Bearer` token and never reads
+     * cookies, so the CSRF check (http/requestContext.ts) does not apply to it.
      */
     operatorOnly?: boolean;
   }
 }
 
-/** Route options of an operator route (see {@link requireOperator}). */
+/** Route options of an operator route. */
 export const OPERATOR_ROUTE = { config: { operatorOnly: true } } as const;
 
-/** True when the request carries the configured OPS_TOKEN (constant-time compare); false when none is set. */
-export function isOperator(req: FastifyRequest, token: string | undefined): boolean {
-  if (!token) return false;
-  const given = Buffer.from(req.headers.authorization?.replace(/^Bearer /, '') ?? '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+/**
+ * R22: the operator check shared by every operator endpoint (operators/operatorAuth.ts `OperatorGate`): a
+ * configured operator's token (404 otherwise), a reason (`x-ops-reason`), and an operator audit log entry.
+ */
+export interface OperatorCheck {
+  require(req: OperatorRequest, action: string, workspaceId: string | null): Promise<OperatorAct>;
 }
 
 /**
- * R22: operator endpoints are token-gated and logged. Without OPS_TOKEN configured, or with a wrong
- * token, they answer 404, so their existence is not advertised (same rule as GET /api/ops/stats).
+ * True when the request carries a configured operator's token (OPS_TOKENS / OPS_TOKEN). For reads that
+ * touch no tenant data and run every few seconds (metric scrapes): no reason asked, no audit entry.
  */
-export function requireOperator(req: FastifyRequest, token: string | undefined, what: string): void {
-  if (!isOperator(req, token)) throw AppError.notFound();
-  req.log.info({ ip: req.ip, operatorAction: what }, `operator ${req.method} ${req.routeOptions.url}`);
+export function isOperator(req: FastifyRequest, operators: readonly OperatorCredential[]): boolean {
+  return operatorOf(req.headers.authorization, operators) !== undefined;
 }
