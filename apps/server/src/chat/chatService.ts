@@ -23,6 +23,8 @@ export interface ChatRepos {
 /** Turns a sender's uploaded images into a message's attachments (images/imageService.ts, R16). */
 export interface MessageImages {
   takeForMessage(ws: string, senderId: string, ids: readonly string[]): Promise<Attachment[]>;
+  /** The message was not stored after all: its images' files go (nothing else refers to them). */
+  discard(attachments: readonly Attachment[]): Promise<void>;
 }
 
 /**
@@ -65,7 +67,12 @@ export class ChatService {
       sentAt,
       ...(attachments.length ? { attachments } : {}),
     };
-    await this.repos.messages.append(message);
+    try {
+      await this.repos.messages.append(message);
+    } catch (err) {
+      if (attachments.length) await this.images?.discard(attachments);
+      throw err;
+    }
     const view: ChatMessageView = { ...pick(message), kind: to.kind, sender };
     this.delivery.message(ws, recipients, view);
     if (to.kind === 'thread') {

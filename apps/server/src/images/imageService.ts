@@ -32,6 +32,8 @@ type Listener = (workspaceId: string, change: ImageChanged) => void;
  */
 export class ImageService {
   readonly #listeners = new Set<Listener>();
+  /** Decoding a 40 MP image takes ~160 MB: at most two at once, a few waiting, the rest told to retry. */
+  readonly #decoding = new Gate(2, 16);
   constructor(private readonly d: ImageServiceDeps) {}
 
   /** Called when a profile image or the workspace image changes (to push `image:changed`). */
@@ -46,7 +48,7 @@ export class ImageService {
     kind: ImageUploadKind,
     bytes: Uint8Array,
   ): Promise<UploadedImage> {
-    const img = await processImage(bytes);
+    const img = await this.#decoding.run(() => processImage(bytes));
     const now = this.d.clock();
     const rec: ImageRecord = {
       workspaceId: ws,
@@ -105,6 +107,11 @@ export class ImageService {
     return this.d.images.profileImages(ws);
   }
 
+  /** Deletes the files of images taken for a message that was then not stored. */
+  async discard(attachments: readonly Attachment[]): Promise<void> {
+    await this.#deleteBlobs(attachments.map((a) => a.blobKey));
+  }
+
   /** An image or its thumbnail by id (message images after sending have no record: the blob decides). */
   async read(ws: string, id: string, variant: 'full' | 'thumb'): Promise<ServedImage> {
     return this.#serve(variant === 'full' ? imageBlobKey(ws, id) : thumbBlobKey(ws, id));
@@ -146,5 +153,29 @@ export class ImageService {
 
   #emit(ws: string, change: ImageChanged): void {
     for (const fn of this.#listeners) fn(ws, change);
+  }
+}
+
+/** At most `size` tasks at once and `queue` waiting; beyond that RATE_LIMITED (retry in a few seconds). */
+class Gate {
+  #running = 0;
+  readonly #waiting: Array<() => void> = [];
+  constructor(
+    private readonly size: number,
+    private readonly queue: number,
+  ) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.size) {
+      if (this.#waiting.length >= this.queue) throw AppError.rateLimited(5);
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else this.#running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
   }
 }
