@@ -285,6 +285,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     }
     if (projectId) store = { kind: 'firestore', projectId, ...(emulatorHost ? { emulatorHost } : {}) };
   }
+  if (e.BACKUP_GENERATIONS < 5)
+    problems.push(
+      `BACKUP_GENERATIONS: must be at least 5 (R20 keeps five generations; got ${e.BACKUP_GENERATIONS})`,
+    );
   const masterKeys = masterKeysOf(e, problems);
   const operators = operatorCredentialsOf(e.OPS_TOKENS, e.OPS_TOKEN, problems);
   if (problems.length > 0 || !masterKeys) throw new ConfigError(problems);

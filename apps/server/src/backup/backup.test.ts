@@ -74,6 +74,13 @@ describe('backups (R20)', () => {
     expect(await listGenerations(backupDir)).toHaveLength(6);
   });
 
+  it('a backup that crashed midway leaves no generation; the next backup clears its folder', async () => {
+    fs.mkdirSync(path.join(backupDir, '2026-11-30T03-17-00-000Z.partial', 'x'), { recursive: true });
+    expect(await listGenerations(backupDir)).toEqual([]);
+    const { id } = await backupAt(day(0));
+    expect(fs.readdirSync(backupDir).sort()).toEqual([id]);
+  });
+
   it('a backup is encrypted: no message text or image bytes in any backup file', async () => {
     const { dir } = await backupAt(day(0));
     for (const f of allFiles(dir)) {

@@ -150,7 +150,10 @@ export async function createBackup(
   const id = generationId(started);
   const partial = path.join(target.backupDir, `${id}.partial`);
   try {
-    await fs.rm(partial, { recursive: true, force: true });
+    // We hold the lock: any `.partial` folder is a backup that crashed midway.
+    for (const name of await fs.readdir(target.backupDir))
+      if (name.endsWith('.partial'))
+        await fs.rm(path.join(target.backupDir, name), { recursive: true, force: true });
     await fs.mkdir(partial, { mode: 0o700 });
     const plain = path.join(partial, 'snapshot.sqlite.tmp');
     const files: ManifestFile[] = [];
