@@ -52,6 +52,8 @@ export const ACCESS_END_REASONS = [
   'sessionEnded',
   /** The workspace's IP allow-list changed and no longer includes this address (this workspace only). */
   'ipNotAllowed',
+  /** The workspace was deleted (closed, awaiting erasure): this workspace only. */
+  'workspaceClosed',
 ] as const;
 export const AccessEnded = z.object({ reason: z.enum(ACCESS_END_REASONS) });
 export type AccessEnded = z.infer<typeof AccessEnded>;

@@ -44,6 +44,8 @@ export function refusalEndReason(reason: AccessRefusalReason): AccessEndReason {
       return 'sessionEnded';
     case 'membershipDisabled':
       return 'disabled';
+    case 'workspaceClosed':
+      return 'workspaceClosed';
     default:
       return 'removed';
   }

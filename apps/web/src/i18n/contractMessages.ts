@@ -38,6 +38,8 @@ export const CONTRACT_MESSAGES = {
     'contract.delete.typeName': '確認のため、ワークスペース名「{name}」を入力してください',
     'contract.delete.submit': 'ワークスペースを削除',
     'contract.delete.busy': '削除しています…',
+    'ended.workspace.workspaceClosed':
+      'このワークスペースはオーナーまたは契約の終了により削除されました。ほかのワークスペースはこれまでどおり使えます。',
   },
   en: {
     'err.OPS_REASON_REQUIRED': 'Operator requests need a reason.',
@@ -77,5 +79,7 @@ export const CONTRACT_MESSAGES = {
     'contract.delete.typeName': 'To confirm, type the workspace name "{name}"',
     'contract.delete.submit': 'Delete workspace',
     'contract.delete.busy': 'Deleting…',
+    'ended.workspace.workspaceClosed':
+      'This workspace was deleted by its owner or at the end of its contract. Your other workspaces are not affected.',
   },
 } as const;

@@ -25,6 +25,13 @@ describe('accessOutcome (what the page does when the server ends its workspace s
     });
   });
 
+  it('a deleted workspace: leave this workspace only, saying it was deleted', () => {
+    expect(accessOutcome({ kind: 'accessEnded', reason: 'workspaceClosed' })).toEqual({
+      leave: 'workspace',
+      reason: 'workspaceClosed',
+    });
+  });
+
   it('every session reason: back to sign-in, with that reason', () => {
     for (const reason of [
       'signedOut',

@@ -10,9 +10,12 @@ export type SocketEnd =
   | { kind: 'dropped' };
 
 /** This workspace only: the session, and the person's other workspaces, go on. */
-export type WorkspaceLoss = 'removed' | 'disabled' | 'ipNotAllowed' | 'noAccess';
+export type WorkspaceLoss = 'removed' | 'disabled' | 'ipNotAllowed' | 'workspaceClosed' | 'noAccess';
 /** The session ended: every workspace goes, the sign-in screen explains why. */
-export type SessionLoss = Exclude<AccessEndReason, 'removed' | 'disabled' | 'ipNotAllowed'>;
+export type SessionLoss = Exclude<
+  AccessEndReason,
+  'removed' | 'disabled' | 'ipNotAllowed' | 'workspaceClosed'
+>;
 
 /** What the page does: leave the workspace, leave the session, or first ask the server which. */
 export type AccessOutcome =
@@ -24,7 +27,10 @@ export type AccessOutcome =
 export function accessOutcome(end: SocketEnd): AccessOutcome {
   switch (end.kind) {
     case 'accessEnded':
-      return end.reason === 'removed' || end.reason === 'disabled' || end.reason === 'ipNotAllowed'
+      return end.reason === 'removed' ||
+        end.reason === 'disabled' ||
+        end.reason === 'ipNotAllowed' ||
+        end.reason === 'workspaceClosed'
         ? { leave: 'workspace', reason: end.reason }
         : { leave: 'session', reason: end.reason };
     case 'refused':

@@ -102,6 +102,7 @@ describe('deleting a workspace', () => {
   it('closes at once: open sockets end within a second, no entry by HTTP, socket or a fresh sign-in', async () => {
     const { owner, member, wsId, name } = await seeded('close', `M-${randomUUID()}`);
     const memberSocket = (await open.open(member, wsId)).s;
+    const told = new Promise<unknown>((resolve) => memberSocket.once('access:ended', resolve));
     const ended = new Promise<number>((resolve) =>
       memberSocket.once('disconnect', () => resolve(Date.now())),
     );
@@ -110,6 +111,7 @@ describe('deleting a workspace', () => {
     expect(r).toMatchObject({ status: 200, body: { state: 'closed', workspaceId: wsId } });
     expect(Date.parse(r.body.eraseAfter) - Date.parse(r.body.requestedAt)).toBe(DELETION_GRACE_DAYS * DAY);
     expect((await ended) - started).toBeLessThan(1000);
+    expect(await told).toEqual({ reason: 'workspaceClosed' }); // the page says the workspace was deleted
 
     for (const c of [owner, member]) {
       expect((await c.get(`/api/workspaces/${wsId}`)).status).toBe(404);
