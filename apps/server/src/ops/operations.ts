@@ -60,7 +60,9 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
     onFinished: (r) => metrics.backupFinished(r !== undefined, r?.durationMs),
   });
   const backupScheduler = new BackupScheduler({ runner: backups, log: http.log, now: d.clock });
-  backupScheduler.start();
+  // Test servers (NODE_ENV=test) come and go by the hundred in temporary folders: no daily job for them
+  // (the scheduler has its own tests, backup/scheduler.test.ts).
+  if (config.nodeEnv !== 'test') backupScheduler.start();
   backupRoutes(http, { gate: d.gate, runner: backups });
 
   const maintenance = new MaintenanceService({
