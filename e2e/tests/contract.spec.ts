@@ -84,8 +84,15 @@ test('the owner reads the contract log and deletes the workspace with its name t
   await page.getByTestId('delete-confirm-name').fill('Contract Lab');
   await del.click();
   await expect(page).toHaveURL(`${server.url}/`);
-  await expect(page.getByText('Contract Lab')).toHaveCount(0);
-  await memberPage.goto(`${server.url}/w/${wsId}`);
-  await expect(memberPage.getByText('Contract Lab')).toHaveCount(0);
+  await expect(page.getByRole('link', { name: 'Contract Lab' })).toHaveCount(0);
+  await memberPage.goto(`${server.url}/`);
+  await expect(memberPage.getByText('Contract Lab')).toHaveCount(0); // not even among deleted ones: not theirs
   expect((await owner.api.get(`/api/workspaces/${wsId}`)).status()).toBe(404);
+
+  // Within 30 days the owner restores it from the workspace list.
+  const deleted = page.getByTestId('deleted-workspaces');
+  await expect(deleted).toContainText('restorable until');
+  await deleted.getByRole('button', { name: 'Restore "Contract Lab"' }).click();
+  await expect(page).toHaveURL(`${server.url}/w/${wsId}`);
+  expect((await member.api.get(`/api/workspaces/${wsId}`)).status()).toBe(200);
 });

@@ -66,6 +66,13 @@ export interface ContractView {
 /** `POST /api/workspaces/:id/deletion` (owner): the workspace's name typed again. */
 export const deleteWorkspaceSchema = z.object({ confirmName: z.string().max(200) });
 
+/** `GET /api/workspaces/deleted`: the caller's deleted workspaces they may still restore (owners). */
+export interface RestorableWorkspace {
+  id: string;
+  name: string;
+  eraseAfter: string;
+}
+
 /** A workspace's deletion state. */
 export interface WorkspaceDeletionView {
   workspaceId: string;

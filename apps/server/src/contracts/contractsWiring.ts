@@ -38,7 +38,7 @@ export interface ContractsWiringDeps {
     operatorAudit: OperatorAuditRepo;
     accessLog: Pick<AccessLogRepo, 'list'>;
     leases: LeaseRepo;
-    memberships: Pick<MembershipRepo, 'get'>;
+    memberships: Pick<MembershipRepo, 'get' | 'listByUser'>;
   };
   tx: UnitOfWork<Repos>;
   /** The store engine's erasers (`store.erasers`) and its `flushDeletions`. */
@@ -79,6 +79,7 @@ export function wireContracts(http: FastifyInstance, d: ContractsWiringDeps) {
     repos: d.repos,
     tx: d.tx,
     erasure,
+    memberships: d.repos.memberships,
     clock: d.clock,
     closed: (workspaceId) => d.access.rulesChanged({ workspaceId }),
   });

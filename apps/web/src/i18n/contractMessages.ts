@@ -38,6 +38,9 @@ export const CONTRACT_MESSAGES = {
     'contract.delete.typeName': '確認のため、ワークスペース名「{name}」を入力してください',
     'contract.delete.submit': 'ワークスペースを削除',
     'contract.delete.busy': '削除しています…',
+    'ws.deleted.title': '削除したワークスペース',
+    'ws.deleted.until': '{date} まで復元できます',
+    'ws.deleted.restore': '「{name}」を復元',
     'ended.workspace.workspaceClosed':
       'このワークスペースはオーナーまたは契約の終了により削除されました。ほかのワークスペースはこれまでどおり使えます。',
   },
@@ -79,6 +82,9 @@ export const CONTRACT_MESSAGES = {
     'contract.delete.typeName': 'To confirm, type the workspace name "{name}"',
     'contract.delete.submit': 'Delete workspace',
     'contract.delete.busy': 'Deleting…',
+    'ws.deleted.title': 'Deleted workspaces',
+    'ws.deleted.until': 'restorable until {date}',
+    'ws.deleted.restore': 'Restore "{name}"',
     'ended.workspace.workspaceClosed':
       'This workspace was deleted by its owner or at the end of its contract. Your other workspaces are not affected.',
   },

@@ -5,6 +5,7 @@ import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/useT';
 import { navigate } from '../routing/router';
 import { sessionActions, useSession } from '../state/session';
+import { DeletedWorkspaces } from './DeletedWorkspaces';
 import { FormError, useAction } from './useAction';
 
 /** The signed-in user's workspaces: open one, or create a new one. */
@@ -38,6 +39,7 @@ export function Workspaces() {
           ))}
         </ul>
       )}
+      <DeletedWorkspaces />
       <form
         onSubmit={(e) => {
           e.preventDefault();

@@ -41,6 +41,10 @@ export function deletionRoutes(
     const { confirmName } = parseInput(deleteWorkspaceSchema, req.body);
     return d.deletions.close(id, { kind: 'owner', name: user.id }, 'owner', confirmName);
   });
+  app.get('/api/workspaces/deleted', async (req) => {
+    const { user } = await requireAuth(req, d.sessions);
+    return { workspaces: await d.deletions.restorableFor(user.id) };
+  });
   app.post('/api/workspaces/:workspaceId/restore', async (req) => {
     const { user } = await requireAuth(req, d.sessions);
     const id = wsId(req.params);

@@ -134,6 +134,10 @@ describe('deleting a workspace', () => {
     await owner.post(`/api/workspaces/${wsId}/deletion`, { confirmName: name });
     const stranger = await t.signedInUser(`restore-stranger-${randomUUID().slice(0, 8)}@example.com`);
     expect((await stranger.post(`/api/workspaces/${wsId}/restore`, {})).status).toBe(404);
+    // The owner finds it among their deleted workspaces; nobody else does.
+    const listed = (await owner.get('/api/workspaces/deleted')).body.workspaces;
+    expect(listed).toEqual([{ id: wsId, name, eraseAfter: expect.any(String) }]);
+    expect((await stranger.get('/api/workspaces/deleted')).body.workspaces).toEqual([]);
     expect((await owner.post(`/api/workspaces/${wsId}/restore`, {})).body.state).toBe('restored');
     expect((await owner.get(`/api/workspaces/${wsId}`)).body.name).toBe(name);
     await open.open(owner, wsId);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ContractActor, WorkspaceDeletionView } from '@tsudoi/protocol';
+import type { ContractActor, RestorableWorkspace, WorkspaceDeletionView } from '@tsudoi/protocol';
+import type { MembershipRepo } from '../../auth/accountStore.js';
 import type { Clock } from '../../clock.js';
 import type { ContractRepo } from '../../contracts/contractRepo.js';
 import { AppError } from '../../errors.js';
@@ -19,6 +20,8 @@ export interface WorkspaceDeletionDeps {
   repos: Repos;
   tx: UnitOfWork<Repos>;
   erasure: WorkspaceErasure;
+  /** For an owner's list of their deleted workspaces. */
+  memberships: Pick<MembershipRepo, 'listByUser'>;
   clock: Clock;
   /** Announced after a close: the realtime layer decides the workspace's open connections again (ending them). */
   closed(workspaceId: string): void;
@@ -99,6 +102,23 @@ export class WorkspaceDeletionService {
       });
       return view(next);
     });
+  }
+
+  /** The closed workspaces `userId` actively owns and may still restore, soonest erasure first. */
+  async restorableFor(userId: string): Promise<RestorableWorkspace[]> {
+    const owned = (await this.d.memberships.listByUser(userId)).filter(
+      (m) => m.role === 'owner' && m.status === 'active',
+    );
+    const closed = (await this.d.repos.workspaces.listByIds(owned.map((m) => m.workspaceId))).filter(
+      (w) => w.closedAt,
+    );
+    const now = this.d.clock();
+    const out: RestorableWorkspace[] = [];
+    for (const w of closed) {
+      const d = await this.d.repos.workspaceDeletions.get(w.id);
+      if (d && restorable(d, now)) out.push({ id: w.id, name: w.name, eraseAfter: d.eraseAfter });
+    }
+    return out.sort((a, b) => a.eraseAfter.localeCompare(b.eraseAfter));
   }
 
   async status(workspaceId: string): Promise<WorkspaceDeletionView | undefined> {
