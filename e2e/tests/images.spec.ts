@@ -108,20 +108,56 @@ test('an image sent in a room shows as a thumbnail and full size, and is gone fo
     buffer: await solid(400, 300, 'png'),
   });
   await expect(chat.getByTestId('chat-attachment')).toHaveAttribute('data-uploaded', 'true');
+  // Pasted into the message box, and dropped on the composer: both attach too.
+  const pasted = (await solid(30, 20, 'jpeg')).toString('base64');
+  const dropped = (await solid(20, 30, 'webp')).toString('base64');
+  await chat.getByLabel('Message', { exact: true }).evaluate(
+    (box, [p, d]) => {
+      const file = (b64: string, name: string, type: string) =>
+        new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type });
+      const paste = new DataTransfer();
+      paste.items.add(file(p!, 'pasted.jpg', 'image/jpeg'));
+      box.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: paste, bubbles: true, cancelable: true }),
+      );
+      const drop = new DataTransfer();
+      drop.items.add(file(d!, 'dropped.webp', 'image/webp'));
+      box
+        .closest('form')!
+        .dispatchEvent(new DragEvent('drop', { dataTransfer: drop, bubbles: true, cancelable: true }));
+    },
+    [pasted, dropped],
+  );
+  await expect(chat.getByTestId('chat-attachment')).toHaveCount(3);
+  for (const a of await chat.getByTestId('chat-attachment').all())
+    await expect(a).toHaveAttribute('data-uploaded', 'true');
+  // A PDF named like a PNG is refused with the server's reason; the three images stay.
+  await chat.getByTestId('chat-image-input').setInputFiles({
+    name: 'scan.png',
+    mimeType: 'image/png',
+    buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\n%%EOF\n'),
+  });
+  await expect(chat.getByRole('alert')).toContainText('Choose a JPEG, PNG, WebP or GIF image.');
+  await expect(chat.getByTestId('chat-attachment')).toHaveCount(3);
   await chat.getByRole('button', { name: 'Send' }).click();
   await expect(chat.getByTestId('chat-attachment')).toHaveCount(0);
 
-  const thumb = roomChat(bob).getByTestId('chat-image');
+  await expect(roomChat(bob).getByTestId('chat-image')).toHaveCount(3);
+  const thumb = roomChat(bob).getByTestId('chat-image').first();
   await expect(thumb).toBeVisible();
   await expect.poll(() => decoded(thumb)).toBe(true);
   const imageId = (await thumb.getAttribute('data-image-id'))!;
-  expect(imageFiles(imageId)).toHaveLength(2); // the image and its thumbnail
-  await expect(roomChat(alice).getByTestId('chat-image')).toBeVisible();
+  const allIds = await roomChat(bob)
+    .getByTestId('chat-image')
+    .evaluateAll((imgs) => imgs.map((i) => i.getAttribute('data-image-id')!));
+  for (const id of allIds) expect(imageFiles(id)).toHaveLength(2); // the image and its thumbnail
+  await expect(roomChat(alice).getByTestId('chat-image')).toHaveCount(3);
   await expect(roomChat(carol)).toHaveCount(0); // not in the room: no room chat at all
 
   // Full size by keyboard, closed with Escape.
   await roomChat(bob)
     .getByRole('button', { name: /Image sent by Alice/ })
+    .first()
     .focus();
   await bob.keyboard.press('Enter');
   const full = bob.getByTestId('chat-image-full');
@@ -136,7 +172,7 @@ test('an image sent in a room shows as a thumbnail and full size, and is gone fo
     await roomCard(page, 'Gallery').getByRole('button', { name: 'Leave' }).click();
     await expect(roomChat(page)).toHaveCount(0);
   }
-  await expect.poll(() => imageFiles(imageId).length, { timeout: 5000 }).toBe(0);
+  await expect.poll(() => allIds.flatMap(imageFiles).length, { timeout: 5000 }).toBe(0);
   for (const page of [alice, bob, carol]) expect((await page.request.get(url)).status()).toBe(404);
 
   // Whoever enters next finds neither the message nor its image.
