@@ -52,7 +52,8 @@ beforeAll(() => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('encryption at rest (R19)', () => {
+// Many steps against a real server (sign-ups, sockets, restarts): slow on the Firestore emulator under load.
+describe('encryption at rest (R19)', { timeout: 90_000 }, () => {
   it('keeps message text and image bytes out of every file in DATA_DIR, while members read them', async () => {
     const t = await startTestApp({ DATA_DIR: dir, MASTER_KEY: K1 });
     const sockets = new TestSockets(t.app.url);
