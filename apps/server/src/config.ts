@@ -187,6 +187,8 @@ const EnvSchema = z.object({
   BACKUP_DIR: z.string().min(1).optional(),
   /** Backup generations kept; older ones are deleted after each backup (R20: at least 5). */
   BACKUP_GENERATIONS: positiveInt(5, 1000),
+  /** Planned maintenance schedule (R21): `monthly` = last Wednesday 20:00–08:00 Asia/Tokyo; `off` = operators' windows only. */
+  MAINTENANCE_SCHEDULE: z.enum(['monthly', 'off']).default('monthly'),
   /** Days before a planned maintenance window that users see its banner (R21). */
   MAINTENANCE_BANNER_DAYS: positiveInt(3, 60),
   /** Minutes before a maintenance window starts that rooms get a notice (R21). */
@@ -238,7 +240,7 @@ export interface Config {
   /** R20 backups (BACKUP_*); see backup/. */
   backup: { dir: string; generations: number };
   /** R21 planned maintenance notices (MAINTENANCE_*); see ops/maintenancePolicy.ts. */
-  maintenance: { bannerDays: number; roomNoticeMinutes: number };
+  maintenance: { schedule: 'monthly' | 'off'; bannerDays: number; roomNoticeMinutes: number };
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -340,6 +342,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     masterKeys,
     backup: { dir: path.resolve(e.BACKUP_DIR ?? `${dataDir}-backups`), generations: e.BACKUP_GENERATIONS },
     maintenance: {
+      schedule: e.MAINTENANCE_SCHEDULE,
       bannerDays: e.MAINTENANCE_BANNER_DAYS,
       roomNoticeMinutes: e.MAINTENANCE_ROOM_NOTICE_MINUTES,
     },

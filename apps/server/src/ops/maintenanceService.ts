@@ -24,7 +24,8 @@ export interface MaintenanceOptions {
   clock: Clock;
   bannerDays: number;
   roomNoticeMinutes: number;
-  rule?: ScheduleRule;
+  /** The recurring schedule; `null`: operators' windows only (MAINTENANCE_SCHEDULE=off). */
+  rule?: ScheduleRule | null;
 }
 
 const toWire = (w: WindowLike): MaintenanceWindow => ({
@@ -47,11 +48,11 @@ const fromRecord = (r: MaintenanceRecord): WindowLike => ({
 /** Planned maintenance (R21): the schedule merged with operators' additions and cancellations. */
 export class MaintenanceService {
   readonly #o: MaintenanceOptions;
-  readonly #rule: ScheduleRule;
+  readonly #rule: ScheduleRule | null;
 
   constructor(options: MaintenanceOptions) {
     this.#o = options;
-    this.#rule = options.rule ?? DEFAULT_SCHEDULE;
+    this.#rule = options.rule === undefined ? DEFAULT_SCHEDULE : options.rule;
   }
 
   get roomNoticeMinutes(): number {
@@ -62,7 +63,7 @@ export class MaintenanceService {
   async windows(from: Date, to: Date, withCancelled = false): Promise<Array<WindowLike>> {
     const stored = await this.#o.repo.listOverlapping(from.toISOString(), to.toISOString());
     return mergeWindows(
-      scheduledWindows(from, to, this.#rule),
+      this.#rule ? scheduledWindows(from, to, this.#rule) : [],
       stored.map(fromRecord),
       from,
       to,
@@ -115,7 +116,7 @@ export class MaintenanceService {
     const at = this.#o.clock().toISOString();
     const m = /^schedule-(\d{4})-(\d{2})$/.exec(id);
     let record = await this.#o.repo.get(id);
-    if (!record && m) {
+    if (!record && m && this.#rule) {
       const month = Number(m[2]);
       if (month < 1 || month > 12) throw AppError.notFound('No such maintenance window.');
       const w = scheduledWindow(Number(m[1]), month, this.#rule);

@@ -70,6 +70,7 @@ export function startOperations(http: FastifyInstance, d: OperationsDeps): Opera
     clock: d.clock,
     bannerDays: config.maintenance.bannerDays,
     roomNoticeMinutes: config.maintenance.roomNoticeMinutes,
+    ...(config.maintenance.schedule === 'off' ? { rule: null } : {}),
   });
   maintenanceRoutes(http, { gate: d.gate, service: maintenance, now: d.clock });
   const maintenanceNotifier = new MaintenanceNotifier({ service: maintenance, log: http.log, now: d.clock });
