@@ -53,6 +53,10 @@ describe('operator backup endpoint (R20)', () => {
     const listed = await call('GET', TOKEN);
     expect(listed.body.generations).toEqual([{ id: made.body.id, createdAt: expect.any(String) }]);
     expect(fs.existsSync(path.join(backupDir, String(made.body.id), 'manifest.json'))).toBe(true);
+    const metrics = await fetch(`${t.app.url}/api/ops/metrics`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(await metrics.text()).toMatch(/^tsudoi_backups_total\{status="ok"\} 1$/m);
     // R22: who, what and why are in the operator audit log.
     const audit = await t.app.store.operatorAudit.list({ limit: 10 });
     expect(audit.map((e) => [e.operator, e.action, e.reason])).toContainEqual([
