@@ -3,6 +3,7 @@ import path from 'node:path';
 import { type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
 import { solid } from '../../apps/server/src/testing/imageFixtures';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
+import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
 
@@ -76,6 +77,7 @@ test('a profile image uploaded in the settings becomes the avatar the others see
   });
   await expect(picker.getByTestId('profile-image-status')).toHaveText('Your profile image was updated.');
   await expect(picker.getByTestId('profile-image-current')).toBeVisible();
+  await expectAccessible(alice, 'profile image settings');
 
   // Bob and Carol, on the floor all along, see it at once (pushed, no reload).
   for (const page of [bob, carol]) {
@@ -139,6 +141,7 @@ test('an image sent in a room shows as a thumbnail and full size, and is gone fo
   });
   await expect(chat.getByRole('alert')).toContainText('Choose a JPEG, PNG, WebP or GIF image.');
   await expect(chat.getByTestId('chat-attachment')).toHaveCount(3);
+  await expectAccessible(alice, 'composer with attached images and a refusal');
   await chat.getByRole('button', { name: 'Send' }).click();
   await expect(chat.getByTestId('chat-attachment')).toHaveCount(0);
 
@@ -163,6 +166,7 @@ test('an image sent in a room shows as a thumbnail and full size, and is gone fo
   const full = bob.getByTestId('chat-image-full');
   await expect(full).toBeVisible();
   await expect.poll(() => decoded(full)).toBe(true);
+  await expectAccessible(bob, 'full-size image dialog');
   await bob.keyboard.press('Escape');
   await expect(full).toHaveCount(0);
 
