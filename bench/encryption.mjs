@@ -92,8 +92,12 @@ const row = (name, k) => {
   const s = best(results.sealed, k);
   return `${name.padEnd(28)} plain ${fmt(p).padStart(8)} µs   sealed ${fmt(s).padStart(8)} µs   +${fmt(s - p)} µs (${fmt(((s - p) / p) * 100)} %)`;
 };
-console.log(`R19 encryption cost, SQLite, ${N} messages of ${TEXT_BYTES} chars, ${PAGES} pages of 100 (best of 2)`);
-console.log(`node ${process.version}, ${os.cpus()[0]?.model} ×${os.availableParallelism()}, load ${os.loadavg()[0].toFixed(2)}`);
+console.log(
+  `R19 encryption cost, SQLite, ${N} messages of ${TEXT_BYTES} chars, ${PAGES} pages of 100 (best of 2)`,
+);
+console.log(
+  `node ${process.version}, ${os.cpus()[0]?.model} ×${os.availableParallelism()}, load ${os.loadavg()[0].toFixed(2)}`,
+);
 console.log(`cipher alone: seal ${fmt(sealUs)} µs, open ${fmt(openUs)} µs per message body`);
 console.log(row('insert (per message)', 'insertUs'));
 console.log(row('read a page of 100', 'pageUs'));

@@ -20,7 +20,7 @@ export function backupRoutes(app: FastifyInstance, d: { gate: OperatorCheck; run
   });
 
   app.post('/api/ops/backups', OPERATOR_ROUTE, async (req) => {
-    const { operator } = await d.gate.require(req, 'backup.run', null);
+    await d.gate.require(req, 'backup.run', null);
     try {
       const r = await d.runner.run();
       req.log.info(
