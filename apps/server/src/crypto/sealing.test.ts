@@ -93,6 +93,30 @@ describe('sealed messages, blobs and data keys on one store', () => {
     expect(rawText('wsA', 'wsA-m1')).not.toContain('says');
   });
 
+  it('seals a group thread’s title; members see it in the thread and in their list', async () => {
+    const t = await messages.createThread({
+      workspaceId: 'wsA',
+      id: 'thread-1',
+      type: 'group',
+      title: 'Secret plans',
+      memberIds: ['u1', 'u2'],
+      createdAt: clock().toISOString(),
+    });
+    expect(t.title).toBe('Secret plans');
+    const raw = store.db.prepare("SELECT title FROM conversations WHERE id = 'thread-1'").get() as {
+      title: string;
+    };
+    expect(raw.title).toMatch(/^tsd1:/);
+    expect((await messages.getConversation('wsA', 'thread-1'))?.title).toBe('Secret plans');
+    expect((await messages.listThreads('wsA', 'u2')).map((s) => s.conversation.title)).toEqual([
+      'Secret plans',
+    ]);
+    // A title copied to another thread does not open.
+    await messages.createThread({ ...t, id: 'thread-2', title: 'Other', memberIds: ['u1', 'u2'] });
+    store.db.prepare("UPDATE conversations SET title = ? WHERE id = 'thread-2'").run(raw.title);
+    await expect(messages.getConversation('wsA', 'thread-2')).rejects.toThrow(SealError);
+  });
+
   it('refuses a ciphertext moved to another row or to another workspace', async () => {
     setRawText('wsA', 'wsA-m2', rawText('wsA', 'wsA-m1'));
     await expect(messages.list('wsA', 'room')).rejects.toThrow(SealError);
