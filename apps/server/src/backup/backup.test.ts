@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { developmentKeyring, masterKeyId } from '../crypto/masterKey.js';
 import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
 import { createBackup, listGenerations } from './backupService.js';
+import { BackupFileCorrupt, decryptFile } from './cipherFile.js';
 import { backupKeysOf } from './keys.js';
 import { RestoreRefused, restoreBackup } from './restore.js';
 
@@ -139,7 +140,7 @@ describe('backups (R20)', () => {
     expect(fs.readdirSync(root).filter((n) => n.includes('restoring'))).toEqual([]);
   });
 
-  it('a flipped byte with a matching checksum still fails the GCM tag', async () => {
+  it('an altered manifest (a checksum rewritten to match) fails its authentication check', async () => {
     const { dir } = await backupAt(day(0));
     // An attacker who also rewrites the manifest's checksum cannot re-sign the manifest.
     const manifestFile = path.join(dir, 'manifest.json');
@@ -151,6 +152,25 @@ describe('backups (R20)', () => {
       kind: 'corrupt',
       message: expect.stringMatching(/authentication check/),
     });
+  });
+
+  it('a flipped byte fails the GCM tag on decryption: no plaintext file is left behind', async () => {
+    const { dir } = await backupAt(day(0));
+    const enc = path.join(dir, '1.enc'); // the image
+    const bytes = fs.readFileSync(enc);
+    bytes[30] = (bytes[30] as number) ^ 0x01; // inside the ciphertext, past the header
+    fs.writeFileSync(enc, bytes);
+    const out = path.join(root, 'img.out');
+    await expect(decryptFile(enc, out, keys.current, `blobs/${WS}/img-1`)).rejects.toBeInstanceOf(
+      BackupFileCorrupt,
+    );
+    expect(fs.existsSync(out)).toBe(false);
+    // Control: the untouched database file decrypts, and under another name (its place) it does not.
+    await decryptFile(path.join(dir, '0.enc'), out, keys.current, 'tsudoi.sqlite');
+    expect(fs.existsSync(out)).toBe(true);
+    await expect(
+      decryptFile(path.join(dir, '0.enc'), path.join(root, 'x.out'), keys.current, `blobs/${WS}/img-1`),
+    ).rejects.toBeInstanceOf(BackupFileCorrupt);
   });
 
   it('restore under a different master key is refused with a clear message', async () => {
