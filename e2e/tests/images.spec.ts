@@ -87,6 +87,22 @@ test('a profile image uploaded in the settings becomes the avatar the others see
   }
 });
 
+test('the workspace image an admin sets shows in every member’s header', async () => {
+  const { alice, bob } = pages;
+  await expect(bob.getByTestId('workspace-image-header')).toHaveCount(0);
+  await alice.goto(`${server.url}/w/${workspaceId}/settings/workspace-image`);
+  const picker = alice.getByTestId('workspace-image');
+  await picker.getByLabel('Choose image').setInputFiles({
+    name: 'logo.png',
+    mimeType: 'image/png',
+    buffer: await solid(64, 64, 'png'),
+  });
+  await expect(picker.getByTestId('workspace-image-status')).toHaveText('The workspace image was updated.');
+  const logo = bob.getByTestId('workspace-image-header');
+  await expect(logo).toBeVisible();
+  await expect.poll(() => decoded(logo)).toBe(true);
+});
+
 test('an image sent in a room shows as a thumbnail and full size, and is gone for everyone when the room empties', async () => {
   const { alice, bob, carol } = pages;
   await alice.goto(`${server.url}/w/${workspaceId}`);

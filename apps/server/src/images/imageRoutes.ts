@@ -120,7 +120,11 @@ export function imageRoutes(app: FastifyInstance, d: ImageRouteDeps): void {
   });
   app.get('/api/workspaces/:workspaceId/avatars', async (req) => {
     const { workspaceId } = await gate(req);
-    return { images: await d.images.profileImages(workspaceId) };
+    const [images, workspaceImage] = await Promise.all([
+      d.images.profileImages(workspaceId),
+      d.images.currentId(workspaceId, 'workspace', workspaceId),
+    ]);
+    return { images, workspaceImage: workspaceImage ?? null };
   });
   app.get('/api/workspaces/:workspaceId/avatars/:userId', async (req, reply) => {
     const { workspaceId } = await gate(req);

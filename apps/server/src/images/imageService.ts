@@ -102,6 +102,11 @@ export class ImageService {
     ]);
   }
 
+  /** The id of an owner's current profile/workspace image, if any. */
+  async currentId(ws: string, kind: 'profile' | 'workspace', ownerId: string): Promise<string | undefined> {
+    return (await this.d.images.current(ws, kind, ownerId))?.id;
+  }
+
   /** Who has a profile image in the workspace (user id → image id). */
   profileImages(ws: string): Promise<Record<string, string>> {
     return this.d.images.profileImages(ws);

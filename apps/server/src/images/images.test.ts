@@ -163,6 +163,8 @@ describe('stored images', () => {
   it('the workspace image is set by an admin only', async () => {
     expect((await put(ben, wsId, 'workspace', await solid(30, 10, 'webp'))).status).toBe(403);
     expect((await put(aiko, wsId, 'workspace', await solid(30, 10, 'webp'))).status).toBe(200);
+    const listed = (await ben.get(`/api/workspaces/${wsId}/avatars`)).body;
+    expect(listed.workspaceImage).toEqual(expect.any(String));
     const res = await raw(ben, `/api/workspaces/${wsId}/image`);
     expect(res).toMatchObject({ status: 200 });
     expect(res.headers.get('content-type')).toBe('image/webp');

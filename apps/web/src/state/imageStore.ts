@@ -32,11 +32,15 @@ export const imageActions = {
     if (loading === workspaceId || useImageVersions.getState().workspaceId === workspaceId) return;
     loading = workspaceId;
     useImageVersions.setState({ workspaceId, versions: {} }, true);
-    api<{ images: Record<string, string> }>('GET', imagePaths.avatars(workspaceId))
-      .then(({ images }) => {
+    api<{ images: Record<string, string>; workspaceImage: string | null }>(
+      'GET',
+      imagePaths.avatars(workspaceId),
+    )
+      .then(({ images, workspaceImage }) => {
         if (useImageVersions.getState().workspaceId !== workspaceId) return;
         // Changes pushed while loading win over the list.
-        useImageVersions.setState((s) => ({ versions: { ...images, ...s.versions } }));
+        const all = workspaceImage ? { ...images, [WORKSPACE]: workspaceImage } : images;
+        useImageVersions.setState((s) => ({ versions: { ...all, ...s.versions } }));
       })
       .catch(() => undefined) // no list: initials, as before
       .finally(() => {

@@ -153,7 +153,8 @@ export function ProfileImageSettings({ ws }: SectionProps) {
 
 /** The workspace's image (admins): every member sees it. */
 export function WorkspaceImageSettings({ ws }: SectionProps) {
-  const [version, setVersion] = useState<string | undefined>(`${Date.now()}`);
+  const version = useImageVersion();
+  useEffect(() => imageActions.load(ws.id), [ws.id]);
   return (
     <ImagePicker
       testId="workspace-image"
@@ -166,11 +167,11 @@ export function WorkspaceImageSettings({ ws }: SectionProps) {
       }}
       upload={async (file, progress) => {
         const img = await uploadImage(ws.id, 'workspace', file, progress);
-        setVersion(img.id);
+        imageActions.changed({ imageId: img.id });
       }}
       remove={async () => {
         await api('DELETE', imagePaths.workspaceImage(ws.id));
-        setVersion(undefined);
+        imageActions.changed({});
       }}
     />
   );

@@ -8,6 +8,7 @@ import { ConnectionState } from './ConnectionState';
 import { shellActions, useShellStore } from './shellStore';
 import { UserMenu } from './UserMenu';
 import { useRoomChatUnreadCount } from './useRoomChatUnread';
+import { WorkspaceImage } from './WorkspaceImage';
 
 interface Props {
   ws: WorkspaceSummary;
@@ -48,6 +49,7 @@ export function ShellHeader({ ws, all, me }: Props) {
           Tsudoi
         </a>
       </p>
+      <WorkspaceImage workspaceId={ws.id} />
       <label className="ws-switch">
         <span className="sr-only">{t('ws.switch')}</span>
         <select value={ws.id} aria-label={t('ws.switch')} onChange={(e) => navigate(`/w/${e.target.value}`)}>
