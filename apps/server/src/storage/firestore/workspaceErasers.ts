@@ -49,7 +49,12 @@ export function firestoreWorkspaceErasers(db: Firestore, contracts: ContractRepo
         const conversations = await eraseCollection(db, sub(ws, 'conversations'));
         const threadMembers = await eraseCollection(db, sub(ws, 'threadMembers'));
         const directThreads = await eraseCollection(db, sub(ws, 'directThreads'));
-        return { messages, conversations, threadMembers, directThreads };
+        // The purge's outbox of files to remove: the files go with blobs/<ws>, the entries with the workspace.
+        const blobDeletions = await eraseQuery(
+          db,
+          db.collection('blobDeletions').where('workspaceId', '==', ws),
+        );
+        return { messages, conversations, threadMembers, directThreads, blobDeletions };
       },
     },
     subs('rooms', ['rooms']),
