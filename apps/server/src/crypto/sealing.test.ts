@@ -112,7 +112,14 @@ describe('sealed messages, blobs and data keys on one store', () => {
       'Secret plans',
     ]);
     // A title copied to another thread does not open.
-    await messages.createThread({ ...t, id: 'thread-2', title: 'Other', memberIds: ['u1', 'u2'] });
+    await messages.createThread({
+      workspaceId: 'wsA',
+      id: 'thread-2',
+      type: 'group',
+      title: 'Other',
+      memberIds: ['u1', 'u2'],
+      createdAt: t.createdAt,
+    });
     store.db.prepare("UPDATE conversations SET title = ? WHERE id = 'thread-2'").run(raw.title);
     await expect(messages.getConversation('wsA', 'thread-2')).rejects.toThrow(SealError);
   });
