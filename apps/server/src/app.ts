@@ -271,6 +271,7 @@ export async function startApp(
       sessions,
       audit,
       clock,
+      dataKeys,
       publicUrl,
       onError: (err, what) => http.log.error({ err }, what),
       startEmailCode: (userId, via, origin) => auth.startEmailCode(userId, via, origin),

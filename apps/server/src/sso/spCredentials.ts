@@ -2,12 +2,16 @@
  * Tsudoi's own SAML signing key per workspace (R11: the SP metadata carries "its own signing
  * certificate"): AuthnRequests are signed with it (HTTP-Redirect binding, RSA-SHA256), and the IdP checks
  * them against the certificate it imported from the SP metadata. Made once per workspace, on first use, and
- * kept in the workspace record (never in any API answer but the certificate).
+ * kept in the workspace record (never in any API answer but the certificate). The private key is stored
+ * sealed under the workspace's data key (R19, `tsd1:` text bound to the workspace); a key stored in plain
+ * PEM before R19 is still read. Once the workspace's data key is destroyed the key no longer opens.
  */
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import forge from 'node-forge';
 import type { Clock } from '../clock.js';
+import type { DataKeys } from '../crypto/dataKeys.js';
+import { aad, isSealedText, openText, sealText } from '../crypto/envelope.js';
 import { AppError } from '../errors.js';
 import type { UnitOfWork } from '../unitOfWork.js';
 import { resolveSecurity } from '../workspaces/security.js';
@@ -50,20 +54,42 @@ export async function newSpCredentials(workspaceId: string, now: Date): Promise<
   return { privateKeyPem: privateKey, certificate: forge.util.encode64(der) };
 }
 
-/** The workspace's SP key and certificate, made and stored on first use (once, also when raced). */
+/** Where a sealed SP key belongs: its workspace (a key moved to another workspace will not open). */
+const keyAad = (workspaceId: string) => aad('saml.sp-key', workspaceId);
+
+/** The data keys the SP key is sealed with (DataKeys). */
+export type SpKeyKeys = Pick<DataKeys, 'keyFor' | 'existingKey'>;
+
+/** The stored credentials in clear: a sealed key is opened, a plain one (before R19) is returned as stored. */
+export async function openedSp(
+  keys: SpKeyKeys,
+  workspaceId: string,
+  stored: SpCredentials,
+): Promise<SpCredentials> {
+  if (!isSealedText(stored.privateKeyPem)) return stored;
+  const key = await keys.existingKey(workspaceId);
+  return { ...stored, privateKeyPem: openText(key, stored.privateKeyPem, keyAad(workspaceId)) };
+}
+
+/** The workspace's SP key and certificate, made and stored (sealed) on first use (once, also when raced). */
 export async function spCredentialsOf(
-  d: { tx: UnitOfWork<{ workspaces: WorkspaceRepo }>; clock: Clock },
+  d: { tx: UnitOfWork<{ workspaces: WorkspaceRepo }>; clock: Clock; dataKeys: SpKeyKeys },
   ws: Workspace,
 ): Promise<SpCredentials> {
   const have = resolveSecurity(ws.security).samlSp;
-  if (have) return have;
+  if (have) return openedSp(d.dataKeys, ws.id, have);
   const made = await newSpCredentials(ws.id, d.clock());
-  return d.tx.transaction(async (tx) => {
+  const sealed: SpCredentials = {
+    ...made,
+    privateKeyPem: sealText(await d.dataKeys.keyFor(ws.id), made.privateKeyPem, keyAad(ws.id)),
+  };
+  const stored = await d.tx.transaction(async (tx) => {
     const now = await tx.workspaces.get(ws.id);
     if (!now) throw AppError.notFound('Workspace not found.');
     const current = resolveSecurity(now.security);
     if (current.samlSp) return current.samlSp;
-    await tx.workspaces.update(ws.id, { security: { ...current, samlSp: made } });
-    return made;
+    await tx.workspaces.update(ws.id, { security: { ...current, samlSp: sealed } });
+    return sealed;
   });
+  return openedSp(d.dataKeys, ws.id, stored);
 }

@@ -27,7 +27,7 @@ import {
   SsoRefused,
   samlFor,
 } from './samlValidation.js';
-import { spCredentialsOf } from './spCredentials.js';
+import { type SpKeyKeys, spCredentialsOf } from './spCredentials.js';
 import {
   describeCertificate,
   normaliseCertificate,
@@ -54,6 +54,8 @@ export interface SsoDeps {
   sessions: SessionService;
   audit: AuditLog;
   clock: Clock;
+  /** R19: the workspace's SAML SP private key is stored sealed under its data key. */
+  dataKeys: SpKeyKeys;
   /** The server's public base URL (PUBLIC_URL or where it listens). */
   publicUrl: () => string;
   onError?: (err: unknown, what: string) => void;
