@@ -69,6 +69,8 @@ export interface TsudoiApp {
   readonly dataKeys: DataKeys;
   /** Contracts, the operator gate and leaving: `contracts.deletions`, `contracts.scheduler.runOnce()`. */
   readonly contracts: ReturnType<typeof wireContracts>;
+  /** Images (R16): `images.sweep.runOnce()` deletes expired pending uploads (hourly on its own). */
+  readonly images: ReturnType<typeof imageWiring>;
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   close(): Promise<void>;
@@ -315,6 +317,7 @@ export async function startApp(
     });
     disposers.push(() => operations.close());
     const images = imageWiring(http, { images: store.images, blobs, sessions, access, clock });
+    disposers.push(() => images.sweep.stop());
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);
 
@@ -356,6 +359,7 @@ export async function startApp(
     // Catch-up on a 01:00 missed while down runs in the background: start-up need not wait for a purge.
     retention.start().catch((err) => http.log.error({ err }, 'retention: start-up failed'));
     contracts.scheduler.start();
+    images.sweep.start();
     accessLogRetention
       .start()
       .catch((err) => http.log.error({ err }, 'access-log retention: start-up failed'));
@@ -377,6 +381,7 @@ export async function startApp(
       dataKeys,
       operations,
       contracts,
+      images,
       url,
       close: closeAll,
     };

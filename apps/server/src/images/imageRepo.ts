@@ -69,6 +69,11 @@ export interface ImageRepo {
   /** Removes up to `limit` pending message images created before `before` (abandoned uploads) and returns them. */
   takeExpiredPending(workspaceId: string, before: string, limit: number): Promise<ImageRecord[]>;
   /**
+   * Pending message images of every workspace created before `before`, oldest first, at most `limit`: a
+   * plain read for the hourly sweep, which then takes them per workspace with {@link takeExpiredPending}.
+   */
+  expiredPending(before: string, limit: number): Promise<Pick<ImageRecord, 'workspaceId' | 'id'>[]>;
+  /**
    * Removes every image record of the workspace (for workspace erasure): the counts and the blob keys the
    * caller deletes. Sent message images are not here: they go with their messages.
    */

@@ -135,9 +135,36 @@ export class ImageService {
     return { bytes, contentType };
   }
 
+  /**
+   * The hourly sweep (pendingSweep.ts): abandoned uploads of every workspace (pending past the TTL) go,
+   * files included, in batches of 50, at most `maxBatches` a run (the rest the next hour). Each batch is a
+   * plain read across workspaces, then an atomic take per workspace (a send racing it keeps its images).
+   * Returns how many records went.
+   */
+  async sweepExpired(maxBatches = 20): Promise<number> {
+    const before = this.#expiredBefore(this.d.clock());
+    let removed = 0;
+    for (let round = 0; round < maxBatches; round++) {
+      const found = await this.d.images.expiredPending(before, 50);
+      const perWorkspace = new Map<string, number>();
+      for (const f of found) perWorkspace.set(f.workspaceId, (perWorkspace.get(f.workspaceId) ?? 0) + 1);
+      for (const [ws, n] of perWorkspace) {
+        const expired = await this.d.images.takeExpiredPending(ws, before, n);
+        await this.#deleteBlobs(expired.flatMap(blobKeysOf));
+        removed += expired.length;
+      }
+      if (found.length < 50) break;
+    }
+    return removed;
+  }
+
+  #expiredBefore(now: Date): string {
+    return new Date(now.getTime() - (this.d.pendingTtlMs ?? 3_600_000)).toISOString();
+  }
+
   /** Abandoned uploads of this workspace (pending past the TTL) go, files included. */
   async #sweep(ws: string, now: Date): Promise<void> {
-    const before = new Date(now.getTime() - (this.d.pendingTtlMs ?? 3_600_000)).toISOString();
+    const before = this.#expiredBefore(now);
     // In batches of 50, at most 1,000 per upload: the rest goes with the next uploads.
     for (let round = 0; round < 20; round++) {
       const expired = await this.d.images.takeExpiredPending(ws, before, 50);

@@ -7,8 +7,12 @@ import type { WorkspaceAccess } from '../workspaces/access.js';
 import type { ImageRepo } from './imageRepo.js';
 import { imageRoutes } from './imageRoutes.js';
 import { ImageService } from './imageService.js';
+import { PendingImageSweep } from './pendingSweep.js';
 
-/** The images feature (R16) for the composition root: service, HTTP routes, and `image:changed` pushes. */
+/**
+ * The images feature (R16) for the composition root: service, HTTP routes, `image:changed` pushes, and the
+ * hourly sweep of expired pending uploads.
+ */
 export function imageWiring(
   http: FastifyInstance,
   d: { images: ImageRepo; blobs: BlobStore; sessions: SessionService; access: WorkspaceAccess; clock: Clock },
@@ -29,6 +33,8 @@ export function imageWiring(
   });
   return {
     service,
+    /** The hourly sweep of expired pending uploads: `start()` once listening, `stop()` on close. */
+    sweep: new PendingImageSweep({ sweep: () => service.sweepExpired(), log: http.log }),
     /** Pushes profile/workspace image changes to the workspace's sockets; returns the unsubscribe. */
     broadcastOn: (io: TsudoiServer) =>
       service.onChanged((ws, change) => io.to(channels.workspace(ws)).emit('image:changed', change)),

@@ -250,6 +250,36 @@ describe('images and time (runs last: it moves the clock)', () => {
     expect(await t.app.store.images.get(wsId, stale.body.id)).toBeUndefined();
   });
 
+  it('the hourly sweep deletes expired pending uploads of every workspace without a new upload; fresh ones stay', async () => {
+    t.advance(61 * 60_000);
+    await t.app.images.sweep.runOnce(); // what earlier tests left pending goes first
+    const benNow = await t.signedInAgain('ben@example.com');
+    const olgaNow = await t.signedInAgain('olga@example.com');
+    const stale = await put(benNow, wsId, 'message', await solid(10, 10, 'png'));
+    expect(stale.body).toMatchObject({ id: expect.any(String) });
+    const staleElsewhere = await put(olgaNow, otherWs, 'message', await solid(10, 10, 'png'));
+    t.advance(30 * 60_000);
+    const fresh = await put(
+      await t.signedInAgain('ben@example.com'),
+      wsId,
+      'message',
+      await solid(10, 10, 'png'),
+    );
+    expect(fresh.status).toBe(200);
+    expect(await t.app.images.sweep.runOnce()).toBe(0); // nothing is an hour old yet
+    expect(blobFiles()).toContain(stale.body.id);
+
+    t.advance(31 * 60_000); // stale ones are 61 minutes old, the fresh one 31
+    expect(await t.app.images.sweep.runOnce()).toBe(2);
+    expect(blobFiles()).not.toContain(stale.body.id);
+    expect(await t.app.store.images.get(wsId, stale.body.id)).toBeUndefined();
+    expect(await t.app.store.images.get(otherWs, staleElsewhere.body.id)).toBeUndefined();
+    const otherFiles = fs.readdirSync(path.join(t.storeEnv.DATA_DIR!, 'blobs', otherWs, 'images'));
+    expect(otherFiles.filter((f) => f.startsWith(staleElsewhere.body.id))).toEqual([]);
+    expect(blobFiles()).toContain(fresh.body.id);
+    expect(await t.app.store.images.get(wsId, fresh.body.id)).toMatchObject({ kind: 'message' });
+  });
+
   it('a thread message image goes with its message at the 30-day retention purge (R7): 404, files gone', async () => {
     const aikoNow = await t.signedInAgain('aiko@example.com');
     const benNow = await t.signedInAgain('ben@example.com');

@@ -125,6 +125,26 @@ export function describeImagesContract(engine: string, make: () => Promise<Image
       expect(await images.takeExpiredPending(ws, '2026-06-01T01:00:00.000Z', 10)).toEqual([]);
     });
 
+    it('lists expired pending images across workspaces, oldest first, up to the limit; nothing else', async () => {
+      // Times far before the other tests' records (a shared emulator project may hold theirs).
+      const [a, b] = [randomUUID(), randomUUID()];
+      const images = h.store.images;
+      const inA = rec(a, { createdAt: '2001-06-01T00:00:00.000Z' });
+      const inB = rec(b, { createdAt: '2001-05-31T00:00:00.000Z' });
+      const inB2 = rec(b, { createdAt: '2001-05-31T12:00:00.000Z' });
+      const fresh = rec(a, { createdAt: '2001-06-01T02:00:00.000Z' });
+      for (const p of [inA, inB, inB2, fresh]) await images.addPending(p);
+      await images.setCurrent(rec(b, { kind: 'profile', createdAt: '2001-05-01T00:00:00.000Z' }));
+      const cut = '2001-06-01T01:00:00.000Z';
+      const of = (r: ImageRecord) => ({ workspaceId: r.workspaceId, id: r.id });
+      expect(await images.expiredPending(cut, 10)).toEqual([of(inB), of(inB2), of(inA)]);
+      expect(await images.expiredPending(cut, 2)).toEqual([of(inB), of(inB2)]);
+      // A plain read: nothing was taken; taking them per workspace empties the list.
+      expect(await images.get(b, inB.id)).toEqual(inB);
+      await images.takeExpiredPending(b, cut, 10);
+      expect(await images.expiredPending(cut, 10)).toEqual([of(inA)]);
+    });
+
     it('erases a workspace’s images with counts and blob keys; other workspaces untouched', async () => {
       const [a, b] = [randomUUID(), randomUUID()];
       const images = h.store.images;

@@ -84,6 +84,21 @@ export function firestoreImages(ctx: FsContext): ImageRepo {
         return recs;
       });
     },
+    async expiredPending(before, limit) {
+      // Every workspace's `images` (collection group); the workspace id is the parent document's.
+      const snap = await ctx.get(
+        ctx.db
+          .collectionGroup('images')
+          .where('kind', '==', 'message')
+          .where('createdAt', '<', before)
+          .orderBy('createdAt')
+          .limit(limit),
+      );
+      return snap.docs.flatMap((d) => {
+        const ws = d.ref.parent.parent?.id;
+        return ws ? [{ workspaceId: ws, id: d.id }] : [];
+      });
+    },
     async eraseWorkspace(ws) {
       ctx.assertNotInTransaction('images.eraseWorkspace');
       let images = 0;

@@ -121,6 +121,14 @@ export function sqliteImages(db: Database): ImageRepo {
         return rows.map(toRecord);
       })();
     },
+    async expiredPending(before, limit) {
+      return db
+        .prepare<[string, number], { workspaceId: string; id: string }>(
+          `SELECT workspace_id AS workspaceId, id FROM images WHERE kind = 'message' AND created_at < ?
+           ORDER BY created_at LIMIT ?`,
+        )
+        .all(before, limit);
+    },
     async eraseWorkspace(ws) {
       return db.transaction(() => {
         const rows = db.prepare<[string], Row>('SELECT * FROM images WHERE workspace_id = ?').all(ws);
