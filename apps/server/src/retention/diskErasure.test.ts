@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChatPurged } from '@tsudoi/protocol';
+import Database from 'better-sqlite3';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
@@ -10,6 +11,8 @@ import { nextEvent, TestSockets } from '../testing/sockets.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
 
 // R8: deleted message text must not stay readable anywhere under DATA_DIR (SQLite file, WAL, blobs…).
+// Message text is sealed at rest (R19), so its plaintext is never on disk; what must go is the stored form:
+// the sealed text (`tsd1:` + base64url, unique per message), grepped like the plaintext would be.
 
 const DAY = 24 * 60 * 60_000;
 
@@ -65,9 +68,22 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const send = async (s: Socket, to: object, text: string) => {
+/** Sends a message; returns the text as the store keeps it on disk (sealed), read with a raw connection. */
+const send = async (s: Socket, to: object, text: string): Promise<string> => {
   const ack = await s.emitWithAck('chat:send', { to, text });
   expect(ack).toMatchObject({ ok: true });
+  const db = new Database(path.join(dataDir, 'tsudoi.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    const row = db
+      .prepare('SELECT text FROM messages WHERE workspace_id = ? AND id = ?')
+      .get(wsId, ack.data.id) as { text: string } | undefined;
+    expect(row?.text).toMatch(/^tsd1:/);
+    // Sealed: the plaintext is in no file even while the message exists.
+    expect(filesContaining(dataDir, text)).toEqual([]);
+    return row!.text;
+  } finally {
+    db.close();
+  }
 };
 
 describe('deletion is real on disk (R8)', () => {
@@ -78,38 +94,36 @@ describe('deletion is real on disk (R8)', () => {
     const otherId = (await a.emitWithAck('room:create', { name: 'Still talking' })).data.id;
     await a.emitWithAck('room:join', { roomId });
     await b.emitWithAck('room:join', { roomId });
-    const secret = marker('room');
-    await send(a, { kind: 'room', roomId }, secret);
-    await send(b, { kind: 'room', roomId }, `re: ${secret}`);
+    const secret = await send(a, { kind: 'room', roomId }, marker('room'));
+    const reply = await send(b, { kind: 'room', roomId }, `re: ${marker('room')}`);
     // Negative control: the grep does find a message that is still there.
     expect(filesContaining(dataDir, secret)).not.toEqual([]);
+    expect(filesContaining(dataDir, reply)).not.toEqual([]);
 
     await a.emitWithAck('room:leave', { roomId });
     const purged = nextEvent<ChatPurged>(a, 'chat:purged', (p) => p.conversationId === roomId);
     await b.emitWithAck('room:leave', { roomId });
     await purged;
     expect(filesContaining(dataDir, secret)).toEqual([]);
+    expect(filesContaining(dataDir, reply)).toEqual([]);
     gone.push(secret);
 
     // The flush removed only what was deleted: a room still in use keeps its conversation on disk.
     await b.emitWithAck('room:join', { roomId: otherId });
-    const live = marker('live-room');
-    await send(b, { kind: 'room', roomId: otherId }, live);
+    const live = await send(b, { kind: 'room', roomId: otherId }, marker('live-room'));
     expect(filesContaining(dataDir, live)).not.toEqual([]);
   });
 
   it('a workspace message is unreadable in every DATA_DIR file after its retention purge', async () => {
     const a = (await sockets.open(aiko, wsId)).s;
     const thread = (await a.emitWithAck('thread:open', { memberIds: [benId] })).data;
-    const secret = marker('thread');
-    await send(a, { kind: 'thread', threadId: thread.id }, secret);
+    const secret = await send(a, { kind: 'thread', threadId: thread.id }, marker('thread'));
     expect(filesContaining(dataDir, secret)).not.toEqual([]);
 
     // Quiet for 30 days, then past the next 01:00 in the workspace's zone.
     t.advance(31 * DAY + 2 * 60 * 60_000);
-    const recent = marker('recent');
     const other = (await a.emitWithAck('thread:open', { memberIds: [benId], title: 'fresh' })).data;
-    await send(a, { kind: 'thread', threadId: other.id }, recent);
+    const recent = await send(a, { kind: 'thread', threadId: other.id }, marker('recent'));
     expect(filesContaining(dataDir, secret)).not.toEqual([]); // nothing ran yet
 
     const reports = await t.app.retention.runDue();
