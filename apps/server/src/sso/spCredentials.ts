@@ -4,7 +4,7 @@
  * them against the certificate it imported from the SP metadata. Made once per workspace, on first use, and
  * kept in the workspace record (never in any API answer but the certificate). The private key is stored
  * sealed under the workspace's data key (R19, `tsd1:` text bound to the workspace); a key stored in plain
- * PEM before R19 is still read. Once the workspace's data key is destroyed the key no longer opens.
+ * PEM before R19 is still read, and sealed in place the first time it is used. Once the workspace's data key is destroyed the key no longer opens.
  */
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -71,12 +71,31 @@ export async function openedSp(
   return { ...stored, privateKeyPem: openText(key, stored.privateKeyPem, keyAad(workspaceId)) };
 }
 
+/** A key stored in plain PEM before R19 is sealed in place (once, if it is still the stored one). */
+async function sealStored(
+  d: { tx: UnitOfWork<{ workspaces: WorkspaceRepo }>; dataKeys: SpKeyKeys },
+  workspaceId: string,
+  plain: SpCredentials,
+): Promise<void> {
+  const samlSp = {
+    ...plain,
+    privateKeyPem: sealText(await d.dataKeys.keyFor(workspaceId), plain.privateKeyPem, keyAad(workspaceId)),
+  };
+  await d.tx.transaction(async (tx) => {
+    const now = await tx.workspaces.get(workspaceId);
+    const current = now && resolveSecurity(now.security);
+    if (current?.samlSp?.privateKeyPem !== plain.privateKeyPem) return;
+    await tx.workspaces.update(workspaceId, { security: { ...current, samlSp } });
+  });
+}
+
 /** The workspace's SP key and certificate, made and stored (sealed) on first use (once, also when raced). */
 export async function spCredentialsOf(
   d: { tx: UnitOfWork<{ workspaces: WorkspaceRepo }>; clock: Clock; dataKeys: SpKeyKeys },
   ws: Workspace,
 ): Promise<SpCredentials> {
   const have = resolveSecurity(ws.security).samlSp;
+  if (have && !isSealedText(have.privateKeyPem)) await sealStored(d, ws.id, have);
   if (have) return openedSp(d.dataKeys, ws.id, have);
   const made = await newSpCredentials(ws.id, d.clock());
   const sealed: SpCredentials = {

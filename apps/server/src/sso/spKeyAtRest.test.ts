@@ -78,11 +78,15 @@ describe('the SAML SP private key at rest (R19)', { timeout: 60_000 }, () => {
     if (!process.env.TEST_STORE) expect(filesContaining(certificate.slice(0, 64)).length).toBeGreaterThan(0);
   });
 
-  it('still reads a key stored in plain PEM before R19', async () => {
+  it('still reads a key stored in plain PEM before R19, and seals it in place on first use', async () => {
     const wsId = await enterpriseWorkspace('Legacy');
     const legacy = await newSpCredentials(wsId, new Date());
     const security = resolveSecurity((await workspace(wsId)).security);
     await t.app.store.workspaces.update(wsId, { security: { ...security, samlSp: legacy } });
+    expect(await spCredentialsOf(deps(), await workspace(wsId))).toEqual(legacy);
+    const now = resolveSecurity((await workspace(wsId)).security).samlSp;
+    expect(now?.privateKeyPem).toMatch(/^tsd1:/);
+    expect(now?.certificate).toBe(legacy.certificate);
     expect(await spCredentialsOf(deps(), await workspace(wsId))).toEqual(legacy);
   });
 
