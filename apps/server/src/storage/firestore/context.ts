@@ -94,9 +94,32 @@ const isRef = (x: DocumentReference | Query): x is DocumentReference =>
  */
 export const TRANSACTION_ATTEMPTS = 10;
 
+/**
+ * A transaction the database already ended (INVALID_ARGUMENT "Transaction is invalid or closed"): the
+ * emulator ends one that waited too long for a lock held by a contender, and the client does not retry
+ * that code. Nothing of it was committed, so the whole unit may run again.
+ */
+export function isClosedTransaction(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | undefined;
+  return (
+    e?.code === 3 && typeof e.message === 'string' && /transaction is invalid or closed/i.test(e.message)
+  );
+}
+
+/** Whole-transaction runs after the database closed one under contention ({@link isClosedTransaction}). */
+export const CLOSED_TRANSACTION_RUNS = 3;
+
 /** Runs `fn` on a context bound to a transaction. */
-export function runInTransaction<T>(db: Firestore, fn: (ctx: FsContext) => Promise<T>): Promise<T> {
-  return db.runTransaction((tx) => fn(new TransactionContext(db, tx)), { maxAttempts: TRANSACTION_ATTEMPTS });
+export async function runInTransaction<T>(db: Firestore, fn: (ctx: FsContext) => Promise<T>): Promise<T> {
+  for (let run = 1; ; run++) {
+    try {
+      return await db.runTransaction((tx) => fn(new TransactionContext(db, tx)), {
+        maxAttempts: TRANSACTION_ATTEMPTS,
+      });
+    } catch (err) {
+      if (run >= CLOSED_TRANSACTION_RUNS || !isClosedTransaction(err)) throw err;
+    }
+  }
 }
 
 /** Reads and writes straight against the database; `atomic` opens a transaction. */
