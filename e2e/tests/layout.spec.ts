@@ -193,7 +193,9 @@ test('settings: admin sections are hidden from a member, refused on their URL an
     'Single sign-on',
     'CSV import',
     'Access log',
+    'Workspace image',
     'Plan',
+    'Contract',
   ]);
   await nav.getByRole('link', { name: 'Security' }).click();
   await expect(admin.getByTestId('settings-security').getByLabel('Minimum password length')).toBeVisible();
@@ -213,7 +215,16 @@ test('settings: admin sections are hidden from a member, refused on their URL an
   await memberNav.getByRole('link', { name: 'Members & invitations' }).click();
   await expect(member.getByTestId('members')).toContainText('Ayame Owner');
   await expect(member.getByLabel('Email address to invite')).toHaveCount(0);
-  for (const section of ['security', 'network', 'sso', 'import', 'access-log', 'plan']) {
+  for (const section of [
+    'security',
+    'network',
+    'sso',
+    'import',
+    'access-log',
+    'workspace-image',
+    'plan',
+    'contract',
+  ]) {
     await member.goto(`${server.url}/w/${workspaceId}/settings/${section}`);
     const refused = member.getByTestId('settings-admin-only');
     await expect(refused.getByRole('heading')).toHaveText('This page is for admins only');

@@ -130,7 +130,8 @@ export function MessageComposer({ to, wording }: { to: ConversationRef; wording?
       <input
         ref={fileInput}
         type="file"
-        className="visually-hidden-input"
+        // Not rendered (the attach button opens it): no layout box, so no undersized touch target.
+        hidden
         accept={IMAGE_LIMITS.types.join(',')}
         multiple
         tabIndex={-1}
