@@ -8,8 +8,11 @@ export class ApiError extends Error {
   }
 }
 
-// `__Host-` in production (https); the server keeps it equal to the signed-in session's token.
-const csrfCookie = () => document.cookie.match(/(?:^|;\s*)(?:__Host-)?tsudoi_csrf=([^;]+)/)?.[1];
+/**
+ * The CSRF token the server set as a cookie (sent back in `x-csrf-token` on state-changing calls);
+ * `__Host-` in production (https); the server keeps it equal to the signed-in session's token.
+ */
+export const csrfCookie = () => document.cookie.match(/(?:^|;\s*)(?:__Host-)?tsudoi_csrf=([^;]+)/)?.[1];
 
 /** Calls the JSON API; state-changing calls echo the CSRF cookie in X-CSRF-Token. */
 export async function api<T>(
