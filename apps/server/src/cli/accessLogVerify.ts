@@ -1,7 +1,6 @@
-import { pathToFileURL } from 'node:url';
 import { verifyWorkspaceChain } from '../audit/accessLogChain.js';
-import { type Config, ConfigError, loadConfig } from '../config.js';
 import { createStore } from '../storage/createStore.js';
+import { cliConfig, runAsCommand } from './cliRuntime.js';
 
 const USAGE = `usage: node apps/server/dist/cli/accessLogVerify.js <workspaceId>
 Checks the hash chain of a workspace's access log in the server's store (STORE, DATA_DIR, FIRESTORE_*: the variables
@@ -22,14 +21,8 @@ export async function accessLogVerifyCli(
     out.error(USAGE);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    out.error(`tsudoi: ${err.message}`);
-    return 2;
-  }
+  const config = cliConfig(env, out);
+  if (!config) return 2;
   const store = await createStore(config.store);
   try {
     await store.migrate();
@@ -41,12 +34,4 @@ export async function accessLogVerifyCli(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  accessLogVerifyCli(process.argv.slice(2), process.env).then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error('tsudoi: access-log check failed:', err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, accessLogVerifyCli, 'access-log check');

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BackupNotSupported, BackupRunner, FIRESTORE_EXPORT_NOTE } from '../backup/backupRunner.js';
 import { BackupBusy, DB_NAME } from '../backup/backupService.js';
 import { backupKeysOf } from '../backup/keys.js';
 import { generationTime } from '../backup/policy.js';
 import { RestoreRefused, restoreBackup, verifyGeneration } from '../backup/restore.js';
-import { type Config, ConfigError, loadConfig } from '../config.js';
 import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
+import { cliConfig, runAsCommand } from './cliRuntime.js';
 
 const USAGE = `usage: node apps/server/dist/cli/backup.js <command>
   create                        take a backup now (safe while the server runs)
@@ -34,14 +33,8 @@ export async function backupCli(
     out.error(USAGE);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    out.error(`tsudoi: ${err.message}`);
-    return 2;
-  }
+  const config = cliConfig(env, out);
+  if (!config) return 2;
   const keys = backupKeysOf(config.masterKeys);
   const generationDir = (g: string) =>
     generationTime(g) !== undefined ? path.join(config.backup.dir, g) : path.resolve(g);
@@ -112,12 +105,4 @@ export async function backupCli(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  backupCli(process.argv.slice(2), process.env).then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error('tsudoi: backup command failed:', err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, backupCli, 'backup command');

@@ -1,11 +1,10 @@
 import os from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { AuditLog } from '../audit/auditLog.js';
 import { systemClock } from '../clock.js';
-import { type Config, ConfigError, loadConfig } from '../config.js';
 import { AppError } from '../errors.js';
 import { createStore } from '../storage/createStore.js';
 import { changePlan, isPlan, PLANS } from '../workspaces/planChange.js';
+import { cliConfig, runAsCommand } from './cliRuntime.js';
 
 const USAGE = `usage: node apps/server/dist/cli/plan.js <workspaceId> <${PLANS.join('|')}>
 Changes a workspace's plan in the server's store (STORE, DATA_DIR, FIRESTORE_*: the variables the server reads); the change
@@ -26,14 +25,8 @@ export async function planCli(
     out.error(USAGE);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    out.error(`tsudoi: ${err.message}`);
-    return 2;
-  }
+  const config = cliConfig(env, out);
+  if (!config) return 2;
   const store = await createStore(config.store);
   const where =
     config.store.kind === 'sqlite' ? config.store.dataDir : `Firestore project ${config.store.projectId}`;
@@ -68,12 +61,4 @@ export async function planCli(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  planCli(process.argv.slice(2), process.env).then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error('tsudoi: plan change failed:', err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, planCli, 'plan change');

@@ -1,9 +1,8 @@
-import { pathToFileURL } from 'node:url';
 import { systemClock } from '../clock.js';
-import { type Config, ConfigError, loadConfig } from '../config.js';
 import { DataKeys, MasterKeyMismatchError } from '../crypto/dataKeys.js';
 import { createStore } from '../storage/createStore.js';
 import { dataKeyRepoOf } from '../storage/dataKeyRepo.js';
+import { cliConfig, runAsCommand } from './cliRuntime.js';
 
 const USAGE = `usage: node apps/server/dist/cli/rotateMasterKey.js
 Re-wraps every workspace data key under MASTER_KEY (the new master key); MASTER_KEY_PREVIOUS (or
@@ -24,14 +23,8 @@ export async function rotateMasterKeyCli(
     out.error(USAGE);
     return 2;
   }
-  let config: Config;
-  try {
-    config = loadConfig(env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    out.error(`tsudoi: ${err.message}`);
-    return 2;
-  }
+  const config = cliConfig(env, out);
+  if (!config) return 2;
   if (config.masterKeys.developmentDefault) {
     out.error(
       'tsudoi: MASTER_KEY is not set: set it to the new master key (and MASTER_KEY_PREVIOUS to the old one)',
@@ -58,12 +51,4 @@ export async function rotateMasterKeyCli(
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  rotateMasterKeyCli(process.argv.slice(2), process.env).then(
-    (code) => process.exit(code),
-    (err) => {
-      console.error('tsudoi: master key rotation failed:', err instanceof Error ? err.message : err);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, rotateMasterKeyCli, 'master key rotation');
