@@ -2,7 +2,8 @@
 # setup.sh — installs everything Tsudoi needs that is not in node_modules, then node_modules itself.
 # Idempotent and cached: a second run on the same machine does almost nothing.
 #   1. Debian packages: chromium (browser tests), the mediasoup worker's build deps, redis-server,
-#      SimpleSAMLphp + php-cli + php-xml (the real SAML identity provider of the SSO tests).
+#      SimpleSAMLphp + php-cli + php-xml (the real SAML identity provider of the SSO tests), coturn (TURN:
+#      the relay tests start their own `turnserver` on loopback; the Debian service is not used).
 #   2. mediasoup-worker built offline from the pinned npm release's sources, cached in
 #      $TSUDOI_CACHE (default ~/.cache/tsudoi) by version, so fresh clones reuse it.
 #   3. `npm ci` when package-lock.json (or Node's version) changed since the last install.
@@ -14,7 +15,7 @@ mkdir -p "$TSUDOI_CACHE"
 say() { printf '[setup] %s\n' "$*"; }
 
 # --- 1. Debian packages -------------------------------------------------------------------
-APT_PKGS=(chromium fonts-noto-cjk redis-server
+APT_PKGS=(chromium fonts-noto-cjk redis-server coturn
   simplesamlphp php-cli php-xml
   build-essential pkg-config python3 meson ninja-build
   libuv1-dev libssl-dev libsrtp2-dev libusrsctp-dev libabsl-dev
