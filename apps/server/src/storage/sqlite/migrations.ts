@@ -11,6 +11,7 @@ import { m009Images } from './migrations/009-images.js';
 import { m010DataKeys } from './migrations/010-data-keys.js';
 import { m011Contracts } from './migrations/011-contracts.js';
 import { m012Maintenance } from './migrations/012-maintenance.js';
+import { m013Placement } from './migrations/013-placement.js';
 
 /** A schema change. Versions increase; a released migration is never edited. */
 export interface Migration {
@@ -36,4 +37,5 @@ export const MIGRATIONS: Migration[] = [
   m010DataKeys,
   m011Contracts,
   m012Maintenance,
+  m013Placement,
 ];
