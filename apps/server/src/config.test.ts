@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, defaultNodeId, loadConfig } from './config.js';
 
 describe('loadConfig', () => {
   it('gives working defaults for an empty environment', () => {
@@ -140,5 +140,53 @@ describe('loadConfig', () => {
       .map((p) => p.split(':')[0])
       .sort();
     expect(names).toEqual(['FIRESTORE_EMULATOR_HOST', 'FIRESTORE_PROJECT_ID']);
+  });
+
+  it('runs one node without REDIS_URL; names this node and its URL', () => {
+    const one = loadConfig({}).scaling;
+    expect(one.redisUrl).toBeUndefined();
+    expect(one.nodeId).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
+    expect(one.nodeId.endsWith(`-${process.pid}`)).toBe(true);
+    expect(one.nodeUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://tsudoi.example.com' }).scaling.nodeUrl).toBe(
+      'https://tsudoi.example.com',
+    );
+    expect(
+      loadConfig({
+        REDIS_URL: 'redis://:secret@127.0.0.1:6380/2',
+        NODE_ID: 'node-a.tokyo_1',
+        NODE_URL: 'https://a.tsudoi.example.com',
+        PUBLIC_URL: 'https://tsudoi.example.com',
+      }).scaling,
+    ).toEqual({
+      redisUrl: 'redis://:secret@127.0.0.1:6380/2',
+      nodeId: 'node-a.tokyo_1',
+      nodeUrl: 'https://a.tsudoi.example.com',
+    });
+    expect(loadConfig({ REDIS_URL: 'rediss://redis.internal:6380' }).scaling.redisUrl).toBe(
+      'rediss://redis.internal:6380',
+    );
+  });
+
+  it('names a bad REDIS_URL, NODE_ID or NODE_URL', () => {
+    expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual([
+      expect.stringMatching(/^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/),
+    ]);
+    expect(problemsOf({ REDIS_URL: '127.0.0.1:6379' })).toEqual([expect.stringMatching(/^REDIS_URL: /)]);
+    expect(problemsOf({ NODE_ID: 'node a' })).toEqual([
+      expect.stringMatching(/^NODE_ID: must be 1–64 characters/),
+    ]);
+    expect(problemsOf({ NODE_ID: 'n'.repeat(65) })).toEqual([expect.stringMatching(/^NODE_ID: /)]);
+    expect(loadConfig({ NODE_ID: 'n'.repeat(64) }).scaling.nodeId).toHaveLength(64);
+    expect(problemsOf({ NODE_URL: 'a.example.com' })).toEqual([expect.stringMatching(/^NODE_URL: /)]);
+    expect(problemsOf({ NODE_URL: 'ftp://a.example.com' })).toEqual([
+      expect.stringMatching(/^NODE_URL: must be an http/),
+    ]);
+  });
+
+  it('derives a valid default NODE_ID from any host name', () => {
+    expect(defaultNodeId('web 1.example.com', 42)).toBe('web-1.example.com-42');
+    expect(defaultNodeId('', 7)).toBe('node-7');
+    expect(defaultNodeId('h'.repeat(200), 4_194_304)).toMatch(/^[A-Za-z0-9_.-]{1,64}$/);
   });
 });

@@ -11,6 +11,7 @@ import {
 } from './crypto/masterKey.js';
 import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
 import type { CheckLimits } from './media/checkAdmission.js';
+import { type MediaNetwork, mediaNetworkOf } from './media/mediaNetworkConfig.js';
 import { type OperatorCredential, operatorCredentialsOf } from './operators/operatorTokens.js';
 import type { SocketLimits } from './realtime/socketCap.js';
 import type { StoreConfig } from './storage/createStore.js';
@@ -193,6 +194,24 @@ const EnvSchema = z.object({
   MAINTENANCE_BANNER_DAYS: positiveInt(3, 60),
   /** Minutes before a maintenance window starts that rooms get a notice (R21). */
   MAINTENANCE_ROOM_NOTICE_MINUTES: positiveInt(10, 24 * 60),
+  /** Several nodes (R23): the Redis shared by every node, `redis://[user:pass@]host:port[/db]` or `rediss://…`; unset = one node. */
+  REDIS_URL: z
+    .string()
+    .refine((s) => URL.canParse(s) && /^rediss?:$/.test(new URL(s).protocol), {
+      message: 'must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379',
+    })
+    .optional(),
+  /** This node's name among several (R23); default `<hostname>-<pid>`. */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, "_", "." or "-"')
+    .optional(),
+  /** This node's own public base URL (clients sent to the node hosting their room); default PUBLIC_URL. */
+  NODE_URL: url
+    .refine((s) => !URL.canParse(s) || /^https?:$/.test(new URL(s).protocol), {
+      message: 'must be an http:// or https:// URL',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -214,7 +233,8 @@ export interface Config {
   mailFrom: string;
   devMailInbox: boolean;
   tzDefault: string;
-  media: {
+  /** MediaNetwork: RTC_PORT and TURN_* (media/mediaNetworkConfig.ts). */
+  media: MediaNetwork & {
     workers: number;
     listenIp: string;
     announcedAddress: string | undefined;
@@ -241,6 +261,23 @@ export interface Config {
   backup: { dir: string; generations: number };
   /** R21 planned maintenance notices (MAINTENANCE_*); see ops/maintenancePolicy.ts. */
   maintenance: { schedule: 'monthly' | 'off'; bannerDays: number; roomNoticeMinutes: number };
+  /** Several nodes (R23): REDIS_URL (unset = one node, all in-process), NODE_ID, NODE_URL. */
+  scaling: ScalingConfig;
+}
+
+export interface ScalingConfig {
+  /** The shared Redis; undefined = single node (limits, fan-out and presence stay in this process). */
+  redisUrl: string | undefined;
+  /** This node's id, unique among the nodes sharing the store and Redis. */
+  nodeId: string;
+  /** This node's own public base URL; undefined = PUBLIC_URL is unset too (the listen URL is used). */
+  nodeUrl: string | undefined;
+}
+
+/** `<hostname>-<pid>` reduced to NODE_ID's characters and length. */
+export function defaultNodeId(host = os.hostname(), pid = process.pid): string {
+  const h = host.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40) || 'node';
+  return `${h}-${pid}`;
 }
 
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
@@ -293,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   const masterKeys = masterKeysOf(e, problems);
   const operators = operatorCredentialsOf(e.OPS_TOKENS, e.OPS_TOKEN, problems);
+  const mediaNetwork = mediaNetworkOf(cleaned, e.NODE_ENV, e.MEDIA_WORKERS, problems);
   if (problems.length > 0 || !masterKeys) throw new ConfigError(problems);
   return {
     nodeEnv: e.NODE_ENV,
@@ -313,6 +351,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       announcedAddress: e.RTC_ANNOUNCED_ADDRESS,
       minPort: e.RTC_MIN_PORT,
       maxPort: e.RTC_MAX_PORT,
+      ...mediaNetwork,
     },
     webDist: e.WEB_DIST,
     logLevel: e.LOG_LEVEL,
@@ -345,6 +384,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       schedule: e.MAINTENANCE_SCHEDULE,
       bannerDays: e.MAINTENANCE_BANNER_DAYS,
       roomNoticeMinutes: e.MAINTENANCE_ROOM_NOTICE_MINUTES,
+    },
+    scaling: {
+      redisUrl: e.REDIS_URL,
+      nodeId: e.NODE_ID ?? defaultNodeId(),
+      nodeUrl: e.NODE_URL ?? e.PUBLIC_URL,
     },
   };
 }
