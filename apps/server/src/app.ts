@@ -23,6 +23,7 @@ import { imageWiring } from './images/imageWiring.js';
 import type { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
 import { MediaService } from './media/mediaService.js';
+import { webRtcServerPlan } from './media/transports.js';
 import { MediaWorkerPool, type WorkerFactory } from './media/workerPool.js';
 import { type Operations, startOperations } from './ops/operations.js';
 import { PresenceTracker } from './presence/presenceTracker.js';
@@ -138,6 +139,7 @@ export async function startApp(
     // until one runs. A replacement that cannot start is retried and logged by the pool.
     const pool = MediaWorkerPool.create({
       size: config.media.workers,
+      webRtcServer: webRtcServerPlan(config.media),
       log: http.log,
       ...(options.createMediaWorker ? { createWorker: options.createMediaWorker } : {}),
     });

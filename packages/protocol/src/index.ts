@@ -6,6 +6,7 @@ export * from './csvImport.js';
 export * from './errors.js';
 export * from './floor.js';
 export * from './http.js';
+export * from './ice.js';
 export * from './images.js';
 export * from './maintenance.js';
 export * from './media.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IceSettings } from './ice.js';
 
 /** DTLS parameters as produced by mediasoup-client (validated shape; mediasoup checks the rest). */
 export const DtlsParameters = z.object({
@@ -37,7 +38,8 @@ export interface TransportOptions {
 export const CheckConnectPayload = z.object({ dtlsParameters: DtlsParameters }).strict();
 export const CheckProducePayload = z.object({ kind: MediaKind, rtpParameters: RtpParameters }).strict();
 
-export interface CheckStartResult {
+/** `iceServers`/`iceTransportPolicy` (ice.ts): TURN for the check's transport. */
+export interface CheckStartResult extends IceSettings {
   routerRtpCapabilities: unknown;
   transport: TransportOptions;
 }

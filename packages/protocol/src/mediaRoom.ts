@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { IceSettings } from './ice.js';
 import { DtlsParameters, MediaKind, RtpParameters, type TransportOptions } from './media.js';
 import type { AckCallback } from './socket.js';
 
@@ -74,7 +75,8 @@ export const MediaConsumerLayersPayload = z
   })
   .strict();
 
-export interface MediaJoinResult {
+/** `iceServers`/`iceTransportPolicy` (ice.ts): TURN for this user, given to both transports. */
+export interface MediaJoinResult extends IceSettings {
   routerRtpCapabilities: unknown;
   /** Present when the join asked for `transports`; `send` is absent for a listen-only peer. */
   transports?: { send?: TransportOptions; recv: TransportOptions };

@@ -3,6 +3,7 @@ import * as mediasoup from 'mediasoup';
 import { EnhancedEventEmitter } from '../enhancedEvents.js';
 import { MEDIA_CODECS } from './codecs.js';
 import { respawnDelayMs } from './respawnPolicy.js';
+import { type RouterAppData, type WebRtcServerPlan, webRtcServerOptions } from './transports.js';
 
 /** pino-compatible subset (fastify's `app.log` fits). */
 export interface PoolLogger {
@@ -22,10 +23,18 @@ export interface WorkerPoolOptions {
   log?: PoolLogger;
   /** Delay before the next start after `failures` failed starts in a row. Default: {@link respawnDelayMs}. */
   retryDelayMs?: (failures: number) => number;
+  /**
+   * RTC_PORT: each worker gets a WebRtcServer on `port + its index` (UDP and TCP); a replacement takes
+   * the dead worker's index, so the node's ports stay the same. Unset: transports take their own ports.
+   */
+  webRtcServer?: WebRtcServerPlan | undefined;
 }
 
 interface Slot {
   worker: types.Worker;
+  /** 0 … size−1: which of the node's media ports its WebRtcServer holds. */
+  index: number;
+  webRtcServer: types.WebRtcServer | undefined;
   routers: Set<types.Router>;
 }
 
@@ -36,6 +45,21 @@ export interface WorkerPoolEvents {
   workerStarted: [pid: number];
   /** A replacement could not be started; the pool tries again in `retryInMs`. */
   spawnFailed: [error: Error, failures: number, retryInMs: number];
+}
+
+/** A worker's WebRtcServer could not listen: its port is taken (RTC_PORT … RTC_PORT + workers − 1). */
+export class MediaPortError extends Error {
+  constructor(
+    readonly port: number,
+    cause: unknown,
+  ) {
+    super(
+      `Media port ${port} (UDP and TCP) is not available: RTC_PORT … RTC_PORT + MEDIA_WORKERS − 1 must be free ` +
+        `on RTC_LISTEN_IP. Cause: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+    this.name = 'MediaPortError';
+  }
 }
 
 const consoleLog: PoolLogger = {
@@ -90,11 +114,12 @@ export class MediaWorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
   }
 
   async #startAll(size: number): Promise<void> {
-    const started = await Promise.allSettled(Array.from({ length: size }, () => this.#spawn()));
+    const started = await Promise.allSettled(Array.from({ length: size }, (_, index) => this.#spawn(index)));
     const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (!failed) return;
     this.close();
     const err = failed.reason as Error;
+    if (err instanceof MediaPortError) throw err;
     throw new Error(
       `Could not start a mediasoup worker (${mediasoup.workerBin}). Run infra/setup.sh to build it ` +
         `or set MEDIASOUP_WORKER_BIN. Cause: ${err.message}`,
@@ -120,15 +145,30 @@ export class MediaWorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
     return this.#slots.map((s) => ({ pid: s.worker.pid, routers: s.routers.size }));
   }
 
-  /** Creates a router on the least-loaded worker (waiting for a replacement if every worker has died). */
-  async createRouter(): Promise<types.Router> {
+  /** The UDP/TCP port of each live worker's WebRtcServer (empty without RTC_PORT), for operators and tests. */
+  get mediaPorts(): Array<{ pid: number; port: number }> {
+    const plan = this.#options.webRtcServer;
+    if (!plan) return [];
+    return this.#slots.map((s) => ({ pid: s.worker.pid, port: plan.port + s.index }));
+  }
+
+  /**
+   * Creates a router on the least-loaded worker (waiting for a replacement if every worker has died);
+   * `awayFrom`: prefer a worker hosting none of these routers (a room spreading over workers).
+   */
+  async createRouter(options: { awayFrom?: readonly types.Router[] } = {}): Promise<types.Router> {
     while (!this.#closed && this.#slots.length === 0 && this.#spawning.size > 0) {
       await Promise.race(this.#spawning).catch(() => {});
     }
     if (this.#closed) throw new Error('media worker pool is closed');
     if (this.#slots.length === 0) throw new Error('no media worker is running');
-    const slot = this.#slots.reduce((a, b) => (b.routers.size < a.routers.size ? b : a));
-    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+    const away = options.awayFrom ?? [];
+    const free = this.#slots.filter((s) => !away.some((r) => s.routers.has(r)));
+    const slot = (free.length > 0 ? free : this.#slots).reduce((a, b) =>
+      b.routers.size < a.routers.size ? b : a,
+    );
+    const appData: RouterAppData = slot.webRtcServer ? { webRtcServer: slot.webRtcServer } : {};
+    const router = await slot.worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData });
     slot.routers.add(router);
     router.observer.once('close', () => slot.routers.delete(router));
     return router;
@@ -148,19 +188,34 @@ export class MediaWorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
     this.#log.error({ err, event }, 'media worker pool: a listener threw');
   }
 
-  #spawn(): Promise<types.Worker> {
-    const spawning = this.#startWorker().finally(() => this.#spawning.delete(spawning));
+  #spawn(index: number): Promise<types.Worker> {
+    const spawning = this.#startWorker(index).finally(() => this.#spawning.delete(spawning));
     this.#spawning.add(spawning);
     return spawning;
   }
 
-  async #startWorker(): Promise<types.Worker> {
+  async #startWorker(index: number): Promise<types.Worker> {
     const worker = await this.#createWorker({ logLevel: this.#options.logLevel ?? 'warn' });
     if (this.#closed) {
       worker.close();
       return worker;
     }
-    const slot: Slot = { worker, routers: new Set() };
+    let webRtcServer: types.WebRtcServer | undefined;
+    const plan = this.#options.webRtcServer;
+    if (plan) {
+      try {
+        webRtcServer = await worker.createWebRtcServer(webRtcServerOptions(plan, index));
+      } catch (err) {
+        // Port taken (another process, or the dead worker's socket not yet released): a failed start.
+        worker.close();
+        throw new MediaPortError(plan.port + index, err);
+      }
+      if (this.#closed) {
+        worker.close();
+        return worker;
+      }
+    }
+    const slot: Slot = { worker, index, webRtcServer, routers: new Set() };
     this.#slots.push(slot);
     // mediasoup isolates its own listeners and reports a throwing one here; nothing else would see it.
     worker.on('listenererror', (event, err) =>
@@ -171,16 +226,17 @@ export class MediaWorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
       if (i >= 0) this.#slots.splice(i, 1);
       if (this.#closed) return;
       // Start the replacement first, so owners reacting to `workerDied` can wait for it in createRouter().
-      this.#replace(1);
+      // It takes this worker's index, and so its WebRtcServer port.
+      this.#replace(slot.index, 1);
       this.safeEmit('workerDied', worker.pid, error);
     });
     return worker;
   }
 
   /** Starts a replacement; on failure, schedules the next attempt (the policy decides when). */
-  #replace(failures: number): void {
+  #replace(index: number, failures: number): void {
     if (this.#closed) return;
-    this.#spawn().then(
+    this.#spawn(index).then(
       (worker) => {
         if (this.#closed) return;
         this.#log.info({ pid: worker.pid, failedAttempts: failures - 1 }, 'mediasoup worker started');
@@ -196,7 +252,7 @@ export class MediaWorkerPool extends EnhancedEventEmitter<WorkerPoolEvents> {
         );
         const timer = setTimeout(() => {
           this.#retries.delete(timer);
-          this.#replace(failures + 1);
+          this.#replace(index, failures + 1);
         }, retryInMs);
         timer.unref();
         this.#retries.add(timer);

@@ -1,4 +1,4 @@
-import { ClientPayloads } from '@tsudoi/protocol';
+import { ClientPayloads, type IceSettings } from '@tsudoi/protocol';
 import { AppError } from '../errors.js';
 import type { CheckAdmission, CheckRefusal } from '../media/checkAdmission.js';
 import { ConnectionCheck } from '../media/connectionCheck.js';
@@ -16,6 +16,11 @@ export interface ConnectionCheckDeps {
   /** The socket's client address (TRUST_PROXY applied), which the per-address limits count by. */
   clientIp: string;
   timers?: Timers;
+  /**
+   * TURN for the check's transport, minted per started check with the check's lifetime (a visitor need
+   * not be signed in); default: none.
+   */
+  ice?: (lifetimeMs: number) => IceSettings;
   /** Told of each refused check (security events); default: a warning in the socket's log. */
   onRefused?: (r: { code: 'CHECK_LIMIT' | 'CHECK_BUSY'; reason: CheckRefusal['reason'] }) => void;
 }
@@ -70,10 +75,13 @@ export function registerConnectionCheck(socket: TsudoiSocket, d: ConnectionCheck
     };
     current = { check, end };
     // A check that failed to start holds no slot.
-    return check.start().catch((err: unknown) => {
-      end();
-      throw err;
-    });
+    return check.start().then(
+      (started) => ({ ...started, ...d.ice?.(d.admission.limits.lifetimeMs) }),
+      (err: unknown) => {
+        end();
+        throw err;
+      },
+    );
   });
   handle(socket, 'check:connect', ClientPayloads['check:connect'], async (p) => {
     await started().connect(p.dtlsParameters);

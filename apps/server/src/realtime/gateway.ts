@@ -11,8 +11,10 @@ import type { Clock } from '../clock.js';
 import type { TrustFn } from '../http/clientIp.js';
 import type { OriginPolicy } from '../http/origins.js';
 import { CheckAdmission, type CheckLimits, DEFAULT_CHECK_LIMITS } from '../media/checkAdmission.js';
+import type { MediaNetwork } from '../media/mediaNetworkConfig.js';
 import { MediaService } from '../media/mediaService.js';
 import type { RtcListenOptions } from '../media/transports.js';
+import { checkIceSettings, iceSettingsFor } from '../media/turnCredentials.js';
 import type { MediaWorkerPool } from '../media/workerPool.js';
 import type { PresenceTracker } from '../presence/presenceTracker.js';
 import type { PurgedConversation } from '../retention/purger.js';
@@ -42,7 +44,7 @@ export interface GatewayDeps {
   log: FastifyBaseLogger;
   pool: MediaWorkerPool;
   media: MediaService;
-  rtc: RtcListenOptions;
+  rtc: RtcListenOptions & MediaNetwork;
   /** Messages and memberships (chat's names, the floor's people). */
   repos: ChatRepos & Pick<FloorHandlerDeps, 'memberships'>;
   /** Uploaded images a message takes as attachments (R16); without it messages carry text only. */
@@ -149,6 +151,7 @@ export function createGateway(
       rtc: d.rtc,
       admission: checks,
       clientIp: socket.data.clientIp,
+      ice: (lifetimeMs) => checkIceSettings(d.rtc, lifetimeMs, d.clock().getTime()),
       onRefused: (r) => d.securityEvents.record({ ...who(socket), type: 'check_refused', detail: { ...r } }),
     });
     const id = socket.data.identity;
@@ -156,6 +159,7 @@ export function createGateway(
     bindSocketAccess(socket, id, d);
     registerMediaHandlers(socket, {
       media: d.media,
+      ice: (peerId) => iceSettingsFor(d.rtc, peerId, d.clock().getTime()),
       resolvePeer: () => {
         const room = d.floors.peek(id.workspaceId)?.floor.roomOf(id.user.id);
         const me = room?.participants.get(id.user.id);

@@ -1,4 +1,4 @@
-import { ClientPayloads, type MediaServerToClientEvents } from '@tsudoi/protocol';
+import { ClientPayloads, type IceSettings, type MediaServerToClientEvents } from '@tsudoi/protocol';
 import type { types } from 'mediasoup';
 import { AppError } from '../errors.js';
 import type { MediaPeer } from '../media/mediaPeer.js';
@@ -17,6 +17,8 @@ export interface MediaHandlerDeps {
   media: MediaService;
   /** Asked on every request, so a room switch or a lost permission takes effect at once. */
   resolvePeer: () => MediaIdentity | undefined;
+  /** TURN servers with a credential minted for this peer now (media/turnCredentials.ts); default: none. */
+  ice?: (peerId: string) => IceSettings;
 }
 
 /** Every media push a peer makes reaches its socket (a new event that is not listed fails to compile). */
@@ -115,11 +117,13 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
         peer.routerRtpCapabilities(),
         p.transports ? peer.openTransports() : undefined,
       ]);
-      if (!transports) return { routerRtpCapabilities };
+      // TURN (issue 14): a fresh credential with every join, for the transports the client makes now.
+      const ice = deps.ice?.(who.peerId) ?? {};
+      if (!transports) return { routerRtpCapabilities, ...ice };
       // A rejoining client's Device came along: ready now, and the room's consumers come with the answer.
-      if (!p.rtpCapabilities) return { routerRtpCapabilities, transports };
+      if (!p.rtpCapabilities) return { routerRtpCapabilities, transports, ...ice };
       const consumers = await peer.setReady(p.rtpCapabilities as types.RtpCapabilities);
-      return { routerRtpCapabilities, transports, consumers };
+      return { routerRtpCapabilities, transports, consumers, ...ice };
     } finally {
       // The answer is sent right after this returns (a microtask); held pushes follow it (a macrotask).
       setImmediate(release);
