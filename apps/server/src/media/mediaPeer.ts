@@ -38,6 +38,8 @@ export type MediaPeerEvents = {
 export interface PeerRoomDeps {
   router: () => Promise<types.Router>;
   rtc: RtcListenOptions;
+  /** Makes another peer's producer consumable on this peer's router (piped from another worker's router). */
+  reach?: (producer: types.Producer<ProducerAppData>, router: types.Router) => Promise<void>;
   /** A new producer of this peer: the room fans it out to the others. */
   onProducer: (producer: types.Producer<ProducerAppData>) => void;
   /** The peer can now consume: the room consumes everyone else's producers for it and hands them back. */
@@ -218,6 +220,7 @@ export class MediaPeer extends EventEmitter<MediaPeerEvents> {
     if (this.#closed || !caps || !transport || producer.closed || this.#consumed.has(producer.id)) return;
     this.#consumed.add(producer.id);
     const router = await this.deps.router();
+    await this.deps.reach?.(producer, router);
     if (!router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
       this.#consumed.delete(producer.id);
       return;

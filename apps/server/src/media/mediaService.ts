@@ -1,5 +1,5 @@
 import type { MediaPeer } from './mediaPeer.js';
-import { RoomMedia } from './roomMedia.js';
+import { RoomMedia, type RoomMediaOptions } from './roomMedia.js';
 import type { RtcListenOptions } from './transports.js';
 import type { MediaWorkerPool } from './workerPool.js';
 
@@ -32,6 +32,7 @@ export class MediaService {
     private readonly pool: MediaWorkerPool,
     private readonly rtc: RtcListenOptions,
     private readonly onError: MediaErrorListener = () => {},
+    private readonly options: RoomMediaOptions = {},
   ) {
     const onWorkerDied = () => {
       for (const room of this.#rooms.values()) void room.recover();
@@ -58,6 +59,11 @@ export class MediaService {
     }
   }
 
+  /** The room's media is open in this process (for placement: rooms hosted on this node). */
+  hosts(roomKey: string): boolean {
+    return this.#rooms.has(roomKey);
+  }
+
   /** Takes a participant out of a room's media: its transports, producers and consumers close. */
   leave(roomKey: string, peerId: string): void {
     this.#rooms.get(roomKey)?.peers.get(peerId)?.close('left');
@@ -78,6 +84,7 @@ export class MediaService {
     for (const room of this.#rooms.values()) {
       s.rooms++;
       if (room.routerAlive) s.routers++;
+      s.routers += room.spillRouters;
       for (const peer of room.peers.values()) {
         const c = peer.counts;
         s.peers++;
@@ -103,7 +110,7 @@ export class MediaService {
     if (existing) return Promise.resolve(existing);
     let opening = this.#opening.get(roomKey);
     if (!opening) {
-      opening = RoomMedia.create(roomKey, this.pool, this.rtc)
+      opening = RoomMedia.create(roomKey, this.pool, this.rtc, this.options)
         .then((room) => this.#adopt(roomKey, room))
         .finally(() => this.#opening.delete(roomKey));
       this.#opening.set(roomKey, opening);

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { MediaNewConsumer } from '@tsudoi/protocol';
 import type { types } from 'mediasoup';
 import { MediaPeer, type ProducerAppData } from './mediaPeer.js';
+import { routerForPeer } from './placement/placementPolicy.js';
+import { RouterSpill } from './placement/routerSpill.js';
 import { layerToSend, START_LAYER, type ViewerWant } from './senderLayers.js';
 import type { RtcListenOptions } from './transports.js';
 import type { MediaWorkerPool } from './workerPool.js';
@@ -15,6 +17,15 @@ export interface RoomMediaEvents {
   error: [error: Error];
   close: [];
 }
+
+/** How a room spreads over this node's workers (placement/placementPolicy.ts `routerForPeer`). */
+export interface RoomMediaOptions {
+  /** Peers one router of a room carries before the room opens a router on another worker. Default 25. */
+  peersPerRouter?: number;
+}
+
+/** Default: a 25-person talk (mic + camera each) is ~1,200 consumers, about what one worker carries well. */
+export const DEFAULT_PEERS_PER_ROUTER = 25;
 
 /**
  * The media of one room: one router (on the least-loaded worker), an active-speaker observer on it, and
@@ -30,22 +41,32 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   #activeSpeaker: string | null = null;
   /** The top simulcast layer each camera's sender was last told to encode (absent: START_LAYER). */
   readonly #senderLayers = new Map<string, number>();
+  /** Peers on the main router; the others are on the spill routers (other workers, piped). */
+  readonly #mainPeers = new Set<string>();
+  readonly #spill: RouterSpill;
   #closed = false;
 
   private constructor(
     readonly key: string,
     private readonly pool: MediaWorkerPool,
     private readonly rtc: RtcListenOptions,
+    private readonly options: RoomMediaOptions = {},
   ) {
     super();
     this.#router = this.#openRouter();
     // The room is usable right away; a failed router shows up on the first request that needs it.
     this.#router.catch(() => {});
+    this.#spill = new RouterSpill(pool, () => this.#router);
   }
 
   /** Creates a room and waits for its router. */
-  static async create(key: string, pool: MediaWorkerPool, rtc: RtcListenOptions): Promise<RoomMedia> {
-    const room = new RoomMedia(key, pool, rtc);
+  static async create(
+    key: string,
+    pool: MediaWorkerPool,
+    rtc: RtcListenOptions,
+    options: RoomMediaOptions = {},
+  ): Promise<RoomMedia> {
+    const room = new RoomMedia(key, pool, rtc, options);
     await room.#router;
     return room;
   }
@@ -60,6 +81,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   get routerAlive(): boolean {
     return this.#current !== undefined && !this.#current.closed;
   }
+  /** Routers this room holds on other workers than its main one (a room bigger than one worker). */
+  get spillRouters(): number {
+    return this.#spill.size;
+  }
 
   /** Adds a peer; one already there with the same id (an older connection) is replaced. */
   join(peerId: string, options: { listenOnly: boolean }): MediaPeer {
@@ -68,15 +93,25 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     const older = this.#peers.get(peerId);
     this.#peers.delete(peerId);
     older?.close('replaced');
+    // The main router until it carries `peersPerRouter`, then a router on another worker (routerSpill.ts).
+    const loads = [{ peers: this.#mainPeers.size }, ...this.#spill.loads()];
+    const cap = this.options.peersPerRouter ?? DEFAULT_PEERS_PER_ROUTER;
+    const pick = routerForPeer(loads, cap, this.pool.size);
+    const router =
+      pick === 0 ? () => this.#router : this.#spill.assign(peerId, pick === 'spill' ? 'new' : pick - 1);
+    if (pick === 0) this.#mainPeers.add(peerId);
     const peer: MediaPeer = new MediaPeer(peerId, options.listenOnly, {
-      router: () => this.#router,
+      router,
       rtc: this.rtc,
+      reach: (producer, to) => this.#spill.reach(producer, to),
       onProducer: (producer) => this.#fanOut(peer, producer),
       onReady: () => this.#consumeAll(peer),
       onViewersChanged: (producerId) => this.#retuneSender(producerId),
     });
     this.#peers.set(peerId, peer);
     peer.once('close', () => {
+      if (pick === 0) this.#mainPeers.delete(peerId);
+      else this.#spill.unassign(peerId, router);
       if (this.#peers.get(peerId) !== peer) return;
       this.#peers.delete(peerId);
       if (this.#activeSpeaker === peerId) this.#announceSpeaker(null);
@@ -90,7 +125,14 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
    * peer's media and ask the clients to renegotiate. Does nothing for rooms on surviving workers.
    */
   async recover(): Promise<void> {
-    if (this.#closed || !this.#current?.closed) return;
+    if (this.#closed) return;
+    // A spill router's worker died: its peers start over (their next join puts them on a live router).
+    for (const peerId of this.#spill.dropDead()) {
+      const peer = this.#peers.get(peerId);
+      peer?.reset();
+      peer?.notify('media:renegotiate', { reason: 'workerDied' });
+    }
+    if (!this.#current?.closed) return;
     this.#current = undefined;
     this.#router = this.#openRouter();
     try {
@@ -115,6 +157,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     for (const peer of [...this.#peers.values()]) peer.close('roomClosed');
     this.#peers.clear();
     this.#current?.close();
+    this.#spill.close();
     // A router still being opened is closed when it arrives (see #openRouter).
     this.emit('close');
     this.removeAllListeners();
@@ -204,7 +247,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
 
   #observe(producer: types.Producer<ProducerAppData>): void {
     const observer = this.#observer;
-    if (observer && !observer.closed) this.#background(observer.addProducer({ producerId: producer.id }));
+    if (!observer || observer.closed) return;
+    // A microphone on a spill router is piped to the main router, where the observer listens.
+    this.#background(
+      this.#router
+        .then((main) => this.#spill.reach(producer, main))
+        .then(() => observer.addProducer({ producerId: producer.id })),
+    );
   }
 
   #background(work: Promise<unknown> | undefined): void {

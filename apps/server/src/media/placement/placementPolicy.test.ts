@@ -45,25 +45,13 @@ describe('isLive', () => {
 describe('routerForPeer', () => {
   it('fills the room’s least full router up to the cap, then spills to an unused worker', () => {
     expect(routerForPeer([], 2, 2)).toBe('spill');
-    expect(routerForPeer([{ workerPid: 1, peers: 1 }], 2, 2)).toBe(0);
-    expect(routerForPeer([{ workerPid: 1, peers: 2 }], 2, 2)).toBe('spill');
-    expect(
-      routerForPeer(
-        [
-          { workerPid: 1, peers: 2 },
-          { workerPid: 2, peers: 1 },
-        ],
-        2,
-        2,
-      ),
-    ).toBe(1);
+    expect(routerForPeer([{ peers: 1 }], 2, 2)).toBe(0);
+    expect(routerForPeer([{ peers: 2 }], 2, 2)).toBe('spill');
+    expect(routerForPeer([{ peers: 2 }, { peers: 1 }], 2, 2)).toBe(1);
   });
 
   it('with every worker used and full, the least full router takes the peer', () => {
-    const full = [
-      { workerPid: 1, peers: 3 },
-      { workerPid: 2, peers: 2 },
-    ];
+    const full = [{ peers: 3 }, { peers: 2 }];
     expect(routerForPeer(full, 2, 2)).toBe(1);
   });
 });

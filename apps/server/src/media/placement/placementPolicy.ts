@@ -53,9 +53,8 @@ export function chooseNode(
   return selfOk ? self : least;
 }
 
-/** One router of a room (on one worker) and the peers it carries. */
+/** One router of a room (each on its own worker) and the peers it carries. */
 export interface RouterLoad {
-  workerPid: number;
   peers: number;
 }
 
