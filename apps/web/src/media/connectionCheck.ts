@@ -26,9 +26,12 @@ export async function runConnectionCheck(timeoutMs = 15_000): Promise<void> {
     const started = await request('check:start', {});
     const device = new Device();
     await device.load({ routerRtpCapabilities: started.routerRtpCapabilities as RtpCapabilities });
-    const send = device.createSendTransport(
-      started.transport as Parameters<Device['createSendTransport']>[0],
-    );
+    const send = device.createSendTransport({
+      ...(started.transport as Parameters<Device['createSendTransport']>[0]),
+      // TURN (issue 14): a short-lived credential for this check, when the server has TURN.
+      iceServers: started.iceServers ?? [],
+      iceTransportPolicy: started.iceTransportPolicy ?? 'all',
+    });
     transport = send;
     send.on('connect', ({ dtlsParameters }, ok, fail) => {
       request('check:connect', { dtlsParameters }).then(() => ok(), fail);

@@ -246,8 +246,13 @@ export class RoomMediaClient {
       if (held && device !== held) return void this.#connect(phase);
       if (!joined.transports) throw new Error('The server sent no transports.');
       const { send, recv } = joined.transports;
-      this.#recv = this.#transport(device, 'recv', recv, gen);
-      if (!this.#listenOnly && send) this.#send = this.#transport(device, 'send', send, gen);
+      // TURN (issue 14): the servers and credential minted for this join, on both transports.
+      const ice = {
+        iceServers: joined.iceServers ?? [],
+        iceTransportPolicy: joined.iceTransportPolicy ?? 'all',
+      };
+      this.#recv = this.#transport(device, 'recv', { ...recv, ...ice }, gen);
+      if (!this.#listenOnly && send) this.#send = this.#transport(device, 'send', { ...send, ...ice }, gen);
       // My streams first: the others wait on them, while my page's negotiations for their streams would
       // compete with mine for a busy CPU. Their streams are held meanwhile and then attached in one go.
       this.#held = this.#listenOnly ? undefined : [];
