@@ -28,6 +28,25 @@ interface Entry {
   grace: TimerHandle | undefined;
 }
 
+/**
+ * What the floor, the gateway and the access relay use of presence: this process's tracker on one node,
+ * or (several nodes) `scaling/sharedPresence.ts`, which keeps the same contract across nodes.
+ */
+export type Presence = Pick<
+  PresenceTracker,
+  | 'connect'
+  | 'disconnect'
+  | 'signOut'
+  | 'setStatus'
+  | 'isOnline'
+  | 'get'
+  | 'online'
+  | 'connectionCount'
+  | 'close'
+  | 'closed'
+  | 'subscribe'
+>;
+
 const AVAILABLE: PresenceStatus = { state: 'available' };
 
 /**

@@ -1,7 +1,7 @@
 import type { AccessEndReason } from '@tsudoi/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { SessionEnded, SessionEndReason, SessionService } from '../auth/sessionService.js';
-import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Presence } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import type { MembershipEnded, RulesChanged, WorkspaceAccess } from '../workspaces/access.js';
 import type { AccessRefusalReason } from '../workspaces/accessDecision.js';
@@ -10,7 +10,7 @@ import { channels, type SocketIdentity, type TsudoiServer, type TsudoiSocket } f
 export interface AccessRelayDeps {
   access: WorkspaceAccess;
   sessions: SessionService;
-  presence: PresenceTracker;
+  presence: Presence;
   floors: Floors;
   log: FastifyBaseLogger;
 }
@@ -68,7 +68,9 @@ function end(s: { emit: TsudoiServer['emit']; disconnect(close: boolean): void }
 export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
   /** Off the floor now: out of their room (media closes with it) and offline without grace. */
   const leaveFloor = (workspaceId: string, userId: string) => {
-    d.floors.peek(workspaceId)?.floor.leaveCurrent(userId, 'accessEnded');
+    d.floors
+      .leaveCurrent(workspaceId, userId, 'accessEnded')
+      .catch((err) => d.log.error({ err }, 'taking a person off the shared floor failed'));
     d.presence.signOut(workspaceId, userId);
   };
 

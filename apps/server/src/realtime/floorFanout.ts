@@ -1,6 +1,6 @@
 import type { AuditLog } from '../audit/auditLog.js';
 import { MediaService } from '../media/mediaService.js';
-import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Presence } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
 import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
@@ -15,11 +15,16 @@ const NO_ORIGIN = { ip: null, userAgent: null };
 export function floorFanout(
   io: TsudoiServer,
   floors: Floors,
-  presence: PresenceTracker,
+  presence: Presence,
   media: MediaService,
   audit: AuditLog,
+  /**
+   * Several nodes: every node mirrors the whole floor and presence, so each pushes floor and presence
+   * changes to its own sockets only (through the adapter every page would get them once per node).
+   */
+  mirrored = false,
 ) {
-  const toWs = (ws: string) => io.to(channels.workspace(ws));
+  const toWs = (ws: string) => (mirrored ? io.local : io).to(channels.workspace(ws));
   const toPeople = (ws: string, userIds: readonly string[]) =>
     io.to(userIds.map((u) => channels.person(ws, u)));
   const offs = [
@@ -49,6 +54,7 @@ export function floorFanout(
       toPeople(k.workspaceId, to).emit('knock:answered', toKnockAnswer(k)),
     ),
     floors.subscribe('participantJoined', (e) => {
+      if (e.remote) return; // the node that made the change records it
       void audit.record(
         'room.enter',
         NO_ORIGIN,
@@ -58,6 +64,7 @@ export function floorFanout(
     }),
     floors.subscribe('participantLeft', (e) => {
       media.leave(MediaService.roomKey(e.workspaceId, e.roomId), e.userId);
+      if (e.remote) return;
       void audit.record(
         'room.leave',
         NO_ORIGIN,

@@ -1,7 +1,7 @@
 import { ClientPayloads, type PersonRef } from '@tsudoi/protocol';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { MembershipRepo } from '../auth/accountStore.js';
-import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Presence } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
 import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
@@ -12,7 +12,7 @@ import { channels, type SocketIdentity, type TsudoiSocket } from './types.js';
 export interface FloorHandlerDeps {
   memberships: Pick<MembershipRepo, 'listByWorkspace'>;
   floors: Floors;
-  presence: PresenceTracker;
+  presence: Presence;
   access: WorkspaceAccess;
   audit: AuditLog;
 }
@@ -94,11 +94,14 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
     );
     return room.toSummary();
   });
-  handle(socket, 'room:join', ClientPayloads['room:join'], async (p) =>
-    (await loading).floor.join(me, p.roomId, { listenOnly: p.listenOnly ?? false }).room.toSummary(),
-  );
+  // Through `floors`: with several nodes the shared floor decides (capacity across nodes).
+  handle(socket, 'room:join', ClientPayloads['room:join'], async (p) => {
+    const { floor } = await loading;
+    const joined = await d.floors.join(floor, me, p.roomId, { listenOnly: p.listenOnly ?? false });
+    return joined.room.toSummary();
+  });
   handle(socket, 'room:leave', ClientPayloads['room:leave'], async (p) => {
-    (await loading).floor.leave(me.userId, p.roomId);
+    await d.floors.leave((await loading).floor, me.userId, p.roomId);
     return {};
   });
   handle(socket, 'presence:set', ClientPayloads['presence:set'], (p) =>

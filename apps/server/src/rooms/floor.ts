@@ -24,18 +24,32 @@ export interface JoinResult {
 
 const MAX_NAME = 60;
 
+/** Several nodes: one room's people as the shared floor holds them (`Floor.applyShared`). */
+export interface SharedRoomState {
+  id: string;
+  people: ReadonlyArray<{ userId: string; displayName: string; listenOnly: boolean; since: string }>;
+}
+
+/** A floor's own events: its domain events and (several nodes) a stored room definition it changed. */
+export type FloorOwnEvents = FloorEvents & {
+  /** This node created, renamed or archived a stored room; other nodes learn it from the shared floor. */
+  roomDefined: [record: RoomRecord];
+};
+
 /**
  * One workspace's floor: its rooms and who is in which. Each person is in at most one room; `join` moves
  * them synchronously (leave A, then enter B) so no observer ever sees them in both. Room ids are only
  * looked up in this workspace's map, so another workspace's id is simply not found.
  */
-export class Floor extends EnhancedEventEmitter<FloorEvents> {
+export class Floor extends EnhancedEventEmitter<FloorOwnEvents> {
   readonly workspaceId: string;
   readonly #deps: FloorDeps;
   readonly #rooms = new Map<string, { room: Room; disposers: Disposers }>();
   readonly #roomOfUser = new Map<string, Room>();
   /** Rooms touched by the operation under way (see #atomically); null between operations. */
   #pending: { rooms: Map<string, Room>; removed: Set<string> } | null = null;
+  /** True while mirroring another node's change (its events carry `remote`). */
+  #remote = false;
   #closed = false;
 
   constructor(workspaceId: string, deps: FloorDeps, records: readonly RoomRecord[] = []) {
@@ -87,23 +101,85 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
     await this.#deps.repo.create(record);
     const room = this.#adopt(new Room({ ...record, kind: 'open' }));
     this.#roomUpdated(room);
+    this.safeEmit('roomDefined', record);
     return room;
   }
 
   /** Admin: renames an open room. */
   async renameRoom(roomId: string, name: string): Promise<Room> {
     const room = this.#storedRoom(roomId);
-    if (!(await this.#deps.repo.rename(this.workspaceId, roomId, name))) throw FloorError.roomNotFound();
+    const record = await this.#deps.repo.rename(this.workspaceId, roomId, name);
+    if (!record) throw FloorError.roomNotFound();
     room.rename(name);
+    this.safeEmit('roomDefined', record);
     return room;
   }
 
   /** Admin: archives a room; the people inside are moved out (each gets `participantLeft` 'archived'). */
   async archiveRoom(roomId: string): Promise<Room> {
     const room = this.#storedRoom(roomId);
-    if (!(await this.#deps.repo.archive(this.workspaceId, roomId))) throw FloorError.roomNotFound();
+    const record = await this.#deps.repo.archive(this.workspaceId, roomId);
+    if (!record) throw FloorError.roomNotFound();
     this.#atomically(() => room.archive());
+    this.safeEmit('roomDefined', record);
     return room;
+  }
+
+  /**
+   * Several nodes: another node created, renamed or archived a stored room. Mirrors it here (people
+   * still shown inside an archived room leave with 'archived', as remote events).
+   */
+  applyDefinition(record: RoomRecord): void {
+    if (this.#closed || record.workspaceId !== this.workspaceId) return;
+    const entry = this.#rooms.get(record.id);
+    if (!entry) {
+      this.#roomUpdated(this.#adopt(new Room({ ...record, kind: 'open' })));
+      return;
+    }
+    if (entry.room.kind !== 'open') return;
+    this.#mirroring(() => {
+      entry.room.rename(record.name);
+      if (record.archived) entry.room.archive();
+    });
+  }
+
+  /**
+   * Several nodes: sets the named rooms' people to what the shared floor holds (one `changed` for all of
+   * them). Arrivals are applied before departures, so a room that stays occupied never looks empty for a
+   * moment (which would purge its messages). `remote`: another node made the change and handles its
+   * side effects; this node's events carry `remote`.
+   */
+  applyShared(
+    states: readonly SharedRoomState[],
+    reasons: Readonly<Record<string, LeaveReason>>,
+    remote: boolean,
+  ): void {
+    if (this.#closed) return;
+    const apply = () =>
+      this.#atomically(() => {
+        const known = states.flatMap((s) => {
+          const room = this.#rooms.get(s.id)?.room;
+          return room ? [{ room, ids: new Set(s.people.map((p) => p.userId)), state: s }] : [];
+        });
+        const named = new Set(known.map((k) => k.room));
+        for (const { room, state } of known) {
+          for (const p of state.people) {
+            if (room.has(p.userId)) {
+              room.setListenOnly(p.userId, p.listenOnly);
+              continue;
+            }
+            const before = this.#roomOfUser.get(p.userId);
+            room.restore(p, new Date(p.since));
+            // Each person in one room here too, even if this mirror missed their earlier move.
+            if (before && before !== room && !named.has(before)) before.remove(p.userId, 'moved');
+          }
+        }
+        for (const { room, ids } of known)
+          for (const userId of [...room.participants.keys()])
+            if (!ids.has(userId)) room.remove(userId, reasons[userId] ?? 'left');
+      });
+    if (remote) this.#mirroring(apply);
+    else apply();
   }
 
   /**
@@ -181,6 +257,21 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
     this.removeAllListeners();
   }
 
+  /** Several nodes: closes this node's mirror; its events carry `remote` (no purge: others still hold the floor). */
+  closeMirror(): void {
+    this.#mirroring(() => this.close());
+  }
+
+  #mirroring(fn: () => void): void {
+    const outer = this.#remote;
+    this.#remote = true;
+    try {
+      fn();
+    } finally {
+      this.#remote = outer;
+    }
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw FloorError.floorClosed();
   }
@@ -237,19 +328,25 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
       room.subscribe('participantJoined', (p) => {
         this.#roomOfUser.set(p.userId, room);
         this.#roomUpdated(room);
-        this.safeEmit('participantJoined', { workspaceId, roomId: room.id, userId: p.userId, at: now() });
+        this.safeEmit('participantJoined', {
+          workspaceId,
+          roomId: room.id,
+          userId: p.userId,
+          at: now(),
+          ...this.#remoteMark(),
+        });
       }),
       room.subscribe('participantLeft', (p, reason) => {
         if (this.#roomOfUser.get(p.userId) === room) this.#roomOfUser.delete(p.userId);
         this.#roomUpdated(room);
         const event = { workspaceId, roomId: room.id, userId: p.userId, at: now(), reason };
-        this.safeEmit('participantLeft', event);
+        this.safeEmit('participantLeft', { ...event, ...this.#remoteMark() });
       }),
       room.subscribe('participantUpdated', () => this.#roomUpdated(room)),
       room.subscribe('updated', () => this.#roomUpdated(room)),
       room.subscribe('empty', (lastUserId, reason) => {
         const event = { workspaceId, roomId: room.id, kind: room.kind, lastUserId, reason, at: now() };
-        this.safeEmit('roomEmpty', event);
+        this.safeEmit('roomEmpty', { ...event, ...this.#remoteMark() });
         // A 1on1 is a conversation, not a place: once everyone has left there is nothing to return to.
         if (room.kind === 'oneOnOne') room.close('empty');
       }),
@@ -261,5 +358,9 @@ export class Floor extends EnhancedEventEmitter<FloorEvents> {
     );
     this.#rooms.set(room.id, { room, disposers });
     return room;
+  }
+
+  #remoteMark(): { remote?: true } {
+    return this.#remote ? { remote: true } : {};
   }
 }

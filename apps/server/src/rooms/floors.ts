@@ -1,21 +1,26 @@
 import type { FloorSnapshot, MemberPresence, PersonRef } from '@tsudoi/protocol';
 import { Disposers, EnhancedEventEmitter } from '../enhancedEvents.js';
-import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Presence } from '../presence/presenceTracker.js';
 import { type Clock, systemClock, systemTimers, type Timers } from '../timers.js';
-import { Floor } from './floor.js';
+import { FloorError } from './errors.js';
+import { Floor, type JoinResult } from './floor.js';
+import type { FloorCoordinator } from './floorCoordinator.js';
 import { type KnockEvents, Knocks } from './knock.js';
 import { type OneOnOneEvents, OneOnOneInvitations } from './oneOnOne.js';
+import type { LeaveReason, Room } from './room.js';
 import type { FloorEvents } from './roomEvents.js';
 import type { RoomRepo } from './roomRepo.js';
 
 export interface FloorsDeps {
   repo: RoomRepo;
-  presence: PresenceTracker;
+  presence: Presence;
   clock?: Clock;
   timers?: Timers;
   inviteTtlMs?: number;
   knockTtlMs?: number;
   newId?: () => string;
+  /** Several nodes: occupancy decided in the shared store (scaling/sharedFloor.ts); absent on one node. */
+  coordinator?: FloorCoordinator;
 }
 
 /** A workspace's live floor with its 1on1 invitations and knocks. */
@@ -55,7 +60,8 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
       deps.presence.subscribe('offline', (workspaceId, userId) => {
         const wf = this.#loaded.get(workspaceId)?.wf;
         if (!wf) return;
-        wf.floor.leaveCurrent(userId, 'gracePeriodEnded');
+        // Several nodes: the shared presence took them out of their room already, for every node.
+        if (!deps.coordinator) wf.floor.leaveCurrent(userId, 'gracePeriodEnded');
         wf.invitations.handleOffline(userId);
         wf.knocks.handleOffline(userId);
       }),
@@ -77,6 +83,42 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
       this.#loading.set(workspaceId, loading);
     }
     return loading;
+  }
+
+  /** Drops a person into a room (across nodes when several share the floor); see `Floor.join`. */
+  async join(
+    floor: Floor,
+    person: PersonRef,
+    roomId: string,
+    opts: { listenOnly?: boolean } = {},
+  ): Promise<JoinResult> {
+    const { coordinator } = this.#deps;
+    return coordinator ? coordinator.join(floor, person, roomId, opts) : floor.join(person, roomId, opts);
+  }
+
+  /** Leaves the named room; CONFLICT when the person is not in it. */
+  async leave(floor: Floor, userId: string, roomId: string): Promise<Room> {
+    const { coordinator } = this.#deps;
+    if (!coordinator) return floor.leave(userId, roomId);
+    floor.room(roomId); // NOT_FOUND first, as on one node
+    const room = await coordinator.leave(floor, userId, roomId, 'left');
+    if (!room) throw FloorError.notInRoom();
+    return room;
+  }
+
+  /**
+   * Takes a person out of whatever room they are in (access ended). One node: at once, before this
+   * returns; several nodes: once the shared floor has done it.
+   */
+  leaveCurrent(workspaceId: string, userId: string, reason: LeaveReason): Promise<void> {
+    const wf = this.peek(workspaceId);
+    const { coordinator } = this.#deps;
+    if (!wf) return Promise.resolve();
+    if (!coordinator) {
+      wf.floor.leaveCurrent(userId, reason);
+      return Promise.resolve();
+    }
+    return coordinator.leave(wf.floor, userId, undefined, reason).then(() => undefined);
   }
 
   /** The floor if already loaded (for event handlers that must not trigger a load). */
@@ -115,7 +157,9 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
     for (const { wf, disposers } of this.#loaded.values()) {
       wf.knocks.close();
       wf.invitations.close();
-      wf.floor.close();
+      // Several nodes: the people stay in their rooms for the other nodes; this node only stops mirroring.
+      if (this.#deps.coordinator) wf.floor.closeMirror();
+      else wf.floor.close();
       disposers.dispose();
     }
     this.#loaded.clear();
@@ -126,7 +170,12 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
     const { repo, presence, newId } = this.#deps;
     const base = { clock: this.#clock, ...(newId ? { newId } : {}) };
     const floor = await Floor.load(workspaceId, { repo, ...base });
+    const detach = await this.#deps.coordinator?.attach(floor).catch((err: unknown) => {
+      floor.close();
+      throw err;
+    });
     if (this.#closed) {
+      detach?.();
       floor.close();
       throw new Error('floors are closed');
     }
@@ -143,8 +192,9 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
     });
     const knocks = new Knocks({ floor, timers, ttlMs: this.#deps.knockTtlMs, ...base });
     const disposers = new Disposers();
+    if (detach) disposers.add(detach);
     const forward = <K extends keyof FloorEvents & string>(event: K) =>
-      floor.subscribe(event, (...args) => this.safeEmit(event, ...(args as FloorsEvents[K])));
+      floor.subscribe(event, (...args) => this.safeEmit(event, ...(args as unknown as FloorsEvents[K])));
     disposers.add(
       forward('roomEmpty'),
       forward('roomUpdated'),

@@ -117,6 +117,18 @@ export class Room extends EnhancedEventEmitter<RoomEvents> {
     return participant;
   }
 
+  /**
+   * Several nodes: puts a person in as the shared floor says they are (the shared store already applied
+   * the entry policy atomically), keeping when they entered. Use `Floor.applyShared`, not this.
+   */
+  restore(person: { userId: string; displayName: string; listenOnly: boolean }, since: Date): void {
+    if (this.#closed || this.#participants.has(person.userId)) return;
+    const participant: Participant = { ...person, since };
+    this.#participants.set(person.userId, participant);
+    this.#occupied = true;
+    this.safeEmit('participantJoined', participant);
+  }
+
   /** Removes a person; returns them, or undefined if they were not inside (or the room is closed). */
   remove(userId: string, reason: LeaveReason): Participant | undefined {
     const participant = this.#participants.get(userId);

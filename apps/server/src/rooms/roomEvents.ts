@@ -13,6 +13,11 @@ export interface RoomEmptyEvent {
   lastUserId: string;
   reason: LeaveReason;
   at: Date;
+  /**
+   * Several nodes: another node made this change and already handled it (purge, access log); this node
+   * only mirrors it. Absent on one node.
+   */
+  remote?: true;
 }
 
 /** Someone entered or left a room; the access log records these (R14). */
@@ -21,6 +26,8 @@ export interface RoomPresenceEvent {
   roomId: string;
   userId: string;
   at: Date;
+  /** Several nodes: mirrored from another node, which records it in the access log. */
+  remote?: true;
 }
 
 /** Domain events of a workspace's floor, and (re-emitted with the same payloads) of all floors. */

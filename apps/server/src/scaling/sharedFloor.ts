@@ -1,0 +1,164 @@
+import type { PersonRef } from '@tsudoi/protocol';
+import { refusalError } from '../rooms/access.js';
+import { FloorError } from '../rooms/errors.js';
+import type { Floor, JoinResult } from '../rooms/floor.js';
+import type { FloorCoordinator } from '../rooms/floorCoordinator.js';
+import type { LeaveReason, Room } from '../rooms/room.js';
+import type { Clock } from '../timers.js';
+import { DEFINE, JOIN, LEAVE, LOAD } from './lua/floorScripts.js';
+import type { RedisLogger } from './redisClient.js';
+import type { ScriptRunner } from './scriptRunner.js';
+import { parsePresenceView, parseRoomState, type SharedEvent } from './sharedEvents.js';
+import type { SharedPresence } from './sharedPresence.js';
+import { freshRooms, type RoomSeqs } from './staleness.js';
+
+/** One workspace's floor as this node mirrors it. */
+interface Mirror {
+  floor: Floor;
+  /** Per room, the sequence number of the state shown. */
+  seqs: RoomSeqs;
+  /** The stream position the workspace was loaded at: older events are in the load already. */
+  loadedSeq: number;
+  /** Events that arrived while the load was being read; null once loaded. */
+  pending: SharedEvent[] | null;
+}
+
+export interface SharedFloorOptions {
+  scripts: ScriptRunner;
+  presence: SharedPresence;
+  clock: Clock;
+  log: RedisLogger;
+}
+
+/**
+ * Several nodes (R23): who is in which room lives in Redis, decided by atomic scripts (the capacity
+ * check and the entry are one step), and every node's `Floor` mirrors it from the event stream. The node
+ * that made a change applies it as its own (access log, the purge when the room empties everywhere);
+ * the others mirror it as `remote`. Open rooms only: a 1on1 room is private to the node that opened it.
+ */
+export class SharedFloor implements FloorCoordinator {
+  readonly #o: SharedFloorOptions;
+  readonly #floors = new Map<string, Mirror>();
+
+  constructor(options: SharedFloorOptions) {
+    this.#o = options;
+  }
+
+  async attach(floor: Floor): Promise<() => void> {
+    const ws = floor.workspaceId;
+    // Registered before the read: events that arrive meanwhile wait, and those newer than it follow it.
+    const entry: Mirror = { floor, seqs: new Map(), loadedSeq: 0, pending: [] };
+    this.#floors.set(ws, entry);
+    let loaded: [string, string[], string[]];
+    try {
+      loaded = (await this.#o.scripts.raw(LOAD, [ws])) as [string, string[], string[]];
+    } catch (err) {
+      this.#floors.delete(ws);
+      throw err;
+    }
+    const [seqText, rooms, presence] = loaded;
+    entry.loadedSeq = Number(seqText);
+    const states = rooms.flatMap((json) => parseRoomState(json) ?? []);
+    floor.applyShared(states, {}, true);
+    this.#o.presence.load(
+      ws,
+      presence.flatMap((json) => parsePresenceView(json) ?? []),
+      entry.loadedSeq,
+    );
+    const waiting = entry.pending ?? [];
+    entry.pending = null;
+    this.apply(waiting);
+    const offDefined = floor.subscribe('roomDefined', (record) => {
+      this.#o.scripts.run(DEFINE, [ws, record.id, JSON.stringify(record), record.archived ? '1' : '0']).then(
+        (r) => this.apply(r.events),
+        (err) => this.#o.log.warn({ err }, 'floor: a room change could not be shared'),
+      );
+    });
+    return () => {
+      offDefined();
+      this.#floors.delete(ws);
+      this.#o.presence.unload(ws);
+    };
+  }
+
+  async join(
+    floor: Floor,
+    person: PersonRef,
+    roomId: string,
+    opts: { listenOnly?: boolean },
+  ): Promise<JoinResult> {
+    const room = floor.room(roomId);
+    if (room.kind !== 'open') return floor.join(person, roomId, opts);
+    // Archived, closed: refused here. Full: only the shared count knows.
+    const refusal = room.refusalFor(person.userId);
+    if (refusal && refusal !== 'full') throw refusalError(refusal, room.capacity);
+    const from = floor.roomOf(person.userId);
+    const participant = {
+      userId: person.userId,
+      displayName: person.displayName,
+      listenOnly: opts.listenOnly ?? false,
+      since: this.#o.clock().toISOString(),
+    };
+    const lo = opts.listenOnly === undefined ? '' : opts.listenOnly ? '1' : '0';
+    const r = await this.#o.scripts.run(JOIN, [
+      floor.workspaceId,
+      roomId,
+      person.userId,
+      JSON.stringify(participant),
+      room.capacity === null ? '' : String(room.capacity),
+      lo,
+    ]);
+    if (r.status === 'full') throw refusalError('full', room.capacity);
+    this.apply(r.events);
+    if (r.status === 'same') return { room, from: undefined, entered: false };
+    return { room, from: from === room ? undefined : from, entered: true };
+  }
+
+  async leave(
+    floor: Floor,
+    userId: string,
+    roomId: string | undefined,
+    reason: LeaveReason,
+  ): Promise<Room | undefined> {
+    const current = floor.roomOf(userId);
+    if (current && current.kind !== 'open') {
+      // A 1on1 room is this node's own.
+      if (roomId === undefined) return floor.leaveCurrent(userId, reason);
+      return roomId === current.id ? floor.leave(userId, roomId, reason) : undefined;
+    }
+    const r = await this.#o.scripts.run(LEAVE, [floor.workspaceId, roomId ?? '', userId, reason]);
+    this.apply(r.events);
+    if (!r.status.startsWith('left:')) {
+      if (roomId !== undefined && floor.room(roomId).has(userId)) throw FloorError.notInRoom();
+      return undefined;
+    }
+    const left = r.status.slice('left:'.length);
+    return floor.rooms.find((room) => room.id === left);
+  }
+
+  /**
+   * Applies events, from the stream or returned by a script this node ran (whichever comes first; the
+   * other is then older than what is shown and skipped). This node's own changes keep their side effects
+   * (access log, the purge when a room empties everywhere); other nodes' are mirrored as remote.
+   */
+  apply(events: readonly SharedEvent[]): void {
+    for (const e of events) {
+      const mirror = this.#floors.get(e.ws);
+      if (!mirror) continue; // not loaded on this node: nobody here sees that floor
+      if (mirror.pending) {
+        mirror.pending.push(e);
+        continue;
+      }
+      if (e.seq <= mirror.loadedSeq) continue; // the loaded state includes it
+      const own = e.node === this.#o.scripts.nodeId;
+      if (e.k === 'presence') this.#o.presence.apply(e);
+      else if (e.k === 'rooms') {
+        const fresh = freshRooms(mirror.seqs, e.rooms, e.seq);
+        if (fresh.length > 0) mirror.floor.applyShared(fresh, e.reasons, !own);
+      } else if (!own && e.room.workspaceId === e.ws) {
+        // The node that defined the room shows it already.
+        mirror.floor.applyDefinition(e.room);
+      }
+    }
+  }
+}
