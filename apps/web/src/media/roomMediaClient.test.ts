@@ -176,6 +176,34 @@ describe('RoomMediaClient', () => {
     expect(useMediaStore.getState().phase).toBe('live');
   });
 
+  it('does not wait for the server to confirm a transport connection; a connection it refuses starts the join over', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      // The server never answers the first connectTransport (a busy server): the microphone goes out anyway.
+      let connects = 0;
+      let refuse: (err: unknown) => void = () => {};
+      const server = fakeServer((event) =>
+        event === 'media:connectTransport' && ++connects === 1
+          ? new Promise((_, reject) => {
+              refuse = reject;
+            })
+          : undefined,
+      );
+      client = new RoomMediaClient(server.signal, devices, createDevice);
+      await client.join();
+      expect(useMediaStore.getState().phase).toBe('live');
+      const events = server.sent.map((s) => s.event);
+      expect(events.indexOf('media:connectTransport')).toBeLessThan(events.indexOf('media:produce'));
+      // Negative: the refusal that finally comes is not swallowed — the join starts over and goes live.
+      refuse(unavailable());
+      await vi.advanceTimersByTimeAsync(600);
+      await vi.waitFor(() => expect(server.sent.filter((s) => s.event === 'media:join')).toHaveLength(2));
+      await vi.waitFor(() => expect(useMediaStore.getState().phase).toBe('live'));
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a join that fails is tried again by itself; a left room is not', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {

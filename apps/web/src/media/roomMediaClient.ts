@@ -355,17 +355,20 @@ export class RoomMediaClient {
     return device;
   }
 
-  /** This side of a transport the server made; it connects (DTLS) with the first produce or consume. */
+  /** This side of a transport the server made; it connects (ICE, DTLS) with the first produce or consume. */
   #transport(device: Device, direction: 'send' | 'recv', options: unknown, gen: number): Transport {
     const t =
       direction === 'send'
         ? device.createSendTransport(options as TransportOptions)
         : device.createRecvTransport(options as TransportOptions);
-    t.on('connect', ({ dtlsParameters }, ok, fail) => {
-      this.#request(gen, 'media:connectTransport', { transportId: t.id, dtlsParameters }).then(
-        () => ok(),
-        fail,
-      );
+    // Answered at once, not after the server's answer: the browser starts ICE and DTLS while the request
+    // travels, one round trip off the way back after a restart (seconds on a busy machine). A DTLS hello
+    // that reaches the SFU first is sent again by the browser. A request that fails starts the join over.
+    t.on('connect', ({ dtlsParameters }, ok) => {
+      ok();
+      this.#request(gen, 'media:connectTransport', { transportId: t.id, dtlsParameters }).catch((err) => {
+        if (!(err instanceof Superseded)) this.#streamLost(gen, err);
+      });
     });
     t.on('produce', ({ kind, rtpParameters, appData }, ok, fail) => {
       const { source, paused } = appData as { source: MediaSource; paused: boolean };

@@ -188,7 +188,7 @@ export function signalFor(socket: ClientSocket): MediaSignal {
 }
 
 /** socket.io's reconnect backoff on a workspace page (its default randomization, ±50 %, spreads pages). */
-export const RECONNECT_DELAY_MS = { first: 250, max: 750 } as const;
+export const RECONNECT_DELAY_MS = { first: 250, max: 500 } as const;
 
 /** My room from the floor store. */
 export function currentRoom(): MyRoom | undefined {
@@ -211,9 +211,9 @@ export function roomSession(): RoomSession<ClientSocket> {
     createClient: (socket) => {
       // A talk must be back within 10 s of a server restart (R21): socket.io's default backoff grows to 5 s
       // between attempts, so keep it short while a workspace page is open: the first attempt after
-      // 125–375 ms, then every 750 ms at most (±50 % jitter below the cap), so a page is back ~0.4 s after
+      // 125–375 ms, then every 500 ms at most (±50 % jitter below the cap), so a page is back ~0.3 s after
       // the server listens. A refused connect costs a down server nothing, and 100 pages spread their
-      // handshakes over those 750 ms instead of arriving in one burst.
+      // handshakes over those 250–500 ms instead of arriving in one burst.
       socket.io.reconnectionDelay(RECONNECT_DELAY_MS.first);
       socket.io.reconnectionDelayMax(RECONNECT_DELAY_MS.max);
       socket.on('connect', () => trace('connect'));
