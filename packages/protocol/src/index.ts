@@ -11,6 +11,7 @@ export * from './images.js';
 export * from './maintenance.js';
 export * from './media.js';
 export * from './mediaRoom.js';
+export * from './placement.js';
 export * from './socket.js';
 export * from './sso.js';
 export * from './version.js';

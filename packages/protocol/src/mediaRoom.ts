@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { IceSettings } from './ice.js';
 import { DtlsParameters, MediaKind, RtpParameters, type TransportOptions } from './media.js';
+import type { MediaElsewhere } from './placement.js';
 import type { AckCallback } from './socket.js';
 
 /**
@@ -82,6 +83,11 @@ export interface MediaJoinResult extends IceSettings {
   transports?: { send?: TransportOptions; recv: TransportOptions };
   /** Present when the join brought `rtpCapabilities`: as the answer to `media:ready`. */
   consumers?: MediaNewConsumer[];
+  /**
+   * Several nodes: the room's media is hosted by another node; nothing else is in the answer
+   * (`routerRtpCapabilities` is null). Join again through a socket opened at `elsewhere.url`.
+   */
+  elsewhere?: MediaElsewhere;
 }
 
 /** The answer to `media:ready`: consumers (paused) of every producer the others had at that moment. */

@@ -1,3 +1,4 @@
+import type { MediaElsewhere } from '@tsudoi/protocol';
 import type { MediaPeer } from './mediaPeer.js';
 import { RoomMedia, type RoomMediaOptions } from './roomMedia.js';
 import type { RtcListenOptions } from './transports.js';
@@ -26,6 +27,7 @@ export class MediaService {
   /** Rooms whose router is being opened, so two first joiners share one router. */
   readonly #opening = new Map<string, Promise<RoomMedia>>();
   readonly #disposers: Array<() => void> = [];
+  #locate: ((roomKey: string) => Promise<MediaElsewhere | undefined>) | undefined;
   #closed = false;
 
   constructor(
@@ -48,6 +50,19 @@ export class MediaService {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /**
+   * Several nodes (placement/roomPlacer.ts): asked before a room's media opens here; answers the node that
+   * hosts it instead, or undefined to host it here. One node: always undefined.
+   */
+  usePlacement(locate: (roomKey: string) => Promise<MediaElsewhere | undefined>): void {
+    this.#locate = locate;
+  }
+
+  /** Undefined when the room's media is (or may be opened) here; else the node hosting it. */
+  locate(roomKey: string): Promise<MediaElsewhere | undefined> {
+    return this.#locate && !this.#rooms.has(roomKey) ? this.#locate(roomKey) : Promise.resolve(undefined);
   }
 
   /** Puts a participant in a room's media (replacing an older connection with the same peer id). */

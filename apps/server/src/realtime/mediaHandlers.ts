@@ -102,6 +102,9 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
     // Joining again in the same room (renegotiating) replaces the peer inside the room, which keeps the
     // room's router; joining another room leaves this one first.
     if (current && (current.roomKey !== who.roomKey || current.peer.id !== who.peerId)) drop();
+    // Several nodes: a room hosted by another node is joined there (docs/SCALING.md).
+    const elsewhere = await deps.media.locate(who.roomKey);
+    if (elsewhere) return { routerRtpCapabilities: null, elsewhere };
     current?.detach();
     const peer = await deps.media.join(who.roomKey, who.peerId, { listenOnly: who.listenOnly });
     // While the room's media opened, the socket may have gone (access ended, tab closed: `drop` already

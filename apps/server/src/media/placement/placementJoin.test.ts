@@ -1,0 +1,119 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import type { Ack, ClientToServerEvents, MediaJoinResult, ServerToClientEvents } from '@tsudoi/protocol';
+import { Server } from 'socket.io';
+import { io as connect, type Socket } from 'socket.io-client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registerMediaHandlers } from '../../realtime/mediaHandlers.js';
+import type { TsudoiServer } from '../../realtime/types.js';
+import { sqlitePlacement } from '../../storage/sqlite/placementRepo.js';
+import { SqliteStore } from '../../storage/sqlite/sqliteStore.js';
+import { MediaService } from '../mediaService.js';
+import { MediaWorkerPool } from '../workerPool.js';
+import { startPlacement } from './placementWiring.js';
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
+const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 45000, maxPort: 45999 };
+const ROOM = MediaService.roomKey('ws1', 'room1');
+
+/** One Tsudoi node as far as media goes: its MediaService, placement and socket server. */
+interface Node {
+  media: MediaService;
+  url: string;
+  close(): Promise<void>;
+}
+
+describe('media:join with several nodes sharing one store', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let pool: MediaWorkerPool;
+  const nodes: Node[] = [];
+  const clients: Client[] = [];
+
+  async function startNode(nodeId: string): Promise<Node> {
+    const media = new MediaService(pool, rtc);
+    const server = http.createServer();
+    const io: TsudoiServer = new Server(server);
+    io.on('connection', (socket) =>
+      registerMediaHandlers(socket, {
+        media,
+        resolvePeer: () => ({ roomKey: ROOM, peerId: String(socket.handshake.query.who), listenOnly: true }),
+      }),
+    );
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const stop = await startPlacement({
+      repos: sqlitePlacement(store.db),
+      media,
+      pool,
+      nodeId,
+      url,
+      clock: () => new Date(),
+      log: { warn: () => {} },
+    });
+    const node = {
+      media,
+      url,
+      async close() {
+        await stop();
+        await io.close();
+        media.close();
+      },
+    };
+    nodes.push(node);
+    return node;
+  }
+
+  const join = async (url: string, who: string): Promise<Ack<MediaJoinResult>> => {
+    const c: Client = connect(url, { query: { who }, transports: ['websocket'] });
+    clients.push(c);
+    return c.emitWithAck('media:join', {});
+  };
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-placement-join-'));
+    store = SqliteStore.inDataDir(dir);
+    await store.migrate();
+    pool = await MediaWorkerPool.start({ size: 1 });
+  });
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.close();
+    for (const n of nodes.splice(0)) await n.close();
+    pool.close();
+    await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the node a room is placed on hosts it; joining through the other node names the host', async () => {
+    const a = await startNode('node-a');
+    const b = await startNode('node-b');
+    const first = await join(a.url, 'aiko');
+    expect(first).toMatchObject({ ok: true, data: { routerRtpCapabilities: { codecs: expect.any(Array) } } });
+    expect(first.ok && first.data.elsewhere).toBeUndefined();
+
+    const viaB = await join(b.url, 'ben');
+    expect(viaB).toEqual({
+      ok: true,
+      data: { routerRtpCapabilities: null, elsewhere: { nodeId: 'node-a', url: a.url } },
+    });
+    // Nothing opened on B; Ben joins on A as told.
+    expect(b.media.stats()).toMatchObject({ rooms: 0, peers: 0 });
+    expect(await join(a.url, 'ben')).toMatchObject({ ok: true, data: { routerRtpCapabilities: {} } });
+    expect(a.media.stats()).toMatchObject({ rooms: 1, peers: 2 });
+  });
+
+  it('when the host stops cleanly its rooms are free: the other node hosts the next join', async () => {
+    const a = await startNode('node-a');
+    const b = await startNode('node-b');
+    await join(a.url, 'aiko');
+    nodes.splice(nodes.indexOf(a), 1);
+    await a.close();
+    const viaB = await join(b.url, 'ben');
+    expect(viaB.ok && viaB.data.elsewhere).toBeUndefined();
+    expect(b.media.stats()).toMatchObject({ rooms: 1, peers: 1 });
+    expect((await sqlitePlacement(store.db).placements.get(ROOM))?.nodeId).toBe('node-b');
+  });
+});
