@@ -32,6 +32,7 @@ import type { TsudoiServer } from './realtime/types.js';
 import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
+import { sharedLimitsFor } from './scaling/redisLimits.js';
 import { ssoRequiredRule } from './sso/ssoRequiredRule.js';
 import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
@@ -130,6 +131,9 @@ export async function startApp(
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     disposers.push(() => http.close());
+    // Several nodes (REDIS_URL): rate limits and caps counted in Redis; one node counts in process.
+    const sharedLimits = sharedLimitsFor(config.scaling.redisUrl, http.log);
+    if (sharedLimits) disposers.push(() => sharedLimits.close());
     if (config.masterKeys.developmentDefault) {
       http.log.warn(
         'MASTER_KEY is not set: data at rest is encrypted with the PUBLIC development key (never in production)',
@@ -223,6 +227,7 @@ export async function startApp(
       publicUrl,
       mailPerAddressPerHour: config.mailPerAddressPerHour,
       log: http.log,
+      sharedLimits,
     });
     disposers.push(() => auth.mail.settled()); // queued account mail goes out before the mailer closes
     const workspaces = new WorkspaceService({
@@ -249,6 +254,7 @@ export async function startApp(
       clock,
       secureCookies: http.cookieSecure,
       limits: config.authRateLimit,
+      sharedLimits,
     });
     const ipAllowList = new IpAllowListService({ tx, workspaces: store.workspaces, access, audit });
     workspaceRoutes(http, { workspaces, sessions, access, ipAllowList });
@@ -347,6 +353,7 @@ export async function startApp(
       securityEvents: http.securityEvents,
       sessionCookie: cookieName('session', http.cookieSecure),
       limits: config.realtimeLimits,
+      sharedLimits,
     });
     // Sockets close first (before floors, media and the store they use).
     disposers.push(() => gateway.close());

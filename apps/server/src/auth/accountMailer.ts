@@ -2,6 +2,7 @@ import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Clock } from '../clock.js';
 import type { Mailer, MailMessage } from '../mail/mailer.js';
 import { MailQueue } from '../mail/mailQueue.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 import { type MailKind, MailThrottle } from './mailThrottle.js';
 
 export interface AccountMailerDeps {
@@ -11,6 +12,8 @@ export interface AccountMailerDeps {
   /** Mails of one kind to one address per hour (MAIL_PER_ADDRESS_PER_HOUR). */
   perHour: number;
   onError: (err: unknown, to: string) => void;
+  /** Several nodes: the per-address counts live in Redis (one hour's budget across the nodes). */
+  sharedLimits?: SharedLimits;
 }
 
 /**
@@ -22,7 +25,7 @@ export class AccountMailer {
   readonly #queue: MailQueue;
 
   constructor(private readonly d: AccountMailerDeps) {
-    this.#throttle = new MailThrottle(d.perHour);
+    this.#throttle = new MailThrottle(d.perHour, d.sharedLimits);
     this.#queue = new MailQueue(d.mailer, d.onError);
   }
 
@@ -37,7 +40,7 @@ export class AccountMailer {
     origin: RequestOrigin,
     workspaceId?: string,
   ): Promise<number> {
-    const wait = this.#throttle.take(kind, to, this.d.clock().getTime());
+    const wait = await this.#throttle.take(kind, to, this.d.clock().getTime());
     if (wait > 0) {
       await this.d.audit.record(
         'auth.mail_throttled',

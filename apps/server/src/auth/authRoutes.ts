@@ -21,6 +21,7 @@ import {
   originOf,
   requireAuth,
 } from '../http/requestContext.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 import { parseInput } from '../validation.js';
 import type { WorkspaceService } from '../workspaces/workspaceService.js';
 import { type AuthService, OTP_POLICY } from './authService.js';
@@ -35,14 +36,17 @@ export interface AuthRouteDeps {
   clock: Clock;
   secureCookies: boolean;
   limits: { perIp: number; perAccount: number; windowMs: number };
+  /** Several nodes: the windows live in Redis, one per address/account across the nodes. */
+  sharedLimits?: SharedLimits;
 }
 
 /** /api/auth/* and /api/session: sign-up, verification, sign-in with email code, sign-out, password. */
 export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
-  const ipLimiter = new RateLimiter(d.limits.perIp, d.limits.windowMs);
-  const accountLimiter = new RateLimiter(d.limits.perAccount, d.limits.windowMs);
-  const limit = (key: string, limiter: RateLimiter) => {
-    const wait = limiter.hit(key, d.clock().getTime());
+  const shared = (name: string) => (d.sharedLimits ? { limits: d.sharedLimits, name } : undefined);
+  const ipLimiter = new RateLimiter(d.limits.perIp, d.limits.windowMs, shared('auth-ip'));
+  const accountLimiter = new RateLimiter(d.limits.perAccount, d.limits.windowMs, shared('auth-account'));
+  const limit = async (key: string, limiter: RateLimiter) => {
+    const wait = await limiter.take(key, d.clock().getTime());
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
   };
 
@@ -74,7 +78,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/signup', async (req, reply) => {
-    limit(`signup:${addressKey(req.ip)}`, ipLimiter);
+    await limit(`signup:${addressKey(req.ip)}`, ipLimiter);
     const input = parseInput(SignupRequest, req.body);
     await d.auth.signup(input, originOf(req));
     reply.code(202);
@@ -82,7 +86,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/verify-email', async (req) => {
-    limit(`verify:${addressKey(req.ip)}`, ipLimiter);
+    await limit(`verify:${addressKey(req.ip)}`, ipLimiter);
     const { token } = parseInput(VerifyEmailRequest, req.body);
     await d.auth.verifyEmail(token, originOf(req));
     return { status: 'verified' };
@@ -90,8 +94,8 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
 
   app.post('/api/auth/signin', async (req, reply) => {
     const input = parseInput(SigninRequest, req.body);
-    limit(`signin:${addressKey(req.ip)}`, ipLimiter);
-    limit(`signin:${input.email}`, accountLimiter);
+    await limit(`signin:${addressKey(req.ip)}`, ipLimiter);
+    await limit(`signin:${input.email}`, accountLimiter);
     const outcome = await d.auth.signin(input.email, input.password, originOf(req), input.invitation);
     if (outcome.next === 'done') {
       startSession(reply, outcome.sessionToken);
@@ -116,12 +120,12 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   };
 
   app.post('/api/auth/otp/verify', async (req, reply) => {
-    limit(`otp:${addressKey(req.ip)}`, ipLimiter);
+    await limit(`otp:${addressKey(req.ip)}`, ipLimiter);
     const { code } = parseInput(OtpVerifyRequest, req.body);
     const challenge = challengeOf(req);
     // Per account too: guesses spread over many IPs still share one budget.
     const owner = await d.auth.challengeOwner(challenge);
-    if (owner) limit(`otp:${owner}`, accountLimiter);
+    if (owner) await limit(`otp:${owner}`, accountLimiter);
     const { sessionToken } = await d.auth.verifyOtp(challenge, code, originOf(req));
     startSession(reply, sessionToken);
     req.auth = await d.sessions.authenticate(sessionToken);
@@ -129,15 +133,15 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
   });
 
   app.post('/api/auth/otp/resend', async (req) => {
-    limit(`otp:${addressKey(req.ip)}`, ipLimiter);
+    await limit(`otp:${addressKey(req.ip)}`, ipLimiter);
     return d.auth.resendOtp(challengeOf(req), originOf(req));
   });
 
   // Forgotten password: the same 202 for every address (known, unknown, locked); limited per IP and address.
   app.post('/api/auth/password/forgot', async (req, reply) => {
-    limit(`forgot:${addressKey(req.ip)}`, ipLimiter);
+    await limit(`forgot:${addressKey(req.ip)}`, ipLimiter);
     const { email, invitation } = parseInput(PasswordForgotRequest, req.body);
-    limit(`forgot:${email}`, accountLimiter);
+    await limit(`forgot:${email}`, accountLimiter);
     await d.auth.passwordReset.request(email, originOf(req), invitation);
     reply.code(202);
     return { status: 'check-your-email' };
@@ -145,7 +149,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
 
   // The mailed link: a new password; every session of the user ends (this browser signs in again).
   app.post('/api/auth/password/reset', async (req) => {
-    limit(`reset:${addressKey(req.ip)}`, ipLimiter);
+    await limit(`reset:${addressKey(req.ip)}`, ipLimiter);
     const input = parseInput(PasswordResetRequest, req.body);
     await d.auth.passwordReset.reset(input.token, input.newPassword, originOf(req));
     return { status: 'reset-sign-in-again' };
@@ -161,7 +165,7 @@ export function authRoutes(app: FastifyInstance, d: AuthRouteDeps): void {
 
   app.post('/api/account/password', async (req, reply) => {
     const { user } = await requireAuth(req, d.sessions);
-    limit(`password:${user.id}`, accountLimiter);
+    await limit(`password:${user.id}`, accountLimiter);
     const input = parseInput(PasswordChangeRequest, req.body);
     await d.auth.changePassword(user.id, input.currentPassword, input.newPassword, originOf(req));
     clearCookie(reply, 'session', d.secureCookies);

@@ -3,6 +3,7 @@ import type { AuditLog, RequestOrigin } from '../audit/auditLog.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 import { SSO_REQUIRED_MESSAGE, ssoOnlyAccount } from '../sso/ssoRequiredRule.js';
 import type { UnitOfWork } from '../unitOfWork.js';
 import {
@@ -69,6 +70,8 @@ export interface AuthDeps {
   publicUrl: () => string;
   /** Account mails of one kind to one address per hour (default 5). */
   mailPerAddressPerHour?: number;
+  /** Several nodes: mail throttles counted in Redis (scaling/sharedLimits.ts). */
+  sharedLimits?: SharedLimits;
   /** Password hashing (default scrypt); tests inject a counting one. */
   hasher?: PasswordHasher;
   /** Where failures of background work (mail) are reported. */
@@ -107,6 +110,7 @@ export class AuthService {
       clock: d.clock,
       perHour: d.mailPerAddressPerHour ?? 5,
       onError: (err, to) => d.log?.error({ err, to }, 'account mail failed'),
+      ...(d.sharedLimits ? { sharedLimits: d.sharedLimits } : {}),
     });
     this.passwordReset = new PasswordReset({ ...d, auth: this, mail: this.mail });
   }

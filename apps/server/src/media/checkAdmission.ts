@@ -1,4 +1,5 @@
 import { addressKey } from '../http/clientIp.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 
 /** Bounds on the anonymous connection check, which makes the SFU allocate a router and a transport for anyone. */
 export interface CheckLimits {
@@ -43,11 +44,55 @@ export class CheckAdmission {
   #total = 0;
   #sweptAt: number;
 
+  /** Start times of the checks open on this node when the per-address counts live in Redis. */
+  readonly #sharedStarts: number[] = [];
+  #seq = 0;
+
   constructor(
     readonly limits: Readonly<CheckLimits>,
     private readonly now: () => number = Date.now,
+    /**
+     * Several nodes: the per-address counts (open, started per minute) live there, so an address cannot get
+     * its allowance once per node. `total` stays per node: it bounds this node's routers and transports.
+     */
+    private readonly shared?: SharedLimits,
   ) {
     this.#sweptAt = now();
+  }
+
+  /** {@link admit}, with the per-address counts shared across nodes when there are several. */
+  async request(ip: string): Promise<Admission> {
+    const shared = this.shared;
+    if (!shared) return this.admit(ip);
+    const now = this.now();
+    const key = addressKey(ip);
+    const id = `${process.pid}.${++this.#seq}.${now}`;
+    const openKey = `check:open:${key}`;
+    const perIp = await shared.acquire(openKey, id, this.limits.perIp, now, this.limits.lifetimeMs);
+    if (perIp > 0) return { ok: false, key, reason: 'perIp', retryAfterMs: perIp };
+    const giveBack = () => void shared.release(openKey, id);
+    const starts = this.#sharedStarts;
+    if (this.#total >= this.limits.total) {
+      giveBack();
+      const ends = Math.max(0, Math.min(...starts) + this.limits.lifetimeMs - now);
+      return { ok: false, key, reason: 'total', retryAfterMs: ends };
+    }
+    this.#total += 1; // reserved before the next wait: two requests cannot both take the last one
+    starts.push(now);
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      this.#total -= 1;
+      starts.splice(starts.indexOf(now), 1);
+      giveBack();
+    };
+    const rate = await shared.log(`check:rate:${key}`, this.limits.perIpPerMinute, WINDOW_MS, now);
+    if (rate > 0) {
+      release();
+      return { ok: false, key, reason: 'rate', retryAfterMs: rate };
+    }
+    return { ok: true, key, release };
   }
 
   /** Checks open now (all addresses). */

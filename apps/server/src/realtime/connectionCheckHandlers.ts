@@ -51,9 +51,14 @@ export function registerConnectionCheck(socket: TsudoiSocket, d: ConnectionCheck
     return current.check;
   };
 
-  handle(socket, 'check:start', ClientPayloads['check:start'], () => {
+  handle(socket, 'check:start', ClientPayloads['check:start'], async () => {
     current?.end();
-    const admitted = d.admission.admit(d.clientIp);
+    const admitted = await d.admission.request(d.clientIp);
+    current?.end(); // a check started while this one was admitted (several nodes: counts in Redis)
+    if (admitted.ok && socket.disconnected) {
+      admitted.release(); // gone while admitted: nobody would end it
+      throw AppError.conflict('The connection closed.');
+    }
     if (!admitted.ok) {
       const refused = checkRefused(admitted);
       const r = { code: refused.code as 'CHECK_LIMIT' | 'CHECK_BUSY', reason: admitted.reason };

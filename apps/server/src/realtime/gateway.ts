@@ -20,6 +20,7 @@ import type { PresenceTracker } from '../presence/presenceTracker.js';
 import type { PurgedConversation } from '../retention/purger.js';
 import type { RetentionScheduler } from '../retention/scheduler.js';
 import type { Floors } from '../rooms/floors.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { accessRelay, bindSocketAccess } from './accessRelay.js';
 import { registerChatHandlers } from './chatHandlers.js';
@@ -69,6 +70,8 @@ export interface GatewayDeps {
   securityEvents: SecurityEvents;
   /** The session cookie's name (`cookieName('session', secure)`: `__Host-` in production). */
   sessionCookie: string;
+  /** Several nodes: handshake, tab, event and check limits counted in Redis (scaling/redisLimits.ts). */
+  sharedLimits?: SharedLimits;
 }
 
 /** socket.io on the HTTP server: handshake checks, then the handler set that fits the socket. */
@@ -92,13 +95,17 @@ export function createGateway(
     });
   io.use(handshakeGuard(d)); // first: client IP, Origin
   // Handshakes per client address, before any session lookup.
-  io.use(addressHandshakes(socketLimits.handshakesPerIpPerMinute, capRefused));
+  io.use(addressHandshakes(socketLimits.handshakesPerIpPerMinute, capRefused, undefined, d.sharedLimits));
   io.use(recordRefusals(socketAuth(d.access, d.sessions, d.sessionCookie), d.securityEvents));
   // Last handshake check: counts only sockets that every other check accepted.
-  io.use(socketCap(socketLimits, capRefused));
+  io.use(socketCap(socketLimits, capRefused, undefined, d.sharedLimits));
   // Event budgets per person, shared by their sockets and kept over reconnects.
-  const people = new PersonRateLimits();
-  const checks = new CheckAdmission(d.limits?.check ?? DEFAULT_CHECK_LIMITS, () => d.clock().getTime());
+  const people = new PersonRateLimits(undefined, undefined, d.sharedLimits);
+  const checks = new CheckAdmission(
+    d.limits?.check ?? DEFAULT_CHECK_LIMITS,
+    () => d.clock().getTime(),
+    d.sharedLimits,
+  );
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
   // Each connecting socket's floor snapshot lists the workspace's members: concurrent ones share a read.
   const memberLists = sharedMemberLists(d.repos.memberships);

@@ -51,7 +51,7 @@ export function handle<E extends keyof ClientToServerEvents, S extends z.ZodType
 ): void {
   const listener = async (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<AckData<E>>) => void) : () => {};
-    const verdict = limiterOf(socket).check(event);
+    const verdict = await limiterOf(socket).check(event);
     if (!verdict.ok) {
       reply({ ok: false, error: AppError.rateLimited(verdict.retryAfterMs / 1000).toBody() });
       if (verdict.first || verdict.disconnect) {

@@ -6,6 +6,7 @@ import {
   PersonRateLimits,
   SocketRateLimiter,
   TokenBucket,
+  type Verdict,
 } from './rateLimit.js';
 import { HandshakeRate } from './socketCap.js';
 
@@ -53,6 +54,12 @@ describe('eventClassOf', () => {
   });
 });
 
+/** A verdict that must be there at once (one node: no Promise). */
+function sync(v: Verdict | Promise<Verdict>): Verdict {
+  if (v instanceof Promise) throw new Error('expected a synchronous verdict on one node');
+  return v;
+}
+
 describe('SocketRateLimiter', () => {
   const clock = (start = 0) => {
     let t = start;
@@ -64,7 +71,7 @@ describe('SocketRateLimiter', () => {
     const l = new SocketRateLimiter(c.now);
     const chat = EVENT_LIMITS.chat.capacity;
     for (let i = 0; i < chat; i++) expect(l.check('chat:send')).toEqual({ ok: true });
-    const refused = l.check('chat:send');
+    const refused = sync(l.check('chat:send'));
     expect(refused).toMatchObject({ ok: false, eventClass: 'chat', first: true, disconnect: false });
     expect(refused.ok || refused.retryAfterMs).toBe(Math.ceil(1000 / EVENT_LIMITS.chat.perSecond));
     expect(l.check('thread:read')).toMatchObject({ ok: false, first: false });
@@ -85,15 +92,42 @@ describe('SocketRateLimiter', () => {
     const c = clock();
     const l = new SocketRateLimiter(c.now, EVENT_LIMITS, { capacity: 5, perSecond: 1 });
     for (let i = 0; i < EVENT_LIMITS.floor.capacity; i++) l.check('room:join');
-    const verdicts = Array.from({ length: 6 }, () => l.check('room:join'));
+    const verdicts = Array.from({ length: 6 }, () => sync(l.check('room:join')));
     expect(verdicts.map((v) => !v.ok && v.disconnect)).toEqual([false, false, false, false, false, true]);
     // A client that backs off when refused is never disconnected.
     const polite = new SocketRateLimiter(c.now);
     for (let i = 0; i < 2_000; i++) {
-      const v = polite.check('room:join');
+      const v = sync(polite.check('room:join'));
       expect(!v.ok && v.disconnect).toBe(false);
       if (!v.ok) c.advance(v.retryAfterMs);
     }
+  });
+});
+
+describe('SocketRateLimiter with a shared budget elsewhere (several nodes)', () => {
+  it('keeps a socket’s events in their order although the shared answers come back out of order', async () => {
+    const answers: Array<(wait: number) => void> = [];
+    const l = new SocketRateLimiter(
+      () => 0,
+      EVENT_LIMITS,
+      undefined,
+      (cls) => (cls === 'chat' ? new Promise<number>((resolve) => answers.push(resolve)) : 0),
+    );
+    const order: string[] = [];
+    const run = (name: string, event: string) =>
+      Promise.resolve(l.check(event)).then((v) => order.push(`${name}:${v.ok}`));
+    const all = Promise.all([
+      run('a', 'chat:send'),
+      run('b', 'chat:send'),
+      run('c', 'ping'), // no shared budget, but after a and b
+    ]);
+    answers[1]?.(500); // b's answer (refused) arrives first
+    answers[0]?.(0);
+    await all;
+    expect(order).toEqual(['a:true', 'b:false', 'c:true']);
+    // Nothing pending any more: the next unshared event is decided at once again.
+    await Promise.resolve();
+    expect(l.check('ping')).toEqual({ ok: true });
   });
 });
 

@@ -1,3 +1,5 @@
+import type { SharedLimits } from '../scaling/sharedLimits.js';
+
 /**
  * Per-socket event rate limits: one token bucket per event class, plus a bucket of "strikes" that refused
  * events drain, so a socket that keeps flooding long after its first refusal is disconnected. Pure: time
@@ -108,19 +110,25 @@ export class SocketRateLimiter {
   readonly #strikes: TokenBucket;
   /** When each class last refused an event. */
   readonly #refusedAt = new Map<EventClass, number>();
+  /** The last verdict still waiting for the shared budget (several nodes). */
+  #pending: Promise<void> | undefined;
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly limits: Readonly<Record<EventClass, BucketSpec>> = EVENT_LIMITS,
     flood: BucketSpec = FLOOD_LIMIT,
     /** A second, shared bucket the event must also pass (the person's, see {@link PersonRateLimits}). */
-    private readonly shared?: (eventClass: EventClass, now: number) => number,
+    private readonly shared?: (eventClass: EventClass, now: number) => number | Promise<number>,
   ) {
     this.#strikes = new TokenBucket(flood, now());
   }
 
-  /** Counts one event; says whether it may run. */
-  check(event: string): Verdict {
+  /**
+   * Counts one event; says whether it may run. Synchronous unless the person's budget lives elsewhere
+   * (Redis, several nodes): then a Promise, and the socket's later verdicts wait for it, so a socket's
+   * events still run in the order they came.
+   */
+  check(event: string): Verdict | Promise<Verdict> {
     const now = this.now();
     const eventClass = eventClassOf(event);
     let bucket = this.#buckets.get(eventClass);
@@ -128,13 +136,34 @@ export class SocketRateLimiter {
       bucket = new TokenBucket(this.limits[eventClass], now);
       this.#buckets.set(eventClass, bucket);
     }
-    let retryAfterMs = bucket.take(now);
-    if (retryAfterMs === 0 && this.shared) retryAfterMs = this.shared(eventClass, now);
+    const retryAfterMs = bucket.take(now);
+    if (retryAfterMs > 0 || !this.shared) return this.#inOrder(this.#verdict(eventClass, retryAfterMs, now));
+    const shared = this.shared(eventClass, now);
+    return this.#inOrder(
+      typeof shared === 'number'
+        ? this.#verdict(eventClass, shared, now)
+        : shared.then((wait) => this.#verdict(eventClass, wait, now)),
+    );
+  }
+
+  #verdict(eventClass: EventClass, retryAfterMs: number, now: number): Verdict {
     if (retryAfterMs === 0) return { ok: true };
     const last = this.#refusedAt.get(eventClass);
     const first = last === undefined || now - last >= REPORT_QUIET_MS;
     this.#refusedAt.set(eventClass, now);
     return { ok: false, eventClass, retryAfterMs, first, disconnect: this.#strikes.take(now) > 0 };
+  }
+
+  /** A verdict behind the socket's pending ones (only while one is pending: the one-node path stays synchronous). */
+  #inOrder(v: Verdict | Promise<Verdict>): Verdict | Promise<Verdict> {
+    if (!this.#pending && !(v instanceof Promise)) return v;
+    const after = (this.#pending ?? Promise.resolve()).then(() => v);
+    const pending = after.then(() => undefined);
+    this.#pending = pending;
+    void pending.then(() => {
+      if (this.#pending === pending) this.#pending = undefined;
+    });
+    return after;
   }
 }
 
@@ -200,6 +229,8 @@ export class PersonRateLimits {
   constructor(
     private readonly limits: Readonly<Partial<Record<EventClass, BucketSpec>>> = PERSON_LIMITS,
     now = Date.now(),
+    /** Several nodes: the buckets live there (scaling/sharedLimits.ts), one per person across the nodes. */
+    private readonly shared?: Pick<SharedLimits, 'take'>,
   ) {
     for (const [cls, spec] of Object.entries(limits)) {
       if (spec.capacity / spec.perSecond > PERSON_IDLE_MS / 1000)
@@ -214,8 +245,10 @@ export class PersonRateLimits {
   }
 
   /** Takes one token of the person's bucket for the class: 0 when taken (or the class is not shared), else ms to wait. */
-  take(workspaceId: string, userId: string, eventClass: EventClass, now: number): number {
+  take(workspaceId: string, userId: string, eventClass: EventClass, now: number): number | Promise<number> {
     const spec = this.limits[eventClass];
-    return spec ? this.#buckets.take(`${workspaceId}:${userId}:${eventClass}`, spec, now) : 0;
+    if (!spec) return 0;
+    const key = `${workspaceId}:${userId}:${eventClass}`;
+    return this.shared ? this.shared.take(`person:${key}`, spec, now) : this.#buckets.take(key, spec, now);
   }
 }

@@ -1,5 +1,6 @@
 import type { ExtendedError } from 'socket.io';
 import { addressKey } from '../http/clientIp.js';
+import { LocalLimits, type SharedLimits } from '../scaling/sharedLimits.js';
 import { type BucketSpec, KeyedBuckets } from './rateLimit.js';
 import type { TsudoiSocket } from './types.js';
 
@@ -60,6 +61,8 @@ export class HandshakeRate {
   constructor(
     readonly perMinute: number,
     private readonly now: () => number = Date.now,
+    /** Several nodes: one bucket per key across them (scaling/sharedLimits.ts). */
+    private readonly shared?: SharedLimits,
   ) {
     this.#spec = { capacity: perMinute, perSecond: perMinute / 60 };
     this.#buckets = new KeyedBuckets(60_000, now());
@@ -70,7 +73,8 @@ export class HandshakeRate {
   }
 
   /** Counts one handshake: 0 when allowed, else the milliseconds until the next one would be. */
-  take(key: string): number {
+  take(key: string): number | Promise<number> {
+    if (this.shared) return this.shared.take(`handshake:${key}`, this.#spec, this.now());
     return this.#buckets.take(key, this.#spec, this.now());
   }
 }
@@ -84,10 +88,11 @@ export function addressHandshakes(
   perMinute: number,
   onRefused: (socket: TsudoiSocket, reason: CapRefusal) => void,
   now: () => number = Date.now,
+  shared?: SharedLimits,
 ) {
-  const rate = new HandshakeRate(perMinute, now);
-  return (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
-    const wait = rate.take(addressKey(socket.data.clientIp ?? ''));
+  const rate = new HandshakeRate(perMinute, now, shared);
+  return async (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
+    const wait = await rate.take(`ip:${addressKey(socket.data.clientIp ?? '')}`);
     if (wait === 0) return next();
     onRefused(socket, 'handshake_rate_ip');
     next(new TooManyConnections(perMinute, wait));
@@ -106,16 +111,17 @@ export function socketCap(
   limits: Pick<SocketLimits, 'socketsPerUser' | 'anonymousPerIp' | 'handshakesPerUserPerMinute'>,
   onRefused: (socket: TsudoiSocket, reason: CapRefusal) => void,
   now: () => number = Date.now,
+  /** Where open sockets are counted: this process (default), or Redis so a person's tabs on every node count. */
+  slots: SharedLimits = new LocalLimits(now()),
 ) {
-  const open = new Map<string, Set<string>>();
-  const handshakes = new HandshakeRate(limits.handshakesPerUserPerMinute, now);
-  return (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
+  const handshakes = new HandshakeRate(limits.handshakesPerUserPerMinute, now, slots);
+  return async (socket: TsudoiSocket, next: (err?: ExtendedError) => void) => {
     const id = socket.data.identity;
     let key: string;
     let limit: number;
     if (id) {
-      key = `${id.workspaceId}:${id.user.id}`;
-      const wait = handshakes.take(key);
+      key = `tabs:${id.workspaceId}:${id.user.id}`;
+      const wait = await handshakes.take(`user:${id.workspaceId}:${id.user.id}`);
       if (wait > 0) {
         onRefused(socket, 'handshake_rate_user');
         return next(new TooManyConnections(limits.handshakesPerUserPerMinute, wait));
@@ -125,19 +131,26 @@ export function socketCap(
       key = `anonymous:${addressKey(socket.data.clientIp ?? '')}`;
       limit = limits.anonymousPerIp;
     }
-    const mine = open.get(key) ?? new Set<string>();
-    if (mine.size >= limit) {
-      onRefused(socket, id ? 'too_many_sockets' : 'too_many_anonymous');
-      return next(new TooManyConnections(limit));
-    }
-    mine.add(socket.id);
-    open.set(key, mine);
+    // Listen for the end before asking (a socket may close while the count is read elsewhere).
+    let ended = false;
+    let held = false;
     const release = () => {
-      mine.delete(socket.id);
-      if (mine.size === 0 && open.get(key) === mine) open.delete(key);
+      ended = true;
+      if (!held) return;
+      held = false;
+      void slots.release(key, socket.id);
     };
     socket.once('disconnect', release);
     socket.conn.once('close', release);
+    const full = await slots.acquire(key, socket.id, limit, now());
+    if (full > 0) {
+      socket.off('disconnect', release);
+      socket.conn.off('close', release);
+      onRefused(socket, id ? 'too_many_sockets' : 'too_many_anonymous');
+      return next(new TooManyConnections(limit));
+    }
+    held = true;
+    if (ended) release();
     next();
   };
 }

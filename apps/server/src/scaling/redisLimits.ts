@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { BucketSpec } from '../realtime/rateLimit.js';
-import { closeRedis, type RedisLogger } from './redisClient.js';
-import { LocalLimits, type SharedLimits } from './sharedLimits.js';
+import { closeRedis, createRedisClient, type RedisLogger } from './redisClient.js';
+import { HELD_SLOT_TTL_MS, LocalLimits, type SharedLimits } from './sharedLimits.js';
 
 /**
  * {@link SharedLimits} in Redis (several nodes): each operation is one Lua script on one key, so two nodes
@@ -94,6 +94,8 @@ export interface RedisLimitsOptions {
   log: RedisLogger;
   /** Closes the client with the limits (default true: the client is theirs). */
   ownsClient?: boolean;
+  /** The clock slots are kept alive with (the app's; tests move it). */
+  now?: () => number;
 }
 
 export class RedisLimits implements SharedLimits {
@@ -101,6 +103,10 @@ export class RedisLimits implements SharedLimits {
   readonly #redis: Redis & LimitCommands;
   readonly #log: RedisLogger;
   readonly #owns: boolean;
+  readonly #now: () => number;
+  /** Slots held until released on this node, kept alive in Redis by a timer. */
+  readonly #kept = new Map<string, readonly [string, string]>();
+  readonly #keepAlive: NodeJS.Timeout;
   #seq = 0;
   #degraded = false;
 
@@ -115,6 +121,11 @@ export class RedisLimits implements SharedLimits {
     r.defineCommand('tsudoiAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     r.defineCommand('tsudoiHeld', { numberOfKeys: 1, lua: HELD });
     this.#redis = r as Redis & LimitCommands;
+    this.#now = options.now ?? Date.now;
+    this.#keepAlive = setInterval(() => {
+      void this.refresh([...this.#kept.values()], HELD_SLOT_TTL_MS, this.#now());
+    }, HELD_SLOT_TTL_MS / 3);
+    this.#keepAlive.unref();
     // Connect now (lazy clients wait for a first command): until Redis answers, counts are local.
     if (r.status === 'wait') r.connect().catch(() => undefined);
   }
@@ -163,17 +174,21 @@ export class RedisLimits implements SharedLimits {
     );
   }
 
-  async acquire(key: string, member: string, max: number, ttlMs: number, now: number): Promise<number> {
+  async acquire(key: string, member: string, max: number, now: number, ttlMs?: number): Promise<number> {
+    const ttl = ttlMs ?? HELD_SLOT_TTL_MS;
     const wait = await this.#shared(
-      (r) => r.tsudoiAcquire(K(`s:${key}`), max, member, Math.floor(now), ttlMs),
-      () => this.local.acquireNow(key, member, max, ttlMs, now),
+      (r) => r.tsudoiAcquire(K(`s:${key}`), max, member, Math.floor(now), ttl),
+      () => this.local.acquireNow(key, member, max, now, ttlMs),
     );
-    if (wait === 0) this.local.holdNow(key, member, ttlMs, now); // the fallback knows this node's slots
-    return wait;
+    if (wait > 0) return wait;
+    this.local.holdNow(key, member, now, ttlMs); // the fallback knows this node's slots
+    if (ttlMs === undefined) this.#kept.set(`${key}\n${member}`, [key, member]);
+    return 0;
   }
 
   async release(key: string, member: string): Promise<void> {
     this.local.releaseNow(key, member);
+    this.#kept.delete(`${key}\n${member}`);
     if (this.#redis.status !== 'ready') return; // gone from Redis with its TTL
     await this.#redis.zrem(K(`s:${key}`), member).catch((err) => this.#down(err));
   }
@@ -205,6 +220,7 @@ export class RedisLimits implements SharedLimits {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#keepAlive);
     if (this.#owns) await closeRedis(this.#redis);
   }
 
@@ -239,4 +255,10 @@ export class RedisLimits implements SharedLimits {
     this.#degraded = false;
     this.#log.info({ event: 'limits.redis_restored' }, 'limits: Redis answers again; limits are shared');
   }
+}
+
+/** The limits of a node: in Redis with REDIS_URL (several nodes), else undefined (each limit keeps its own, in process). */
+export function sharedLimitsFor(redisUrl: string | undefined, log: RedisLogger): RedisLimits | undefined {
+  if (!redisUrl) return undefined;
+  return new RedisLimits({ redis: createRedisClient({ url: redisUrl, role: 'limits', log }), log });
 }

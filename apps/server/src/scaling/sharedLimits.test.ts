@@ -7,7 +7,7 @@ import {
 } from '../testing/redisServer.js';
 import { closeRedis, createRedisClient } from './redisClient.js';
 import { RedisLimits } from './redisLimits.js';
-import { LocalLimits, type SharedLimits } from './sharedLimits.js';
+import { HELD_SLOT_TTL_MS, LocalLimits, type SharedLimits } from './sharedLimits.js';
 
 const present = redisAvailable();
 if (!present) console.warn(REDIS_MISSING);
@@ -63,18 +63,27 @@ function contract(name: string, make: () => Promise<SharedLimits>) {
 
     it('slots: at most max held; released or expired slots free; holding again refreshes', async () => {
       const k = key('slots');
-      expect(await limits.acquire(k, 'a', 2, 30_000, T0)).toBe(0);
-      expect(await limits.acquire(k, 'b', 2, 30_000, T0 + 1_000)).toBe(0);
-      expect(await limits.acquire(k, 'c', 2, 30_000, T0 + 2_000)).toBe(28_000); // a ends at T0+30 s
-      expect(await limits.acquire(k, 'a', 2, 30_000, T0 + 2_000)).toBe(0); // a again: refreshed
+      expect(await limits.acquire(k, 'a', 2, T0, 30_000)).toBe(0);
+      expect(await limits.acquire(k, 'b', 2, T0 + 1_000, 30_000)).toBe(0);
+      expect(await limits.acquire(k, 'c', 2, T0 + 2_000, 30_000)).toBe(28_000); // a ends at T0+30 s
+      expect(await limits.acquire(k, 'a', 2, T0 + 2_000, 30_000)).toBe(0); // a again: refreshed
       expect(await limits.held(k, T0 + 2_000)).toBe(2);
       await limits.release(k, 'b');
       await limits.release(k, 'b'); // idempotent
-      expect(await limits.acquire(k, 'c', 2, 30_000, T0 + 3_000)).toBe(0);
+      expect(await limits.acquire(k, 'c', 2, T0 + 3_000, 30_000)).toBe(0);
       expect(await limits.held(k, T0 + 31_000)).toBe(2); // a refreshed at +2 s, c at +3 s
       await limits.refresh([[k, 'a']], 30_000, T0 + 31_000);
       expect(await limits.held(k, T0 + 40_000)).toBe(1); // c expired, a refreshed
-      expect(await limits.acquire(k, 'd', 2, 30_000, T0 + 40_000)).toBe(0);
+      expect(await limits.acquire(k, 'd', 2, T0 + 40_000, 30_000)).toBe(0);
+    });
+
+    it('slots held until released (open sockets) stay while their node lives', async () => {
+      const k = key('open');
+      expect(await limits.acquire(k, 'tab1', 1, T0)).toBe(0);
+      await limits.refresh([[k, 'tab1']], HELD_SLOT_TTL_MS, T0 + HELD_SLOT_TTL_MS / 2);
+      expect(await limits.acquire(k, 'tab2', 1, T0 + HELD_SLOT_TTL_MS)).toBeGreaterThan(0);
+      await limits.release(k, 'tab1');
+      expect(await limits.acquire(k, 'tab2', 1, T0 + HELD_SLOT_TTL_MS)).toBe(0);
     });
   });
 }
@@ -109,9 +118,7 @@ describe.skipIf(!present)('RedisLimits (several nodes)', () => {
       expect(results.filter((w) => w === 0)).toHaveLength(10);
       // Slots too: a person with a cap of 3 holds 3 across both nodes, not 6.
       const held = await Promise.all(
-        ['s1', 's2', 's3', 's4', 's5', 's6'].map((m, i) =>
-          (i % 2 ? a : b).acquire('tabs:split', m, 3, 60_000, T0),
-        ),
+        ['s1', 's2', 's3', 's4', 's5', 's6'].map((m, i) => (i % 2 ? a : b).acquire('tabs:split', m, 3, T0)),
       );
       expect(held.filter((w) => w === 0)).toHaveLength(3);
     } finally {
@@ -124,7 +131,7 @@ describe.skipIf(!present)('RedisLimits (several nodes)', () => {
     const log = memoryLog();
     const [a, b] = [await node(log), await node()];
     try {
-      expect(await a.acquire('tabs:outage', 'tab-a1', 2, 60_000, T0)).toBe(0);
+      expect(await a.acquire('tabs:outage', 'tab-a1', 2, T0)).toBe(0);
       await redis.stop();
       // Each node now has its own budget of 3 (fail to per-node, not open, not closed).
       const spec = { capacity: 3, perSecond: 0.1 };
@@ -134,8 +141,8 @@ describe.skipIf(!present)('RedisLimits (several nodes)', () => {
       expect(onB.filter((w) => w === 0)).toHaveLength(3);
       expect(a.degraded).toBe(true);
       // Node a still knows its own tab; the cap holds on the node.
-      expect(await a.acquire('tabs:outage', 'tab-a2', 2, 60_000, T0)).toBe(0);
-      expect(await a.acquire('tabs:outage', 'tab-a3', 2, 60_000, T0)).toBeGreaterThan(0);
+      expect(await a.acquire('tabs:outage', 'tab-a2', 2, T0)).toBe(0);
+      expect(await a.acquire('tabs:outage', 'tab-a3', 2, T0)).toBeGreaterThan(0);
       const warns = log.lines.filter((l) => l.event === 'limits.redis_unavailable');
       expect(warns).toHaveLength(1);
 
@@ -154,12 +161,28 @@ describe.skipIf(!present)('RedisLimits (several nodes)', () => {
       expect(await b.whenReady(15_000)).toBe(true);
       // Back to one shared count: node b sees node a's two tabs.
       expect(await b.held('tabs:outage', T0 + 1_000)).toBe(2);
-      expect(await b.acquire('tabs:outage', 'tab-b1', 2, 60_000, T0 + 1_000)).toBeGreaterThan(0);
+      expect(await b.acquire('tabs:outage', 'tab-b1', 2, T0 + 1_000)).toBeGreaterThan(0);
     } finally {
       await a.close();
       await b.close();
     }
   }, 60_000);
+
+  it('a crashed node’s open slots end after HELD_SLOT_TTL_MS; a living node’s are kept alive', async () => {
+    const [crashed, living, other] = [await node(), await node(), await node()];
+    try {
+      expect(await crashed.acquire('tabs:crash', 'gone', 2, T0)).toBe(0);
+      expect(await living.acquire('tabs:crash', 'kept', 2, T0)).toBe(0);
+      expect(await other.acquire('tabs:crash', 'third', 2, T0)).toBeGreaterThan(0);
+      await crashed.close(); // no release: the process died; its keep-alive stopped with it
+      await living.refresh([['tabs:crash', 'kept']], HELD_SLOT_TTL_MS, T0 + HELD_SLOT_TTL_MS - 1);
+      expect(await other.acquire('tabs:crash', 'third', 2, T0 + HELD_SLOT_TTL_MS)).toBe(0);
+      expect(await other.held('tabs:crash', T0 + HELD_SLOT_TTL_MS)).toBe(2); // kept + third
+    } finally {
+      await living.close();
+      await other.close();
+    }
+  });
 
   it('keys live under tsudoi:limit: and expire once full again', async () => {
     const limits = await node();

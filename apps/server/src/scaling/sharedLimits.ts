@@ -7,17 +7,20 @@ import { type BucketSpec, KeyedBuckets } from '../realtime/rateLimit.js';
  * caller's clock (`now`, ms) so tests move time; keys are namespaced by the caller (`signin:1.2.3.4`).
  */
 export interface SharedLimits {
-  /** Token bucket: takes one token of `key`'s bucket: 0 when taken, else the milliseconds to wait. */
+  /** Token bucket: takes one token of `key`'s bucket: 0 when taken, else the milliseconds to wait. The
+   * bucket must refill within 10 minutes (an idle full bucket is forgotten). */
   take(key: string, spec: BucketSpec, now: number): Promise<number>;
   /** Fixed window: counts one hit (refused ones too): 0 while within `limit`, else ms until the window resets. */
   hit(key: string, limit: number, windowMs: number, now: number): Promise<number>;
   /** Sliding log: at most `limit` starts within any `windowMs`; counts only admitted starts. 0 or ms to wait. */
   log(key: string, limit: number, windowMs: number, now: number): Promise<number>;
   /**
-   * Slots: `member` holds one of at most `max` slots of `key` until released or `ttlMs` after it was taken
-   * (or last refreshed): 0 when held, else ms until the soonest slot ends. Taking a held slot again refreshes it.
+   * Slots: `member` holds one of at most `max` slots of `key` until released, or `ttlMs` after it was taken
+   * (a connection check's lifetime). Without `ttlMs` the slot is held until released (an open socket): with
+   * several nodes the holding node keeps it alive ({@link HELD_SLOT_TTL_MS}), so a crashed node's slots end.
+   * 0 when held, else ms until the soonest slot ends. Taking a held slot again refreshes it.
    */
-  acquire(key: string, member: string, max: number, ttlMs: number, now: number): Promise<number>;
+  acquire(key: string, member: string, max: number, now: number, ttlMs?: number): Promise<number>;
   /** Gives a slot back (idempotent). */
   release(key: string, member: string): Promise<void>;
   /** Keeps slots this node holds alive for another `ttlMs` (sockets that stay open longer than a TTL). */
@@ -31,8 +34,13 @@ export interface SharedLimits {
   close(): Promise<void>;
 }
 
+/** A slot held until released lives this long in Redis unless its node refreshes it (every third of it). */
+export const HELD_SLOT_TTL_MS = 60_000;
+
 /** A key untouched this long is forgotten by {@link LocalLimits} (windows and buckets callers use refill sooner). */
 const LOCAL_IDLE_MS = 3_600_000;
+/** A bucket untouched this long is forgotten: every caller's bucket refills sooner (see `take`). */
+const BUCKET_IDLE_MS = 600_000;
 
 /** The single-node implementation: every count in this process, as before several nodes. */
 export class LocalLimits implements SharedLimits {
@@ -43,7 +51,7 @@ export class LocalLimits implements SharedLimits {
   #sweptAt: number;
 
   constructor(now = Date.now()) {
-    this.#buckets = new KeyedBuckets(LOCAL_IDLE_MS, now);
+    this.#buckets = new KeyedBuckets(BUCKET_IDLE_MS, now);
     this.#sweptAt = now;
   }
 
@@ -84,22 +92,22 @@ export class LocalLimits implements SharedLimits {
     return this.logNow(key, limit, windowMs, now);
   }
 
-  acquireNow(key: string, member: string, max: number, ttlMs: number, now: number): number {
+  acquireNow(key: string, member: string, max: number, now: number, ttlMs?: number): number {
     const slots = this.#live(key, now);
     if (!slots.has(member) && slots.size >= max) return Math.max(1, Math.min(...slots.values()) - now);
-    slots.set(member, now + ttlMs);
+    slots.set(member, ttlMs === undefined ? Number.POSITIVE_INFINITY : now + ttlMs);
     this.#slots.set(key, slots);
     return 0;
   }
 
-  async acquire(key: string, member: string, max: number, ttlMs: number, now: number): Promise<number> {
-    return this.acquireNow(key, member, max, ttlMs, now);
+  async acquire(key: string, member: string, max: number, now: number, ttlMs?: number): Promise<number> {
+    return this.acquireNow(key, member, max, now, ttlMs);
   }
 
   /** Records a slot without a limit (a mirror of what Redis admitted, for the fallback). */
-  holdNow(key: string, member: string, ttlMs: number, now: number): void {
+  holdNow(key: string, member: string, now: number, ttlMs?: number): void {
     const slots = this.#live(key, now);
-    slots.set(member, now + ttlMs);
+    slots.set(member, ttlMs === undefined ? Number.POSITIVE_INFINITY : now + ttlMs);
     this.#slots.set(key, slots);
   }
 
@@ -116,7 +124,8 @@ export class LocalLimits implements SharedLimits {
   refreshNow(slots: ReadonlyArray<readonly [string, string]>, ttlMs: number, now: number): void {
     for (const [key, member] of slots) {
       const held = this.#slots.get(key);
-      if (held?.has(member)) held.set(member, now + ttlMs);
+      const until = held?.get(member);
+      if (held && until !== undefined && until !== Number.POSITIVE_INFINITY) held.set(member, now + ttlMs);
     }
   }
 
