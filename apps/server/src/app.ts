@@ -23,6 +23,7 @@ import { imageWiring } from './images/imageWiring.js';
 import type { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
 import { MediaService } from './media/mediaService.js';
+import { startPlacement } from './media/placement/placementWiring.js';
 import { webRtcServerPlan } from './media/transports.js';
 import { MediaWorkerPool, type WorkerFactory } from './media/workerPool.js';
 import { type Operations, startOperations } from './ops/operations.js';
@@ -33,6 +34,7 @@ import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
 import { sharedLimitsFor } from './scaling/redisLimits.js';
+import { type Scaling, startScaling } from './scaling/scaling.js';
 import { ssoRequiredRule } from './sso/ssoRequiredRule.js';
 import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
@@ -40,6 +42,7 @@ import { backupEngineOf } from './storage/backupEngine.js';
 import { FsBlobStore } from './storage/blobStore.js';
 import { createStore } from './storage/createStore.js';
 import { dataKeyRepoOf } from './storage/dataKeyRepo.js';
+import { placementReposOf } from './storage/placementRepo.js';
 import { sealedStore } from './storage/sealedStore.js';
 import type { Store, UnitOfWork } from './storage/store.js';
 import { VERSION } from './version.js';
@@ -73,6 +76,8 @@ export interface TsudoiApp {
   readonly contracts: ReturnType<typeof wireContracts>;
   /** Images (R16): `images.sweep.runOnce()` deletes expired pending uploads (hourly on its own). */
   readonly images: ReturnType<typeof imageWiring>;
+  /** Several nodes (REDIS_URL): shared floor, presence and fan-out; undefined on one node. */
+  readonly scaling: Scaling | undefined;
   /** e.g. http://127.0.0.1:3000 */
   readonly url: string;
   close(): Promise<void>;
@@ -329,9 +334,11 @@ export async function startApp(
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);
 
-    const presence = new PresenceTracker({ graceMs: config.presenceGraceMs });
+    const scaling = await startScaling(config, http.log, clock); // REDIS_URL: one floor across nodes
+    if (scaling) disposers.push(() => scaling.close());
+    const presence = scaling?.presence ?? new PresenceTracker({ graceMs: config.presenceGraceMs });
     disposers.push(() => presence.close());
-    const floors = new Floors({ repo: store.rooms, presence, clock });
+    const floors = new Floors({ repo: store.rooms, presence, clock, coordinator: scaling?.coordinator });
     disposers.push(() => floors.close());
     const gateway = createGateway(http.server, {
       log: http.log,
@@ -354,6 +361,7 @@ export async function startApp(
       sessionCookie: cookieName('session', http.cookieSecure),
       limits: config.realtimeLimits,
       sharedLimits,
+      nodes: scaling?.gateway,
     });
     // Sockets close first (before floors, media and the store they use).
     disposers.push(() => gateway.close());
@@ -365,6 +373,13 @@ export async function startApp(
     const { port } = http.server.address() as AddressInfo;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     linkBase ||= url;
+    // Several nodes (REDIS_URL): each room's media on one node, placed through the store (docs/SCALING.md).
+    if (config.scaling.redisUrl) {
+      const repos = await placementReposOf(engine);
+      const { nodeId, nodeUrl } = config.scaling;
+      const placement = { repos, media, pool, nodeId, url: nodeUrl ?? url, clock, log: http.log };
+      disposers.push(await startPlacement(placement));
+    }
     // Catch-up on a 01:00 missed while down runs in the background: start-up need not wait for a purge.
     retention.start().catch((err) => http.log.error({ err }, 'retention: start-up failed'));
     contracts.scheduler.start();
@@ -391,6 +406,7 @@ export async function startApp(
       operations,
       contracts,
       images,
+      scaling,
       url,
       close: closeAll,
     };

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import { ClientPayloads, PROTOCOL_VERSION } from '@tsudoi/protocol';
 import type { FastifyBaseLogger } from 'fastify';
-import { Server } from 'socket.io';
+import { Server, type ServerOptions } from 'socket.io';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { SecurityEvents } from '../audit/securityEvents.js';
 import type { SessionService } from '../auth/sessionService.js';
@@ -16,7 +16,7 @@ import { MediaService } from '../media/mediaService.js';
 import type { RtcListenOptions } from '../media/transports.js';
 import { checkIceSettings, iceSettingsFor } from '../media/turnCredentials.js';
 import type { MediaWorkerPool } from '../media/workerPool.js';
-import type { PresenceTracker } from '../presence/presenceTracker.js';
+import type { Presence } from '../presence/presenceTracker.js';
 import type { PurgedConversation } from '../retention/purger.js';
 import type { RetentionScheduler } from '../retention/scheduler.js';
 import type { Floors } from '../rooms/floors.js';
@@ -54,7 +54,7 @@ export interface GatewayDeps {
   /** The one access decision; its `membershipEnded` and the sessions' `ended` disconnect sockets. */
   access: WorkspaceAccess;
   floors: Floors;
-  presence: PresenceTracker;
+  presence: Presence;
   audit: AuditLog;
   clock: Clock;
   retention: Pick<RetentionScheduler, 'purgeConversationNow'>;
@@ -72,6 +72,11 @@ export interface GatewayDeps {
   sessionCookie: string;
   /** Several nodes: handshake, tab, event and check limits counted in Redis (scaling/redisLimits.ts). */
   sharedLimits?: SharedLimits;
+  /**
+   * Several nodes (scaling/scaling.ts): the socket.io adapter that carries emits to the other nodes, and
+   * floor/presence pushed from each node's mirror to its own sockets. Absent on one node.
+   */
+  nodes?: { adapter: ServerOptions['adapter'] };
 }
 
 /** socket.io on the HTTP server: handshake checks, then the handler set that fits the socket. */
@@ -85,6 +90,7 @@ export function createGateway(
     pingInterval: 10_000,
     pingTimeout: 10_000,
     allowRequest: engineOriginCheck(d), // no engine session for a foreign Origin
+    ...(d.nodes ? { adapter: d.nodes.adapter } : {}),
   });
   const socketLimits: SocketLimits = { ...DEFAULT_SOCKET_LIMITS, ...d.limits };
   const capRefused = (socket: TsudoiSocket, reason: CapRefusal) =>
@@ -106,7 +112,7 @@ export function createGateway(
     () => d.clock().getTime(),
     d.sharedLimits,
   );
-  const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit);
+  const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit, d.nodes !== undefined);
   // Each connecting socket's floor snapshot lists the workspace's members: concurrent ones share a read.
   const memberLists = sharedMemberLists(d.repos.memberships);
   const chat = new ChatService(
@@ -121,6 +127,7 @@ export function createGateway(
   );
   // R6: when the last person leaves a room, its messages go at once.
   const stopRoomEmpty = d.floors.subscribe('roomEmpty', (e) => {
+    if (e.remote) return; // several nodes: emptied by another node, which purges
     d.retention
       .purgeConversationNow(e.workspaceId, e.roomId)
       .catch((err) => d.log.error({ err }, 'room purge failed'));
