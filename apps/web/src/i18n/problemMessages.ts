@@ -13,6 +13,8 @@ export const PROBLEM_MESSAGES = {
     'problem.media': 'メディアサーバーとの接続に失敗しました。自動でつなぎ直します。',
     'problem.network':
       'ネットワークが音声を通しませんでした。ファイアウォールや VPN の設定を確認してください。',
+    'problem.mediaUnreachable':
+      'メディアがネットワークを通過できません（ファイアウォールが遮断している可能性があります）。ネットワーク管理者に確認するか、もう一度お試しください。',
   },
   en: {
     'err.BAD_REQUEST': 'The request could not be processed. Reload the page and try again.',
@@ -23,5 +25,7 @@ export const PROBLEM_MESSAGES = {
     'err.INTERNAL': 'The server ran into an error. Please try again in a moment.',
     'problem.media': 'The connection to the media server failed. Reconnecting automatically.',
     'problem.network': 'Your network did not let the audio through. Check your firewall or VPN settings.',
+    'problem.mediaUnreachable':
+      'Media cannot get through your network (a firewall may be blocking it). Ask your network administrator, or try again.',
   },
 } as const;

@@ -11,6 +11,9 @@ import { type MediaSignal, messageOf, Superseded, socketSignal } from './mediaSi
 import { trace } from './mediaTrace';
 import { RemoteStreams } from './remoteStreams';
 
+/** A transport not connected this long after its first use: media does not get through (issue 14). */
+const TRANSPORT_CONNECT_MS = 15_000;
+
 /** Thrown by startScreenShare where the browser cannot share a screen (iPad). */
 export class ScreenShareUnsupportedError extends Error {
   constructor() {
@@ -376,6 +379,22 @@ export class RoomMediaClient {
         ({ producerId }) => ok({ id: producerId }),
         fail,
       );
+    });
+    // Issue 14: ICE that never starts (a firewall; relay-only ICE with the TURN server refusing the
+    // credential) leaves the transport 'new', never 'failed': say so once it is late, clear it if it connects.
+    t.once('connect', () => {
+      const late = setTimeout(() => {
+        if (gen !== this.#generation || t.closed || t.connectionState === 'connected') return;
+        trace(`${direction} unreachable`);
+        mediaActions.set({ phase: 'failed', problem: 'problem.mediaUnreachable' });
+      }, TRANSPORT_CONNECT_MS);
+      t.on('connectionstatechange', (state) => {
+        if (state !== 'connected') return;
+        clearTimeout(late);
+        if (gen === this.#generation && useMediaStore.getState().problem === 'problem.mediaUnreachable')
+          mediaActions.set({ phase: 'live', problem: null });
+      });
+      t.observer.once('close', () => clearTimeout(late));
     });
     // A transport that cannot recover (network change, SFU gone) is rebuilt from scratch.
     t.on('connectionstatechange', (state) => {
