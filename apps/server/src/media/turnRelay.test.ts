@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TurnTcpClient } from '../testing/turnClient.js';
 import { type RunningTurn, startTurnServer, TURN_MISSING, turnServerBinary } from '../testing/turnServer.js';
@@ -69,6 +71,49 @@ describe.skipIf(!installed)('coturn with Tsudoi credentials', () => {
         outcome: 'error',
         code: 403,
       });
+    }
+  });
+});
+
+describe('infra/turn/turnserver-conf.sh (the production coturn configuration)', () => {
+  const script = fileURLToPath(new URL('../../../../infra/turn/turnserver-conf.sh', import.meta.url));
+  const run = (env: Record<string, string>) =>
+    spawnSync('bash', [script], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    });
+  const good = {
+    TURN_SECRET: SECRET,
+    TURN_REALM: 'turn.example.com',
+    TURN_CERT: '/c.pem',
+    TURN_PKEY: '/k.pem',
+  };
+
+  it('prints TLS on 443, the shared secret and no loopback or allowed peer', () => {
+    const r = run(good);
+    expect(r.status).toBe(0);
+    for (const line of [
+      'use-auth-secret',
+      `static-auth-secret=${SECRET}`,
+      'tls-listening-port=443',
+      'no-cli',
+    ])
+      expect(r.stdout.split('\n')).toContain(line);
+    expect(r.stdout).toContain('denied-peer-ip=169.254.0.0-169.254.255.255');
+    expect(r.stdout).not.toMatch(/allow-loopback-peers|allowed-peer-ip/);
+  });
+
+  it('refuses to print without TLS, with a short secret or a bad realm', () => {
+    for (const [env, reason] of [
+      [{ ...good, TURN_CERT: '' }, /TURN_CERT and TURN_PKEY are required/],
+      [{ ...good, TURN_SECRET: 'short' }, /at least 16/],
+      [{ ...good, TURN_REALM: 'bad realm' }, /host name/],
+      [{ ...good, TURN_TLS_PORT: '70000' }, /TURN_TLS_PORT must be a port/],
+    ] as const) {
+      const r = run(env);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(reason);
+      expect(r.stdout).toBe('');
     }
   });
 });
