@@ -153,7 +153,9 @@ export async function startApp(
       ...(options.createMediaWorker ? { createWorker: options.createMediaWorker } : {}),
     });
     disposers.push(() => pool.close());
-    const media = new MediaService(pool, config.media);
+    const media = new MediaService(pool, config.media, undefined, {
+      peersPerRouter: config.scaling.peersPerWorker,
+    });
     disposers.push(() => media.close());
     healthRoutes(http, { store, media: pool, version: VERSION });
 
@@ -377,7 +379,9 @@ export async function startApp(
     if (config.scaling.redisUrl) {
       const repos = await placementReposOf(engine);
       const { nodeId, nodeUrl } = config.scaling;
-      const placement = { repos, media, pool, nodeId, url: nodeUrl ?? url, clock, log: http.log };
+      const ttlMs = config.scaling.placementTtlMs;
+      const settings = { ttlMs, heartbeatMs: Math.ceil(ttlMs / 4) };
+      const placement = { repos, media, pool, nodeId, url: nodeUrl ?? url, clock, log: http.log, settings };
       disposers.push(await startPlacement(placement));
     }
     // Catch-up on a 01:00 missed while down runs in the background: start-up need not wait for a purge.

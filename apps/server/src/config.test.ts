@@ -162,6 +162,8 @@ describe('loadConfig', () => {
       redisUrl: 'redis://:secret@127.0.0.1:6380/2',
       nodeId: 'node-a.tokyo_1',
       nodeUrl: 'https://a.tsudoi.example.com',
+      placementTtlMs: 4_000,
+      peersPerWorker: 25,
     });
     expect(loadConfig({ REDIS_URL: 'rediss://redis.internal:6380' }).scaling.redisUrl).toBe(
       'rediss://redis.internal:6380',
@@ -181,6 +183,18 @@ describe('loadConfig', () => {
     expect(problemsOf({ NODE_URL: 'a.example.com' })).toEqual([expect.stringMatching(/^NODE_URL: /)]);
     expect(problemsOf({ NODE_URL: 'ftp://a.example.com' })).toEqual([
       expect.stringMatching(/^NODE_URL: must be an http/),
+    ]);
+  });
+
+  it('reads the media placement TTL and the peers per worker of a room (R23), refusing nonsense', () => {
+    expect(
+      loadConfig({ MEDIA_PLACEMENT_TTL_MS: '2500', MEDIA_PEERS_PER_WORKER: '12' }).scaling,
+    ).toMatchObject({ placementTtlMs: 2_500, peersPerWorker: 12 });
+    expect(problemsOf({ MEDIA_PLACEMENT_TTL_MS: '0' })).toEqual([
+      expect.stringMatching(/^MEDIA_PLACEMENT_TTL_MS: /),
+    ]);
+    expect(problemsOf({ MEDIA_PEERS_PER_WORKER: 'many' })).toEqual([
+      expect.stringMatching(/^MEDIA_PEERS_PER_WORKER: /),
     ]);
   });
 

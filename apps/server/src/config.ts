@@ -212,6 +212,10 @@ const EnvSchema = z.object({
       message: 'must be an http:// or https:// URL',
     })
     .optional(),
+  /** Several nodes: a node silent this long (no heartbeat in the store) loses its rooms' media to the next node asked. */
+  MEDIA_PLACEMENT_TTL_MS: positiveInt(4_000, 60_000),
+  /** Peers one router of a room carries before the room spreads to another worker of the node (pipeToRouter). */
+  MEDIA_PEERS_PER_WORKER: positiveInt(25, 10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -272,6 +276,10 @@ export interface ScalingConfig {
   nodeId: string;
   /** This node's own public base URL; undefined = PUBLIC_URL is unset too (the listen URL is used). */
   nodeUrl: string | undefined;
+  /** MEDIA_PLACEMENT_TTL_MS: a room's media moves off a node this long silent (heartbeats every quarter). */
+  placementTtlMs: number;
+  /** MEDIA_PEERS_PER_WORKER: when a room spreads over a second worker (media/placement/routerSpill.ts). */
+  peersPerWorker: number;
 }
 
 /** `<hostname>-<pid>` reduced to NODE_ID's characters and length. */
@@ -389,6 +397,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       redisUrl: e.REDIS_URL,
       nodeId: e.NODE_ID ?? defaultNodeId(),
       nodeUrl: e.NODE_URL ?? e.PUBLIC_URL,
+      placementTtlMs: e.MEDIA_PLACEMENT_TTL_MS,
+      peersPerWorker: e.MEDIA_PEERS_PER_WORKER,
     },
   };
 }
