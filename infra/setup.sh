@@ -60,6 +60,13 @@ if [ ! -x "$MEDIASOUP_WORKER_BIN" ]; then
 fi
 
 # --- 3. node_modules ----------------------------------------------------------------------
+# better-sqlite3 has no prebuilt binary offline, so npm compiles SQLite from source on every fresh clone
+# (2 min on a quiet machine, over 10 under load). The first build is packed into the cache under the name
+# prebuild-install looks for, and later installs unpack it (our own build, like the mediasoup worker above).
+BS_PREBUILDS="$TSUDOI_CACHE/prebuilds"
+BS_TARBALL="better-sqlite3-v$(node -p "require('$ROOT/package-lock.json').packages['node_modules/better-sqlite3'].version")-node-v$(node -p process.versions.modules)-$(node -p 'process.platform + "-" + process.arch').tar.gz"
+export npm_config_better_sqlite3_local_prebuilds="$BS_PREBUILDS"
+
 want="$(sha256sum "$ROOT/package-lock.json" | cut -c1-16)-$(node -v)-$MS_VERSION"
 have=$(cat "$ROOT/node_modules/.tsudoi-install" 2>/dev/null || true)
 if [ "$want" != "$have" ]; then
@@ -68,6 +75,12 @@ if [ "$want" != "$have" ]; then
   echo "$want" >"$ROOT/node_modules/.tsudoi-install"
 fi
 # mediasoup also finds the worker at its default path (for tools started without the env var).
+bs_node="$ROOT/node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+if [ ! -f "$BS_PREBUILDS/$BS_TARBALL" ] && [ -f "$bs_node" ]; then
+  mkdir -p "$BS_PREBUILDS"
+  tar -czf "$BS_PREBUILDS/$BS_TARBALL.$$" -C "$ROOT/node_modules/better-sqlite3" build/Release/better_sqlite3.node &&
+    mv "$BS_PREBUILDS/$BS_TARBALL.$$" "$BS_PREBUILDS/$BS_TARBALL" && say "cached better-sqlite3's build: $BS_TARBALL"
+fi
 def="$ROOT/node_modules/mediasoup/worker/out/Release/mediasoup-worker"
 if ! cmp -s "$MEDIASOUP_WORKER_BIN" "$def" 2>/dev/null; then
   mkdir -p "$(dirname "$def")" && cp "$MEDIASOUP_WORKER_BIN" "$def"
