@@ -110,8 +110,37 @@ test('relay-only ICE through coturn over TCP: both pages decode each other, on r
         expect(p.remotePort, JSON.stringify(pairs)).toBe(rtcPort);
       }
     }
+    // Each page allocated with the credential minted in its user's name.
+    for (const u of users)
+      expect(turn.output()).toMatch(
+        new RegExp(`user <\\d+:${u.userId}>: incoming packet ALLOCATE processed, success`),
+      );
   } finally {
     await Promise.all(pages.map((p) => p.context().close()));
+  }
+});
+
+/** A visitor (not signed in) runs the pre-join connection check; resolves with its status element. */
+async function connectionCheck(browser: Parameters<typeof openFloor>[0]) {
+  const page = await (await browser.newContext({ locale: 'en-US' })).newPage();
+  await page.goto(server.url);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'online');
+  await page.getByRole('button', { name: 'Start connection check' }).click();
+  return { page, status: page.getByTestId('check-status') };
+}
+
+test("a visitor's connection check gets through the relay as well (relay-only ICE, a check-only credential)", async ({
+  browser,
+}) => {
+  const { page, status } = await connectionCheck(browser);
+  try {
+    await expect(status).toHaveAttribute('data-phase', 'ok', { timeout: 30_000 });
+    // Relay-only ICE: the check's transport connected through an allocation of a check-only user.
+    expect(turn.output()).toMatch(
+      /user <\d+:check-[A-Za-z0-9_-]{12}>: incoming packet ALLOCATE processed, success/,
+    );
+  } finally {
+    await page.context().close();
   }
 });
 
@@ -140,8 +169,20 @@ test('a wrong TURN secret: the relay refuses the credential, no media arrives an
       expect(camera?.framesDecoded ?? 0).toBe(0);
       expect(await selectedPairs(page)).toEqual([]);
     }
-    expect(turn.output()).toMatch(/401|Unauthori[sz]ed|check_stun_auth/);
+    // coturn refused the pages' credentials (made with the wrong secret).
+    for (const u of users)
+      expect(turn.output()).toMatch(
+        new RegExp(`user <\\d+:${u.userId}>: incoming packet message processed, error 401`),
+      );
   } finally {
     await Promise.all(pages.map((p) => p.context().close()));
+  }
+  // The connection check fails the same way, and says the network is in the way.
+  const { page, status } = await connectionCheck(browser);
+  try {
+    await expect(status).toHaveAttribute('data-phase', 'failed', { timeout: 30_000 });
+    await expect(status).toContainText('Your network did not let the audio through');
+  } finally {
+    await page.context().close();
   }
 });

@@ -108,13 +108,14 @@ export async function startTurnServer(secret: string): Promise<RunningTurn> {
   const configFile = path.join(dir, 'turnserver.conf');
   fs.writeFileSync(
     configFile,
-    `${production}# TEST ONLY (never in production): the browser and the SFU are both on 127.0.0.1.\n` +
-      'allow-loopback-peers\nallowed-peer-ip=127.0.0.1\n',
+    `${production}# TEST ONLY (never in production): the browser and the SFU are both on 127.0.0.1; verbose\n` +
+      "# logs each user's allocations, which the tests read.\n" +
+      'allow-loopback-peers\nallowed-peer-ip=127.0.0.1\nverbose\n',
   );
   let out = '';
   const child: ChildProcess = spawn(bin, ['-c', configFile], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (b: Buffer) => {
-    out = (out + b.toString()).slice(-20_000);
+    out = (out + b.toString()).slice(-200_000);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
