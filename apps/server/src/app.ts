@@ -247,6 +247,7 @@ export async function startApp(
       tx,
       mail: auth.mail, // invitations share the per-address mail throttle
       invitesPerAdminPerHour: config.invitesPerAdminPerHour,
+      sharedLimits,
       audit,
       sessions,
       access,
@@ -278,6 +279,7 @@ export async function startApp(
       publicUrl,
       sessions,
       access,
+      sharedLimits,
     });
     const sso = new SsoService({
       tx,
@@ -293,7 +295,7 @@ export async function startApp(
       onError: (err, what) => http.log.error({ err }, what),
       startEmailCode: (userId, via, origin) => auth.startEmailCode(userId, via, origin),
     });
-    ssoRoutes(http, { sso, sessions, access });
+    ssoRoutes(http, { sso, sessions, access, sharedLimits });
     // R17, R22, leaving: contracts, named operators (reason + operator audit log), workspace deletion.
     const contracts = wireContracts(http, {
       repos: {
@@ -331,7 +333,7 @@ export async function startApp(
       pool,
     });
     disposers.push(() => operations.close());
-    const images = imageWiring(http, { images: store.images, blobs, sessions, access, clock });
+    const images = imageWiring(http, { images: store.images, blobs, sessions, access, clock, sharedLimits });
     disposers.push(() => images.sweep.stop());
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);

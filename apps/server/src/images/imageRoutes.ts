@@ -5,7 +5,8 @@ import type { SessionService } from '../auth/sessionService.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { originOf, requireAuth } from '../http/requestContext.js';
-import { type BucketSpec, KeyedBuckets } from '../realtime/rateLimit.js';
+import type { BucketSpec } from '../realtime/rateLimit.js';
+import { LocalLimits, type SharedLimits } from '../scaling/sharedLimits.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import type { ImageService, ServedImage } from './imageService.js';
 
@@ -27,6 +28,8 @@ export interface ImageRouteDeps {
   access: WorkspaceAccess;
   clock: Clock;
   uploadLimit?: BucketSpec;
+  /** Several nodes: uploads per person counted in Redis, one budget across the nodes. */
+  sharedLimits?: SharedLimits;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface ImageRouteDeps {
  * image is not shown again from anyone's cache.
  */
 export function imageRoutes(app: FastifyInstance, d: ImageRouteDeps): void {
-  const buckets = new KeyedBuckets(600_000, d.clock().getTime());
+  const buckets = d.sharedLimits ?? new LocalLimits(d.clock().getTime());
   const gate = async (req: FastifyRequest, role: 'member' | 'admin' = 'member') => {
     const { user, session } = await requireAuth(req, d.sessions);
     const p = WsParams.safeParse({ workspaceId: (req.params as { workspaceId?: unknown }).workspaceId });
@@ -94,8 +97,8 @@ export function imageRoutes(app: FastifyInstance, d: ImageRouteDeps): void {
       if (!q.success) throw AppError.badRequest('kind must be profile, workspace or message.');
       const kind: ImageUploadKind = q.data.kind;
       const { user, workspaceId } = await gate(req, kind === 'workspace' ? 'admin' : 'member');
-      const wait = buckets.take(
-        `${workspaceId}:${user.id}`,
+      const wait = await buckets.take(
+        `upload:${workspaceId}:${user.id}`,
         d.uploadLimit ?? UPLOAD_LIMIT,
         d.clock().getTime(),
       );

@@ -3,6 +3,7 @@ import type { SessionService } from '../auth/sessionService.js';
 import type { BlobStore } from '../chat/blobStore.js';
 import type { Clock } from '../clock.js';
 import { channels, type TsudoiServer } from '../realtime/types.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import type { ImageRepo } from './imageRepo.js';
 import { imageRoutes } from './imageRoutes.js';
@@ -15,7 +16,15 @@ import { PendingImageSweep } from './pendingSweep.js';
  */
 export function imageWiring(
   http: FastifyInstance,
-  d: { images: ImageRepo; blobs: BlobStore; sessions: SessionService; access: WorkspaceAccess; clock: Clock },
+  d: {
+    images: ImageRepo;
+    blobs: BlobStore;
+    sessions: SessionService;
+    access: WorkspaceAccess;
+    clock: Clock;
+    /** Several nodes: uploads per person counted in Redis. */
+    sharedLimits?: SharedLimits;
+  },
 ) {
   const service = new ImageService({
     images: d.images,
@@ -23,7 +32,13 @@ export function imageWiring(
     clock: d.clock,
     onError: (err, what) => http.log.error({ err }, what),
   });
-  imageRoutes(http, { images: service, sessions: d.sessions, access: d.access, clock: d.clock });
+  imageRoutes(http, {
+    images: service,
+    sessions: d.sessions,
+    access: d.access,
+    clock: d.clock,
+    ...(d.sharedLimits ? { sharedLimits: d.sharedLimits } : {}),
+  });
   // A removed member's profile image goes with their membership (files included); a disabled one keeps it.
   d.access.subscribe('membershipEnded', (e) => {
     if (e.reason !== 'removed') return;

@@ -29,6 +29,7 @@ const ask = (s: Socket, event: string, payload: unknown = {}) =>
 
 const CHAT = PERSON_LIMITS.chat!;
 const TABS = 4;
+const INVITES = 5;
 
 /** Anonymous sockets (status line, connection check) on one node. */
 function anonymous(url: string, open: Socket[]) {
@@ -64,6 +65,7 @@ async function cluster(extra: Record<string, string>): Promise<Cluster> {
     SOCKETS_PER_USER_MAX: String(TABS),
     HANDSHAKES_PER_IP_PER_MINUTE: '1000',
     ANON_SOCKETS_PER_IP_MAX: '100',
+    INVITES_PER_ADMIN_PER_HOUR: String(INVITES),
     LOG_LEVEL: 'info',
     ...extra,
   };
@@ -191,6 +193,22 @@ describe.skipIf(!present)('limits across two nodes sharing Redis', () => {
     const limited = tries.filter((r) => r.status === 429);
     expect(tries.length - limited.length).toBe(20);
     expect(limited[0]?.body).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('invitations one admin sends per hour are counted across both nodes', async () => {
+    // The set-up invited ben through node a: INVITES − 1 are left, whichever node is asked.
+    const aikoOnB = c.b.client(); // aiko's session, talking to node b
+    for (const [k, v] of c.aiko.cookies) aikoOnB.cookies.set(k, v);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        (i % 2 ? c.aiko : aikoOnB).post(`/api/workspaces/${c.wsId}/invitations`, {
+          email: `guest${i}@example.com`,
+          role: 'member',
+        }),
+      ),
+    );
+    expect(answers.filter((r) => r.status === 201)).toHaveLength(INVITES - 1);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(6 - (INVITES - 1));
   });
 
   it('Redis stopped: each node counts alone (logged once); Redis back: one shared budget again', async () => {

@@ -24,6 +24,7 @@ import {
   originOf,
   requireAuth,
 } from '../http/requestContext.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 import { parseInput } from '../validation.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { SSO_REQUEST_TTL_MS } from './ssoRequests.js';
@@ -38,6 +39,8 @@ export interface SsoRouteDeps {
   sso: SsoService;
   sessions: SessionService;
   access: WorkspaceAccess;
+  /** Several nodes: the discovery limit per address counted in Redis. */
+  sharedLimits?: SharedLimits;
 }
 
 export function ssoRoutes(app: FastifyInstance, d: SsoRouteDeps): void {
@@ -82,9 +85,13 @@ export function ssoRoutes(app: FastifyInstance, d: SsoRouteDeps): void {
   });
 
   // Anonymous, so limited per address: it only says which workspace's IdP signs in a domain.
-  const discoverLimiter = new RateLimiter(DISCOVER_PER_IP_PER_MINUTE, 60_000);
+  const discoverLimiter = new RateLimiter(
+    DISCOVER_PER_IP_PER_MINUTE,
+    60_000,
+    d.sharedLimits ? { limits: d.sharedLimits, name: 'sso-discover' } : undefined,
+  );
   app.get('/api/sso/discover', async (req) => {
-    const wait = discoverLimiter.hit(originOf(req).ip ?? '', Date.now());
+    const wait = await discoverLimiter.take(originOf(req).ip ?? '', Date.now());
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
     const { email } = parseInput(DiscoverQuery, req.query);
     return d.sso.discover(email);

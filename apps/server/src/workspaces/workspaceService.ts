@@ -24,6 +24,7 @@ import type { Clock } from '../clock.js';
 import { isTimeZone } from '../config.js';
 import { AppError } from '../errors.js';
 import type { MailMessage } from '../mail/mailer.js';
+import type { SharedLimits } from '../scaling/sharedLimits.js';
 import type { UnitOfWork } from '../unitOfWork.js';
 import type { WorkspaceAccess } from './access.js';
 import { IP_NOT_ALLOWED_MESSAGE, workspaceAllowsIp } from './ipAllowList.js';
@@ -73,6 +74,8 @@ export interface WorkspaceDeps {
   mail: InvitationMail;
   /** Invitations one admin may send per hour, over all their workspaces. */
   invitesPerAdminPerHour: number;
+  /** Several nodes: that count kept in Redis, one per admin across the nodes. */
+  sharedLimits?: SharedLimits;
   audit: AuditLog;
   sessions: SessionService;
   /** The access decision; removals and disablings are announced on it (`membershipEnded`). */
@@ -95,7 +98,8 @@ export class WorkspaceService {
   readonly #invites: RateLimiter;
 
   constructor(private readonly d: WorkspaceDeps) {
-    this.#invites = new RateLimiter(d.invitesPerAdminPerHour, HOUR_MS);
+    const shared = d.sharedLimits ? { limits: d.sharedLimits, name: 'invites' } : undefined;
+    this.#invites = new RateLimiter(d.invitesPerAdminPerHour, HOUR_MS, shared);
   }
 
   async create(
@@ -322,7 +326,7 @@ export class WorkspaceService {
   ): Promise<InvitationView> {
     const { workspace } = await this.#member(workspaceId, admin.id, 'admin');
     const now = this.d.clock();
-    const wait = this.#invites.hit(admin.id, now.getTime());
+    const wait = await this.#invites.take(admin.id, now.getTime());
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
     const active = await this.d.repos.memberships.countActive(workspaceId);
     if (active >= PLAN_FEATURES[workspace.plan].maxMembers) {

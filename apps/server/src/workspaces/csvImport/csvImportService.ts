@@ -7,6 +7,7 @@ import { RateLimiter } from '../../auth/rateLimiter.js';
 import { newToken, tokenHash } from '../../auth/tokens.js';
 import type { Clock } from '../../clock.js';
 import { AppError } from '../../errors.js';
+import type { SharedLimits } from '../../scaling/sharedLimits.js';
 import type { UnitOfWork } from '../../unitOfWork.js';
 import { PLAN_FEATURES } from '../planPolicy.js';
 import { resolveSecurity } from '../security.js';
@@ -45,6 +46,8 @@ export interface CsvImportDeps {
   audit: AuditLog;
   clock: Clock;
   publicUrl: () => string;
+  /** Several nodes: previews and applies per admin counted in Redis. */
+  sharedLimits?: SharedLimits;
 }
 
 /** The uploaded body as the route received it. */
@@ -69,14 +72,18 @@ const FILE_MESSAGES = {
  * invitees sign up (or sign in) and choose their own. The caller has passed the route's gate as an admin.
  */
 export class CsvImportService {
-  readonly #applies = new RateLimiter(APPLIES_PER_HOUR, HOUR_MS);
-  readonly #previews = new RateLimiter(PREVIEWS_PER_HOUR, HOUR_MS);
+  readonly #applies: RateLimiter;
+  readonly #previews: RateLimiter;
 
-  constructor(private readonly d: CsvImportDeps) {}
+  constructor(private readonly d: CsvImportDeps) {
+    const shared = (name: string) => (d.sharedLimits ? { limits: d.sharedLimits, name } : undefined);
+    this.#applies = new RateLimiter(APPLIES_PER_HOUR, HOUR_MS, shared('csv-apply'));
+    this.#previews = new RateLimiter(PREVIEWS_PER_HOUR, HOUR_MS, shared('csv-preview'));
+  }
 
   async preview(workspaceId: string, adminId: string, upload: Upload): Promise<ImportPreview> {
     const ws = await this.#enterprise(workspaceId);
-    this.#limit(this.#previews, adminId);
+    await this.#limit(this.#previews, adminId);
     const parsed = this.#parse(upload);
     const [members, invitations] = await Promise.all([
       this.d.accounts.memberships.listByWorkspace(workspaceId),
@@ -93,7 +100,7 @@ export class CsvImportService {
     origin: RequestOrigin,
   ): Promise<ImportResult> {
     await this.#enterprise(workspaceId);
-    this.#limit(this.#applies, admin.id);
+    await this.#limit(this.#applies, admin.id);
     const parsed = this.#parse(upload);
     const now = this.d.clock();
     // Tokens and ids are made before the unit of work, which may run more than once.
@@ -204,8 +211,8 @@ export class CsvImportService {
     return ws;
   }
 
-  #limit(limiter: RateLimiter, adminId: string): void {
-    const wait = limiter.hit(adminId, this.d.clock().getTime());
+  async #limit(limiter: RateLimiter, adminId: string): Promise<void> {
+    const wait = await limiter.take(adminId, this.d.clock().getTime());
     if (wait > 0) throw AppError.rateLimited(wait / 1000);
   }
 
