@@ -130,9 +130,12 @@ export interface MediaSenderLayers {
   producerId: string;
   spatialLayer: number;
 }
-/** The room's router moved (its worker died): recreate transports and producers, keep mute state. */
+/**
+ * The room's router moved (its worker died), or the node hosting the room's media was lost (several
+ * nodes, docs/SCALING.md): recreate transports and producers, keep mute state.
+ */
 export interface MediaRenegotiate {
-  reason: 'workerDied';
+  reason: 'workerDied' | 'nodeLost';
 }
 
 type Empty = Record<string, never>;

@@ -28,6 +28,7 @@ export class MediaService {
   readonly #opening = new Map<string, Promise<RoomMedia>>();
   readonly #disposers: Array<() => void> = [];
   #locate: ((roomKey: string) => Promise<MediaElsewhere | undefined>) | undefined;
+  #relay = false;
   #closed = false;
 
   constructor(
@@ -56,8 +57,17 @@ export class MediaService {
    * Several nodes (placement/roomPlacer.ts): asked before a room's media opens here; answers the node that
    * hosts it instead, or undefined to host it here. One node: always undefined.
    */
-  usePlacement(locate: (roomKey: string) => Promise<MediaElsewhere | undefined>): void {
+  usePlacement(
+    locate: (roomKey: string) => Promise<MediaElsewhere | undefined>,
+    options: { relay: boolean } = { relay: true },
+  ): void {
     this.#locate = locate;
+    this.#relay = options.relay;
+  }
+
+  /** Sockets relay media signalling to the node hosting their room (placement/mediaRelay.ts). */
+  get relaysElsewhere(): boolean {
+    return this.#locate !== undefined && this.#relay;
   }
 
   /** Undefined when the room's media is (or may be opened) here; else the node hosting it. */

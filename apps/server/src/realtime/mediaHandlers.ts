@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import { AppError } from '../errors.js';
 import type { MediaPeer } from '../media/mediaPeer.js';
 import type { MediaService } from '../media/mediaService.js';
+import { relayMediaElsewhere } from '../media/placement/mediaRelay.js';
 import { handle } from './handle.js';
 import type { TsudoiSocket } from './types.js';
 
@@ -38,6 +39,12 @@ const FORWARDED = Object.keys({
  */
 export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDeps): void {
   let current: { roomKey: string; peer: MediaPeer; detach: () => void } | undefined;
+  // Several nodes: a room hosted by another node is reached through this socket, relayed (docs/SCALING.md).
+  if (deps.media.relaysElsewhere)
+    relayMediaElsewhere(socket, {
+      roomKey: () => deps.resolvePeer()?.roomKey,
+      locate: (roomKey) => deps.media.locate(roomKey),
+    });
 
   const drop = () => {
     if (!current) return;

@@ -3,7 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Ack, ClientToServerEvents, MediaJoinResult, ServerToClientEvents } from '@tsudoi/protocol';
+import type {
+  Ack,
+  ClientToServerEvents,
+  MediaJoinResult,
+  MediaNewConsumer,
+  ServerToClientEvents,
+} from '@tsudoi/protocol';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,6 +24,14 @@ import { startPlacement } from './placementWiring.js';
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 45000, maxPort: 45999 };
 const ROOM = MediaService.roomKey('ws1', 'room1');
+let ssrc = 90_000;
+const micRtp = () => ({
+  mid: `mic${ssrc}`,
+  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
+  headerExtensions: [],
+  encodings: [{ ssrc: ssrc++ }],
+  rtcp: { cname: 'relay' },
+});
 
 /** One Tsudoi node as far as media goes: its MediaService, placement and socket server. */
 interface Node {
@@ -33,14 +47,14 @@ describe('media:join with several nodes sharing one store', () => {
   const nodes: Node[] = [];
   const clients: Client[] = [];
 
-  async function startNode(nodeId: string): Promise<Node> {
+  async function startNode(nodeId: string, relay = false): Promise<Node> {
     const media = new MediaService(pool, rtc);
     const server = http.createServer();
     const io: TsudoiServer = new Server(server);
     io.on('connection', (socket) =>
       registerMediaHandlers(socket, {
         media,
-        resolvePeer: () => ({ roomKey: ROOM, peerId: String(socket.handshake.query.who), listenOnly: true }),
+        resolvePeer: () => ({ roomKey: ROOM, peerId: String(socket.handshake.query.who), listenOnly: false }),
       }),
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -53,6 +67,7 @@ describe('media:join with several nodes sharing one store', () => {
       url,
       clock: () => new Date(),
       log: { warn: () => {} },
+      relay,
     });
     const node = {
       media,
@@ -67,11 +82,40 @@ describe('media:join with several nodes sharing one store', () => {
     return node;
   }
 
-  const join = async (url: string, who: string): Promise<Ack<MediaJoinResult>> => {
+  const client = (url: string, who: string): Client => {
     const c: Client = connect(url, { query: { who }, transports: ['websocket'] });
     clients.push(c);
-    return c.emitWithAck('media:join', {});
+    return c;
   };
+  const join = (url: string, who: string): Promise<Ack<MediaJoinResult>> =>
+    client(url, who).emitWithAck('media:join', {});
+
+  /** Joins like a page holding a Device (one round trip), then sends a microphone, muted or not. */
+  async function talk(c: Client, muted: boolean) {
+    const pushed: MediaNewConsumer[] = [];
+    const resumed: string[] = [];
+    c.on('media:newConsumer', (n) => pushed.push(n));
+    c.on('media:producerResumed', (r) => resumed.push(r.peerId));
+    const joined = await c.emitWithAck('media:join', { transports: true });
+    if (!joined.ok || !joined.data.transports?.send) throw new Error(JSON.stringify(joined));
+    const ready = await c.emitWithAck('media:ready', { rtpCapabilities: joined.data.routerRtpCapabilities });
+    if (!ready.ok) throw new Error(ready.error.code);
+    const mic = await c.emitWithAck('media:produce', {
+      transportId: joined.data.transports.send.id,
+      kind: 'audio',
+      rtpParameters: micRtp(),
+      source: 'mic',
+      paused: muted,
+    });
+    if (!mic.ok) throw new Error(mic.error.code);
+    return {
+      joined: joined.data,
+      consumers: ready.data.consumers,
+      pushed,
+      resumed,
+      micId: mic.data.producerId,
+    };
+  }
 
   beforeEach(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsudoi-placement-join-'));
@@ -103,6 +147,46 @@ describe('media:join with several nodes sharing one store', () => {
     expect(b.media.stats()).toMatchObject({ rooms: 0, peers: 0 });
     expect(await join(a.url, 'ben')).toMatchObject({ ok: true, data: { routerRtpCapabilities: {} } });
     expect(a.media.stats()).toMatchObject({ rooms: 1, peers: 2 });
+  });
+
+  it('relays media signalling to the hosting node: two people on two nodes talk, each on one socket', async () => {
+    const a = await startNode('node-a', true);
+    const b = await startNode('node-b', true);
+    const aikoSocket = client(a.url, 'aiko');
+    const benSocket = client(b.url, 'ben');
+    const aiko = await talk(aikoSocket, true);
+    const ben = await talk(benSocket, false);
+    // Ben's page talked to B only, and got A's router, transports and Aiko's (muted) microphone from A.
+    expect(ben.joined.elsewhere).toBeUndefined();
+    expect(ben.consumers).toEqual([
+      expect.objectContaining({ peerId: 'aiko', producerId: aiko.micId, producerPaused: true }),
+    ]);
+    expect(a.media.stats()).toMatchObject({ rooms: 1, peers: 2, producers: 2 });
+    expect(b.media.stats()).toMatchObject({ rooms: 0, peers: 0 });
+    // Pushes come back through the relay; Aiko (on A) hears Ben.
+    await expect.poll(() => aiko.pushed.map((c) => c.peerId)).toEqual(['ben']);
+    const [consumer] = ben.consumers;
+    expect(await benSocket.emitWithAck('media:resumeConsumer', { consumerId: consumer?.consumerId })).toEqual(
+      {
+        ok: true,
+        data: {},
+      },
+    );
+    expect(await aikoSocket.emitWithAck('media:resumeProducer', { producerId: aiko.micId })).toMatchObject({
+      ok: true,
+    });
+    await expect.poll(() => ben.resumed).toEqual(['aiko']);
+
+    // A goes away: Ben's page is told to renegotiate, and its next join is hosted by B.
+    const renegotiate = new Promise((r) => benSocket.once('media:renegotiate', r));
+    nodes.splice(nodes.indexOf(a), 1);
+    await a.close();
+    expect(await renegotiate).toEqual({ reason: 'nodeLost' });
+    expect(await benSocket.emitWithAck('media:join', {})).toMatchObject({
+      ok: true,
+      data: { routerRtpCapabilities: { codecs: expect.any(Array) } },
+    });
+    expect(b.media.stats()).toMatchObject({ rooms: 1, peers: 1 });
   });
 
   it('when the host stops cleanly its rooms are free: the other node hosts the next join', async () => {

@@ -14,6 +14,8 @@ export interface PlacementWiring {
   clock: () => Date;
   log: PlacerLog;
   settings?: Partial<PlacementSettings>;
+  /** Relay media signalling to the hosting node (default); false: answer `elsewhere` and let the client go. */
+  relay?: boolean;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function startPlacement(w: PlacementWiring): Promise<() => Promise<
     log: w.log,
     ...(w.settings ? { settings: w.settings } : {}),
   });
-  w.media.usePlacement((roomKey) => placer.locate(roomKey));
+  w.media.usePlacement((roomKey) => placer.locate(roomKey), { relay: w.relay ?? true });
   await placer.start();
   return () => placer.stop();
 }

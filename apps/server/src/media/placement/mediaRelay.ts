@@ -1,0 +1,126 @@
+import type { Ack, MediaElsewhere } from '@tsudoi/protocol';
+import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import { AppError, toErrorBody } from '../../errors.js';
+import type { TsudoiSocket } from '../../realtime/types.js';
+
+/** How long the hosting node may take to accept the relay's connection, and to answer a request. */
+const CONNECT_TIMEOUT_MS = 3_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface MediaRelayDeps {
+  /** The room this socket is in now (as the media handlers see it), or undefined. */
+  roomKey: () => string | undefined;
+  /** Undefined: the room's media is (or opens) here; else the node hosting it. */
+  locate: (roomKey: string) => Promise<MediaElsewhere | undefined>;
+}
+
+/**
+ * Several nodes (docs/SCALING.md): when a socket's room is hosted by another node, this node relays the
+ * socket's media signalling there, so a page needs no second connection. On the socket's `media:join` the
+ * room is located; if it is elsewhere, a socket.io connection to that node's URL is opened as this person
+ * (the handshake's cookie and auth, `x-forwarded-for` = the client's address), and from then on every
+ * `media:*` request is forwarded and answered from there, and every `media:*` push from there reaches the
+ * page. WebRTC itself goes straight between the browser and the hosting node (its transports). A join in
+ * a room hosted here, a room change, or the page's disconnect ends the relay; losing the hosting node tells
+ * the page to renegotiate (`media:renegotiate { reason: 'nodeLost' }`), which joins again (and, once the
+ * dead node's placement expired, here or on another live node).
+ */
+export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps): void {
+  let relay: { conn: ClientSocket; roomKey: string; nodeId: string } | undefined;
+
+  const end = () => {
+    const r = relay;
+    relay = undefined;
+    r?.conn.removeAllListeners();
+    r?.conn.close();
+  };
+
+  const open = (to: MediaElsewhere) =>
+    new Promise<ClientSocket>((resolve, reject) => {
+      const headers = socket.handshake.headers;
+      const conn = connect(to.url, {
+        auth: socket.handshake.auth,
+        query: socket.handshake.query as Record<string, string>,
+        transports: ['websocket'],
+        extraHeaders: {
+          ...(headers.cookie ? { cookie: headers.cookie } : {}),
+          'x-forwarded-for': socket.data.clientIp ?? socket.handshake.address,
+        },
+        reconnection: false,
+        timeout: CONNECT_TIMEOUT_MS,
+      });
+      conn.once('connect', () => resolve(conn));
+      conn.once('connect_error', (err) => {
+        conn.close();
+        reject(err);
+      });
+      conn.onAny((event: string, payload: unknown) => {
+        if (event.startsWith('media:') && relay?.conn === conn)
+          (socket.emit as (e: string, p: unknown) => boolean)(event, payload);
+      });
+      conn.on('disconnect', () => {
+        if (relay?.conn !== conn) return;
+        end();
+        if (socket.connected) socket.emit('media:renegotiate', { reason: 'nodeLost' });
+      });
+    });
+
+  const forward = async (event: string, payload: unknown): Promise<Ack<unknown>> => {
+    const conn = relay?.conn;
+    if (!conn?.connected) throw AppError.conflict('Join the room media first.');
+    try {
+      return await (
+        conn.timeout(REQUEST_TIMEOUT_MS).emitWithAck as (e: string, p: unknown) => Promise<Ack<unknown>>
+      )(event, payload);
+    } catch {
+      throw new AppError('UNAVAILABLE', 'The node hosting this room did not answer.');
+    }
+  };
+
+  const relayJoin = async (payload: unknown): Promise<Ack<unknown> | undefined> => {
+    const roomKey = deps.roomKey();
+    if (!roomKey) {
+      end();
+      return undefined; // the handler refuses it
+    }
+    const to = await deps.locate(roomKey);
+    if (!to) {
+      end();
+      return undefined; // hosted here: the handler joins
+    }
+    if (!relay || relay.roomKey !== roomKey || relay.nodeId !== to.nodeId || !relay.conn.connected) {
+      end();
+      let conn: ClientSocket;
+      try {
+        conn = await open(to);
+      } catch {
+        throw new AppError('UNAVAILABLE', 'The node hosting this room cannot be reached; try again shortly.');
+      }
+      if (!socket.connected) {
+        conn.close();
+        throw AppError.conflict('You left.');
+      }
+      relay = { conn, roomKey, nodeId: to.nodeId };
+    }
+    return forward('media:join', payload);
+  };
+
+  /** A request of the relayed peer; after a room change the relay ends and the handler refuses it. */
+  const relayOther = async (event: string, payload: unknown): Promise<Ack<unknown> | undefined> => {
+    if (deps.roomKey() === relay?.roomKey) return forward(event, payload);
+    end();
+    return undefined;
+  };
+
+  socket.use(([event, payload, ack], next) => {
+    if (typeof event !== 'string' || !event.startsWith('media:')) return next();
+    if (event !== 'media:join' && !relay) return next();
+    const reply = typeof ack === 'function' ? (ack as (r: unknown) => void) : () => {};
+    const work = event === 'media:join' ? relayJoin(payload) : relayOther(event, payload);
+    work.then(
+      (answer) => (answer === undefined ? next() : reply(answer)),
+      (err: unknown) => reply({ ok: false, error: toErrorBody(err) }),
+    );
+  });
+  socket.on('disconnect', end);
+}
