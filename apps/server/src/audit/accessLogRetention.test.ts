@@ -67,6 +67,44 @@ describe('access-log retention (R14: 2 years), daily and once across instances',
     expect((await verifyWorkspaceChain(store.accessLog, ws)).ok).toBe(true);
   });
 
+  it('the instance holding the lease dies: another runs once the lease expired, without waiting for tomorrow', async () => {
+    const ws = randomUUID();
+    await store.accessLog.append({
+      id: randomUUID(),
+      workspaceId: ws,
+      userId: null,
+      type: 'auth.signin',
+      at: new Date(start - 3 * 365 * DAY).toISOString(),
+      ip: null,
+      userAgent: null,
+      detail: {},
+    });
+    // An instance took the lease at today's run and died holding it.
+    await store.leases.tryAcquire('accessLog.prune', 'dead-node', now(), 60_000);
+    const pending: Array<{ fn: () => void; ms: number }> = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => pending.push({ fn, ms }),
+      clearTimeout: () => {},
+    };
+    const j = new AccessLogRetention({
+      repos: { accessLog: store.accessLog, leases: store.leases, meta: store.meta },
+      log: quiet,
+      now,
+      timeZone: 'Asia/Tokyo',
+      leaseTtlMs: 60_000,
+      timers,
+    });
+    jobs.push(j);
+    expect(await j.start()).toBe('locked');
+    expect(pending.map((p) => p.ms)).toEqual([61_000]); // one retry, after the lease's lifetime
+    expect(await store.accessLog.chain(ws, { afterSeq: 0, limit: 10 })).toHaveLength(1);
+    offset += 61_000;
+    pending.shift()?.fn();
+    expect(await j.runDue()).toBe('not-due'); // queued behind the retry, which ran
+    expect(await store.accessLog.chain(ws, { afterSeq: 0, limit: 10 })).toEqual([]);
+    expect(pending).toEqual([]);
+  });
+
   it('leaves the run to the instance holding the lease', async () => {
     await store.leases.tryAcquire('accessLog.prune', 'someone-else', now(), 60_000);
     const j = job();

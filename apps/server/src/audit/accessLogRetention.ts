@@ -4,6 +4,7 @@ import { Cron } from 'croner';
 import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
 import { lastPurgeHourAtOrBefore } from '../retention/policy.js';
 import type { RetentionLogger } from '../retention/purger.js';
+import { systemTimers, type TimerHandle, type Timers } from '../timers.js';
 import type { AccessLogRepo } from './accessLogRepo.js';
 import { retentionStart } from './accessLogView.js';
 
@@ -17,6 +18,8 @@ export interface AccessLogRetentionOptions {
   leaseTtlMs?: number;
   /** Entries removed per atomic step. */
   batch?: number;
+  /** For the retry after finding the lease taken (tests inject fake ones). */
+  timers?: Timers;
 }
 
 export type AccessLogPruneStatus = 'ran' | 'already-ran' | 'locked' | 'lease-lost' | 'stopped';
@@ -33,11 +36,19 @@ const LAST_RUN = 'accessLog.prune.lastRun';
 export class AccessLogRetention {
   readonly #d: Required<Omit<AccessLogRetentionOptions, 'holder'>> & { holder: string };
   #cron: Cron | undefined;
+  /** A run again once the lease another instance holds has expired (it may have died holding it). */
+  #retry: TimerHandle | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #stopped = false;
 
   constructor(options: AccessLogRetentionOptions) {
-    this.#d = { leaseTtlMs: 5 * 60_000, batch: 400, holder: `access-log-${randomUUID()}`, ...options };
+    this.#d = {
+      leaseTtlMs: 5 * 60_000,
+      batch: 400,
+      holder: `access-log-${randomUUID()}`,
+      timers: systemTimers,
+      ...options,
+    };
   }
 
   /** Schedules the daily run and catches up on a missed one. */
@@ -52,6 +63,8 @@ export class AccessLogRetention {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#cron?.stop();
+    if (this.#retry !== undefined) this.#d.timers.clearTimeout(this.#retry);
+    this.#retry = undefined;
     await this.#queue.catch(() => undefined);
   }
 
@@ -60,6 +73,18 @@ export class AccessLogRetention {
     const run = this.#queue.then(() => this.#runDue());
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Another instance holds the lease: look again once it would have expired, so a holder that died midway
+   * does not leave the day's run undone until tomorrow's 01:00 (several nodes, R23). Only once started.
+   */
+  #retryLater(): void {
+    if (this.#stopped || !this.#cron || this.#retry !== undefined) return;
+    this.#retry = this.#d.timers.setTimeout(() => {
+      this.#retry = undefined;
+      this.runDue().catch((err) => this.#d.log.error({ err }, 'access-log retention: retry failed'));
+    }, this.#d.leaseTtlMs + 1_000);
   }
 
   async #runDue(): Promise<AccessLogPruneStatus | 'not-due'> {
@@ -72,7 +97,10 @@ export class AccessLogRetention {
     };
     if (await done()) return 'not-due';
     const { leases, meta, accessLog } = this.#d.repos;
-    if (!(await leases.tryAcquire(LEASE, this.#d.holder, now, this.#d.leaseTtlMs))) return 'locked';
+    if (!(await leases.tryAcquire(LEASE, this.#d.holder, now, this.#d.leaseTtlMs))) {
+      this.#retryLater();
+      return 'locked';
+    }
     try {
       if (await done()) return 'already-ran';
       const before = retentionStart(now, ACCESS_LOG_RETENTION_YEARS);
