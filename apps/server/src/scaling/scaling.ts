@@ -67,7 +67,16 @@ export async function startScaling(
     scripts,
     timings: nodeTimings(config.presenceGraceMs),
     apply: (events) => shared.apply(events),
-    onForgotten: () => presence.republish(),
+    // Redis lost us (a long outage, or restarted empty): tell it again who is here and where.
+    onForgotten: () => {
+      presence
+        .republish()
+        .then(() => shared.resync())
+        .then(
+          () => log.info({}, 'floor: this node’s people published to Redis again'),
+          (err) => log.warn({ err }, 'floor: publishing this node’s people again failed'),
+        );
+    },
     log,
   });
   const close = async () => {

@@ -88,16 +88,42 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
       'floor:presence',
       (p) => p.userId === ids['nodes-aki'] && p.online,
     );
+    const connecting = since();
     const b = await onB.open(aki, wsId);
-    const elapsed = since();
+    const afterSnapshot = since();
     await seenOnA;
-    measured.presenceBtoA = elapsed();
-    expect(measured.presenceBtoA).toBeLessThanOrEqual(BOUND_MS);
+    // From B's socket opening (handshake, B loading the floor) and from B's snapshot to A's page.
+    measured.onlineOpenBtoA = connecting();
+    measured.onlineSnapshotBtoA = afterSnapshot();
+    expect(measured.onlineSnapshotBtoA).toBeLessThanOrEqual(BOUND_MS);
     // B's snapshot already shows the person on A (loaded from the shared floor).
     expect(b.snapshot.members.find((m) => m.userId === ids['nodes-owner'])?.online).toBe(true);
     // And A's floor shows B's person in the snapshot of a new page on A.
     const again = await onA.open(ben, wsId);
     expect(again.snapshot.members.find((m) => m.userId === ids['nodes-aki'])?.online).toBe(true);
+
+    // A status set on B reaches A's page: the cross-node path alone (script, stream, A's push).
+    const status = nextEvent<MemberPresence>(
+      a.s,
+      'floor:presence',
+      (p) => p.userId === ids['nodes-aki'] && p.status.state === 'meeting',
+    );
+    const setting = since();
+    expect((await b.s.emitWithAck('presence:set', { state: 'meeting' })).ok).toBe(true);
+    await status;
+    measured.statusBtoA = setting();
+    expect(measured.statusBtoA).toBeLessThanOrEqual(BOUND_MS);
+    // The other way: a status set on A reaches B.
+    const back = nextEvent<MemberPresence>(
+      b.s,
+      'floor:presence',
+      (p) => p.userId === ids['nodes-owner'] && p.status.state === 'focused',
+    );
+    const settingA = since();
+    await a.s.emitWithAck('presence:set', { state: 'focused' });
+    await back;
+    measured.statusAtoB = settingA();
+    expect(measured.statusAtoB).toBeLessThanOrEqual(BOUND_MS);
   }, 60_000);
 
   it('rooms, room messages and workspace messages cross nodes; room entry is seen within 1 s', async () => {

@@ -137,6 +137,44 @@ export class SharedFloor implements FloorCoordinator {
   }
 
   /**
+   * After Redis forgot this node (its heartbeat lapsed, or Redis restarted empty): puts this node's
+   * people back into the rooms its mirror still shows them in, then reads every mirrored workspace
+   * again (the sequence may have started over). Call after `SharedPresence.republish`.
+   */
+  async resync(): Promise<void> {
+    for (const [ws, mirror] of this.#floors) {
+      if (mirror.pending) continue;
+      for (const room of mirror.floor.rooms) {
+        if (room.kind !== 'open' || room.archived) continue;
+        for (const p of room.participants.values()) {
+          if (!this.#o.presence.isHere(ws, p.userId)) continue;
+          const participant = { ...p, since: p.since.toISOString() };
+          const args = [ws, room.id, p.userId, JSON.stringify(participant), '', p.listenOnly ? '1' : '0'];
+          await this.#o.scripts.run(JOIN, args);
+        }
+      }
+      const [seqText, rooms, presence] = (await this.#o.scripts.raw(LOAD, [ws])) as [
+        string,
+        string[],
+        string[],
+      ];
+      const seq = Number(seqText);
+      const occupied = new Map(rooms.flatMap((json) => parseRoomState(json) ?? []).map((r) => [r.id, r]));
+      mirror.loadedSeq = seq;
+      mirror.seqs.clear();
+      const states = mirror.floor.rooms
+        .filter((r) => r.kind === 'open')
+        .map((r) => occupied.get(r.id) ?? { id: r.id, people: [] });
+      mirror.floor.applyShared(states, {}, true);
+      this.#o.presence.reload(
+        ws,
+        presence.flatMap((json) => parsePresenceView(json) ?? []),
+        seq,
+      );
+    }
+  }
+
+  /**
    * Applies events, from the stream or returned by a script this node ran (whichever comes first; the
    * other is then older than what is shown and skipped). This node's own changes keep their side effects
    * (access log, the purge when a room empties everywhere); other nodes' are mirrored as remote.

@@ -114,12 +114,37 @@ export class SharedPresence extends EnhancedEventEmitter<PresenceEvents> {
    * Tells Redis again about everyone this node has: after Redis lost our heartbeat (an outage longer
    * than the grace period, or a Redis restarted empty) the other nodes took them offline.
    */
-  republish(): void {
-    for (const [key, person] of this.#here) {
+  async republish(): Promise<void> {
+    const writes = [...this.#here].map(([key, person]) => {
       const ws = key.slice(0, key.indexOf('|'));
       const status = this.#local.get(ws, person.userId)?.status ?? AVAILABLE;
-      this.#write(ONLINE, [ws, person.userId, JSON.stringify({ ...person, status })]);
+      return this.#write(ONLINE, [ws, person.userId, JSON.stringify({ ...person, status })]);
+    });
+    await Promise.all(writes);
+  }
+
+  /** True while this node has the person (connected, or in this node's grace period). */
+  isHere(workspaceId: string, userId: string): boolean {
+    return this.#here.has(hereKey(workspaceId, userId));
+  }
+
+  /**
+   * Replaces a workspace's mirror with a fresh read (after Redis lost state): pushes `changed` for
+   * everyone whose being online differs from what was shown.
+   */
+  reload(workspaceId: string, views: readonly PresenceView[], seq: number): void {
+    const before = this.#mirror.get(workspaceId);
+    if (!before) return;
+    const after = new Map<string, Mirrored>(views.map((view) => [view.userId, { view, seq }]));
+    this.#mirror.set(workspaceId, after);
+    for (const [userId, was] of before) {
+      if (!was.view || after.get(userId)?.view) continue;
+      this.safeEmit('offline', workspaceId, userId);
+      this.safeEmit('changed', workspaceId, { ...was.view, online: false, status: AVAILABLE });
     }
+    for (const [userId, now] of after)
+      if (now.view && !before.get(userId)?.view)
+        this.safeEmit('changed', workspaceId, { ...now.view, online: true });
   }
 
   /** Starts mirroring a workspace from a loaded state (`seq`: the stream position it was read at). */
@@ -166,8 +191,8 @@ export class SharedPresence extends EnhancedEventEmitter<PresenceEvents> {
     this.removeAllListeners();
   }
 
-  #write(lua: string, args: string[]): void {
-    this.#o.scripts.run(lua, args).then(
+  #write(lua: string, args: string[]): Promise<void> {
+    return this.#o.scripts.run(lua, args).then(
       (r) => this.#o.apply(r.events),
       (err) => this.#o.log.warn({ err }, 'presence: the shared floor could not be updated'),
     );
