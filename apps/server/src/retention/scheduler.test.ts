@@ -208,6 +208,29 @@ describe('RetentionScheduler', () => {
     expect(await count('ws-tokyo', 'r1')).toBe(3);
   });
 
+  it('the instance holding the lease dies mid-run: the other one’s retry purges once the lease expired', async () => {
+    for (let i = 0; i < 3; i++) await room('ws-tokyo', `r${i}`, ONE_AM - 2 * DAY);
+    // node a took the lease at 01:00 and died before releasing it (nothing recorded as run).
+    expect(await store.leases.tryAcquire('retention.purge', 'node-a', new Date(clock), 5 * MIN)).toBe(true);
+    const pending: Array<{ fn: () => void; ms: number }> = [];
+    const timers = {
+      setTimeout: (fn: () => void, ms: number) => pending.push({ fn, ms }),
+      clearTimeout: () => {},
+    };
+    const b = scheduler({ holder: 'node-b', leaseTtlMs: 5 * MIN, timers });
+    clock += 5_000;
+    // node b's start-up catch-up (or its 01:00 cron) finds the lease taken and schedules one retry.
+    expect(await b.start()).toMatchObject([{ status: 'locked', messages: 0 }]);
+    expect(pending.map((p) => p.ms)).toEqual([5 * MIN + 1_000]);
+    expect(rows('messages')).toBe(9);
+    clock += 5 * MIN + 1_000;
+    const finished = new Promise((resolve) => b.runs.once('finished', resolve));
+    pending.shift()?.fn();
+    expect(await finished).toMatchObject({ kind: 'nightly', status: 'ran', messages: 9 });
+    expect(rows('messages')).toBe(0);
+    expect(await store.accessLog.list({ workspaceId: 'ws-tokyo', type: 'retention.purge' })).toHaveLength(1);
+  });
+
   it('skips while another instance holds the lease', async () => {
     await room('ws-tokyo', 'r1', ONE_AM - 2 * DAY);
     expect(await store.leases.tryAcquire('retention.purge', 'someone-else', new Date(clock), 60_000)).toBe(

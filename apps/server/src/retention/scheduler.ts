@@ -5,6 +5,7 @@ import type { AccessLogRepo } from '../audit/accessLogRepo.js';
 import type { BlobStore } from '../chat/blobStore.js';
 import type { MessageRepo } from '../chat/messageRepo.js';
 import type { LeaseRepo, MetaRepo } from '../jobs/jobRepos.js';
+import { systemTimers, type TimerHandle, type Timers } from '../timers.js';
 import type { WorkspaceRepo } from '../workspaces/workspaceRepo.js';
 import { isValidTimeZone, lastPurgeHourAtOrBefore } from './policy.js';
 import { type PurgeCounts, type PurgedConversation, Purger, type RetentionLogger } from './purger.js';
@@ -27,6 +28,8 @@ export interface RetentionSchedulerOptions {
   /** This instance's name in the lease table. */
   holder?: string;
   leaseTtlMs?: number;
+  /** For the retry after finding the lease taken (tests inject fake ones). */
+  timers?: Timers;
   pageSize?: number;
   messageBatch?: number;
   onPurged?: (purged: PurgedConversation) => void;
@@ -66,7 +69,8 @@ export class RetentionScheduler {
   readonly #leaseTtlMs: number;
   readonly #purger: Purger;
   readonly #crons = new Map<string, Cron>();
-  readonly #retries = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #retries = new Map<string, TimerHandle>();
+  readonly #timers: Timers;
   #resync: Cron | undefined;
   // Runs are serialised within an instance; the lease serialises them across instances.
   #queue: Promise<unknown> = Promise.resolve();
@@ -82,6 +86,7 @@ export class RetentionScheduler {
     this.#defaultTz = options.defaultTimeZone ?? 'Asia/Tokyo';
     this.#holder = options.holder ?? `retention-${randomUUID()}`;
     this.#leaseTtlMs = options.leaseTtlMs ?? 5 * 60_000;
+    this.#timers = options.timers ?? systemTimers;
     this.#purger = new Purger({
       messages: options.repos.messages,
       accessLog: options.repos.accessLog,
@@ -126,7 +131,7 @@ export class RetentionScheduler {
     this.#resync?.stop();
     for (const cron of this.#crons.values()) cron.stop();
     this.#crons.clear();
-    for (const t of this.#retries.values()) clearTimeout(t);
+    for (const t of this.#retries.values()) this.#timers.clearTimeout(t);
     this.#retries.clear();
     await this.#queue.catch(() => undefined);
   }
@@ -253,11 +258,10 @@ export class RetentionScheduler {
 
   #retryLater(timeZone: string) {
     if (this.#stopped || !this.#started || this.#retries.has(timeZone)) return;
-    const t = setTimeout(() => {
+    const t = this.#timers.setTimeout(() => {
       this.#retries.delete(timeZone);
       this.runZone(timeZone).catch((err) => this.#log.error({ err, timeZone }, 'retention: retry failed'));
-    }, this.#leaseTtlMs + 1000);
-    t.unref();
+    }, this.#leaseTtlMs + 1000); // systemTimers unref it
     this.#retries.set(timeZone, t);
   }
 
