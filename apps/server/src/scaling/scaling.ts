@@ -37,15 +37,21 @@ export async function startScaling(
 ): Promise<Scaling | undefined> {
   const { redisUrl: url, nodeId } = config.scaling;
   if (!url) return undefined;
-  const floorClient = createRedisClient({ url, role: 'floor', log });
+  // Roles name the node too (CLIENT LIST tells the nodes' connections apart).
+  const floorClient = createRedisClient({ url, role: `floor-${nodeId}`, log });
   const eventsClient = createRedisClient({
     url,
-    role: 'floor-events',
+    role: `floor-events-${nodeId}`,
     log,
     commandTimeoutMs: BLOCK_MS + 4_000,
     extra: { maxRetriesPerRequest: null },
   });
-  const adapterClient = createRedisClient({ url, role: 'adapter', log, commandTimeoutMs: BLOCK_MS + 4_000 });
+  const adapterClient = createRedisClient({
+    url,
+    role: `adapter-${nodeId}`,
+    log,
+    commandTimeoutMs: BLOCK_MS + 4_000,
+  });
   const scripts = new ScriptRunner(floorClient, nodeId, REDIS_KEY_PREFIX);
   // Presence and floor apply each other's events; the floor routes every event (it knows what is loaded).
   let floor: SharedFloor | undefined;

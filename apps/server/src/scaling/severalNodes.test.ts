@@ -10,6 +10,7 @@ import {
 import { nextEvent, TestSockets } from '../testing/sockets.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
 import { nodeTimings } from './nodePolicy.js';
+import { closeRedis, createRedisClient } from './redisClient.js';
 
 /**
  * Several nodes (R23, issue 14): two Tsudoi apps, each with its own HTTP server on a free loopback port,
@@ -261,6 +262,28 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     expect(leaked).not.toContain(ids['nodes-aki']);
     await x.s.emitWithAck('room:leave', { roomId });
     await xb.s.emitWithAck('room:leave', { roomId });
+  }, 60_000);
+
+  it("messages for node B's sockets written while B's adapter lost Redis arrive once it is back", async () => {
+    const a = await onA.open(owner, wsId);
+    const b = await onB.open(aki, wsId);
+    const thread = (await a.s.emitWithAck('thread:open', { memberIds: [ids['nodes-aki']] })).data;
+    const got: string[] = [];
+    b.s.on('chat:message', (m: ChatMessageView) => {
+      if (m.conversationId === thread.id) got.push(m.text);
+    });
+    // Cut node B's stream reader (the adapter's XREAD connection); ioredis is back after ≥ 100 ms.
+    const probe = createRedisClient({ url: redis.url, role: 'test-probe', log: { info() {}, warn() {} } });
+    const clients = String(await probe.client('LIST'));
+    const reader = clients
+      .split('\n')
+      .find((l) => l.includes('name=tsudoi-adapter-node-b') && l.includes('cmd=xread'));
+    expect(reader).toBeDefined();
+    await probe.client('KILL', 'ID', /id=(\d+)/.exec(reader ?? '')?.[1] ?? '0');
+    for (const text of ['one', 'two', 'three'])
+      await a.s.emitWithAck('chat:send', { to: { kind: 'thread', threadId: thread.id }, text });
+    await expect.poll(() => got, { timeout: 10_000 }).toEqual(['one', 'two', 'three']);
+    await closeRedis(probe);
   }, 60_000);
 
   it("a node that stops without a clean shutdown: its people leave everyone's floor after the grace period, not before", async () => {
