@@ -286,6 +286,29 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     await closeRedis(probe);
   }, 60_000);
 
+  it("signing out on node A ends the person's socket on node B and takes them off every floor at once", async () => {
+    const dai = await nodeA.joinedMember(owner, wsId, 'nodes-dai@example.com');
+    const daiId = (await dai.get('/api/session')).body.user.id as string;
+    const a = await onA.open(owner, wsId);
+    const b = await onB.open(dai, wsId);
+    const roomId = (await a.s.emitWithAck('room:create', { name: 'Sign-out room' })).data.id as string;
+    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.rooms.some((r) => r.id === roomId)).toBe(true);
+    expect((await b.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
+    await expect.poll(() => nodeA.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(1);
+    const ended = nextEvent<{ reason: string }>(b.s, 'access:ended');
+    const offline = nextEvent<MemberPresence>(a.s, 'floor:presence', (p) => p.userId === daiId && !p.online);
+    const elapsed = since();
+    // The session ends through node A (the person has no socket there).
+    expect((await dai.post('/api/auth/signout')).status).toBe(200);
+    expect((await ended).reason).toBe('signedOut');
+    await offline;
+    measured.signOutOffAtoB = elapsed();
+    // At once: well inside the grace period a dropped connection would get.
+    expect(measured.signOutOffAtoB).toBeLessThan(GRACE_MS);
+    await expect.poll(() => nodeA.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(0);
+    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(0);
+  }, 60_000);
+
   it("a node that stops without a clean shutdown: its people leave everyone's floor after the grace period, not before", async () => {
     const a = await onA.open(owner, wsId);
     const b = await onB.open(cho, wsId);
