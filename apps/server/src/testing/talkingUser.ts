@@ -38,8 +38,10 @@ export class TalkingUser {
   /** producerId → who and whether the sender has it paused (muted), for this media session. */
   readonly hears = new Map<string, { peerId: string; paused: boolean }>();
   mediaReady = false;
-  /** Media joins answered with `elsewhere` (the room hosted by another node). */
+  /** Media joins answered with `elsewhere` (the room hosted by another node) or refused meanwhile. */
   redirects = 0;
+  /** `media:renegotiate` pushes received. */
+  renegotiations = 0;
   #roomId: string | undefined;
   #session = 0;
 
@@ -71,6 +73,11 @@ export class TalkingUser {
     this.socket.on('media:newConsumer', (c: MediaNewConsumer) => this.#heard(c));
     this.socket.on('media:producerPaused', (p: MediaProducerState) => this.#setPaused(p, true));
     this.socket.on('media:producerResumed', (p: MediaProducerState) => this.#setPaused(p, false));
+    // The node hosting the room's media was lost (or its worker died): join the media again.
+    this.socket.on('media:renegotiate', () => {
+      this.renegotiations++;
+      if (this.#roomId) void this.#media(++this.#session);
+    });
     this.socket.on('disconnect', () => {
       this.#session++;
       this.mediaReady = false;
@@ -100,14 +107,27 @@ export class TalkingUser {
 
   async #enter(roomId: string): Promise<void> {
     const session = ++this.#session;
+    const joined = await this.#ask<RoomSummary>('room:join', { roomId });
+    if (joined.ok && session === this.#session && this.socket.connected) await this.#media(session);
+  }
+
+  #ask<T>(event: string, payload: unknown): Promise<Ack<T>> {
+    return (this.socket.timeout(5_000).emitWithAck as (e: string, p: unknown) => Promise<Ack<T>>)(
+      event,
+      payload,
+    ).catch((err: Error) => ({ ok: false, error: { code: 'INTERNAL', message: err.message } }) as Ack<T>);
+  }
+
+  /** Joins the room's media (again) and sends the microphone; a failed step starts over (as the page does). */
+  async #media(session: number): Promise<void> {
     const current = () => session === this.#session && this.socket.connected;
-    const ask = <T>(event: string, payload: unknown): Promise<Ack<T>> =>
-      (this.socket.timeout(5_000).emitWithAck as (e: string, p: unknown) => Promise<Ack<T>>)(
-        event,
-        payload,
-      ).catch((err: Error) => ({ ok: false, error: { code: 'INTERNAL', message: err.message } }) as Ack<T>);
-    const joined = await ask<RoomSummary>('room:join', { roomId });
-    if (!joined.ok || !current()) return;
+    while (current() && !(await this.#tryMedia(current))) await pause(250);
+  }
+
+  async #tryMedia(current: () => boolean): Promise<boolean> {
+    const ask = <T>(event: string, payload: unknown) => this.#ask<T>(event, payload);
+    this.mediaReady = false;
+    this.hears.clear();
     let media: MediaJoinResult | undefined;
     while (current()) {
       const r = await ask<MediaJoinResult>('media:join', {});
@@ -115,17 +135,17 @@ export class TalkingUser {
         media = r.data;
         break;
       }
-      if (r.ok) this.redirects++;
+      this.redirects++;
       await pause(250);
     }
-    if (!media || !current()) return;
+    if (!media || !current()) return false;
     const send = await ask<{ id: string }>('media:createTransport', { direction: 'send' });
     const recv = await ask<{ id: string }>('media:createTransport', { direction: 'recv' });
-    if (!send.ok || !recv.ok || !current()) return;
+    if (!send.ok || !recv.ok || !current()) return false;
     const ready = await ask<{ consumers: MediaNewConsumer[] }>('media:ready', {
       rtpCapabilities: media.routerRtpCapabilities,
     });
-    if (!ready.ok || !current()) return;
+    if (!ready.ok || !current()) return false;
     for (const c of ready.data.consumers) this.#heard(c);
     const mic = await ask<{ producerId: string }>('media:produce', {
       transportId: send.data.id,
@@ -134,7 +154,8 @@ export class TalkingUser {
       source: 'mic',
       paused: this.muted,
     });
-    if (mic.ok && current()) this.mediaReady = true;
+    this.mediaReady = mic.ok && current();
+    return mic.ok;
   }
 
   #heard(c: MediaNewConsumer): void {

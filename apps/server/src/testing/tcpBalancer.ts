@@ -12,6 +12,8 @@ export class TcpBalancer {
   readonly #server: net.Server;
   readonly #open = new Set<net.Socket>();
   #upstreams: number[];
+  /** Connections forwarded so far, per upstream port. */
+  readonly forwarded = new Map<number, number>();
 
   private constructor(upstreamPorts: number[]) {
     this.#upstreams = upstreamPorts;
@@ -63,6 +65,7 @@ export class TcpBalancer {
       upstream.once('connect', () => {
         upstream.off('error', refused);
         this.#open.add(upstream);
+        this.forwarded.set(port, (this.forwarded.get(port) ?? 0) + 1);
         upstream.once('close', () => {
           this.#open.delete(upstream);
           client.destroy();

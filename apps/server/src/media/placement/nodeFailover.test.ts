@@ -19,7 +19,8 @@ const BUDGET_MS = 10_000;
 
 /**
  * Two server processes (the built dist) share the Firestore emulator and a Redis; clients reach them
- * through a loopback TCP balancer, as behind a real load balancer. Node A hosts a talk; A is SIGKILLed.
+ * through loopback TCP balancers, as behind a real load balancer: Aiko's sends her to A (B when A is gone),
+ * Ben's to B. Their room is hosted on A; Ben's media signalling is relayed by B. A is SIGKILLed mid-talk.
  */
 describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Redis)', () => {
   const ready = redisAvailable() && fs.existsSync(SERVER_MAIN);
@@ -27,7 +28,9 @@ describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Re
   const emulatorHost = firestoreEmulatorHost()!;
   let redis: RunningRedis;
   let nodes: ServerProcess[] = [];
-  let balancer: TcpBalancer;
+  let toA: TcpBalancer;
+  let toB: TcpBalancer;
+  let ports: { a: number; b: number };
   let placement: PlacementRepos;
   let closeStore: () => Promise<void>;
   let aiko: ApiClient;
@@ -67,8 +70,9 @@ describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Re
       startServerProcess(a, env('node-a', a)),
       startServerProcess(b, env('node-b', b)),
     ]);
-    // Everyone lands on A while it lives, then on B.
-    balancer = await TcpBalancer.start([a, b]);
+    ports = { a, b };
+    toA = await TcpBalancer.start([a, b]);
+    toB = await TcpBalancer.start([b, a]);
 
     const { openFirestoreStore } = await import('../../storage/firestore/firestoreStore.js');
     const { placementReposOf } = await import('../../storage/placementRepo.js');
@@ -79,24 +83,27 @@ describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Re
 
   afterAll(async () => {
     for (const u of users) u.close();
-    await balancer?.close();
+    await toA?.close();
+    await toB?.close();
     for (const n of nodes) await n.kill('SIGKILL');
     await redis?.dispose();
     await closeStore?.();
   });
 
   it.skipIf(!ready)(
-    'moves its users to the other node: back in their room, mute kept, placement on the survivor, within 10 s',
+    'people on A and B talk; killing A brings them back in their room on B, mute kept, placement moved, within 10 s',
     async () => {
-      const a = new TalkingUser(balancer.url, aiko, wsId, true);
-      const b = new TalkingUser(balancer.url, ben, wsId, false);
+      const a = new TalkingUser(toA.url, aiko, wsId, true);
+      const b = new TalkingUser(toB.url, ben, wsId, false);
       users.push(a, b);
       await Promise.all([a.connected(), b.connected()]);
       const created = await a.socket.emitWithAck('room:create', { name: 'Standup' });
       if (!created.ok) throw new Error(JSON.stringify(created.error));
       const roomId = created.data.id;
       const roomKey = `${wsId}:${roomId}`;
-      await Promise.all([a.enter(roomId), b.enter(roomId)]);
+      // Aiko first: her node (A) opens the room's media and holds its placement.
+      await a.enter(roomId);
+      await b.enter(roomId);
 
       /** Both in the room on both floors; each hears the other, Aiko muted and Ben not. */
       const together = () =>
@@ -108,6 +115,9 @@ describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Re
         [...a.hears.values()].some((h) => h.peerId === benId && !h.paused);
       await expect.poll(together, { timeout: 20_000 }).toBe(true);
       expect((await placement.placements.get(roomKey))?.nodeId).toBe('node-a');
+      // Aiko's socket is on A, Ben's on B (his media relayed to A).
+      expect([toA.forwarded.get(ports.a), toA.forwarded.get(ports.b)]).toEqual([1, undefined]);
+      expect([toB.forwarded.get(ports.b), toB.forwarded.get(ports.a)]).toEqual([1, undefined]);
 
       const killedAt = Date.now();
       await nodes[0]!.kill('SIGKILL');
@@ -121,7 +131,7 @@ describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Re
       console.log(
         `[failover] node A killed → users back in their room on node B with mute kept and the placement moved: ` +
           `${took} ms (budget ${BUDGET_MS} ms, margin ${BUDGET_MS - took} ms; joins redirected to the dead node ` +
-          `meanwhile: ${a.redirects + b.redirects})`,
+          `meanwhile: ${a.redirects + b.redirects}; Ben told to renegotiate: ${b.renegotiations})`,
       );
       // Mute kept: Aiko's microphone is still paused for Ben, Ben's is live for Aiko (not everything paused).
       expect([...b.hears.values()].filter((h) => h.peerId === aikoId).map((h) => h.paused)).toEqual([true]);
