@@ -61,7 +61,9 @@ function selectedPairs(page: Page): Promise<Array<{ local: string; remote: strin
       if (pc.connectionState !== 'connected') continue;
       const stats = await pc.getStats();
       const byId = new Map<string, Record<string, unknown>>();
-      stats.forEach((s) => byId.set(s.id, s));
+      stats.forEach((s) => {
+        byId.set(s.id, s);
+      });
       stats.forEach((s) => {
         if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
         const pair = byId.get(s.selectedCandidatePairId);
