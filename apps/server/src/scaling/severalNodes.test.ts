@@ -235,6 +235,15 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     expect(await rows(roomId)).toBe(0);
     // Purged once, by the node that emptied it; the other node only mirrored the emptying.
     expect(purges.filter((p) => p.conversationId === roomId)).toHaveLength(1);
+    // The access log (R14) has each entry and exit once, not once per node.
+    const logged = async (type: string) =>
+      (await nodeA.app.store.accessLog.list({ workspaceId: wsId, type, limit: 500 }))
+        .filter((e) => e.detail.roomId === roomId)
+        .map((e) => e.userId)
+        .sort();
+    const both = [ids['nodes-owner'], ids['nodes-aki']].sort();
+    await expect.poll(() => logged('room.enter')).toEqual(both);
+    await expect.poll(() => logged('room.leave')).toEqual(both);
   }, 60_000);
 
   it("workspace X's floor events and messages never reach workspace Y's sockets on the other node", async () => {
