@@ -51,6 +51,23 @@ describe.skipIf(!installed)('coturn with Tsudoi credentials', () => {
     });
   });
 
+  it('keeps an allocation past its credential expiry (a talk is not cut at TURN_TTL); a new one is refused', async () => {
+    // A credential that expires 1–2 s from now (coturn compares unix seconds): time enough to allocate.
+    const ttl = 60;
+    const expiry = Math.ceil(Date.now() / 1000) + 1;
+    const c = mintTurnCredential({ secret: SECRET, ttlSeconds: ttl }, 'u-long-talk', (expiry - ttl) * 1000);
+    const client = await connect();
+    expect((await client.allocate(c.username, c.credential)).outcome).toBe('success');
+    // Wait for coturn's clock to pass the expiry (a moment in time, not a guess at how long work takes).
+    const past = (c.expiresAt + 1) * 1000 + 50;
+    await new Promise((r) => setTimeout(r, Math.max(0, past - Date.now())));
+    expect(await client.createPermission('127.0.0.1')).toMatchObject({ outcome: 'success' });
+    expect(await (await connect()).allocate(c.username, c.credential)).toMatchObject({
+      outcome: 'error',
+      code: 401,
+    });
+  });
+
   it('relays to the allowed loopback peer only: private, link-local and metadata addresses are forbidden (403)', async () => {
     const c = mint(SECRET);
     const client = await connect();
