@@ -1,5 +1,5 @@
 import type { ChatMessageView, ChatPurged, MemberPresence, RoomSummary } from '@tsudoi/protocol';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
 import {
   REDIS_MISSING,
@@ -292,6 +292,37 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     for (const text of ['one', 'two', 'three'])
       await a.s.emitWithAck('chat:send', { to: { kind: 'thread', threadId: thread.id }, text });
     await expect.poll(() => got, { timeout: 10_000 }).toEqual(['one', 'two', 'three']);
+    await closeRedis(probe);
+  }, 60_000);
+
+  it('a person with pages on both nodes stays online when one node lets them go; offline once both have', async () => {
+    const eri = await nodeA.joinedMember(owner, wsId, 'nodes-eri@example.com');
+    const eriId = (await eri.get('/api/session')).body.user.id as string;
+    const watcher = await onA.open(owner, wsId);
+    const onNodeA = await onA.open(eri, wsId);
+    const onNodeB = await onB.open(eri, wsId);
+    const probe = createRedisClient({ url: redis.url, role: 'test-probe', log: { info() {}, warn() {} } });
+    const nodesOf = () => probe.smembers(`presence:${wsId}:nodes:${eriId}`);
+    await expect.poll(async () => (await nodesOf()).sort()).toEqual(['node-a', 'node-b']);
+    const offline = vi.fn();
+    watcher.s.on('floor:presence', (p: MemberPresence) => {
+      if (p.userId === eriId && !p.online) offline();
+    });
+    // Node A's page closes; after A's grace period only node B has them: still online everywhere.
+    onNodeA.s.close();
+    await expect.poll(() => nodesOf(), { timeout: GRACE_MS * 3 }).toEqual(['node-b']);
+    expect(nodeA.app.scaling?.presence.isOnline(wsId, eriId)).toBe(true);
+    expect(nodeB.app.scaling?.presence.isOnline(wsId, eriId)).toBe(true);
+    expect(offline).not.toHaveBeenCalled();
+    // Node B's page closes too: offline on every floor after B's grace period.
+    const gone = nextEvent<MemberPresence>(
+      watcher.s,
+      'floor:presence',
+      (p) => p.userId === eriId && !p.online,
+    );
+    onNodeB.s.close();
+    await gone;
+    expect(await nodesOf()).toEqual([]);
     await closeRedis(probe);
   }, 60_000);
 
