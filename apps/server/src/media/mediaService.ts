@@ -89,6 +89,22 @@ export class MediaService {
     return this.#rooms.has(roomKey);
   }
 
+  /** Rooms whose media is open in this process. */
+  roomKeys(): string[] {
+    return [...this.#rooms.keys()];
+  }
+
+  /**
+   * The room's media moved to another node (placement): every peer's page is told to renegotiate (it
+   * joins again, now relayed to the new host), then the room closes here.
+   */
+  evict(roomKey: string): void {
+    const room = this.#rooms.get(roomKey);
+    if (!room) return;
+    for (const peer of room.peers.values()) peer.notify('media:renegotiate', { reason: 'nodeLost' });
+    room.close();
+  }
+
   /** Takes a participant out of a room's media: its transports, producers and consumers close. */
   leave(roomKey: string, peerId: string): void {
     this.#rooms.get(roomKey)?.peers.get(peerId)?.close('left');

@@ -30,6 +30,8 @@ export async function startPlacement(w: PlacementWiring): Promise<() => Promise<
     url: w.url,
     host: {
       hosts: (roomKey) => w.media.hosts(roomKey),
+      roomKeys: () => w.media.roomKeys(),
+      evict: (roomKey) => w.media.evict(roomKey),
       load: () => ({ peers: w.media.stats().peers, workers: w.pool.size }),
     },
     now: () => w.clock().getTime(),

@@ -12,6 +12,12 @@ const ROOM = 'ws1:room1';
 /** A node's media as the placer sees it: the rooms open here and the load it reports. */
 class FakeHost {
   readonly open = new Set<string>();
+  readonly evicted: string[] = [];
+  roomKeys = () => this.open;
+  evict = (roomKey: string) => {
+    this.evicted.push(roomKey);
+    this.open.delete(roomKey);
+  };
   now: NodeLoad = { peers: 0, workers: 2 };
   hosts = (roomKey: string) => this.open.has(roomKey);
   load = () => this.now;
@@ -83,6 +89,29 @@ describe('RoomPlacer (two nodes on one store)', () => {
     t += 1;
     expect(await b.p.locate(ROOM)).toBeUndefined();
     expect((await repos.placements.get(ROOM))?.nodeId).toBe('b');
+  });
+
+  it('a node whose heartbeat lapsed and whose room was taken over closes it on its next tick', async () => {
+    const a = node('a');
+    const b = node('b');
+    await a.p.tick();
+    await b.p.tick();
+    await a.p.locate(ROOM);
+    a.host.open.add(ROOM);
+    await a.p.locate('ws1:kept');
+    a.host.open.add('ws1:kept');
+    // a stalls past its TTL; b takes ROOM over (a's other room nobody asked for).
+    t += a.p.settings.ttlMs;
+    await b.p.tick();
+    expect(await b.p.locate(ROOM)).toBeUndefined();
+    await a.p.tick();
+    expect(a.host.evicted).toEqual([ROOM]);
+    // a room open here without a placement (e.g. opened before placement ran) is simply claimed.
+    a.host.open.add('ws1:unplaced');
+    await a.p.tick();
+    expect(a.host.evicted).toEqual([ROOM]);
+    expect((await repos.placements.get('ws1:unplaced'))?.nodeId).toBe('a');
+    expect((await repos.placements.get('ws1:kept'))?.nodeId).toBe('a');
   });
 
   it('releases a room that emptied here after a TTL, keeps one still open', async () => {

@@ -11,6 +11,10 @@ export interface MediaElsewhere {
 export interface PlacerHost {
   /** Rooms whose media is open on this node now. */
   hosts(roomKey: string): boolean;
+  /** Rooms whose media is open on this node now. */
+  roomKeys(): Iterable<string>;
+  /** Another node holds this room's placement now: close it here and send its pages to renegotiate. */
+  evict(roomKey: string): void;
   load(): NodeLoad;
 }
 
@@ -135,9 +139,17 @@ export class RoomPlacer {
       await repos.nodes.heartbeat(this.record(now));
       // A room claimed here but not (or no longer) open: released once it is older than a heartbeat TTL
       // (a claim is made just before the room's media opens, so a fresh one is left alone).
-      for (const p of await repos.placements.listByNode(nodeId)) {
+      const held = await repos.placements.listByNode(nodeId);
+      for (const p of held) {
         if (!host.hosts(p.roomKey) && now - p.claimedAt >= this.settings.ttlMs)
           await repos.placements.release(p.roomKey, nodeId);
+      }
+      // A room open here that this node no longer holds (another node took it over while this one's
+      // heartbeat lapsed): claimed back if free, else closed here so its pages join it where it is now.
+      const mine = new Set(held.map((p) => p.roomKey));
+      for (const roomKey of [...host.roomKeys()].filter((k) => !mine.has(k))) {
+        const placed = await repos.placements.claim(roomKey, nodeId, now);
+        if (placed.nodeId !== nodeId) host.evict(roomKey);
       }
     } catch (err) {
       this.#o.log?.warn({ err, nodeId }, 'placement: heartbeat failed');
