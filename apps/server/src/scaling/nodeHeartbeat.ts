@@ -12,6 +12,8 @@ export interface NodeHeartbeatOptions {
   apply: (events: readonly SharedEvent[]) => void;
   /** Redis had forgotten this node (our heartbeat lapsed): its people must be published again. */
   onForgotten: () => void;
+  /** Each heartbeat that reached Redis (writes that failed meanwhile can go again). */
+  onBeat?: () => void;
   log: RedisLogger;
   timers?: Timers;
 }
@@ -55,6 +57,7 @@ export class NodeHeartbeat {
         (r) => {
           this.#ok();
           if (r.status === 'new' && !this.#stopped) this.#o.onForgotten();
+          else if (!this.#stopped) this.#o.onBeat?.();
           this.#scheduleBeat();
         },
         (err) => {

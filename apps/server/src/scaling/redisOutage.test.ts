@@ -1,4 +1,4 @@
-import type { FloorChanged } from '@tsudoi/protocol';
+import type { FloorChanged, MemberPresence } from '@tsudoi/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
 import {
@@ -130,5 +130,30 @@ describe.skipIf(skip)('two nodes when Redis is down and comes back empty', () =>
     expect((await b2.s.emitWithAck('room:join', { roomId: other })).ok).toBe(true);
     expect((await moved).rooms.find((r) => r.id === roomId)?.participants).toHaveLength(1);
     expect((await c.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
+  }, 90_000);
+  it('Redis down for a moment, back with its data: who left and who arrived meanwhile is shown right', async () => {
+    const a = await onA.open(owner, wsId);
+    const akiId = (await aki.get('/api/session')).body.user.id as string;
+    const cho = await nodeA.joinedMember(owner, wsId, 'outage-fumi@example.com');
+    const choId = (await cho.get('/api/session')).body.user.id as string;
+    const leaving = await onB.open(aki, wsId);
+    await expect.poll(() => nodeA.app.scaling?.presence.isOnline(wsId, akiId)).toBe(true);
+    const probe = createRedisClient({ url: redis.url, role: 'test-probe', log: quiet });
+    await probe.save(); // what a Redis with persistence keeps over a restart
+    await closeRedis(probe);
+    // Aki's page closes just before Redis goes; their grace period ends while it is down.
+    leaving.s.close();
+    await redis.stop();
+    await expect.poll(() => nodeB.app.scaling?.presence.unsentWrites, { timeout: GRACE_MS * 4 }).toBe(1);
+    // Fumi arrives on node A meanwhile (the page opens; Redis does not know yet).
+    await onA.open(cho, wsId);
+    const akiGone = nextEvent<MemberPresence>(a.s, 'floor:presence', (p) => p.userId === akiId && !p.online);
+    await redis.start();
+    await akiGone;
+    await expect
+      .poll(() => nodeB.app.scaling?.presence.isOnline(wsId, choId), { timeout: 15_000 })
+      .toBe(true);
+    expect(nodeA.app.scaling?.presence.isOnline(wsId, akiId)).toBe(false);
+    await expect.poll(() => nodeB.app.scaling?.presence.unsentWrites).toBe(0);
   }, 90_000);
 });

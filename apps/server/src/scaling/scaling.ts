@@ -73,10 +73,14 @@ export async function startScaling(
     scripts,
     timings: nodeTimings(config.presenceGraceMs),
     apply: (events) => shared.apply(events),
+    onBeat: () => {
+      presence.retryFailed().catch(() => undefined);
+    },
     // Redis lost us (a long outage, or restarted empty): tell it again who is here and where.
     onForgotten: () => {
       presence
         .republish()
+        .then(() => presence.retryFailed())
         .then(() => shared.resync())
         .then(
           () => log.info({}, 'floor: this node’s people published to Redis again'),

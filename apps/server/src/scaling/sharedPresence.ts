@@ -191,10 +191,31 @@ export class SharedPresence extends EnhancedEventEmitter<PresenceEvents> {
     this.removeAllListeners();
   }
 
+  /** Writes that failed (Redis unreachable), latest per person and kind; sent again by `retryFailed`. */
+  readonly #failed = new Map<string, { lua: string; args: string[] }>();
+
+  /** How many presence writes wait for Redis (0 when it is reachable). */
+  get unsentWrites(): number {
+    return this.#failed.size;
+  }
+
+  /** Sends again what Redis missed while unreachable (called after each heartbeat that reached it). */
+  async retryFailed(): Promise<void> {
+    const failed = [...this.#failed.values()];
+    this.#failed.clear();
+    await Promise.all(failed.map((w) => this.#write(w.lua, w.args)));
+  }
+
   #write(lua: string, args: string[]): Promise<void> {
+    // Online/offline of a person replace each other; a status is kept apart.
+    const slot = `${lua === STATUS ? 'status' : 'state'}|${args[0]}|${args[1]}`;
+    this.#failed.delete(slot);
     return this.#o.scripts.run(lua, args).then(
       (r) => this.#o.apply(r.events),
-      (err) => this.#o.log.warn({ err }, 'presence: the shared floor could not be updated'),
+      (err) => {
+        if (!this.#failed.has(slot)) this.#failed.set(slot, { lua, args });
+        this.#o.log.warn({ err }, 'presence: the shared floor could not be updated; will retry');
+      },
     );
   }
 }
