@@ -86,6 +86,10 @@ interface LimitCommands {
 }
 
 const STARTING = new Set(['wait', 'connecting', 'connect']);
+/** After a failed or timed-out command, count locally this long before asking Redis again. */
+const SKIP_AFTER_FAILURE_MS = 1_000;
+/** A limit check waits at most this long for Redis, then counts locally. */
+export const LIMIT_COMMAND_TIMEOUT_MS = 2_000;
 
 const K = (key: string) => `limit:${key}`;
 
@@ -109,6 +113,8 @@ export class RedisLimits implements SharedLimits {
   readonly #keepAlive: NodeJS.Timeout;
   #seq = 0;
   #degraded = false;
+  /** Until then (performance.now()) limits count locally without asking Redis. */
+  #skipUntil = 0;
 
   constructor(options: RedisLimitsOptions, now = Date.now()) {
     this.local = new LocalLimits(now);
@@ -231,11 +237,15 @@ export class RedisLimits implements SharedLimits {
       if (!STARTING.has(status)) this.#down(new Error(`redis ${status}`));
       return local();
     }
+    // A Redis that answered late or failed a moment ago is not asked again for a second: a slow Redis
+    // must not make every event wait for its timeout.
+    if (performance.now() < this.#skipUntil) return local();
     try {
       const n = Number(await remote(this.#redis));
       this.#up();
       return n;
     } catch (err) {
+      this.#skipUntil = performance.now() + SKIP_AFTER_FAILURE_MS;
       this.#down(err);
       return local();
     }
@@ -260,5 +270,11 @@ export class RedisLimits implements SharedLimits {
 /** The limits of a node: in Redis with REDIS_URL (several nodes), else undefined (each limit keeps its own, in process). */
 export function sharedLimitsFor(redisUrl: string | undefined, log: RedisLogger): RedisLimits | undefined {
   if (!redisUrl) return undefined;
-  return new RedisLimits({ redis: createRedisClient({ url: redisUrl, role: 'limits', log }), log });
+  const redis = createRedisClient({
+    url: redisUrl,
+    role: 'limits',
+    log,
+    commandTimeoutMs: LIMIT_COMMAND_TIMEOUT_MS,
+  });
+  return new RedisLimits({ redis, log });
 }

@@ -6,7 +6,7 @@ import {
   startRedisServer,
 } from '../testing/redisServer.js';
 import { closeRedis, createRedisClient } from './redisClient.js';
-import { RedisLimits } from './redisLimits.js';
+import { LIMIT_COMMAND_TIMEOUT_MS, RedisLimits } from './redisLimits.js';
 import { HELD_SLOT_TTL_MS, LocalLimits, type SharedLimits } from './sharedLimits.js';
 
 const present = redisAvailable();
@@ -183,6 +183,39 @@ describe.skipIf(!present)('RedisLimits (several nodes)', () => {
       await other.close();
     }
   });
+
+  it('a slow Redis: a check waits at most the command timeout, then counts locally for a second', async () => {
+    const log = memoryLog();
+    const limits = new RedisLimits({
+      redis: createRedisClient({
+        url: redis.url,
+        role: 'slow',
+        log,
+        commandTimeoutMs: LIMIT_COMMAND_TIMEOUT_MS,
+      }),
+      log,
+    });
+    const admin = createRedisClient({ url: redis.url, role: 'admin', log: memoryLog() });
+    try {
+      expect(await limits.whenReady(10_000)).toBe(true);
+      const spec = { capacity: 100, perSecond: 1 };
+      await admin.call('CLIENT', 'PAUSE', '5000', 'ALL'); // Redis answers nobody for 5 s
+      const t0 = performance.now();
+      expect(await limits.take('slow', spec, T0)).toBe(0);
+      const first = performance.now() - t0;
+      expect(first).toBeGreaterThanOrEqual(LIMIT_COMMAND_TIMEOUT_MS - 50);
+      expect(first).toBeLessThan(LIMIT_COMMAND_TIMEOUT_MS + 1_500);
+      // The next ones do not wait for Redis at all.
+      const t1 = performance.now();
+      for (let i = 0; i < 20; i++) await limits.take('slow', spec, T0);
+      expect(performance.now() - t1).toBeLessThan(100);
+      expect(log.lines.filter((l) => l.event === 'limits.redis_unavailable')).toHaveLength(1);
+    } finally {
+      await admin.call('CLIENT', 'UNPAUSE').catch(() => undefined);
+      await limits.close();
+      await closeRedis(admin);
+    }
+  }, 30_000);
 
   it('keys live under tsudoi:limit: and expire once full again', async () => {
     const limits = await node();
