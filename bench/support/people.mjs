@@ -7,8 +7,12 @@ import { io } from 'socket.io-client';
 export const PASSWORD = 'tsudoi bench password';
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The operator token the bench servers get (plan changes go through the operator API). */
+export const BENCH_OPS_TOKEN = 'bench-operator-token-not-secret';
+
 /** Server settings that let one loopback address sign up, invite and connect thousands of people. */
 export const BULK_LIMITS = {
+  OPS_TOKEN: BENCH_OPS_TOKEN,
   AUTH_RATE_LIMIT_PER_IP: '100000',
   INVITES_PER_ADMIN_PER_HOUR: '10000',
   HANDSHAKES_PER_IP_PER_MINUTE: '100000',
@@ -143,8 +147,19 @@ export async function seedWorkspace(url, members, concurrency) {
   const owner = await signUp(url, mail, 'owner@bench.example', 'Owner');
   const ws = await owner.c.post('/api/workspaces', { name: 'Bench' });
   const total = members + 1;
-  if (total > 10)
-    await owner.c.patch(`/api/workspaces/${ws.id}`, { plan: total > 500 ? 'enterprise' : 'team' });
+  if (total > 10) {
+    // Plans change only through the operator (needs a server started with BULK_LIMITS).
+    const res = await fetch(`${url}/api/ops/workspaces/${ws.id}/plan`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${BENCH_OPS_TOKEN}`,
+        'x-ops-reason': 'benchmark workspace',
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ plan: total > 500 ? 'enterprise' : 'team' }),
+    });
+    if (!res.ok) throw new Error(`operator plan change: ${res.status} ${await res.text()}`);
+  }
   const pad = (i) => String(i).padStart(5, '0');
   const joined = await pool(
     Array.from({ length: members }, (_, i) => i),

@@ -1,0 +1,299 @@
+// Issue 14, load figures 1 and 3: the 9:00 arrival (N people connecting and loading the floor), then
+// `floor:presence` and room-chat latency to every recipient WHILE a steady stream of floor events
+// (room enter/leave by a subset of people) flows, then a room-join burst. NODES=2: two server processes
+// sharing Redis and the Firestore emulator, people split over both, deliveries labelled same/cross node.
+// See docs/BENCHMARKS.md "Issue 14 load figures — how to measure".
+import os from 'node:os';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { startCluster } from './support/cluster.mjs';
+import {
+  BULK_LIMITS,
+  openSocket,
+  pool,
+  processStats,
+  request,
+  seedWorkspace,
+  sleep,
+  summary,
+} from './support/people.mjs';
+
+const env = (name, dflt) => Number(process.env[name] ?? dflt);
+const MEMBERS = env('MEMBERS', 50);
+const NODES = env('NODES', 1);
+const FLOOR_EVENTS_PER_S = env('FLOOR_EVENTS_PER_S', 100);
+const DURATION_S = env('DURATION_S', 20);
+const ROOMS = env('ROOMS', 10);
+const CHAT_ROOM_SIZE = env('CHAT_ROOM_SIZE', 10);
+const PRESENCE_PER_S = env('PRESENCE_PER_S', 2);
+const CHAT_PER_S = env('CHAT_PER_S', 5);
+const CONCURRENCY = env('CONCURRENCY', 16);
+const ARRIVAL_CONCURRENCY = env('ARRIVAL_CONCURRENCY', 200);
+const JOIN_BURST = env('JOIN_BURST', 1);
+const RUN_TIMEOUT_MS = env('RUN_TIMEOUT_MS', 60 * 60_000);
+/** A probe that has not reached a socket by then counts as missed. */
+const PROBE_TIMEOUT_MS = 5_000;
+/** The issue's goals (at 1,000 people on one node, 3,000 over two). */
+const GOALS = { presenceP99Ms: 100, roomMessageP99Ms: 50, arrivalS: 10 };
+
+const cluster = await startCluster('load', NODES, { ...BULK_LIMITS, SOCKETS_PER_USER_MAX: '100' });
+const { nodes } = cluster;
+const sockets = [];
+const finish = async (code) => {
+  for (const s of sockets) s?.close();
+  await cluster.stop();
+  process.exit(code);
+};
+const giveUp = setTimeout(() => {
+  console.error(`floor-load: gave up after ${RUN_TIMEOUT_MS / 1000} s`);
+  finish(2);
+}, RUN_TIMEOUT_MS);
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => finish(130));
+
+const nodeOf = (i) => i % nodes.length;
+const cpu = () => nodes.map((n) => processStats(n.pid).cpuSeconds);
+const cpuSince = (before) => cpu().map((c, i) => Math.round((c - before[i]) * 100) / 100);
+
+/**
+ * Probes: one message (presence text or chat text) sent by socket `from`, expected by `expected` sockets.
+ * Each arrival records its latency under 'same' or 'cross' (the receiver's node vs the sender's).
+ */
+const probes = new Map();
+const latencies = { presence: { same: [], cross: [] }, chat: { same: [], cross: [] } };
+const missed = { presence: 0, chat: 0 };
+function startProbe(kind, key, from, expected) {
+  const p = { kind, from, expected: new Set(expected), t0: performance.now() };
+  probes.set(key, p);
+  setTimeout(() => {
+    missed[kind] += p.expected.size;
+    probes.delete(key);
+  }, PROBE_TIMEOUT_MS).unref();
+}
+function arrived(key, index) {
+  const p = probes.get(key);
+  if (!p?.expected.delete(index)) return;
+  const where = nodeOf(index) === nodeOf(p.from) ? 'same' : 'cross';
+  latencies[p.kind][where].push(performance.now() - p.t0);
+}
+const listen = (index) => (s) => {
+  s.on('floor:presence', (m) => m.status?.text && arrived(m.status.text, index));
+  s.on('chat:message', (m) => arrived(m.text, index));
+};
+
+let failed = false;
+try {
+  const benchLoop = monitorEventLoopDelay({ resolution: 5 });
+  let t = performance.now();
+  const { ws, people } = await seedWorkspace(nodes[0].url, MEMBERS, CONCURRENCY);
+  const signupSeconds = (performance.now() - t) / 1000;
+  console.log(`signed up ${people.length} people in ${signupSeconds.toFixed(1)} s (not timed below)`);
+
+  // The 9:00 arrival: everyone opens the floor at once (ARRIVAL_CONCURRENCY handshakes in flight).
+  const snapshotMs = [];
+  const cpuArrival = cpu();
+  t = performance.now();
+  const opened = await pool(people, ARRIVAL_CONCURRENCY, async (person, i) => {
+    const t0 = performance.now();
+    const s = await openSocket(nodes[nodeOf(i)].url, person, ws.id, listen(i), 60_000);
+    snapshotMs.push(performance.now() - t0);
+    return s;
+  });
+  const arrivalSeconds = (performance.now() - t) / 1000;
+  const arrivalCpu = cpuSince(cpuArrival);
+  sockets.push(...opened);
+  console.log(`arrival: ${people.length} people had their floor snapshot in ${arrivalSeconds.toFixed(2)} s`);
+  await sleep(2_000); // the online-presence fan-out of the arrival drains
+
+  // Rooms: ROOMS for the movers, one for the chat. Socket 0 is the owner (an admin).
+  const rooms = [];
+  for (let r = 0; r < ROOMS; r++) rooms.push(await request(sockets[0], 'room:create', { name: `Load ${r}` }));
+  const chatRoom = await request(sockets[0], 'room:create', { name: 'Chat' });
+  // Roles: chat members first (1…), then movers, then presence senders; the owner only creates rooms.
+  const chatMembers = Array.from({ length: Math.min(CHAT_ROOM_SIZE, people.length - 1) }, (_, k) => 1 + k);
+  const rest = Array.from(
+    { length: people.length - 1 - chatMembers.length },
+    (_, k) => 1 + chatMembers.length + k,
+  );
+  const moverCount = Math.min(FLOOR_EVENTS_PER_S, Math.max(1, Math.floor(rest.length * 0.8)));
+  const movers = rest.slice(0, moverCount);
+  const presenceSenders = rest.slice(moverCount).length ? rest.slice(moverCount) : [0];
+  const perMover = FLOOR_EVENTS_PER_S / movers.length;
+  if (perMover > 2)
+    console.warn(
+      `warning: ${perMover.toFixed(1)} floor events/s per mover exceeds the 2/s socket limit; raise MEMBERS`,
+    );
+  for (const i of chatMembers) await request(sockets[i], 'room:join', { roomId: chatRoom.id });
+  await sleep(1_000);
+
+  // The steady phase: floor events at FLOOR_EVENTS_PER_S, presence and chat probes at their own rates.
+  const floorAcks = [];
+  const floorErrors = new Map();
+  const inRoom = new Map();
+  let issued = 0;
+  let probeSeq = 0;
+  const everyoneBut = (from) => sockets.map((_, i) => i).filter((i) => i !== from);
+  const every = (perS, fn) => setInterval(fn, 1000 / perS);
+  const cpuSteady = cpu();
+  benchLoop.enable();
+  t = performance.now();
+  const steadyDone = new Promise((resolve) => {
+    const tick = setInterval(() => {
+      const elapsed = (performance.now() - t) / 1000;
+      if (elapsed >= DURATION_S) {
+        clearInterval(tick);
+        resolve();
+        return;
+      }
+      for (; issued < Math.floor(elapsed * FLOOR_EVENTS_PER_S); issued++) {
+        const i = movers[issued % movers.length];
+        const roomId = inRoom.get(i);
+        const t0 = performance.now();
+        const move = roomId
+          ? request(sockets[i], 'room:leave', { roomId })
+          : request(sockets[i], 'room:join', { roomId: rooms[issued % rooms.length].id });
+        inRoom.set(i, roomId ? undefined : rooms[issued % rooms.length].id);
+        move.then(
+          () => floorAcks.push(performance.now() - t0),
+          (e) => floorErrors.set(e.message, (floorErrors.get(e.message) ?? 0) + 1),
+        );
+      }
+    }, 10);
+  });
+  const presenceTimer = every(PRESENCE_PER_S, () => {
+    const from = presenceSenders[probeSeq % presenceSenders.length];
+    const key = `p${probeSeq++}`;
+    startProbe('presence', key, from, everyoneBut(from));
+    request(sockets[from], 'presence:set', { state: 'available', text: key }).catch((e) => {
+      probes.delete(key);
+      floorErrors.set(e.message, (floorErrors.get(e.message) ?? 0) + 1);
+    });
+  });
+  const chatTimer = every(CHAT_PER_S, () => {
+    const from = chatMembers[probeSeq % chatMembers.length];
+    const key = `c${probeSeq++}`;
+    startProbe(
+      'chat',
+      key,
+      from,
+      chatMembers.filter((i) => i !== from),
+    );
+    request(sockets[from], 'chat:send', { to: { kind: 'room', roomId: chatRoom.id }, text: key }).catch(
+      (e) => {
+        probes.delete(key);
+        floorErrors.set(e.message, (floorErrors.get(e.message) ?? 0) + 1);
+      },
+    );
+  });
+  await steadyDone;
+  clearInterval(presenceTimer);
+  clearInterval(chatTimer);
+  const steadySeconds = (performance.now() - t) / 1000;
+  const steadyCpu = cpuSince(cpuSteady);
+  benchLoop.disable();
+  await sleep(PROBE_TIMEOUT_MS + 200); // the last probes arrive or count as missed
+
+  // The join burst: everyone else enters a room at once (ARRIVAL_CONCURRENCY requests in flight).
+  let burst;
+  if (JOIN_BURST) {
+    const joiners = [...rest, ...presenceSenders.filter((i) => i > 0 && !rest.includes(i))];
+    const acks = [];
+    let errors = 0;
+    const cpuBurst = cpu();
+    t = performance.now();
+    await pool(joiners, ARRIVAL_CONCURRENCY, async (i, k) => {
+      const t0 = performance.now();
+      await request(sockets[i], 'room:join', { roomId: rooms[k % rooms.length].id }, 30_000).then(
+        () => acks.push(performance.now() - t0),
+        () => errors++,
+      );
+    });
+    const seconds = (performance.now() - t) / 1000;
+    burst = {
+      joins: acks.length,
+      errors,
+      seconds: Math.round(seconds * 100) / 100,
+      joinsPerSecond: Math.round(acks.length / seconds),
+      ackMs: summary(acks),
+      serverCpuSeconds: cpuSince(cpuBurst),
+    };
+  }
+
+  const both = (k) => [...latencies[k].same, ...latencies[k].cross];
+  const result = {
+    nodes: NODES,
+    people: people.length,
+    sockets: sockets.length,
+    arrival: {
+      seconds: Math.round(arrivalSeconds * 100) / 100,
+      connectionsPerSecond: Math.round(people.length / arrivalSeconds),
+      snapshotMs: summary(snapshotMs),
+      serverCpuSeconds: arrivalCpu,
+    },
+    steady: {
+      seconds: Math.round(steadySeconds * 10) / 10,
+      floorEventsPerS: Math.round((floorAcks.length / steadySeconds) * 10) / 10,
+      floorEventsTarget: FLOOR_EVENTS_PER_S,
+      movers: movers.length,
+      floorAckMs: summary(floorAcks),
+      errors: Object.fromEntries(floorErrors),
+      presenceMs: summary(both('presence')),
+      chatMs: summary(both('chat')),
+      ...(NODES > 1 && {
+        presenceSameNodeMs: summary(latencies.presence.same),
+        presenceCrossNodeMs: summary(latencies.presence.cross),
+        chatSameNodeMs: summary(latencies.chat.same),
+        chatCrossNodeMs: summary(latencies.chat.cross),
+      }),
+      missed,
+      serverCpuSeconds: steadyCpu,
+    },
+    joinBurst: burst,
+    serverRssMb: nodes.map((n) => Math.round(processStats(n.pid).rssMb)),
+    benchLoopDelayMaxMs: Math.round(benchLoop.max / 1e5) / 10,
+    goals: GOALS,
+    cpus: os.availableParallelism(),
+    node: process.version,
+    loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
+  };
+  console.log(JSON.stringify(result));
+  const row = (what, s, goal) =>
+    `${what.padEnd(34)} ${String(s.n).padStart(7)} ${[s.p50, s.p95, s.p99, s.max].map((v) => String(v ?? '–').padStart(8)).join(' ')}   ${goal}`;
+  const ok = (v, g) => (v == null ? '' : v <= g ? 'met' : 'NOT met');
+  const st = result.steady;
+  console.log(
+    [
+      '',
+      `${people.length} people on ${NODES} node(s); ${st.floorEventsPerS} floor events/s for ${st.seconds} s (target ${FLOOR_EVENTS_PER_S}); load ${result.loadAvg1m}`,
+      `${'latency (ms)'.padEnd(34)} ${'n'.padStart(7)} ${['p50', 'p95', 'p99', 'max'].map((h) => h.padStart(8)).join(' ')}   goal`,
+      row(
+        'floor:presence, every recipient',
+        st.presenceMs,
+        `p99 ≤ ${GOALS.presenceP99Ms} ms ${ok(st.presenceMs.p99, GOALS.presenceP99Ms)}`,
+      ),
+      row(
+        'room chat, every recipient',
+        st.chatMs,
+        `p99 ≤ ${GOALS.roomMessageP99Ms} ms ${ok(st.chatMs.p99, GOALS.roomMessageP99Ms)}`,
+      ),
+      ...(NODES > 1
+        ? [
+            row('  presence, cross-node', st.presenceCrossNodeMs, ''),
+            row('  chat, cross-node', st.chatCrossNodeMs, ''),
+          ]
+        : []),
+      row('room:join/leave ack (movers)', st.floorAckMs, ''),
+      row('arrival: connect → snapshot', result.arrival.snapshotMs, ''),
+      `arrival: all ${people.length} people on the floor in ${result.arrival.seconds} s (${result.arrival.connectionsPerSecond} connections/s)   goal ≤ ${GOALS.arrivalS} s ${ok(result.arrival.seconds, GOALS.arrivalS)}`,
+      burst
+        ? `join burst: ${burst.joins} room joins in ${burst.seconds} s = ${burst.joinsPerSecond} joins/s (errors ${burst.errors})`
+        : 'join burst: off',
+      `missed: presence ${missed.presence}, chat ${missed.chat}; errors ${JSON.stringify(st.errors)}; server CPU s (steady) ${st.serverCpuSeconds.join(' / ')}; bench loop max ${result.benchLoopDelayMaxMs} ms`,
+    ].join('\n'),
+  );
+  failed = missed.presence + missed.chat > 0 || floorErrors.size > 0;
+} catch (err) {
+  console.error(err);
+  failed = true;
+} finally {
+  clearTimeout(giveUp);
+}
+await finish(failed ? 1 : 0);
