@@ -156,4 +156,34 @@ describe.skipIf(skip)('two nodes when Redis is down and comes back empty', () =>
     expect(nodeA.app.scaling?.presence.isOnline(wsId, akiId)).toBe(false);
     await expect.poll(() => nodeB.app.scaling?.presence.unsentWrites).toBe(0);
   }, 90_000);
+  it('a node that missed events (a gap in their numbers) reads the floor again', async () => {
+    const a = await onA.open(owner, wsId);
+    await onB.open(aki, wsId); // node B shows this workspace too
+    const roomId = (await a.s.emitWithAck('room:create', { name: 'Gap room' })).data.id as string;
+    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.rooms.some((r) => r.id === roomId)).toBe(true);
+    // Someone enters the room in Redis through events no node reads (as if the stream had been trimmed
+    // while the nodes were cut off): the state changes, five numbers go by.
+    const probe = createRedisClient({ url: redis.url, role: 'test-probe', log: quiet });
+    const ghost = {
+      userId: 'ghost',
+      displayName: 'Ghost',
+      listenOnly: false,
+      since: new Date().toISOString(),
+    };
+    await probe.hset(`floor:${wsId}:room:${roomId}`, 'ghost', JSON.stringify(ghost));
+    await probe.hset(`floor:${wsId}:where`, 'ghost', roomId);
+    await probe.sadd(`floor:${wsId}:occupied`, roomId);
+    const view = { userId: 'ghost', displayName: 'Ghost', status: { state: 'available' } };
+    await probe.hset(`presence:${wsId}`, 'ghost', JSON.stringify(view));
+    const seq = await probe.incrby('floor:seq', 5);
+    expect(nodeA.app.floors.peek(wsId)?.floor.room(roomId).has('ghost')).toBe(false);
+    const seen = nextEvent<MemberPresence>(a.s, 'floor:presence', (p) => p.userId === 'ghost' && p.online);
+    // The next event read (about another workspace) shows the gap.
+    const next = { k: 'presence', ws: 'another-workspace', seq, node: 'test', userId: 'x', off: true };
+    await probe.xadd('floor:events', '*', 'e', JSON.stringify(next));
+    await seen;
+    expect(nodeA.app.floors.peek(wsId)?.floor.room(roomId).has('ghost')).toBe(true);
+    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.room(roomId).has('ghost')).toBe(true);
+    await closeRedis(probe);
+  }, 60_000);
 });

@@ -65,7 +65,7 @@ export async function startScaling(
   const shared = floor;
   const stream = new EventStream({
     redis: eventsClient,
-    onEvent: (e) => shared.apply([e]),
+    onEvent: (e) => shared.fromStream(e),
     log,
     blockMs: BLOCK_MS,
   });

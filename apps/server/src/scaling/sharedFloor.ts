@@ -39,6 +39,10 @@ export interface SharedFloorOptions {
 export class SharedFloor implements FloorCoordinator {
   readonly #o: SharedFloorOptions;
   readonly #floors = new Map<string, Mirror>();
+  /** The number of the last event read from the stream (gaps mean missed events). */
+  #streamSeq: number | undefined;
+  #resyncing: Promise<void> | undefined;
+  #resyncAgain = false;
 
   constructor(options: SharedFloorOptions) {
     this.#o = options;
@@ -141,7 +145,41 @@ export class SharedFloor implements FloorCoordinator {
    * people back into the rooms its mirror still shows them in, then reads every mirrored workspace
    * again (the sequence may have started over). Call after `SharedPresence.republish`.
    */
-  async resync(): Promise<void> {
+  resync(): Promise<void> {
+    // One at a time; a request during a run makes one more run after it.
+    if (this.#resyncing) {
+      this.#resyncAgain = true;
+      return this.#resyncing;
+    }
+    this.#resyncing = this.#resyncAll().finally(() => {
+      this.#resyncing = undefined;
+      if (this.#resyncAgain) {
+        this.#resyncAgain = false;
+        void this.resync();
+      }
+    });
+    return this.#resyncing;
+  }
+
+  /**
+   * An event from the stream. Every script numbers its events one by one (`floor:seq`), so a number that
+   * does not follow the last one means events were missed (the stream trimmed past a node cut off for
+   * long) or Redis started over (restarted empty): the mirrors are read afresh.
+   */
+  fromStream(e: SharedEvent): void {
+    const last = this.#streamSeq;
+    this.#streamSeq = e.seq;
+    this.apply([e]);
+    if (last !== undefined && e.seq !== last + 1) {
+      this.#o.log.warn(
+        { last, seq: e.seq },
+        'floor: events missed or Redis started over; reading the floor again',
+      );
+      this.resync().catch((err) => this.#o.log.warn({ err }, 'floor: reading the floor again failed'));
+    }
+  }
+
+  async #resyncAll(): Promise<void> {
     for (const [ws, mirror] of this.#floors) {
       if (mirror.pending) continue;
       for (const room of mirror.floor.rooms) {
@@ -153,11 +191,18 @@ export class SharedFloor implements FloorCoordinator {
           await this.#o.scripts.run(JOIN, args);
         }
       }
-      const [seqText, rooms, presence] = (await this.#o.scripts.raw(LOAD, [ws])) as [
-        string,
-        string[],
-        string[],
-      ];
+      // Events that arrive while the read is under way wait for it (as in attach).
+      mirror.pending = [];
+      let loaded: [string, string[], string[]];
+      try {
+        loaded = (await this.#o.scripts.raw(LOAD, [ws])) as [string, string[], string[]];
+      } catch (err) {
+        const waiting = mirror.pending;
+        mirror.pending = null;
+        this.apply(waiting);
+        throw err;
+      }
+      const [seqText, rooms, presence] = loaded;
       const seq = Number(seqText);
       const occupied = new Map(rooms.flatMap((json) => parseRoomState(json) ?? []).map((r) => [r.id, r]));
       mirror.loadedSeq = seq;
@@ -171,6 +216,9 @@ export class SharedFloor implements FloorCoordinator {
         presence.flatMap((json) => parsePresenceView(json) ?? []),
         seq,
       );
+      const waiting = mirror.pending;
+      mirror.pending = null;
+      this.apply(waiting);
     }
   }
 
