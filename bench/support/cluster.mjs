@@ -110,7 +110,8 @@ export async function startCluster(name, count, env = {}) {
     const nodes = [];
     for (let i = 0; i < count; i++) {
       const id = `${name}-${String.fromCharCode(97 + i)}`;
-      const node = await startServer(id, { ...shared, NODE_ID: id });
+      // A node on the Firestore emulator takes longer to come up than one on SQLite (more so under load).
+      const node = await startServer(id, { ...shared, NODE_ID: id }, { startTimeoutMs: 120_000 });
       stops.push(async () => {
         await node.stop();
         fs.rmSync(node.dataDir, { recursive: true, force: true });

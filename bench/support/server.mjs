@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function startServer(name, env = {}) {
+export async function startServer(name, env = {}, { startTimeoutMs = 20_000 } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tsudoi-bench-${name}-`));
   const child = spawn(process.execPath, [path.join(ROOT, 'apps/server/dist/main.js')], {
     cwd: ROOT,
@@ -39,7 +39,7 @@ export async function startServer(name, env = {}) {
       child.kill('SIGTERM');
     });
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), startTimeoutMs);
     const onData = (chunk) => {
       out = (out + chunk).slice(-20_000);
       const m = out.match(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*Tsudoi is listening/);
