@@ -29,6 +29,9 @@ export class MediaService {
   readonly #disposers: Array<() => void> = [];
   #locate: ((roomKey: string) => Promise<MediaElsewhere | undefined>) | undefined;
   #relay = false;
+  #locateAfterUnreachable:
+    | ((roomKey: string, nodeId: string) => Promise<MediaElsewhere | undefined>)
+    | undefined;
   #closed = false;
 
   constructor(
@@ -59,10 +62,22 @@ export class MediaService {
    */
   usePlacement(
     locate: (roomKey: string) => Promise<MediaElsewhere | undefined>,
-    options: { relay: boolean } = { relay: true },
+    options: {
+      relay: boolean;
+      /** After the hosting node could not be reached: wait for its placement to lapse, then locate again. */
+      afterUnreachable?: (roomKey: string, nodeId: string) => Promise<MediaElsewhere | undefined>;
+    } = { relay: true },
   ): void {
     this.#locate = locate;
     this.#relay = options.relay;
+    this.#locateAfterUnreachable = options.afterUnreachable;
+  }
+
+  /** Locates again once `nodeId` (unreachable) has lost its placement, if it is dead; else as `locate`. */
+  locateAfterUnreachable(roomKey: string, nodeId: string): Promise<MediaElsewhere | undefined> {
+    return this.#locateAfterUnreachable
+      ? this.#locateAfterUnreachable(roomKey, nodeId)
+      : this.locate(roomKey);
   }
 
   /** Sockets relay media signalling to the node hosting their room (placement/mediaRelay.ts). */

@@ -44,6 +44,7 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
     relayMediaElsewhere(socket, {
       roomKey: () => deps.resolvePeer()?.roomKey,
       locate: (roomKey) => deps.media.locate(roomKey),
+      afterUnreachable: (roomKey, nodeId) => deps.media.locateAfterUnreachable(roomKey, nodeId),
     });
 
   const drop = () => {

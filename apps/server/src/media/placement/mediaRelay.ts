@@ -12,6 +12,8 @@ export interface MediaRelayDeps {
   roomKey: () => string | undefined;
   /** Undefined: the room's media is (or opens) here; else the node hosting it. */
   locate: (roomKey: string) => Promise<MediaElsewhere | undefined>;
+  /** The named node could not be reached: wait for its placement to lapse if it is dead, then locate again. */
+  afterUnreachable: (roomKey: string, nodeId: string) => Promise<MediaElsewhere | undefined>;
 }
 
 /**
@@ -83,18 +85,27 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
       end();
       return undefined; // the handler refuses it
     }
-    const to = await deps.locate(roomKey);
+    let to = await deps.locate(roomKey);
     if (!to) {
       end();
       return undefined; // hosted here: the handler joins
     }
     if (!relay || relay.roomKey !== roomKey || relay.nodeId !== to.nodeId || !relay.conn.connected) {
       end();
-      let conn: ClientSocket;
-      try {
-        conn = await open(to);
-      } catch {
-        throw new AppError('UNAVAILABLE', 'The node hosting this room cannot be reached; try again shortly.');
+      let conn: ClientSocket | undefined;
+      for (let attempt = 0; !conn; attempt++) {
+        try {
+          conn = await open(to);
+        } catch {
+          // A dead host: its placement lapses within one TTL, then the room is taken over (normally here).
+          if (attempt > 0 || !socket.connected)
+            throw new AppError(
+              'UNAVAILABLE',
+              'The node hosting this room cannot be reached; try again shortly.',
+            );
+          to = await deps.afterUnreachable(roomKey, to.nodeId);
+          if (!to) return undefined; // taken over here: the handler joins
+        }
       }
       if (!socket.connected) {
         conn.close();

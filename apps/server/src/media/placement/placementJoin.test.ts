@@ -38,7 +38,12 @@ interface Node {
   media: MediaService;
   url: string;
   close(): Promise<void>;
+  /** Stops like a killed process: no more heartbeats, sockets gone, nothing released. */
+  crash(): Promise<void>;
 }
+
+/** Short, so a crashed node's placement lapses quickly in these tests. */
+const TTL_MS = 800;
 
 describe('media:join with several nodes sharing one store', () => {
   let dir: string;
@@ -59,8 +64,13 @@ describe('media:join with several nodes sharing one store', () => {
     );
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const repos = sqlitePlacement(store.db);
+    let alive = true;
+    const heartbeat = repos.nodes.heartbeat;
+    repos.nodes.heartbeat = (n) => (alive ? heartbeat(n) : Promise.resolve());
     const stop = await startPlacement({
-      repos: sqlitePlacement(store.db),
+      repos,
+      settings: { ttlMs: TTL_MS, heartbeatMs: TTL_MS / 4 },
       media,
       pool,
       nodeId,
@@ -75,6 +85,12 @@ describe('media:join with several nodes sharing one store', () => {
       async close() {
         await stop();
         await io.close();
+        media.close();
+      },
+      async crash() {
+        alive = false;
+        io.disconnectSockets(true);
+        await new Promise<void>((r) => io.close(() => r()));
         media.close();
       },
     };
@@ -187,6 +203,25 @@ describe('media:join with several nodes sharing one store', () => {
       data: { routerRtpCapabilities: { codecs: expect.any(Array) } },
     });
     expect(b.media.stats()).toMatchObject({ rooms: 1, peers: 1 });
+  });
+
+  it('when the host dies, a relayed join waits for its placement to lapse and is hosted here (no retry needed)', async () => {
+    const a = await startNode('node-a', true);
+    const b = await startNode('node-b', true);
+    await talk(client(a.url, 'aiko'), true);
+    const benSocket = client(b.url, 'ben');
+    await talk(benSocket, false);
+    const renegotiate = new Promise((r) => benSocket.once('media:renegotiate', r));
+    nodes.splice(nodes.indexOf(a), 1);
+    await a.crash();
+    expect(await renegotiate).toEqual({ reason: 'nodeLost' });
+    // A's record still looks alive: the join waits (≤ one TTL) instead of failing, then B takes the room.
+    const askedAt = Date.now();
+    const again = await benSocket.emitWithAck('media:join', {});
+    expect(again).toMatchObject({ ok: true, data: { routerRtpCapabilities: { codecs: expect.any(Array) } } });
+    expect(Date.now() - askedAt).toBeLessThan(TTL_MS + 2_000);
+    expect(b.media.stats()).toMatchObject({ rooms: 1, peers: 1 });
+    expect((await sqlitePlacement(store.db).placements.get(ROOM))?.nodeId).toBe('node-b');
   });
 
   it('when the host stops cleanly its rooms are free: the other node hosts the next join', async () => {

@@ -38,7 +38,10 @@ export async function startPlacement(w: PlacementWiring): Promise<() => Promise<
     log: w.log,
     ...(w.settings ? { settings: w.settings } : {}),
   });
-  w.media.usePlacement((roomKey) => placer.locate(roomKey), { relay: w.relay ?? true });
+  w.media.usePlacement((roomKey) => placer.locate(roomKey), {
+    relay: w.relay ?? true,
+    afterUnreachable: (roomKey, nodeId) => placer.locateAfterUnreachable(roomKey, nodeId),
+  });
   await placer.start();
   return () => placer.stop();
 }

@@ -101,6 +101,19 @@ export class RoomPlacer {
     return mine.nodeId === nodeId ? undefined : this.locate(roomKey);
   }
 
+  /**
+   * The node `locate` named could not be reached (a relay could not connect): waits until that node's
+   * record expires — at most one TTL, as it stopped heartbeating if it is dead — and locates again, which
+   * then takes the room over (here or on the least loaded node). A node that is alive but unreachable
+   * from here keeps heartbeating, so it keeps its room and the caller is told so again (no split).
+   */
+  async locateAfterUnreachable(roomKey: string, nodeId: string): Promise<MediaElsewhere | undefined> {
+    const holder = await this.#o.repos.nodes.get(nodeId);
+    const wait = holder ? Math.min(this.settings.ttlMs, holder.expiresAt - this.#o.now()) : 0;
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait + 50));
+    return this.locate(roomKey);
+  }
+
   /** One heartbeat, and the release of placements of rooms that are no longer open here. */
   tick(): Promise<void> {
     this.#tick = this.#tick.then(() => this.#beat()).catch(() => {});
