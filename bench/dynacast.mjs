@@ -1,0 +1,185 @@
+// Issue 14, media efficiency (dynacast): PEOPLE people talk with cameras on at VIEWPORT (1280×800); each
+// sender's upstream is read from its camera sender's getStats() (outbound-rtp per rid) plus its audio, while
+// every viewer shows the grid's small tiles, then after one viewer's window grows to ENLARGED (its tiles
+// get big): how long until the first sender's top layer is on and sending again, and the upstream then.
+// See docs/BENCHMARKS.md "Issue 14 load figures — how to measure".
+import os from 'node:os';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium.mjs';
+import { BULK_LIMITS, seedWorkspace, sleep } from './support/people.mjs';
+import { startServer } from './support/server.mjs';
+
+const PEOPLE = Number(process.env.PEOPLE ?? 4);
+const size = (v, dflt) => {
+  const [width, height] = (v ?? dflt).split('x').map(Number);
+  return { width, height };
+};
+const VIEWPORT = size(process.env.VIEWPORT, '1280x800');
+const ENLARGED = size(process.env.ENLARGED, '1920x1200');
+/** Each upstream figure is the average over this many seconds. */
+const WINDOW_S = Number(process.env.WINDOW_S ?? 5);
+const GOALS = { smallTilesUpstreamKbps: 500, topLayerBackMs: 1000 };
+
+/** In the page (`window.__benchUpstream`): every outbound stream's bytes so far, by camera rid (`r0`…) and `audio`; camera layers on. */
+function upstream() {
+  return (async () => {
+    const pcs = window.__benchPcs.filter((pc) => pc.connectionState !== 'closed');
+    const bytes = {};
+    let active = [];
+    for (const pc of pcs)
+      for (const sender of pc.getSenders()) {
+        if (!sender.track) continue;
+        const enc = sender.getParameters().encodings ?? [];
+        if (sender.track.kind === 'video' && enc.length > 1) active = enc.map((e) => e.active !== false);
+        for (const s of (await sender.getStats()).values())
+          if (s.type === 'outbound-rtp')
+            bytes[s.kind === 'audio' ? 'audio' : (s.rid ?? 'video')] =
+              (bytes[s.kind === 'audio' ? 'audio' : (s.rid ?? 'video')] ?? 0) + (s.bytesSent ?? 0);
+      }
+    return { at: Date.now(), bytes, active };
+  })();
+}
+
+function recordPeerConnections() {
+  window.__benchPcs = [];
+  const Native = window.RTCPeerConnection;
+  window.RTCPeerConnection = class extends Native {
+    constructor(config) {
+      super(config);
+      window.__benchPcs.push(this);
+    }
+  };
+}
+
+/** kbps per stream (and in total) between two `upstream()` readings. */
+function rates(a, b) {
+  const s = (b.at - a.at) / 1000;
+  const out = {};
+  for (const [k, v] of Object.entries(b.bytes)) out[k] = Math.round(((v - (a.bytes[k] ?? 0)) * 8) / s / 1000);
+  out.total = Object.values(out).reduce((x, y) => x + y, 0);
+  return out;
+}
+
+/** Every sender's upstream over WINDOW_S seconds, and the tile heights each viewer shows. */
+async function measure(pages) {
+  const before = await Promise.all(pages.map((p) => p.evaluate(() => window.__benchUpstream())));
+  await sleep(WINDOW_S * 1000);
+  const after = await Promise.all(pages.map((p) => p.evaluate(() => window.__benchUpstream())));
+  const tiles = await Promise.all(
+    pages.map((p) =>
+      p.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="tile"] video[data-testid="tile-camera"]')].map(
+          (v) => v.closest('.tile-media')?.clientHeight ?? v.clientHeight,
+        ),
+      ),
+    ),
+  );
+  return { kbps: pages.map((_, i) => rates(before[i], after[i])), active: after.map((u) => u.active), tiles };
+}
+
+const server = await startServer('dynacast', BULK_LIMITS);
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+let failed = false;
+try {
+  const { ws, people } = await seedWorkspace(server.url, PEOPLE - 1, 4);
+  const pages = [];
+  for (const person of people) {
+    const context = await browser.newContext({
+      viewport: VIEWPORT,
+      locale: 'en-US',
+      permissions: ['microphone', 'camera'],
+    });
+    await context.addCookies(
+      [...person.c.cookies].map(([name, value]) => ({ name, value, url: server.url })),
+    );
+    const page = await context.newPage();
+    await page.addInitScript({
+      content: `(${recordPeerConnections})(); window.__benchUpstream = ${upstream};`,
+    });
+    await page.goto(`${server.url}/w/${ws.id}`);
+    await page.getByTestId('floor').waitFor({ timeout: 60_000 });
+    pages.push(page);
+  }
+  await pages[0].getByLabel('Room name').fill('Talk');
+  await pages[0].getByRole('button', { name: 'Create room' }).click();
+  for (const page of pages) {
+    const card = page
+      .getByTestId('room')
+      .filter({ has: page.getByRole('heading', { name: 'Talk', exact: true }) });
+    await card.getByRole('button', { name: 'Drop in' }).click();
+    await page.locator('[data-testid="room-view"][data-phase="live"]').waitFor({ timeout: 60_000 });
+    await page.getByTestId('toggle-camera').click();
+    await page.getByTestId('self-camera').waitFor({ timeout: 60_000 });
+  }
+  // Set-up is done when every page shows every other person's camera tile.
+  for (const page of pages)
+    await page.waitForFunction(
+      (n) => document.querySelectorAll('[data-testid="tile"] video[data-testid="tile-camera"]').length >= n,
+      PEOPLE - 1,
+      { timeout: 60_000 },
+    );
+  await sleep(3_000); // the senders' encoders ramp up after the first frames
+  const small = await measure(pages);
+
+  // One viewer's window grows: the first sender's top layer must come back.
+  const viewer = pages[1];
+  const sender = pages[0];
+  const grewAt = Date.now();
+  await viewer.setViewportSize(ENLARGED);
+  const back = await sender.evaluate(async () => {
+    const read = window.__benchUpstream;
+    const first = await read();
+    const top = first.active.length - 1;
+    const rid = `r${top}`;
+    for (;;) {
+      const now = await read();
+      if (now.active[top] && (now.bytes[rid] ?? 0) > (first.bytes[rid] ?? 0)) return now.at;
+      if (now.at - first.at > 20_000) return null;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  const topLayerBackMs = back === null ? null : back - grewAt;
+  await sleep(2_000);
+  const enlarged = await measure(pages);
+
+  const result = {
+    people: PEOPLE,
+    viewport: VIEWPORT,
+    enlarged: ENLARGED,
+    windowS: WINDOW_S,
+    smallTiles: small,
+    oneEnlarged: enlarged,
+    topLayerBackMs,
+    goals: GOALS,
+    chromium: browser.version(),
+    cpus: os.availableParallelism(),
+    loadAvg1m: Math.round(os.loadavg()[0] * 100) / 100,
+  };
+  console.log(JSON.stringify(result));
+  const ok = (v, g) => (v == null ? 'not seen' : v <= g ? 'met' : 'NOT met');
+  console.log(
+    `\n${PEOPLE} people at ${VIEWPORT.width}×${VIEWPORT.height}; upstream kbps per sender (camera layers + audio)`,
+  );
+  pages.forEach((_, i) => {
+    const s = small.kbps[i];
+    const e = enlarged.kbps[i];
+    console.log(
+      `sender ${i}: small tiles ${String(s.total).padStart(5)} (${JSON.stringify(s)}, layers on ${small.active[i].map(Number).join('')})   goal ≤ ${GOALS.smallTilesUpstreamKbps} ${ok(s.total, GOALS.smallTilesUpstreamKbps)}` +
+        `\n          one viewer enlarged ${String(e.total).padStart(5)} (${JSON.stringify(e)}, layers on ${enlarged.active[i].map(Number).join('')})`,
+    );
+  });
+  console.log(
+    `tile heights seen by viewer 1: small ${JSON.stringify(small.tiles[1])}, enlarged ${JSON.stringify(enlarged.tiles[1])}`,
+  );
+  console.log(
+    `sender 0's top layer on and sending ${topLayerBackMs} ms after viewer 1's window grew   goal ≤ ${GOALS.topLayerBackMs} ms ${ok(topLayerBackMs, GOALS.topLayerBackMs)}`,
+  );
+} catch (err) {
+  console.error(err);
+  failed = true;
+} finally {
+  await browser.close();
+  await server.stop();
+  (await import('node:fs')).rmSync(server.dataDir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
