@@ -168,7 +168,9 @@ try {
   sink.close();
 }
 if (!failed) {
-  const share = results.raw?.carried ? results.tsudoi?.carried / results.raw.carried : null;
+  // Both modes stopped by MAX_CONSUMERS compare nothing: no share then.
+  const limited = MODES.some((m) => results[m].limitedBy !== 'MAX_CONSUMERS');
+  const share = limited && results.raw?.carried ? results.tsudoi?.carried / results.raw.carried : null;
   const summary = {
     senders: SENDERS,
     videoKbps: VIDEO_KBPS,
@@ -188,7 +190,7 @@ if (!failed) {
       `${m.padEnd(7)} carried ${results[m].carried} consumers (stopped by ${results[m].limitedBy})`,
     );
   if (MODES.every((m) => results[m].limitedBy === 'MAX_CONSUMERS'))
-    console.log('no limit reached: raise MAX_CONSUMERS (the share below compares nothing yet)');
+    console.log('no limit reached: raise MAX_CONSUMERS (no Tsudoi / raw share without one)');
   if (share != null)
     console.log(
       `tsudoi / raw = ${(share * 100).toFixed(1)} %   goal ≥ ${GOAL_SHARE * 100} % ${share >= GOAL_SHARE ? 'met' : 'NOT met'}`,
