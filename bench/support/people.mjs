@@ -17,6 +17,9 @@ export const BULK_LIMITS = {
   INVITES_PER_ADMIN_PER_HOUR: '10000',
   HANDSHAKES_PER_IP_PER_MINUTE: '100000',
   ANON_SOCKETS_PER_IP_MAX: '10000',
+  // Signing up thousands of people takes longer than the 30-minute idle timeout: the first ones must not
+  // be signed out before their sockets open.
+  SESSION_IDLE_MINUTES: '1440',
 };
 
 /** Resident set size (current and peak, MB) and CPU seconds of a process, from /proc. */
