@@ -66,7 +66,7 @@ export class EventStream {
     }
   }
 
-  /** Stops reading (the connection is the caller's to close). */
+  /** Stops reading and drops its connection (a blocked XREAD ends at once). */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#o.redis.disconnect(false);
