@@ -1,6 +1,6 @@
 // Issue 14, load figure 2: how many consumers ONE mediasoup worker (one core) forwards before it loses
 // packets or saturates its core — Tsudoi's media set-up against a minimal raw mediasoup script, in the same
-// run. SENDERS synthetic senders (Opus-sized audio + single-layer VP8, support/rtp.mjs) feed PlainTransports;
+// run. SENDERS synthetic senders (Opus-sized audio + VP8, simulcast by default, support/rtp.mjs) feed PlainTransports;
 // viewers (one PlainTransport each, sending to a sink that never reads) consume every sender's audio and
 // video; viewers are added STEP consumers at a time until forwarding or CPU fails the limits.
 // See docs/BENCHMARKS.md "Issue 14 load figures — how to measure".
@@ -19,7 +19,17 @@ const MAX_CONSUMERS = env('MAX_CONSUMERS', 4000);
 const MIN_FORWARDED = env('MIN_FORWARDED', 0.99);
 /** …or the worker used more than this share of one core. */
 const MAX_CPU = env('MAX_CPU', 0.9);
+/** SIMULCAST=1: cameras as Tsudoi's (three layers, LAYER_KBPS); 0: one layer of VIDEO_KBPS. */
+const SIMULCAST = env('SIMULCAST', 1);
+const LAYER_KBPS = (process.env.LAYER_KBPS ?? '150,400,1000').split(',').map(Number);
+/** The layer every viewer takes (0 = the smallest tiles); senders send layers 0…LAYER only (dynacast). */
+const LAYER = env('LAYER', 0);
 const VIDEO_KBPS = env('VIDEO_KBPS', 500);
+/**
+ * Wait after adding viewers before measuring: a key frame (PLI answered; one every 2 s anyway), and for
+ * LAYER > 0 the move up, which mediasoup makes one layer at a time once a layer has sent for 2 s.
+ */
+const SETTLE_S = env('SETTLE_S', LAYER > 0 ? 7 : 2.5);
 /** Consumers whose stats are read at each step (the newest viewer's and a spread over the rest). */
 const STATS_SAMPLE = env('STATS_SAMPLE', 200);
 const MODES = (process.env.MODES ?? 'raw,tsudoi').split(',');
@@ -71,8 +81,10 @@ async function run(mode, sink) {
   const senders = [];
   for (let i = 0; i < SENDERS; i++) {
     const t = await plain(router, true);
-    const audioSsrc = 1000 + i * 2;
-    const videoSsrc = 1001 + i * 2;
+    const audioSsrc = 1000 + i * 10;
+    const layers = SIMULCAST
+      ? LAYER_KBPS.map((kbps, l) => ({ ssrc: 1001 + i * 10 + l, kbps }))
+      : [{ ssrc: 1001 + i * 10, kbps: VIDEO_KBPS }];
     const peer = { peerId: `sender-${i}` };
     const mic = await t.produce({
       kind: 'audio',
@@ -81,12 +93,19 @@ async function run(mode, sink) {
     });
     const cam = await t.produce({
       kind: 'video',
-      rtpParameters: producerParameters('video', videoSsrc),
+      rtpParameters: producerParameters(
+        'video',
+        layers.map((l) => l.ssrc),
+      ),
       appData: { ...peer, source: 'camera' },
     });
     if (media.observer) await media.observer.addProducer({ producerId: mic.id });
+    // The stream each consumer of these producers should forward: what the forwarded share is measured against.
+    mic.appData.wantedSsrc = audioSsrc;
+    cam.appData.wantedSsrc = layers[SIMULCAST ? LAYER : 0].ssrc;
     producers.push(mic, cam);
-    const s = new RtpSender(t.tuple.localPort, { audioSsrc, videoSsrc, videoKbps: VIDEO_KBPS });
+    const sending = SIMULCAST ? layers.slice(0, LAYER + 1) : layers;
+    const s = new RtpSender(t.tuple.localPort, { audioSsrc, video: sending });
     s.start();
     senders.push(s);
   }
@@ -102,19 +121,31 @@ async function run(mode, sink) {
         paused: tsudoi,
         ...(tsudoi && p.kind === 'video' ? { preferredLayers: { spatialLayer: START_LAYER } } : {}),
       });
-      if (tsudoi) await c.resume();
+      if (tsudoi) {
+        // The tile asks for its layer (MediaPeer.setConsumerLayers), then shows (resume).
+        if (SIMULCAST && p.kind === 'video' && LAYER !== START_LAYER)
+          await c.setPreferredLayers({ spatialLayer: LAYER });
+        await c.resume();
+      } else if (SIMULCAST && p.kind === 'video') await c.setPreferredLayers({ spatialLayer: LAYER });
+      c.appData.producer = p;
       consumers.push(c);
     }
   };
-  /** Packets each sampled consumer sent and its producer received, and the worker's CPU milliseconds. */
+  /**
+   * Packets each sampled consumer sent, packets its producer received on the stream the consumer should
+   * forward (so a consumer stuck on a lower layer, or forwarding nothing, counts as loss), and the worker's
+   * CPU milliseconds.
+   */
   const snapshot = async (sample) => {
     const u = await worker.getResourceUsage();
+    const received = new Map();
+    for (const p of producers) for (const st of await p.getStats()) received.set(st.ssrc, st.packetCount);
     const stats = await Promise.all(sample.map((c) => c.getStats()));
     return {
       at: performance.now(),
       cpuMs: u.ru_utime + u.ru_stime,
       sent: stats.map((s) => s.find((x) => x.type === 'outbound-rtp')?.packetCount ?? 0),
-      got: stats.map((s) => s.find((x) => x.type === 'inbound-rtp')?.packetCount ?? 0),
+      got: sample.map((c) => received.get(c.appData.producer.appData.wantedSsrc) ?? 0),
     };
   };
   const steps = [];
@@ -124,7 +155,7 @@ async function run(mode, sink) {
     while (consumers.length + STEP <= MAX_CONSUMERS) {
       const target = consumers.length + STEP;
       while (consumers.length < target) await addViewer(viewers++);
-      await sleep(2_500); // the new consumers have had a key frame (PLI answered; one every 2 s anyway)
+      await sleep(SETTLE_S * 1000); // key frames for the new consumers (and their move up to LAYER)
       const stride = Math.max(1, Math.floor(consumers.length / STATS_SAMPLE));
       const sample = consumers.filter((_, i) => i % stride === 0 || i >= consumers.length - producers.length);
       const a = await snapshot(sample);
@@ -173,7 +204,7 @@ if (!failed) {
   const share = limited && results.raw?.carried ? results.tsudoi?.carried / results.raw.carried : null;
   const summary = {
     senders: SENDERS,
-    videoKbps: VIDEO_KBPS,
+    video: SIMULCAST ? { simulcastKbps: LAYER_KBPS, layerTaken: LAYER } : { kbps: VIDEO_KBPS },
     limits: { minForwarded: MIN_FORWARDED, maxCpu: MAX_CPU },
     raw: results.raw,
     tsudoi: results.tsudoi,

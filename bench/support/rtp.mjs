@@ -1,23 +1,28 @@
 // A synthetic RTP sender (no ffmpeg or GStreamer needed): correct RTP headers, an Opus-sized audio
 // stream (50 packets/s) and a VP8 video stream whose payload carries a real VP8 payload descriptor and
-// frame header (key frames every 2 s and on a PLI), so an SFU parses and forwards it like a camera's
-// single layer. The payload bytes are not decodable video; the SFU never decodes.
+// frame header (key frames every 2 s and on a PLI), RTCP sender reports, so an SFU parses and forwards it
+// like a camera: one
+// layer, or simulcast (one SSRC per layer, lowest first, same frame timing). The payload bytes are not
+// decodable video; the SFU never decodes.
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 
 export const AUDIO_PT = 100;
 export const VIDEO_PT = 101;
 
-/** RTP parameters for `transport.produce` matching what {@link RtpSender} sends. */
-export const producerParameters = (kind, ssrc) =>
+/**
+ * RTP parameters for `transport.produce` matching what {@link RtpSender} sends: `ssrcs` is the audio SSRC,
+ * or the video layers' SSRCs (lowest first; more than one = simulcast).
+ */
+export const producerParameters = (kind, ssrcs) =>
   kind === 'audio'
     ? {
         codecs: [{ mimeType: 'audio/opus', payloadType: AUDIO_PT, clockRate: 48000, channels: 2 }],
-        encodings: [{ ssrc }],
+        encodings: [{ ssrc: ssrcs }],
       }
     : {
         codecs: [{ mimeType: 'video/VP8', payloadType: VIDEO_PT, clockRate: 90000 }],
-        encodings: [{ ssrc }],
+        encodings: ssrcs.map((ssrc) => ({ ssrc })),
       };
 
 function rtpHeader(pt, marker, seq, ts, ssrc) {
@@ -31,23 +36,28 @@ function rtpHeader(pt, marker, seq, ts, ssrc) {
 }
 
 /**
- * Sends one audio and one video stream to a PlainTransport (comedia, rtcp-mux) at `port` on 127.0.0.1.
- * `videoKbps` sets the video bitrate (30 frames/s, packets of at most 1,100 payload bytes).
+ * Sends one audio stream and video layers to a PlainTransport (comedia, rtcp-mux) at `port` on 127.0.0.1.
+ * `video` lists the layers that send, `{ ssrc, kbps }` each (30 frames/s, packets of ≤ 1,100 payload bytes);
+ * a simulcast layer nobody watches is simply left out (as a dynacast sender pauses it).
  */
 export class RtpSender {
   packets = 0;
   #socket = dgram.createSocket('udp4');
-  #seq = { audio: 0, video: 0 };
+  #audioSeq = 0;
   #frames = { audio: 0, video: 0 };
   #keyFrameWanted = true;
+  #lastReport = -Infinity;
   #timer;
   #t0;
 
-  constructor(port, { audioSsrc, videoSsrc, videoKbps = 500 }) {
+  constructor(port, { audioSsrc, video }) {
     this.port = port;
     this.audioSsrc = audioSsrc;
-    this.videoSsrc = videoSsrc;
-    this.frameBytes = Math.max(20, Math.round((videoKbps * 1000) / 8 / 30));
+    this.layers = video.map(({ ssrc, kbps }) => ({
+      ssrc,
+      seq: 0,
+      frameBytes: Math.max(20, Math.round((kbps * 1000) / 8 / 30)),
+    }));
     // RTCP back from the SFU (compound packets): a PLI (payload type 206, FMT 1) or FIR (206, FMT 4)
     // asks for a key frame.
     this.#socket.on('message', (msg) => {
@@ -73,25 +83,53 @@ export class RtpSender {
     this.#socket.send(buf, this.port, '127.0.0.1');
   }
 
+  /**
+   * RTCP sender reports (once a second per stream): they map each stream's RTP clock to wall time, which
+   * an SFU needs before it switches a consumer from one simulcast layer to another.
+   */
+  #senderReports(elapsed) {
+    if (elapsed - this.#lastReport < 1000) return;
+    this.#lastReport = elapsed;
+    const wallMs = performance.timeOrigin + this.#t0 + elapsed;
+    const ntpSeconds = Math.floor(wallMs / 1000) + 2_208_988_800;
+    const ntpFraction = Math.floor(((wallMs % 1000) / 1000) * 2 ** 32);
+    const streams = [
+      { ssrc: this.audioSsrc, ts: Math.floor(elapsed * 48) },
+      ...this.layers.map((l) => ({ ssrc: l.ssrc, ts: Math.floor(elapsed * 90) })),
+    ];
+    for (const { ssrc, ts } of streams) {
+      const sr = Buffer.alloc(28);
+      sr[0] = 0x80; // version 2, no reception report blocks
+      sr[1] = 200; // SR
+      sr.writeUInt16BE(6, 2); // length in 32-bit words minus one
+      sr.writeUInt32BE(ssrc >>> 0, 4);
+      sr.writeUInt32BE(ntpSeconds >>> 0, 8);
+      sr.writeUInt32BE(ntpFraction >>> 0, 12);
+      sr.writeUInt32BE(ts >>> 0, 16);
+      this.#socket.send(sr, this.port, '127.0.0.1');
+    }
+  }
+
   #tick() {
     const elapsed = performance.now() - this.#t0;
+    this.#senderReports(elapsed);
     for (; this.#frames.audio < Math.floor(elapsed / 20); this.#frames.audio++) {
       const f = this.#frames.audio;
       const payload = Buffer.alloc(80, f & 0xff); // ~32 kbps Opus frame size
       this.#send(
-        Buffer.concat([rtpHeader(AUDIO_PT, false, this.#seq.audio++, f * 960, this.audioSsrc), payload]),
+        Buffer.concat([rtpHeader(AUDIO_PT, false, this.#audioSeq++, f * 960, this.audioSsrc), payload]),
       );
     }
     for (; this.#frames.video < Math.floor(elapsed / (1000 / 30)); this.#frames.video++) {
       const f = this.#frames.video;
       const key = this.#keyFrameWanted || f % 60 === 0;
       this.#keyFrameWanted = false;
-      this.#sendFrame(f * 3000, key);
+      for (const layer of this.layers) this.#sendFrame(layer, f * 3000, key);
     }
   }
 
-  #sendFrame(ts, key) {
-    const frame = Buffer.alloc(this.frameBytes, 0x5a);
+  #sendFrame(layer, ts, key) {
+    const frame = Buffer.alloc(layer.frameBytes, 0x5a);
     // VP8 frame header: bit 0 of the first byte is 0 for a key frame, followed (key frames) by the start
     // code 9d 01 2a and 640×360.
     frame[0] = key ? 0x10 : 0x11;
@@ -105,7 +143,7 @@ export class RtpSender {
       const last = off + 1100 >= frame.length;
       // VP8 payload descriptor: S (start of partition 0) on the frame's first packet.
       const descriptor = Buffer.from([off === 0 ? 0x10 : 0x00]);
-      const header = rtpHeader(VIDEO_PT, last, this.#seq.video++, ts, this.videoSsrc);
+      const header = rtpHeader(VIDEO_PT, last, layer.seq++, ts, layer.ssrc);
       this.#send(Buffer.concat([header, descriptor, chunk]));
     }
   }
