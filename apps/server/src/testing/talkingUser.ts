@@ -26,7 +26,8 @@ const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * A person in a talk, driven over socket.io the way the web app does it (apps/web/src/media): the socket
  * reconnects on its own (first try after 125–375 ms, then at most every 500 ms); every new connection's
- * floor snapshot re-enters the room the person was in, then joins its media — again and again while the
+ * floor snapshot re-enters the room the person was in, then joins its media (10 s request timeout, as the
+ * page) — again and again while the
  * join is refused or names a node that is not reachable yet — and produces the microphone, paused while
  * muted (the mute state lives with the person, as on the page). What the person hears is tracked from the
  * consumers the server hands out and their paused state.
@@ -112,7 +113,7 @@ export class TalkingUser {
   }
 
   #ask<T>(event: string, payload: unknown): Promise<Ack<T>> {
-    return (this.socket.timeout(5_000).emitWithAck as (e: string, p: unknown) => Promise<Ack<T>>)(
+    return (this.socket.timeout(10_000).emitWithAck as (e: string, p: unknown) => Promise<Ack<T>>)(
       event,
       payload,
     ).catch((err: Error) => ({ ok: false, error: { code: 'INTERNAL', message: err.message } }) as Ack<T>);

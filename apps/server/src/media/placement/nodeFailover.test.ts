@@ -121,17 +121,30 @@ describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Re
 
       const killedAt = Date.now();
       await nodes[0]!.kill('SIGKILL');
+      // When each part came back (ms after the kill), printed with the result.
+      const seen: Record<string, number> = {};
+      const mark = (what: string, ok: boolean) => {
+        if (ok && seen[what] === undefined) seen[what] = Date.now() - killedAt;
+        return ok;
+      };
       await expect
-        .poll(async () => together() && (await placement.placements.get(roomKey))?.nodeId === 'node-b', {
-          timeout: BUDGET_MS,
-          interval: 50,
-        })
+        .poll(
+          async () => {
+            const moved = mark('placement', (await placement.placements.get(roomKey))?.nodeId === 'node-b');
+            mark('aikoMedia', a.mediaReady);
+            mark('benMedia', b.mediaReady);
+            mark('aikoInRoom', a.participants(roomId).join() === 'Aiko,ben');
+            return mark('all', together() && moved);
+          },
+          { timeout: BUDGET_MS, interval: 50 },
+        )
         .toBe(true);
       const took = Date.now() - killedAt;
       console.log(
         `[failover] node A killed → users back in their room on node B with mute kept and the placement moved: ` +
           `${took} ms (budget ${BUDGET_MS} ms, margin ${BUDGET_MS - took} ms; joins redirected to the dead node ` +
-          `meanwhile: ${a.redirects + b.redirects}; Ben told to renegotiate: ${b.renegotiations})`,
+          `meanwhile: ${a.redirects + b.redirects}; Ben told to renegotiate: ${b.renegotiations}; ` +
+          `timeline ${JSON.stringify(seen)})`,
       );
       // Mute kept: Aiko's microphone is still paused for Ben, Ben's is live for Aiko (not everything paused).
       expect([...b.hears.values()].filter((h) => h.peerId === aikoId).map((h) => h.paused)).toEqual([true]);

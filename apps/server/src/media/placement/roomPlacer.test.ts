@@ -114,6 +114,26 @@ describe('RoomPlacer (two nodes on one store)', () => {
     expect((await repos.placements.get('ws1:kept'))?.nodeId).toBe('a');
   });
 
+  it('pages of one room asking at once share one look-up and claim', async () => {
+    const a = node('a');
+    await a.p.tick();
+    let claims = 0;
+    const claim = repos.placements.claim;
+    repos.placements.claim = (...args) => {
+      claims++;
+      return claim(...args);
+    };
+    expect(await Promise.all([a.p.locate(ROOM), a.p.locate(ROOM), a.p.locate(ROOM)])).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(claims).toBe(1);
+    // Another room is its own claim.
+    await a.p.locate('ws1:other');
+    expect(claims).toBe(2);
+  });
+
   it('releases a room that emptied here after a TTL, keeps one still open', async () => {
     const a = node('a');
     await a.p.tick();

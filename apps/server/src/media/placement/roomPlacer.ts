@@ -46,6 +46,7 @@ export class RoomPlacer {
   readonly settings: PlacementSettings;
   readonly #o: RoomPlacerOptions;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #locating = new Map<string, Promise<MediaElsewhere | undefined>>();
   #tick: Promise<void> = Promise.resolve();
   #stopped = false;
 
@@ -80,9 +81,20 @@ export class RoomPlacer {
    * otherwise the live node hosting it. Claims go through the store atomically: two nodes asked for one
    * new room at once agree on one.
    */
-  async locate(roomKey: string): Promise<MediaElsewhere | undefined> {
-    const { repos, nodeId, host } = this.#o;
-    if (host.hosts(roomKey)) return undefined;
+  locate(roomKey: string): Promise<MediaElsewhere | undefined> {
+    if (this.#o.host.hosts(roomKey)) return Promise.resolve(undefined);
+    // Pages of one room asking at once (everyone rejoining after a failover) share one look-up and claim:
+    // concurrent claims of one document contend in the store's transactions.
+    let pending = this.#locating.get(roomKey);
+    if (!pending) {
+      pending = this.#locate(roomKey).finally(() => this.#locating.delete(roomKey));
+      this.#locating.set(roomKey, pending);
+    }
+    return pending;
+  }
+
+  async #locate(roomKey: string): Promise<MediaElsewhere | undefined> {
+    const { repos, nodeId } = this.#o;
     const now = this.#o.now();
     const current = await repos.placements.get(roomKey);
     if (current?.nodeId === nodeId) return undefined;
@@ -98,7 +110,7 @@ export class RoomPlacer {
     if (holder) return { nodeId: holder.id, url: holder.url };
     // The winner's record vanished meanwhile (it stopped): the room is free again, take it here.
     const mine = await repos.placements.claim(roomKey, nodeId, now);
-    return mine.nodeId === nodeId ? undefined : this.locate(roomKey);
+    return mine.nodeId === nodeId ? undefined : this.#locate(roomKey);
   }
 
   /**
@@ -108,10 +120,14 @@ export class RoomPlacer {
    * from here keeps heartbeating, so it keeps its room and the caller is told so again (no split).
    */
   async locateAfterUnreachable(roomKey: string, nodeId: string): Promise<MediaElsewhere | undefined> {
-    const holder = await this.#o.repos.nodes.get(nodeId);
-    const wait = holder ? Math.min(this.settings.ttlMs, holder.expiresAt - this.#o.now()) : 0;
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait + 50));
-    return this.locate(roomKey);
+    // Asked again every quarter heartbeat (two reads each), so the room moves as soon as the record lapses.
+    const step = Math.max(50, Math.round(this.settings.heartbeatMs / 4));
+    const until = this.#o.now() + this.settings.ttlMs + step;
+    for (;;) {
+      const where = await this.locate(roomKey);
+      if (!where || where.nodeId !== nodeId || this.#o.now() >= until) return where;
+      await new Promise((r) => setTimeout(r, step));
+    }
   }
 
   /** One heartbeat, and the release of placements of rooms that are no longer open here. */
