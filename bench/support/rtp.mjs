@@ -112,7 +112,6 @@ export class RtpSender {
 
   #tick() {
     const elapsed = performance.now() - this.#t0;
-    this.#senderReports(elapsed);
     for (; this.#frames.audio < Math.floor(elapsed / 20); this.#frames.audio++) {
       const f = this.#frames.audio;
       const payload = Buffer.alloc(80, f & 0xff); // ~32 kbps Opus frame size
@@ -126,6 +125,8 @@ export class RtpSender {
       this.#keyFrameWanted = false;
       for (const layer of this.layers) this.#sendFrame(layer, f * 3000, key);
     }
+    // After the packets: an SFU ignores a report for a stream whose first packet it has not seen yet.
+    this.#senderReports(elapsed);
   }
 
   #sendFrame(layer, ts, key) {
