@@ -109,6 +109,18 @@ async function run(mode, sink) {
     s.start();
     senders.push(s);
   }
+  // The sink sends no RTCP feedback, so a bandwidth estimate (transport-cc, REMB) would stay at its start
+  // value and cap the layers; viewers declare neither, and every consumer forwards the layer it asks for.
+  const caps = {
+    ...router.rtpCapabilities,
+    codecs: router.rtpCapabilities.codecs.map((c) => ({
+      ...c,
+      rtcpFeedback: (c.rtcpFeedback ?? []).filter((f) => f.type !== 'transport-cc' && f.type !== 'goog-remb'),
+    })),
+    headerExtensions: router.rtpCapabilities.headerExtensions.filter(
+      (h) => !/transport-wide-cc|abs-send-time/.test(h.uri),
+    ),
+  };
   const consumers = [];
   const addViewer = async (v) => {
     const t = await plain(router, false);
@@ -117,7 +129,7 @@ async function run(mode, sink) {
       const tsudoi = mode === 'tsudoi';
       const c = await t.consume({
         producerId: p.id,
-        rtpCapabilities: router.rtpCapabilities,
+        rtpCapabilities: caps,
         paused: tsudoi,
         ...(tsudoi && p.kind === 'video' ? { preferredLayers: { spatialLayer: START_LAYER } } : {}),
       });
