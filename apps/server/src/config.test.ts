@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, defaultNodeId, loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
+import { defaultNodeId } from './scaling/scalingConfig.js';
 
 describe('loadConfig', () => {
   it('gives working defaults for an empty environment', () => {

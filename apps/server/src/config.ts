@@ -2,18 +2,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import {
-  developmentKeyring,
-  type MasterKey,
-  type MasterKeyring,
-  parseMasterKey,
-  readMasterKeyFile,
-} from './crypto/masterKey.js';
+import type { MasterKeyring } from './crypto/masterKey.js';
+import { masterKeysOf } from './crypto/masterKeyConfig.js';
 import { parseTrustProxy, type TrustProxy } from './http/clientIp.js';
 import type { CheckLimits } from './media/checkAdmission.js';
 import { type MediaNetwork, mediaNetworkOf } from './media/mediaNetworkConfig.js';
 import { type OperatorCredential, operatorCredentialsOf } from './operators/operatorTokens.js';
 import type { SocketLimits } from './realtime/socketCap.js';
+import { defaultNodeId, type ScalingConfig } from './scaling/scalingConfig.js';
 import type { StoreConfig } from './storage/createStore.js';
 
 /** True when `tz` is an IANA time zone this runtime knows. */
@@ -269,25 +265,6 @@ export interface Config {
   scaling: ScalingConfig;
 }
 
-export interface ScalingConfig {
-  /** The shared Redis; undefined = single node (limits, fan-out and presence stay in this process). */
-  redisUrl: string | undefined;
-  /** This node's id, unique among the nodes sharing the store and Redis. */
-  nodeId: string;
-  /** This node's own public base URL; undefined = PUBLIC_URL is unset too (the listen URL is used). */
-  nodeUrl: string | undefined;
-  /** MEDIA_PLACEMENT_TTL_MS: a room's media moves off a node this long silent (heartbeats every quarter). */
-  placementTtlMs: number;
-  /** MEDIA_PEERS_PER_WORKER: when a room spreads over a second worker (media/placement/routerSpill.ts). */
-  peersPerWorker: number;
-}
-
-/** `<hostname>-<pid>` reduced to NODE_ID's characters and length. */
-export function defaultNodeId(host = os.hostname(), pid = process.pid): string {
-  const h = host.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 40) || 'node';
-  return `${h}-${pid}`;
-}
-
 /** Thrown by {@link loadConfig}; `problems` names each bad variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -401,44 +378,4 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       peersPerWorker: e.MEDIA_PEERS_PER_WORKER,
     },
   };
-}
-
-/** MASTER_KEY* → the keyring; the public development key only outside production. */
-function masterKeysOf(e: z.output<typeof EnvSchema>, problems: string[]): MasterKeyring | undefined {
-  const one = (name: string, read: () => MasterKey): MasterKey | undefined => {
-    try {
-      return read();
-    } catch (err) {
-      problems.push(`${name}: ${(err as Error).message}`);
-      return undefined;
-    }
-  };
-  if (e.MASTER_KEY && e.MASTER_KEY_FILE)
-    problems.push('MASTER_KEY_FILE: set MASTER_KEY or MASTER_KEY_FILE, not both');
-  const previous: MasterKey[] = [];
-  for (const text of (e.MASTER_KEY_PREVIOUS ?? '').split(',').filter((t) => t.trim())) {
-    const k = one('MASTER_KEY_PREVIOUS', () => parseMasterKey(text));
-    if (k) previous.push(k);
-  }
-  const prevFile = e.MASTER_KEY_PREVIOUS_FILE;
-  const pf = prevFile ? one('MASTER_KEY_PREVIOUS_FILE', () => readMasterKeyFile(prevFile)) : undefined;
-  if (pf) previous.push(pf);
-  const file = e.MASTER_KEY_FILE;
-  const current = e.MASTER_KEY
-    ? one('MASTER_KEY', () => parseMasterKey(e.MASTER_KEY ?? ''))
-    : file
-      ? one('MASTER_KEY_FILE', () => readMasterKeyFile(file))
-      : undefined;
-  if (!current) {
-    if (e.MASTER_KEY || file) return undefined;
-    if (e.NODE_ENV === 'production') {
-      problems.push(
-        'MASTER_KEY: required with NODE_ENV=production (base64 of 32 random bytes, or MASTER_KEY_FILE); the development key is public',
-      );
-      return undefined;
-    }
-    if (previous.length > 0) problems.push('MASTER_KEY_PREVIOUS: needs MASTER_KEY (the new key) beside it');
-    return developmentKeyring();
-  }
-  return { current, previous: previous.filter((k) => k.id !== current.id), developmentDefault: false };
 }
