@@ -33,8 +33,7 @@ import type { TsudoiServer } from './realtime/types.js';
 import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
-import { sharedLimitsFor } from './scaling/redisLimits.js';
-import { type Scaling, startScaling } from './scaling/scaling.js';
+import type { Scaling } from './scaling/scaling.js';
 import { ssoRequiredRule } from './sso/ssoRequiredRule.js';
 import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
@@ -137,7 +136,11 @@ export async function startApp(
     });
     disposers.push(() => http.close());
     // Several nodes (REDIS_URL): rate limits and caps counted in Redis; one node counts in process.
-    const sharedLimits = sharedLimitsFor(config.scaling.redisUrl, http.log);
+    // The Redis libraries are loaded only then: one node does not pay for them at start-up (R21: restart downtime).
+    const redisUrl = config.scaling.redisUrl;
+    const sharedLimits = redisUrl
+      ? (await import('./scaling/redisLimits.js')).sharedLimitsFor(redisUrl, http.log)
+      : undefined;
     if (sharedLimits) disposers.push(() => sharedLimits.close());
     if (config.masterKeys.developmentDefault) {
       http.log.warn(
@@ -338,7 +341,9 @@ export async function startApp(
     if (inbox) devInboxRoutes(http, inbox);
     await webAppRoutes(http, config.webDist);
 
-    const scaling = await startScaling(config, http.log, clock); // REDIS_URL: one floor across nodes
+    const scaling = redisUrl // one floor across nodes
+      ? await (await import('./scaling/scaling.js')).startScaling(config, http.log, clock)
+      : undefined;
     if (scaling) disposers.push(() => scaling.close());
     const presence = scaling?.presence ?? new PresenceTracker({ graceMs: config.presenceGraceMs });
     disposers.push(() => presence.close());

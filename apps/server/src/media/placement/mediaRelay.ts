@@ -1,5 +1,5 @@
 import type { Ack, MediaElsewhere } from '@tsudoi/protocol';
-import { type Socket as ClientSocket, io as connect } from 'socket.io-client';
+import type { Socket as ClientSocket } from 'socket.io-client';
 import { AppError, toErrorBody } from '../../errors.js';
 import type { TsudoiSocket } from '../../realtime/types.js';
 
@@ -37,8 +37,10 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
     r?.conn.close();
   };
 
-  const open = (to: MediaElsewhere) =>
-    new Promise<ClientSocket>((resolve, reject) => {
+  const open = async (to: MediaElsewhere) => {
+    // Loaded on first use: a node that never relays does not pay for the client library at start-up (R21).
+    const { io: connect } = await import('socket.io-client');
+    return new Promise<ClientSocket>((resolve, reject) => {
       const headers = socket.handshake.headers;
       const conn = connect(to.url, {
         auth: socket.handshake.auth,
@@ -66,6 +68,7 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
         if (socket.connected) socket.emit('media:renegotiate', { reason: 'nodeLost' });
       });
     });
+  };
 
   const forward = async (event: string, payload: unknown): Promise<Ack<unknown>> => {
     const conn = relay?.conn;
