@@ -1,10 +1,11 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { MESSAGES } from '../../apps/web/src/i18n/messages';
 import { blockingViolations, expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { createRoom, openFloor, SETUP_MS } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Issue 11: no serious or critical axe violations on the main screens, in Japanese and in English, in the
 // light scheme (all rules) and the dark one (contrast). Failures list each rule, its help link and elements.

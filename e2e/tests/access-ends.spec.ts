@@ -1,9 +1,10 @@
-import { type Browser, expect, type Page, test, type WebSocketRoute } from '@playwright/test';
+import type { Browser, Page, WebSocketRoute } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { PASSWORD } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace, post } from '../support/apiAccounts';
 import { createRoom, dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Access that ends, as the person sees it (issue 9): removed from a workspace mid-talk, the page leaves
 // it within 1 s (camera and microphone released, "You no longer have access to …", the workspace list,

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
-import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Issue 12, R14: an Enterprise admin reads the access log in settings (times in their own zone), filters it
 // from the keyboard and downloads it as CSV with progress shown.

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { signIn, signUp } from '../support/accounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 let server: TestServer;
 let mail: SmtpSink;

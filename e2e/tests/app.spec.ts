@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 let server: TestServer;
 test.beforeAll(async () => {

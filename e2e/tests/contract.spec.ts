@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 /**
  * R17 contract management and leaving, in the browser: the owner reads the contract and its change log

@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Issue 12, R15: an Enterprise admin invites people from a CSV saved by Japanese Excel (Shift_JIS). A file
 // with a bad row is previewed with that row marked and cannot be imported; the fixed file imports, the

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { solid } from '../../apps/server/src/testing/imageFixtures';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // R16 in the browser: a profile image becomes the person's avatar on everyone's floor; an image sent in a
 // room shows as a thumbnail (full size on demand) and goes for everyone, file included, when the room empties.

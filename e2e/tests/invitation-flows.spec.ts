@@ -1,8 +1,9 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { PASSWORD } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace, post } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 /**
  * The invitation flows of a new or signed-out person, from the links and codes the real SMTP server

@@ -1,9 +1,10 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Issue 12, R12: an Enterprise admin sets the IP allow-list in settings; a member whose network falls out of
 // it loses the open workspace page at once and is told why. Each browser comes "through a proxy" (the server

@@ -1,7 +1,8 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // The workspace app's shell (issue 11): at 1280×800 a person in a room sees the floor, the stage, the
 // control bar and the room chat at once with no page scroll; settings sections are admin-gated in the UI

@@ -1,7 +1,8 @@
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 /** Bounded clients as a person sees them: refused connection checks and one tab too many. */
 let server: TestServer;

@@ -1,7 +1,7 @@
-import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 const TOKEN = 'e2e-ops-token-maintenance';
 const MIN = 60_000;

@@ -1,4 +1,4 @@
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import {
@@ -13,6 +13,7 @@ import {
   traceLine,
 } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Issue 9 (R21): a server restart during a talk — a clean stop (SIGTERM) or a crash (SIGKILL) — must bring
 // media back on EVERY page: each page decodes every other participant's camera and receives their audio
@@ -70,7 +71,9 @@ async function diagnosis(pages: Page[]): Promise<string> {
 test(`${RESTARTS} server restarts (SIGTERM and SIGKILL) mid-talk: media back on every page within 10 s each time`, async ({
   browser,
 }) => {
-  test.setTimeout(240_000);
+  // Ten restarts, each a start-up (seconds on a busy machine) plus the 10 s recovery bound: the bound that
+  // matters is asserted per restart below; this only stops a hung run.
+  test.setTimeout(600_000);
   const pages: Page[] = await Promise.all(users.map((u) => openFloor(browser, server.url, u, workspaceId)));
   for (const page of pages) {
     await dropIn(page, 'Talk');

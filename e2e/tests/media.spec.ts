@@ -1,4 +1,4 @@
-import { type Browser, expect, type Page, test } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import {
@@ -13,6 +13,7 @@ import {
   opsStats,
 } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Three users talking in one room (issue 5): decoding, mute at the SFU, screen share, room switch,
 // a server restart and a mediasoup worker crash. One server (two workers) serves the whole file.

@@ -1,8 +1,9 @@
-import { type BrowserContext, expect, type Locator, type Page, test } from '@playwright/test';
+import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
 import { startServer, type TestServer } from '../support/server';
 import { storedMessages } from '../support/storeProbe';
+import { expect, test } from '../support/test';
 
 let server: TestServer;
 let mail: SmtpSink;

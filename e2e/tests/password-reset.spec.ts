@@ -1,7 +1,8 @@
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { PASSWORD, signIn, signUp } from '../support/accounts';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 let server: TestServer;
 let mail: SmtpSink;

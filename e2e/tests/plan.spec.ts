@@ -1,8 +1,8 @@
-import { expect, test } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { apiSignUp, browserFor } from '../support/apiAccounts';
 import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 let server: TestServer;
 let mail: SmtpSink;

@@ -1,8 +1,9 @@
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { createRoom, dropIn, expectInRoom, openFloor } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // The room stage and its control bar (issue 11): mouse and keyboard, the device check, the shortcuts
 // help sheet, and an iPad-size touch screen without screen sharing. One server serves the whole file.

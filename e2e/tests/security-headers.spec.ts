@@ -1,9 +1,10 @@
-import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { signIn, signUp } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { createRoom, dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // The app's main journey runs under the server's Content-Security-Policy without a single violation
 // (issue 9): sign-up and sign-in pages, the floor of a workspace, a room with camera and microphone.

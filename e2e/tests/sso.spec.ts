@@ -1,4 +1,4 @@
-import { type Browser, expect, test } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { TestIdp } from '../../apps/server/src/testing/samlIdp';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { expectAccessible } from '../support/a11y';
@@ -6,6 +6,7 @@ import { PASSWORD, signIn } from '../support/accounts';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { operatorSetsPlan } from '../support/operatorPlan';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Issue 12, R11: an Enterprise admin configures SAML SSO through the settings from the IdP's metadata (a real
 // SimpleSAMLphp on loopback) and routes the company's email domain to it; a new person signs in with their

@@ -1,10 +1,11 @@
-import { expect, type Page, test } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { freeUdpTcpPorts } from '../../apps/server/src/testing/freePorts';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type RunningTurn, startTurnServer } from '../../apps/server/src/testing/turnServer';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { createRoom, dropIn, expectDecoding, inbound, openFloor } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
+import { expect, test } from '../support/test';
 
 // Issue 14: people behind firewalls that let nothing but TCP to a TURN server through. Chromium is told to
 // use relay-only ICE (MEDIA_FORCE_RELAY=1, a test setting the server refuses in production) and still
