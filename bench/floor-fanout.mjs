@@ -29,11 +29,17 @@ const RUN_TIMEOUT_MS = Number(process.env.RUN_TIMEOUT_MS ?? 15 * 60_000);
 const startServer = () => startBenchServer('fanout', BULK_LIMITS);
 
 /**
- * A socket of `person` that reports every `floor:roomUpdated` to `onRoomUpdated(socketIndex, room)`;
- * resolves once the floor snapshot arrived.
+ * A socket of `person` that reports every room update (alone or gathered in `floor:changed`) to
+ * `onRoomUpdated(socketIndex, room)`; resolves once the floor snapshot arrived.
  */
 const openFanoutSocket = (url, person, wsId, index, onRoomUpdated) =>
-  openSocket(url, person, wsId, (s) => s.on('floor:roomUpdated', (room) => onRoomUpdated(index, room)));
+  openSocket(url, person, wsId, (s) => {
+    s.on('floor:roomUpdated', (room) => onRoomUpdated(index, room));
+    // A busy floor gathers changes into one floor:changed (apps/server/src/realtime/floorPushes.ts).
+    s.on('floor:changed', (c) => {
+      for (const room of c.rooms) onRoomUpdated(index, room);
+    });
+  });
 
 /* ---------- the run ---------- */
 

@@ -76,7 +76,12 @@ function arrived(key, index) {
   latencies[p.kind][where].push(performance.now() - p.t0);
 }
 const listen = (index) => (s) => {
-  s.on('floor:presence', (m) => m.status?.text && arrived(m.status.text, index));
+  const onPresence = (m) => m.status?.text && arrived(m.status.text, index);
+  s.on('floor:presence', onPresence);
+  // A busy floor gathers changes into one floor:changed (apps/server/src/realtime/floorPushes.ts).
+  s.on('floor:changed', (c) => {
+    for (const m of c.presence ?? []) onPresence(m);
+  });
   s.on('chat:message', (m) => arrived(m.text, index));
 };
 

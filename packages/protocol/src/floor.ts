@@ -93,10 +93,17 @@ export type RoomRemoved = z.infer<typeof RoomRemoved>;
 /**
  * Several rooms changed in one step — someone moved from one room to another, a 1on1 opened, a room was
  * archived with people inside: clients apply it all at once, so nobody is ever seen in no room (or two).
+ *
+ * It is also how a busy floor arrives: when floor changes follow each other faster than the server's push
+ * interval, the server gathers them and sends one `floor:changed` with the current state of every room and
+ * person that changed (`presence`), instead of one frame per change to every page (docs/FLOOR.md "Pushes").
+ * Clients apply `rooms`, then `removedRoomIds`, then `presence`; a room is never in both lists.
  */
 export const FloorChanged = z.object({
   rooms: z.array(RoomSummary).max(1000),
   removedRoomIds: z.array(EntityId).max(1000),
+  /** People whose presence (online, status, name) changed since the last push. */
+  presence: z.array(MemberPresence).max(10_000).optional(),
 });
 export type FloorChanged = z.infer<typeof FloorChanged>;
 

@@ -4,12 +4,13 @@
  * 1 s, take the person off the floor (presence and room, so their media there closes), and leave the same
  * person's other workspace untouched.
  */
-import type { AccessEnded, MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import type { AccessEnded } from '@tsudoi/protocol';
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MediaService } from '../media/mediaService.js';
 import type { ApiClient } from '../testing/apiClient.js';
-import { nextEvent, TestSockets } from '../testing/sockets.js';
+import { floorPushContent, nextPresence, nextRoom } from '../testing/floorPushes.js';
+import { TestSockets } from '../testing/sockets.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
 import { channels } from './types.js';
 
@@ -114,8 +115,7 @@ function within<T>(p: Promise<T>, what: string, ms = BOUND_MS): Promise<T> {
 }
 
 /** The observer sees `userId` go offline (with a long grace period, only an immediate sign-off does it). */
-const goesOffline = (s: Socket, userId: string) =>
-  nextEvent<MemberPresence>(s, 'floor:presence', (p) => p.userId === userId && !p.online);
+const goesOffline = (s: Socket, userId: string) => nextPresence(s, (p) => p.userId === userId && !p.online);
 
 /** The victim enters room A and opens its media there (a peer with a transport). */
 async function intoRoomWithMedia(s: Socket, userId: string) {
@@ -130,7 +130,7 @@ async function intoRoomWithMedia(s: Socket, userId: string) {
 /** B still works for the person: their B socket receives B's pushes. */
 async function bStillPushes(sB: Socket) {
   const b = await sockets.open(ownerB, wsB);
-  const pushed = nextEvent<RoomSummary>(sB, 'floor:roomUpdated', (r) => r.name.startsWith('B room'));
+  const pushed = nextRoom(sB, (r) => r.name.startsWith('B room'));
   expect((await b.s.emitWithAck('room:create', { name: `B room ${n}` })).ok).toBe(true);
   await within(pushed, 'B push');
   expect(sB.connected).toBe(true);
@@ -146,9 +146,8 @@ describe('membership ended', () => {
     const mediaBefore = t.app.media.stats();
 
     const offline = goesOffline(observer.s, v.id);
-    const leftRoom = nextEvent<RoomSummary>(
+    const leftRoom = nextRoom(
       observer.s,
-      'floor:roomUpdated',
       (r) => r.id === roomA && !r.participants.some((p) => p.userId === v.id),
     );
     const gone = watchDisconnect(sA.s);
@@ -213,13 +212,13 @@ describe('session ended', () => {
     expect(toldWhy(s1.received)).toBe('signedOut');
     // The other session's socket still gets pushes; nobody saw the person leave.
     const seen = observer.received.length;
-    const pushed = nextEvent<RoomSummary>(s2.s, 'floor:roomUpdated', (x) => x.name === 'After signout');
+    const pushed = nextRoom(s2.s, (x) => x.name === 'After signout');
     expect((await observer.s.emitWithAck('room:create', { name: 'After signout' })).ok).toBe(true);
     await within(pushed, 'push to the other session');
     expect(
       observer.received
         .slice(seen)
-        .some(([e, p]) => e === 'floor:presence' && (p as MemberPresence).userId === v.id),
+        .some(([e, p]) => floorPushContent(e, p)?.presence.some((m) => m.userId === v.id)),
     ).toBe(false);
     expect(toldWhy(s2.received)).toBeUndefined();
 

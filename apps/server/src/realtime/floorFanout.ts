@@ -4,6 +4,7 @@ import type { Presence } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
 import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
+import { FloorPushQueue } from './floorPushes.js';
 import { channels, type TsudoiServer } from './types.js';
 
 const NO_ORIGIN = { ip: null, userAgent: null };
@@ -25,6 +26,9 @@ export function floorFanout(
   mirrored = false,
 ) {
   const toWs = (ws: string) => (mirrored ? io.local : io).to(channels.workspace(ws));
+  // Floor and presence changes reach every page of the workspace: paced, so a busy floor is not one frame per
+  // change per page (realtime/floorPushes.ts).
+  const pushes = new FloorPushQueue((ws, push) => toWs(ws).emit(push.event, push.payload as never));
   const toPeople = (ws: string, userIds: readonly string[]) =>
     io.to(userIds.map((u) => channels.person(ws, u)));
   const offs = [
@@ -32,12 +36,16 @@ export function floorFanout(
     floors.subscribe('changed', (ws, change) => {
       const [room, ...more] = change.rooms;
       const [roomId, ...moreIds] = change.removedRoomIds;
-      if (room && more.length === 0 && !roomId) toWs(ws).emit('floor:roomUpdated', room);
-      else if (roomId && moreIds.length === 0 && !room) toWs(ws).emit('floor:roomRemoved', { roomId });
-      else toWs(ws).emit('floor:changed', change);
+      if (room && more.length === 0 && !roomId)
+        pushes.push(ws, { event: 'floor:roomUpdated', payload: room });
+      else if (roomId && moreIds.length === 0 && !room)
+        pushes.push(ws, { event: 'floor:roomRemoved', payload: { roomId } });
+      else pushes.push(ws, { event: 'floor:changed', payload: change });
     }),
     floors.subscribe('roomRemoved', (ws, roomId) => media.closeRoom(MediaService.roomKey(ws, roomId))),
-    presence.subscribe('changed', (ws, member) => toWs(ws).emit('floor:presence', member)),
+    presence.subscribe('changed', (ws, member) =>
+      pushes.push(ws, { event: 'floor:presence', payload: member }),
+    ),
     floors.subscribe('invited', (inv) =>
       toPeople(inv.workspaceId, [inv.to.userId]).emit('oneOnOne:invited', toInvitationView(inv)),
     ),
@@ -75,5 +83,6 @@ export function floorFanout(
   ];
   return () => {
     for (const off of offs) off();
+    pushes.close();
   };
 }

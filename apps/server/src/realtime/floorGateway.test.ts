@@ -1,8 +1,10 @@
-import type { FloorChanged, MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import type { FloorChanged, RoomSummary } from '@tsudoi/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
+import { nextPresence, nextRoom, onFloorPush } from '../testing/floorPushes.js';
 import { nextEvent, TestSockets } from '../testing/sockets.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
+import { FLOOR_PUSH_INTERVAL_MS } from './floorPushes.js';
 
 let t: TestApp;
 let owner: ApiClient;
@@ -40,20 +42,12 @@ describe('workspace sockets', () => {
     expect(created).toMatchObject({ ok: true, data: { name: 'Lounge', capacity: 2, participants: [] } });
     const roomId = created.data.id;
 
-    const online = next<MemberPresence>(
-      a.s,
-      'floor:presence',
-      (p) => p.displayName === 'floor-member' && p.online,
-    );
+    const online = nextPresence(a.s, (p) => p.displayName === 'floor-member' && p.online);
     const b = await open(member, wsId);
     await online;
     expect(b.snapshot.rooms.map((r: { name: string }) => r.name)).toContain('Lounge');
 
-    const seen = next<RoomSummary>(
-      a.s,
-      'floor:roomUpdated',
-      (r) => r.id === roomId && r.participants.length === 1,
-    );
+    const seen = nextRoom(a.s, (r) => r.id === roomId && r.participants.length === 1);
     expect((await b.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
     expect((await seen).participants[0]?.displayName).toBe('floor-member');
   });
@@ -129,6 +123,32 @@ describe('workspace sockets', () => {
       ok: false,
       error: { code: 'NOT_FOUND' },
     });
+  });
+
+  it('paces a burst of floor changes: at most one push per interval to each page, ending with the latest state', async () => {
+    const a = await open(owner, wsId);
+    const b = await open(member, wsId);
+    const memberId = (await member.get('/api/session')).body.user.id as string;
+    const frames: Array<{ at: number; texts: string[] }> = [];
+    onFloorPush(a.s, ({ presence }) => {
+      const texts = presence.filter((p) => p.userId === memberId).map((p) => p.status.text ?? '');
+      if (texts.length) frames.push({ at: performance.now(), texts });
+    });
+    const BURST = 15; // under the per-socket floor budget (20)
+    const startedAt = performance.now();
+    const acks = await Promise.all(
+      Array.from({ length: BURST }, (_, i) =>
+        b.s.emitWithAck('presence:set', { state: 'available', text: `burst ${i + 1}` }),
+      ),
+    );
+    expect(acks.every((x) => x.ok)).toBe(true);
+    await expect.poll(() => frames.at(-1)?.texts.at(-1)).toBe(`burst ${BURST}`);
+    // The server sends a workspace's floor at most once per FLOOR_PUSH_INTERVAL_MS (same clock here): the
+    // frames the page got are bounded by the time they took, whatever the machine's speed.
+    const spanMs = frames.at(-1)!.at - startedAt;
+    expect(frames.length).toBeLessThanOrEqual(Math.floor(spanMs / (FLOOR_PUSH_INTERVAL_MS - 5)) + 1);
+    // Each frame holds one state per person: the latest at its time.
+    expect(frames.every((f) => f.texts.length === 1)).toBe(true);
   });
 
   it('records room enter and leave in the workspace access log', async () => {

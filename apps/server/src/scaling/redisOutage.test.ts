@@ -1,6 +1,7 @@
-import type { FloorChanged, MemberPresence } from '@tsudoi/protocol';
+import type { FloorChanged } from '@tsudoi/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
+import { nextPresence } from '../testing/floorPushes.js';
 import {
   REDIS_MISSING,
   type RunningRedis,
@@ -147,7 +148,7 @@ describe.skipIf(skip)('two nodes when Redis is down and comes back empty', () =>
     await expect.poll(() => nodeB.app.scaling?.presence.unsentWrites, { timeout: GRACE_MS * 4 }).toBe(1);
     // Fumi arrives on node A meanwhile (the page opens; Redis does not know yet).
     await onA.open(cho, wsId);
-    const akiGone = nextEvent<MemberPresence>(a.s, 'floor:presence', (p) => p.userId === akiId && !p.online);
+    const akiGone = nextPresence(a.s, (p) => p.userId === akiId && !p.online);
     await redis.start();
     await akiGone;
     await expect
@@ -177,7 +178,7 @@ describe.skipIf(skip)('two nodes when Redis is down and comes back empty', () =>
     await probe.hset(`presence:${wsId}`, 'ghost', JSON.stringify(view));
     const seq = await probe.incrby('floor:seq', 5);
     expect(nodeA.app.floors.peek(wsId)?.floor.room(roomId).has('ghost')).toBe(false);
-    const seen = nextEvent<MemberPresence>(a.s, 'floor:presence', (p) => p.userId === 'ghost' && p.online);
+    const seen = nextPresence(a.s, (p) => p.userId === 'ghost' && p.online);
     // The next event read (about another workspace) shows the gap.
     const next = { k: 'presence', ws: 'another-workspace', seq, node: 'test', userId: 'x', off: true };
     await probe.xadd('floor:events', '*', 'e', JSON.stringify(next));

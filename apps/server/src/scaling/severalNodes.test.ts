@@ -1,6 +1,7 @@
-import type { ChatMessageView, ChatPurged, MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import type { ChatMessageView, ChatPurged } from '@tsudoi/protocol';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiClient } from '../testing/apiClient.js';
+import { nextPresence, nextRoom, onFloorPush } from '../testing/floorPushes.js';
 import {
   REDIS_MISSING,
   type RunningRedis,
@@ -84,11 +85,7 @@ const rows = async (roomId: string) =>
 describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
   it('a person on node A and one on node B see each other come online within 1 s', async () => {
     const a = await onA.open(owner, wsId);
-    const seenOnA = nextEvent<MemberPresence>(
-      a.s,
-      'floor:presence',
-      (p) => p.userId === ids['nodes-aki'] && p.online,
-    );
+    const seenOnA = nextPresence(a.s, (p) => p.userId === ids['nodes-aki'] && p.online);
     const connecting = since();
     const b = await onB.open(aki, wsId);
     const afterSnapshot = since();
@@ -104,22 +101,14 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     expect(again.snapshot.members.find((m) => m.userId === ids['nodes-aki'])?.online).toBe(true);
 
     // A status set on B reaches A's page: the cross-node path alone (script, stream, A's push).
-    const status = nextEvent<MemberPresence>(
-      a.s,
-      'floor:presence',
-      (p) => p.userId === ids['nodes-aki'] && p.status.state === 'meeting',
-    );
+    const status = nextPresence(a.s, (p) => p.userId === ids['nodes-aki'] && p.status.state === 'meeting');
     const setting = since();
     expect((await b.s.emitWithAck('presence:set', { state: 'meeting' })).ok).toBe(true);
     await status;
     measured.statusBtoA = setting();
     expect(measured.statusBtoA).toBeLessThanOrEqual(BOUND_MS);
     // The other way: a status set on A reaches B.
-    const back = nextEvent<MemberPresence>(
-      b.s,
-      'floor:presence',
-      (p) => p.userId === ids['nodes-owner'] && p.status.state === 'focused',
-    );
+    const back = nextPresence(b.s, (p) => p.userId === ids['nodes-owner'] && p.status.state === 'focused');
     const settingA = since();
     await a.s.emitWithAck('presence:set', { state: 'focused' });
     await back;
@@ -131,23 +120,17 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     const a = await onA.open(owner, wsId);
     const b = await onB.open(aki, wsId);
     // A room created on A appears on B's floor.
-    const appeared = nextEvent<RoomSummary>(b.s, 'floor:roomUpdated', (r) => r.name === 'Shared room');
+    const appeared = nextRoom(b.s, (r) => r.name === 'Shared room');
     const roomId = (await a.s.emitWithAck('room:create', { name: 'Shared room' })).data.id as string;
     expect((await appeared).id).toBe(roomId);
 
-    const entered = nextEvent<RoomSummary>(a.s, 'floor:roomUpdated', (r) =>
-      r.participants.some((p) => p.userId === ids['nodes-aki']),
-    );
+    const entered = nextRoom(a.s, (r) => r.participants.some((p) => p.userId === ids['nodes-aki']));
     const elapsed = since();
     expect((await b.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
     await entered;
     measured.roomJoinBtoA = elapsed();
     expect(measured.roomJoinBtoA).toBeLessThanOrEqual(BOUND_MS);
-    const both = nextEvent<RoomSummary>(
-      b.s,
-      'floor:roomUpdated',
-      (r) => r.id === roomId && r.participants.length === 2,
-    );
+    const both = nextRoom(b.s, (r) => r.id === roomId && r.participants.length === 2);
     expect((await a.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
     expect((await both).participants.map((p) => p.userId).sort()).toEqual(
       [ids['nodes-owner'], ids['nodes-aki']].sort(),
@@ -218,11 +201,7 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     const purges: ChatPurged[] = [];
     watcher.s.on('chat:purged', (p: ChatPurged) => purges.push(p));
     // A's person leaves: node A's floor still shows B's person, nothing is purged.
-    const left = nextEvent<RoomSummary>(
-      watcher.s,
-      'floor:roomUpdated',
-      (r) => r.id === roomId && r.participants.length === 1,
-    );
+    const left = nextRoom(watcher.s, (r) => r.id === roomId && r.participants.length === 1);
     expect((await a.s.emitWithAck('room:leave', { roomId })).ok).toBe(true);
     await left;
     expect(nodeA.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(1);
@@ -260,7 +239,7 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
       error: { code: 'NOT_FOUND' },
     });
     // A marker in Y, sent after all of X's activity through the same Redis, bounds the wait.
-    const marker = nextEvent<RoomSummary>(y.s, 'floor:roomUpdated', (r) => r.name === 'Y marker');
+    const marker = nextRoom(y.s, (r) => r.name === 'Y marker');
     await (await onA.open(outsider, otherWsId)).s.emitWithAck('room:create', { name: 'Y marker' });
     await marker;
     const leaked = JSON.stringify(y.received);
@@ -305,8 +284,8 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     const nodesOf = () => probe.smembers(`presence:${wsId}:nodes:${eriId}`);
     await expect.poll(async () => (await nodesOf()).sort()).toEqual(['node-a', 'node-b']);
     const offline = vi.fn();
-    watcher.s.on('floor:presence', (p: MemberPresence) => {
-      if (p.userId === eriId && !p.online) offline();
+    onFloorPush(watcher.s, ({ presence }) => {
+      if (presence.some((p) => p.userId === eriId && !p.online)) offline();
     });
     // Node A's page closes; after A's grace period only node B has them: still online everywhere.
     onNodeA.s.close();
@@ -315,11 +294,7 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     expect(nodeB.app.scaling?.presence.isOnline(wsId, eriId)).toBe(true);
     expect(offline).not.toHaveBeenCalled();
     // Node B's page closes too: offline on every floor after B's grace period.
-    const gone = nextEvent<MemberPresence>(
-      watcher.s,
-      'floor:presence',
-      (p) => p.userId === eriId && !p.online,
-    );
+    const gone = nextPresence(watcher.s, (p) => p.userId === eriId && !p.online);
     onNodeB.s.close();
     await gone;
     expect(await nodesOf()).toEqual([]);
@@ -336,7 +311,7 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     expect((await b.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
     await expect.poll(() => nodeA.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(1);
     const ended = nextEvent<{ reason: string }>(b.s, 'access:ended');
-    const offline = nextEvent<MemberPresence>(a.s, 'floor:presence', (p) => p.userId === daiId && !p.online);
+    const offline = nextPresence(a.s, (p) => p.userId === daiId && !p.online);
     const elapsed = since();
     // The session ends through node A (the person has no socket there).
     expect((await dai.post('/api/auth/signout')).status).toBe(200);
@@ -358,16 +333,8 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     await b.s.emitWithAck('chat:send', { to: { kind: 'room', roomId }, text: 'before the crash' });
     await expect.poll(() => nodeA.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(1);
 
-    const offline = nextEvent<MemberPresence>(
-      a.s,
-      'floor:presence',
-      (p) => p.userId === ids['nodes-cho'] && !p.online,
-    );
-    const emptied = nextEvent<RoomSummary>(
-      a.s,
-      'floor:roomUpdated',
-      (r) => r.id === roomId && r.participants.length === 0,
-    );
+    const offline = nextPresence(a.s, (p) => p.userId === ids['nodes-cho'] && !p.online);
+    const emptied = nextRoom(a.s, (r) => r.id === roomId && r.participants.length === 0);
     const purged = nextEvent<ChatPurged>(a.s, 'chat:purged', (p) => p.conversationId === roomId);
     // Node B stops: no heartbeat, sockets dropped, nothing written to Redis on the way out.
     nodeB.app.scaling?.stopHeartbeat();

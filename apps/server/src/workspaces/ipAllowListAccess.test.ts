@@ -3,6 +3,7 @@ import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../audit/auditLog.js';
 import type { ApiClient } from '../testing/apiClient.js';
+import { nextPresence } from '../testing/floorPushes.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
 import { changePlan } from './planChange.js';
 
@@ -154,11 +155,7 @@ describe('IP allow-list behind a trusted proxy (TRUST_PROXY=127.0.0.1): IPv4 and
     expect([mine.refused, theirs.refused]).toEqual([undefined, undefined]);
     const told = new Promise((resolve) => theirs.s.once('access:ended', resolve));
     const gone = new Promise((resolve) => theirs.s.once('disconnect', resolve));
-    const memberLeft = new Promise<void>((resolve) =>
-      mine.s.on('floor:presence', (p: { online: boolean; displayName: string }) => {
-        if (!p.online && p.displayName === 'ip-member') resolve();
-      }),
-    );
+    const memberLeft = nextPresence(mine.s, (p) => !p.online && p.displayName === 'ip-member');
 
     const started = Date.now();
     const r = await admin.put(`/api/workspaces/${wsId}/ip-allow-list`, { ranges: ['203.0.113.0/24'] });

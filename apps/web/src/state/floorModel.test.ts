@@ -105,6 +105,22 @@ describe('floor model', () => {
     expect(s.rooms[B]).toBeUndefined();
   });
 
+  it('a gathered push from a busy floor applies its rooms and the people whose presence changed', () => {
+    let s = loaded([room(A, 'Alpha'), room(B, 'Beta')]);
+    s = applyChanged(s, {
+      rooms: [room(A, 'Alpha', [BOB])],
+      removedRoomIds: [B],
+      presence: [member(BOB, false), member(CAROL)],
+    });
+    expect(roomOf(s, BOB)?.id).toBe(A);
+    expect(s.rooms[B]).toBeUndefined();
+    expect(s.members[BOB]?.online).toBe(false);
+    expect(s.members[CAROL]?.online).toBe(true);
+    // Without presence the members stay as they were.
+    const before = s.members;
+    expect(applyChanged(s, { rooms: [], removedRoomIds: [] }).members).toBe(before);
+  });
+
   it('an archived or removed room leaves the floor', () => {
     let s = loaded();
     s = applyRoomUpdated(s, room(A, 'Alpha', [], { archived: true }));

@@ -79,7 +79,10 @@ export function applyRoomUpdated(state: FloorState, room: RoomSummary): FloorSta
   return pruneKnocks({ ...state, rooms: { ...state.rooms, [room.id]: room } });
 }
 
-/** Several rooms in one step (someone moved A → B): applied together, so nobody is ever in no room. */
+/**
+ * Several rooms in one step (someone moved A → B): applied together, so nobody is ever in no room. On a busy
+ * floor the server also gathers the people whose presence changed into the same push (`presence`).
+ */
 export function applyChanged(state: FloorState, change: FloorChanged): FloorState {
   const rooms = { ...state.rooms };
   for (const room of change.rooms) {
@@ -87,7 +90,11 @@ export function applyChanged(state: FloorState, change: FloorChanged): FloorStat
     else rooms[room.id] = room;
   }
   for (const roomId of change.removedRoomIds) delete rooms[roomId];
-  return pruneKnocks({ ...state, rooms });
+  const changed = pruneKnocks({ ...state, rooms });
+  if (!change.presence?.length) return changed;
+  const members = { ...state.members };
+  for (const member of change.presence) members[member.userId] = member;
+  return { ...changed, members };
 }
 
 export function applyRoomRemoved(state: FloorState, roomId: string): FloorState {

@@ -1,0 +1,142 @@
+import type { FloorChanged, MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import { systemTimers, type TimerHandle, type Timers } from '../timers.js';
+
+/**
+ * How often, at most, a workspace's pages get a floor push. A change on a quiet floor goes out at once; changes
+ * that follow within this interval wait for its end and go out together as one `floor:changed`. Every push is
+ * one frame to every page of the workspace, so at 1,000 people 100 changes a second were 100,000 frames a
+ * second (docs/BENCHMARKS.md "Issue 14"); gathered, they are at most 20 per page per second. The price is at
+ * most this much delay on a busy floor (docs/FLOOR.md "Pushes").
+ */
+export const FLOOR_PUSH_INTERVAL_MS = 50;
+
+/** One floor push to a workspace's pages, as the protocol names it. */
+export type FloorPush =
+  | { event: 'floor:roomUpdated'; payload: RoomSummary }
+  | { event: 'floor:roomRemoved'; payload: { roomId: string } }
+  | { event: 'floor:changed'; payload: FloorChanged }
+  | { event: 'floor:presence'; payload: MemberPresence };
+
+/**
+ * What a workspace's pages have not been sent yet: the latest state of each room and person that changed
+ * (pure; `FloorPushQueue` decides when). Every push carries whole states, never differences, so keeping only
+ * the latest one per room and person loses nothing.
+ */
+export class PendingFloor {
+  readonly #rooms = new Map<string, RoomSummary>();
+  readonly #removed = new Set<string>();
+  readonly #presence = new Map<string, MemberPresence>();
+
+  get empty(): boolean {
+    return this.#rooms.size + this.#removed.size + this.#presence.size === 0;
+  }
+
+  add(push: FloorPush): void {
+    switch (push.event) {
+      case 'floor:roomUpdated':
+        this.#room(push.payload);
+        break;
+      case 'floor:roomRemoved':
+        this.#remove(push.payload.roomId);
+        break;
+      case 'floor:presence':
+        this.#presence.set(push.payload.userId, push.payload);
+        break;
+      case 'floor:changed':
+        for (const room of push.payload.rooms) this.#room(room);
+        for (const roomId of push.payload.removedRoomIds) this.#remove(roomId);
+        for (const member of push.payload.presence ?? []) this.#presence.set(member.userId, member);
+        break;
+    }
+  }
+
+  /**
+   * Everything pending as one push, and forgets it: a single change keeps its own event (what a quiet floor
+   * sends), several become one `floor:changed` (a room is never both updated and removed in it).
+   */
+  take(): FloorPush | undefined {
+    const rooms = [...this.#rooms.values()];
+    const removedRoomIds = [...this.#removed];
+    const presence = [...this.#presence.values()];
+    this.#rooms.clear();
+    this.#removed.clear();
+    this.#presence.clear();
+    const count = rooms.length + removedRoomIds.length + presence.length;
+    if (count === 0) return undefined;
+    if (count === 1) {
+      if (rooms[0]) return { event: 'floor:roomUpdated', payload: rooms[0] };
+      if (removedRoomIds[0]) return { event: 'floor:roomRemoved', payload: { roomId: removedRoomIds[0] } };
+      if (presence[0]) return { event: 'floor:presence', payload: presence[0] };
+    }
+    return {
+      event: 'floor:changed',
+      payload: { rooms, removedRoomIds, ...(presence.length ? { presence } : {}) },
+    };
+  }
+
+  #room(room: RoomSummary): void {
+    this.#removed.delete(room.id);
+    this.#rooms.set(room.id, room);
+  }
+
+  #remove(roomId: string): void {
+    this.#rooms.delete(roomId);
+    this.#removed.add(roomId);
+  }
+}
+
+interface WorkspacePushes {
+  pending: PendingFloor;
+  lastSentAt: number;
+  timer: TimerHandle | undefined;
+}
+
+/**
+ * Paces the floor pushes of each workspace: at most one per `intervalMs`. The first change after a quiet
+ * interval is sent at once; later ones gather in `PendingFloor` until the interval ends. Lifetime: one per
+ * gateway; `close()` at shutdown drops what is pending (the pages reload the floor on reconnect).
+ */
+export class FloorPushQueue {
+  readonly #workspaces = new Map<string, WorkspacePushes>();
+
+  constructor(
+    private readonly send: (workspaceId: string, push: FloorPush) => void,
+    private readonly intervalMs = FLOOR_PUSH_INTERVAL_MS,
+    private readonly timers: Timers = systemTimers,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  push(workspaceId: string, push: FloorPush): void {
+    const now = this.now();
+    let w = this.#workspaces.get(workspaceId);
+    if (!w) {
+      w = { pending: new PendingFloor(), lastSentAt: Number.NEGATIVE_INFINITY, timer: undefined };
+      this.#workspaces.set(workspaceId, w);
+    }
+    if (w.timer === undefined && now - w.lastSentAt >= this.intervalMs) {
+      w.lastSentAt = now;
+      this.send(workspaceId, push);
+      return;
+    }
+    w.pending.add(push);
+    w.timer ??= this.timers.setTimeout(
+      () => this.#flush(workspaceId),
+      Math.max(0, w.lastSentAt + this.intervalMs - now),
+    );
+  }
+
+  close(): void {
+    for (const w of this.#workspaces.values()) if (w.timer !== undefined) this.timers.clearTimeout(w.timer);
+    this.#workspaces.clear();
+  }
+
+  #flush(workspaceId: string): void {
+    const w = this.#workspaces.get(workspaceId);
+    if (!w) return;
+    w.timer = undefined;
+    const push = w.pending.take();
+    if (!push) return;
+    w.lastSentAt = this.now();
+    this.send(workspaceId, push);
+  }
+}
