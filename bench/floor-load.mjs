@@ -16,6 +16,7 @@ import {
   sleep,
   summary,
 } from './support/people.mjs';
+import { cachedPeople, restorePeople, savePeople, seedDataDir } from './support/peopleCache.mjs';
 
 const env = (name, dflt) => Number(process.env[name] ?? dflt);
 const MEMBERS = env('MEMBERS', 50);
@@ -36,7 +37,15 @@ const PROBE_TIMEOUT_MS = 5_000;
 /** The issue's goals (at 1,000 people on one node, 3,000 over two). */
 const GOALS = { presenceP99Ms: 100, roomMessageP99Ms: 50, arrivalS: 10 };
 
-const cluster = await startCluster('load', NODES, { ...BULK_LIMITS, SOCKETS_PER_USER_MAX: '100' });
+// PEOPLE_CACHE=<dir> (one node): reuse the people signed up by an earlier run (support/peopleCache.mjs).
+const PEOPLE_CACHE = NODES === 1 ? process.env.PEOPLE_CACHE : undefined;
+const cached = PEOPLE_CACHE ? cachedPeople(PEOPLE_CACHE, MEMBERS) : undefined;
+const cluster = await startCluster(
+  'load',
+  NODES,
+  { ...BULK_LIMITS, SOCKETS_PER_USER_MAX: '100' },
+  { prepare: cached ? (dataDir) => seedDataDir(cached.database, dataDir) : undefined },
+);
 const { nodes } = cluster;
 const sockets = [];
 const finish = async (code) => {
@@ -89,9 +98,15 @@ let failed = false;
 try {
   const benchLoop = monitorEventLoopDelay({ resolution: 5 });
   let t = performance.now();
-  const { ws, people } = await seedWorkspace(nodes[0].url, MEMBERS, CONCURRENCY);
+  const { ws, people } = cached
+    ? restorePeople(cached, nodes[0].url)
+    : await seedWorkspace(nodes[0].url, MEMBERS, CONCURRENCY);
   const signupSeconds = (performance.now() - t) / 1000;
-  console.log(`signed up ${people.length} people in ${signupSeconds.toFixed(1)} s (not timed below)`);
+  if (cached) console.log(`reused ${people.length} people signed up earlier (${PEOPLE_CACHE})`);
+  else {
+    console.log(`signed up ${people.length} people in ${signupSeconds.toFixed(1)} s (not timed below)`);
+    if (PEOPLE_CACHE) await savePeople(PEOPLE_CACHE, MEMBERS, nodes[0].dataDir, { ws, people });
+  }
 
   // The 9:00 arrival: everyone opens the floor at once (ARRIVAL_CONCURRENCY handshakes in flight).
   const snapshotMs = [];

@@ -76,11 +76,12 @@ export async function startRedis() {
 /**
  * `count` nodes named `<name>-a`, `<name>-b`, …: one plain node for count 1, else Redis + the Firestore
  * emulator (a fresh `demo-bench-*` project) + the nodes. Resolves to `{ nodes, stop }`, each node as
- * support/server.mjs returns it plus `id`. `env` goes to every node.
+ * support/server.mjs returns it plus `id`. `env` goes to every node; `prepare(dataDir)` (one node only) runs
+ * on the node's empty DATA_DIR before it starts.
  */
-export async function startCluster(name, count, env = {}) {
+export async function startCluster(name, count, env = {}, { prepare } = {}) {
   if (count === 1) {
-    const node = await startServer(name, env);
+    const node = await startServer(name, env, { prepare });
     return {
       nodes: [{ ...node, id: `${name}-a` }],
       stop: async () => {

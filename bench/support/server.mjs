@@ -8,8 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function startServer(name, env = {}, { startTimeoutMs = 20_000 } = {}) {
+/** `prepare(dataDir)` runs on the new, empty DATA_DIR before the server starts (e.g. a cached database). */
+export async function startServer(name, env = {}, { startTimeoutMs = 20_000, prepare } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tsudoi-bench-${name}-`));
+  prepare?.(dataDir);
   const child = spawn(process.execPath, [path.join(ROOT, 'apps/server/dist/main.js')], {
     cwd: ROOT,
     env: {
