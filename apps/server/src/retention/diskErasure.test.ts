@@ -122,8 +122,12 @@ describe('deletion is real on disk (R8)', () => {
 
     // Quiet for 30 days, then past the next 01:00 in the workspace's zone.
     t.advance(31 * DAY + 2 * 60 * 60_000);
-    const other = (await a.emitWithAck('thread:open', { memberIds: [benId], title: 'fresh' })).data;
-    const recent = await send(a, { kind: 'thread', threadId: other.id }, marker('recent'));
+    // A month later every session has expired and its sockets are being closed (how soon depends on the
+    // machine's speed): Aiko signs in again for the message that must survive.
+    aiko = await t.signedInAgain('aiko-r8@example.com');
+    const a2 = (await sockets.open(aiko, wsId)).s;
+    const other = (await a2.emitWithAck('thread:open', { memberIds: [benId], title: 'fresh' })).data;
+    const recent = await send(a2, { kind: 'thread', threadId: other.id }, marker('recent'));
     expect(filesContaining(dataDir, secret)).not.toEqual([]); // nothing ran yet
 
     const reports = await t.app.retention.runDue();
