@@ -90,7 +90,12 @@ describe.skipIf(skip)('two nodes when Redis is down and comes back empty', () =>
     const roomId = (await a.s.emitWithAck('room:create', { name: 'Survives', capacity: 2 })).data
       .id as string;
     const other = (await a.s.emitWithAck('room:create', { name: 'Elsewhere' })).data.id as string;
-    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.rooms.some((r) => r.id === roomId)).toBe(true);
+    await expect
+      .poll(
+        () =>
+          nodeB.app.floors.peek(wsId)?.floor.rooms.filter((r) => r.id === roomId || r.id === other).length,
+      )
+      .toBe(2);
     expect((await a.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
     expect((await b.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
     await expect.poll(() => nodeA.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(2);

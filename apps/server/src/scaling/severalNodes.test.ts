@@ -162,6 +162,8 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     const roomId = (
       await (await onA.open(owner, wsId)).s.emitWithAck('room:create', { name: 'One seat', capacity: 1 })
     ).data.id as string;
+    // Node B learns of the new room from the stream; a join there before that finds no room.
+    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.rooms.some((r) => r.id === roomId)).toBe(true);
     for (let round = 0; round < 5; round++) {
       const [ra, rb] = await Promise.all([
         a.s.emitWithAck('room:join', { roomId }),
@@ -230,6 +232,7 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     const x = await onA.open(owner, wsId);
     const xb = await onB.open(aki, wsId);
     const roomId = (await x.s.emitWithAck('room:create', { name: 'X only' })).data.id as string;
+    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.rooms.some((r) => r.id === roomId)).toBe(true);
     await x.s.emitWithAck('room:join', { roomId });
     await xb.s.emitWithAck('room:join', { roomId });
     await x.s.emitWithAck('chat:send', { to: { kind: 'room', roomId }, text: 'x secret' });

@@ -103,6 +103,8 @@ describeIfFirestore('a node killed mid-talk (two server processes, Firestore, Re
       const roomKey = `${wsId}:${roomId}`;
       // Aiko first: her node (A) opens the room's media and holds its placement.
       await a.enter(roomId);
+      // Ben's page shows the room once node B's floor has it (a join on B before that finds no room).
+      await expect.poll(() => b.floor.has(roomId)).toBe(true);
       await b.enter(roomId);
 
       /** Both in the room on both floors; each hears the other, Aiko muted and Ben not. */
