@@ -12,7 +12,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export async function startServer(name, env = {}, { startTimeoutMs = 20_000, prepare } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `tsudoi-bench-${name}-`));
   prepare?.(dataDir);
-  const child = spawn(process.execPath, [path.join(ROOT, 'apps/server/dist/main.js')], {
+  // BENCH_SERVER_NODE_ARGS: extra node flags for the server, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (node refuses --cpu-prof in NODE_OPTIONS).
+  const nodeArgs = process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'apps/server/dist/main.js')], {
     cwd: ROOT,
     env: {
       ...process.env,

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import type { DataKeys } from './dataKeys.js';
 import { aad, isSealedText, openText, SealError, sealText } from './envelope.js';
 import { deriveKey } from './masterKey.js';
+import { OpenedValues } from './openedValues.js';
 
 /** The data key of personal data (users are global, not a workspace's): stored like a workspace's, under this id. */
 export const PERSONAL_DATA_KEY_ID = '_personal';
@@ -22,6 +23,8 @@ export class PersonalDataCodec {
   readonly #sealKey: Buffer;
   readonly #detKey: Buffer;
   readonly #indexKey: Buffer;
+  /** Names and addresses opened recently (the floor lists every member for each connecting socket). */
+  readonly #opened = new OpenedValues();
 
   private constructor(key: Buffer) {
     this.#sealKey = deriveKey(key, 'personal.seal');
@@ -40,7 +43,11 @@ export class PersonalDataCodec {
 
   /** The display name as shown; a value stored before R19 (no prefix) is returned as it is. */
   openName(userId: string, stored: string): string {
-    return isSealedText(stored) ? openText(this.#sealKey, stored, aad('user.displayName', userId)) : stored;
+    if (!isSealedText(stored)) return stored;
+    // Bound to the user id: the same sealed value under another user's row is opened (and refused) afresh.
+    return this.#opened.get(`n ${userId} ${stored}`, () =>
+      openText(this.#sealKey, stored, aad('user.displayName', userId)),
+    );
   }
 
   /** An email address (lower-cased first) as stored and looked up: the same address always gives the same value. */
@@ -56,6 +63,10 @@ export class PersonalDataCodec {
   /** The address from its stored value; a value stored before R19 is returned as it is. */
   openEmail(stored: string): string {
     if (!stored.startsWith(DETERMINISTIC_PREFIX)) return stored;
+    return this.#opened.get(`e ${stored}`, () => this.#openEmail(stored));
+  }
+
+  #openEmail(stored: string): string {
     const raw = Buffer.from(stored.slice(DETERMINISTIC_PREFIX.length), 'hex');
     if (raw.length < 28) throw new SealError('malformed', 'sealed email too short');
     const decipher = createDecipheriv('aes-256-gcm', this.#detKey, raw.subarray(0, 12));
