@@ -1,4 +1,4 @@
-import type { Database } from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
 import type {
   AccountStore,
   ChallengeRepo,
@@ -16,11 +16,24 @@ import type {
 } from '../../auth/accountStore.js';
 
 type Row = Record<string, unknown>;
-const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/** Column name → property name; the same few dozen columns come back on every row, so each is converted once. */
+const camelNames = new Map<string, string>();
+const camel = (k: string) => {
+  let name = camelNames.get(k);
+  if (name === undefined) {
+    name = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    camelNames.set(k, name);
+  }
+  return name;
+};
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** Maps a snake_case row to a camelCase record. */
-const fromRow = <T>(row: Row | undefined): T | undefined =>
-  row && (Object.fromEntries(Object.entries(row).map(([k, v]) => [camel(k), v])) as T);
+const fromRow = <T>(row: Row | undefined): T | undefined => {
+  if (!row) return undefined;
+  const out: Row = {};
+  for (const k in row) out[camel(k)] = row[k];
+  return out as T;
+};
 
 /** `UPDATE table SET a = @a, ... WHERE <where>` for the defined keys of `patch`. */
 function updateSql(table: string, patch: Row, where: string): { sql: string; params: Row } | undefined {
@@ -220,6 +233,7 @@ function emailTokens(db: Database): EmailTokenRepo {
 }
 
 function memberships(db: Database): MembershipRepo {
+  let listStatement: Statement | undefined;
   return {
     async add(m: Membership) {
       db.prepare(
@@ -240,14 +254,14 @@ function memberships(db: Database): MembershipRepo {
       );
     },
     async listByWorkspace(workspaceId) {
-      return (
-        db
-          .prepare(
-            `SELECT m.*, u.email, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
-             WHERE m.workspace_id = ? ORDER BY u.display_name, m.user_id`,
-          )
-          .all(workspaceId) as Row[]
-      ).map((r) => fromRow<Membership & { email: string; displayName: string }>(r)!);
+      // Prepared once: every connecting socket's floor snapshot lists the workspace's members.
+      listStatement ??= db.prepare(
+        `SELECT m.*, u.email, u.display_name FROM memberships m JOIN users u ON u.id = m.user_id
+         WHERE m.workspace_id = ? ORDER BY u.display_name, m.user_id`,
+      );
+      return (listStatement.all(workspaceId) as Row[]).map(
+        (r) => fromRow<Membership & { email: string; displayName: string }>(r)!,
+      );
     },
     async getMany(workspaceId, userIds) {
       const out: Array<Membership & { email: string; displayName: string }> = [];
