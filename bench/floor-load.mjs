@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { startCluster } from './support/cluster.mjs';
+import { openLightSocket } from './support/lightSocket.mjs';
 import {
   BULK_LIMITS,
   openSocket,
@@ -84,15 +85,25 @@ function arrived(key, index) {
   const where = nodeOf(index) === nodeOf(p.from) ? 'same' : 'cross';
   latencies[p.kind][where].push(performance.now() - p.t0);
 }
+// Probe texts start with this: a light socket parses a floor push only if it carries one (support/lightSocket.mjs;
+// socket.io-client ignores the third argument of `on` and parses everything).
+const PROBE = 'probe-';
+const hasProbe = (frame) => frame.includes(PROBE);
 const listen = (index) => (s) => {
-  const onPresence = (m) => m.status?.text && arrived(m.status.text, index);
-  s.on('floor:presence', onPresence);
+  const onPresence = (m) => m.status?.text?.startsWith(PROBE) && arrived(m.status.text, index);
+  s.on('floor:presence', onPresence, hasProbe);
   // A busy floor gathers changes into one floor:changed (apps/server/src/realtime/floorPushes.ts).
-  s.on('floor:changed', (c) => {
-    for (const m of c.presence ?? []) onPresence(m);
-  });
+  s.on(
+    'floor:changed',
+    (c) => {
+      for (const m of c.presence ?? []) onPresence(m);
+    },
+    hasProbe,
+  );
   s.on('chat:message', (m) => arrived(m.text, index));
 };
+// SOCKETS=socketio: every socket a socket.io-client (parses every frame; the process stalls at 1,000 sockets).
+const open = process.env.SOCKETS === 'socketio' ? openSocket : openLightSocket;
 
 let failed = false;
 try {
@@ -114,7 +125,7 @@ try {
   t = performance.now();
   const opened = await pool(people, ARRIVAL_CONCURRENCY, async (person, i) => {
     const t0 = performance.now();
-    const s = await openSocket(nodes[nodeOf(i)].url, person, ws.id, listen(i), 60_000);
+    const s = await open(nodes[nodeOf(i)].url, person, ws.id, listen(i), 60_000);
     snapshotMs.push(performance.now() - t0);
     return s;
   });
@@ -181,7 +192,7 @@ try {
   });
   const presenceTimer = every(PRESENCE_PER_S, () => {
     const from = presenceSenders[probeSeq % presenceSenders.length];
-    const key = `p${probeSeq++}`;
+    const key = `${PROBE}p${probeSeq++}`;
     startProbe('presence', key, from, everyoneBut(from));
     request(sockets[from], 'presence:set', { state: 'available', text: key }).catch((e) => {
       probes.delete(key);
@@ -190,7 +201,7 @@ try {
   });
   const chatTimer = every(CHAT_PER_S, () => {
     const from = chatMembers[probeSeq % chatMembers.length];
-    const key = `c${probeSeq++}`;
+    const key = `${PROBE}c${probeSeq++}`;
     startProbe(
       'chat',
       key,
