@@ -1,7 +1,7 @@
 // Issue 14, media efficiency (dynacast): PEOPLE people talk with cameras on at VIEWPORT (1280×800); each
 // sender's upstream is read from its camera sender's getStats() (outbound-rtp per rid) plus its audio, while
 // every viewer shows the grid's small tiles, then after one viewer's window grows to ENLARGED (its tiles
-// get big): how long until the first sender's top layer is on and sending again, and the upstream then.
+// get big): how long until the first sender's next larger layer is on and sending, and the upstream then.
 // See docs/BENCHMARKS.md "Issue 14 load figures — how to measure".
 import os from 'node:os';
 import { chromium } from '@playwright/test';
@@ -126,19 +126,26 @@ try {
   const sender = pages[0];
   const grewAt = Date.now();
   await viewer.setViewportSize(ENLARGED);
+  // The larger layer the grown tile needs (the issue: "the larger layer back within 1 s") — the top one only
+  // when the tile is 400 px or taller, which 4 people at 1920×1200 are not (352 px: layer 1).
   const back = await sender.evaluate(async () => {
     const read = window.__benchUpstream;
     const first = await read();
-    const top = first.active.length - 1;
-    const rid = `r${top}`;
+    const was = first.active.lastIndexOf(true);
+    let activeAt = null; // when Tsudoi's request had switched the encoding on (before its first bytes)
     for (;;) {
       const now = await read();
-      if (now.active[top] && (now.bytes[rid] ?? 0) > (first.bytes[rid] ?? 0)) return now.at;
+      for (let k = was + 1; k < now.active.length; k++) {
+        if (now.active[k]) activeAt ??= now.at;
+        if (now.active[k] && (now.bytes[`r${k}`] ?? 0) > (first.bytes[`r${k}`] ?? 0))
+          return { at: now.at, layer: k, activeAt };
+      }
       if (now.at - first.at > 20_000) return null;
       await new Promise((r) => setTimeout(r, 20));
     }
   });
-  const topLayerBackMs = back === null ? null : back - grewAt;
+  const topLayerBackMs = back === null ? null : back.at - grewAt;
+  const layerOnMs = back?.activeAt == null ? null : back.activeAt - grewAt;
   await sleep(2_000);
   const enlarged = await measure(pages);
 
@@ -150,6 +157,7 @@ try {
     smallTiles: small,
     oneEnlarged: enlarged,
     topLayerBackMs,
+    layerOnMs,
     goals: GOALS,
     chromium: browser.version(),
     cpus: os.availableParallelism(),
@@ -172,7 +180,7 @@ try {
     `tile heights seen by viewer 1: small ${JSON.stringify(small.tiles[1])}, enlarged ${JSON.stringify(enlarged.tiles[1])}`,
   );
   console.log(
-    `sender 0's top layer on and sending ${topLayerBackMs} ms after viewer 1's window grew   goal ≤ ${GOALS.topLayerBackMs} ms ${ok(topLayerBackMs, GOALS.topLayerBackMs)}`,
+    `sender 0's larger layer (r${back?.layer ?? '?'}) switched on after ${layerOnMs} ms, sending ${topLayerBackMs} ms after viewer 1's window grew   goal ≤ ${GOALS.topLayerBackMs} ms ${ok(topLayerBackMs, GOALS.topLayerBackMs)}`,
   );
 } catch (err) {
   console.error(err);

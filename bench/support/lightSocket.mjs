@@ -8,6 +8,7 @@
 // close(). Not a general client: no reconnection, no binary, no other namespaces.
 import { PROTOCOL_VERSION } from '@tsudoi/protocol';
 import WebSocket from 'ws';
+import { whenSnapshot } from './people.mjs';
 
 export class LightSocket {
   #ws;
@@ -123,23 +124,12 @@ export function openLightSocket(url, person, wsId, listen = () => {}, timeoutMs 
     workspaceId: wsId,
   });
   listen(s);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      s.close();
-      reject(new Error(`no floor snapshot for ${person.email}`));
-    }, timeoutMs);
+  return whenSnapshot(
+    s,
+    person,
+    timeoutMs,
     // Its arrival is all that counts: the ~150 KB snapshot (1,000 members) is not parsed.
-    s.once(
-      'floor:snapshot',
-      () => {
-        clearTimeout(timer);
-        resolve(s);
-      },
-      { parse: false },
-    );
-    s.onRefused((why) => {
-      clearTimeout(timer);
-      reject(new Error(`${person.email}: ${why}`));
-    });
-  });
+    (done) => s.once('floor:snapshot', done, { parse: false }),
+    (fail) => s.onRefused(fail),
+  );
 }

@@ -193,18 +193,32 @@ export function openSocket(url, person, wsId, listen = () => {}, timeoutMs = 15_
     forceNew: true,
   });
   listen(s);
+  return whenSnapshot(
+    s,
+    person,
+    timeoutMs,
+    (done) => s.once('floor:snapshot', done),
+    (fail) => s.once('connect_error', (err) => fail(err.data?.code ?? err.message)),
+  );
+}
+
+/**
+ * Resolves with the socket `s` once `onSnapshot` calls back; rejects when `onRefused` calls back (with the
+ * refusal's code) or after `timeoutMs` (the socket is closed then).
+ */
+export function whenSnapshot(s, person, timeoutMs, onSnapshot, onRefused) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       s.close();
       reject(new Error(`no floor snapshot for ${person.email}`));
     }, timeoutMs);
-    s.once('floor:snapshot', () => {
+    onSnapshot(() => {
       clearTimeout(timer);
       resolve(s);
     });
-    s.once('connect_error', (err) => {
+    onRefused((why) => {
       clearTimeout(timer);
-      reject(new Error(`${person.email}: ${err.data?.code ?? err.message}`));
+      reject(new Error(`${person.email}: ${why}`));
     });
   });
 }

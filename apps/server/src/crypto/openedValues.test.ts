@@ -8,7 +8,7 @@ import { OpenedValues } from './openedValues.js';
 import { PersonalDataCodec } from './personalData.js';
 
 describe('OpenedValues: opened personal data kept for the next reader', () => {
-  it('opens each value once, keeps at most its capacity (least recently used goes first)', () => {
+  it('opens each value once, keeps at most its capacity (the oldest opened goes first)', () => {
     const opened = new OpenedValues(2);
     let opens = 0;
     const open = (v: string) => () => {
@@ -19,13 +19,13 @@ describe('OpenedValues: opened personal data kept for the next reader', () => {
     expect(opened.get('a', open('a'))).toBe('A');
     expect(opens).toBe(1);
     opened.get('b', open('b'));
-    opened.get('a', open('a')); // a is now the most recent
-    opened.get('c', open('c')); // evicts b
+    opened.get('a', open('a')); // a hit: still the oldest
+    opened.get('c', open('c')); // evicts a
     expect(opened.size).toBe(2);
     expect(opens).toBe(3);
-    opened.get('a', open('a'));
-    expect(opens).toBe(3);
     opened.get('b', open('b'));
+    expect(opens).toBe(3);
+    opened.get('a', open('a'));
     expect(opens).toBe(4);
   });
 
