@@ -33,15 +33,8 @@ export function floorFanout(
     io.to(userIds.map((u) => channels.person(ws, u)));
   const offs = [
     // One push per floor operation: a move A → B reaches every page as one event with both rooms.
-    floors.subscribe('changed', (ws, change) => {
-      const [room, ...more] = change.rooms;
-      const [roomId, ...moreIds] = change.removedRoomIds;
-      if (room && more.length === 0 && !roomId)
-        pushes.push(ws, { event: 'floor:roomUpdated', payload: room });
-      else if (roomId && moreIds.length === 0 && !room)
-        pushes.push(ws, { event: 'floor:roomRemoved', payload: { roomId } });
-      else pushes.push(ws, { event: 'floor:changed', payload: change });
-    }),
+    // A single room's change goes out as floor:roomUpdated / floor:roomRemoved (PendingFloor.take).
+    floors.subscribe('changed', (ws, change) => pushes.push(ws, { event: 'floor:changed', payload: change })),
     floors.subscribe('roomRemoved', (ws, roomId) => media.closeRoom(MediaService.roomKey(ws, roomId))),
     presence.subscribe('changed', (ws, member) =>
       pushes.push(ws, { event: 'floor:presence', payload: member }),

@@ -113,12 +113,8 @@ export class FloorPushQueue {
       w = { pending: new PendingFloor(), lastSentAt: Number.NEGATIVE_INFINITY, timer: undefined };
       this.#workspaces.set(workspaceId, w);
     }
-    if (w.timer === undefined && now - w.lastSentAt >= this.intervalMs) {
-      w.lastSentAt = now;
-      this.send(workspaceId, push);
-      return;
-    }
     w.pending.add(push);
+    if (w.timer === undefined && now - w.lastSentAt >= this.intervalMs) return this.#flush(workspaceId);
     w.timer ??= this.timers.setTimeout(
       () => this.#flush(workspaceId),
       Math.max(0, w.lastSentAt + this.intervalMs - now),
@@ -130,6 +126,7 @@ export class FloorPushQueue {
     this.#workspaces.clear();
   }
 
+  /** Sends what is pending, in the shape `PendingFloor.take` gives it (also for a change sent at once). */
   #flush(workspaceId: string): void {
     const w = this.#workspaces.get(workspaceId);
     if (!w) return;
