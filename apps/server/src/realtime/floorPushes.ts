@@ -114,11 +114,12 @@ export class FloorPushQueue {
       this.#workspaces.set(workspaceId, w);
     }
     w.pending.add(push);
-    if (w.timer === undefined && now - w.lastSentAt >= this.intervalMs) return this.#flush(workspaceId);
-    w.timer ??= this.timers.setTimeout(
-      () => this.#flush(workspaceId),
-      Math.max(0, w.lastSentAt + this.intervalMs - now),
-    );
+    if (w.timer === undefined && now - w.lastSentAt >= this.intervalMs) this.#flush(workspaceId);
+    else
+      w.timer ??= this.timers.setTimeout(
+        () => this.#flush(workspaceId),
+        Math.max(0, w.lastSentAt + this.intervalMs - now),
+      );
   }
 
   close(): void {
