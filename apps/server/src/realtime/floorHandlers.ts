@@ -108,19 +108,19 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
     d.presence.setStatus(ws, me.userId, p),
   );
   handle(socket, 'oneOnOne:invite', ClientPayloads['oneOnOne:invite'], async (p) =>
-    toInvitationView((await loading).invitations.invite(me, p.userId)),
+    toInvitationView(await (await loading).invitations.invite(me, p.userId)),
   );
   handle(socket, 'oneOnOne:respond', ClientPayloads['oneOnOne:respond'], async (p) =>
-    toAnswerView((await loading).invitations.respond(me.userId, p.inviteId, p.accept)),
+    toAnswerView(await (await loading).invitations.respond(me.userId, p.inviteId, p.accept)),
   );
   handle(socket, 'oneOnOne:cancel', ClientPayloads['oneOnOne:cancel'], async (p) =>
-    toAnswerView((await loading).invitations.cancel(me.userId, p.inviteId)),
+    toAnswerView(await (await loading).invitations.cancel(me.userId, p.inviteId)),
   );
   handle(socket, 'knock:request', ClientPayloads['knock:request'], async (p) =>
-    toKnockView((await loading).knocks.request(me, p.roomId)),
+    toKnockView(await (await loading).knocks.request(me, p.roomId)),
   );
   handle(socket, 'knock:respond', ClientPayloads['knock:respond'], async (p) =>
-    toKnockAnswer((await loading).knocks.respond(me.userId, p.knockId, p.admit)),
+    toKnockAnswer(await (await loading).knocks.respond(me.userId, p.knockId, p.admit)),
   );
 
   // The disconnect handler exists before any await: a socket that drops while we load must not be
@@ -135,10 +135,16 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
   d.presence.connect(ws, me, socket.id);
   socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.memberships, ws)));
-  for (const inv of wf.invitations.pendingFor(me.userId))
-    socket.emit('oneOnOne:invited', toInvitationView(inv));
-  // After a reload, people inside a room still see who is knocking on it.
-  const myRoom = wf.floor.roomOf(me.userId);
-  for (const k of myRoom ? wf.knocks.pendingFor(myRoom.id) : [])
-    socket.emit('knock:requested', toKnockView(k));
+  // Several nodes read these from Redis: while it is out the socket stays (floor, chat and media work on);
+  // only the re-shown invitations and knocks are missed, and they could not be answered meanwhile anyway.
+  try {
+    for (const inv of await wf.invitations.pendingFor(me.userId))
+      socket.emit('oneOnOne:invited', toInvitationView(inv));
+    // After a reload, people inside a room still see who is knocking on it.
+    const myRoom = wf.floor.roomOf(me.userId);
+    for (const k of myRoom ? await wf.knocks.pendingFor(myRoom.id) : [])
+      socket.emit('knock:requested', toKnockView(k));
+  } catch (err) {
+    socket.data.log?.warn({ err }, 'pending invitations and knocks could not be read');
+  }
 }

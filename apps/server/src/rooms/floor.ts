@@ -4,6 +4,7 @@ import { Disposers, EnhancedEventEmitter } from '../enhancedEvents.js';
 import type { Clock } from '../timers.js';
 import { refusalError } from './access.js';
 import { FloorError } from './errors.js';
+import { CLOSED_PRIVATE_KEPT, type PrivateRoomDefinition, privateRoomName } from './privateRoom.js';
 import { type LeaveReason, Room } from './room.js';
 import type { FloorEvents } from './roomEvents.js';
 import type { RoomRecord, RoomRepo } from './roomRepo.js';
@@ -21,8 +22,6 @@ export interface JoinResult {
   /** False for a repeated join of the room they were already in. */
   entered: boolean;
 }
-
-const MAX_NAME = 60;
 
 /** Several nodes: one room's people as the shared floor holds them (`Floor.applyShared`). */
 export interface SharedRoomState {
@@ -51,6 +50,8 @@ export class Floor extends EnhancedEventEmitter<FloorOwnEvents> {
   /** True while mirroring another node's change (its events carry `remote`). */
   #remote = false;
   #closed = false;
+  /** Several nodes: 1on1 rooms that closed here, oldest first (bounded; ids are never reused). */
+  readonly #closedPrivate = new Set<string>();
 
   constructor(workspaceId: string, deps: FloorDeps, records: readonly RoomRecord[] = []) {
     super();
@@ -144,6 +145,21 @@ export class Floor extends EnhancedEventEmitter<FloorOwnEvents> {
   }
 
   /**
+   * Several nodes: a 1on1 room opened on another node (or by a script this node ran), or its guest list
+   * grown by an admitted knock. A room that already closed here stays closed (a late definition).
+   */
+  applyPrivateDefinition(def: PrivateRoomDefinition): void {
+    if (this.#closed || def.workspaceId !== this.workspaceId || this.#closedPrivate.has(def.id)) return;
+    const entry = this.#rooms.get(def.id);
+    if (entry) {
+      if (entry.room.kind === 'oneOnOne') for (const userId of def.guestList) entry.room.admit(userId);
+      return;
+    }
+    const room = new Room({ ...def, kind: 'oneOnOne', capacity: null, archived: false });
+    this.#roomUpdated(this.#adopt(room));
+  }
+
+  /**
    * Several nodes: sets the named rooms' people to what the shared floor holds (one `changed` for all of
    * them). Arrivals are applied before departures, so a room that stays occupied never looks empty for a
    * moment (which would purge its messages). `remote`: another node made the change and handles its
@@ -226,10 +242,7 @@ export class Floor extends EnhancedEventEmitter<FloorOwnEvents> {
 
   #openPrivateRoom(people: readonly PersonRef[]): Room {
     this.#assertOpen();
-    const name = people
-      .map((p) => p.displayName)
-      .join(' & ')
-      .slice(0, MAX_NAME);
+    const name = privateRoomName(people);
     const room = this.#adopt(
       new Room({
         id: (this.#deps.newId ?? randomUUID)(),
@@ -351,6 +364,7 @@ export class Floor extends EnhancedEventEmitter<FloorOwnEvents> {
         if (room.kind === 'oneOnOne') room.close('empty');
       }),
       room.subscribe('close', () => {
+        if (room.kind === 'oneOnOne') this.#rememberClosed(room.id);
         disposers.dispose();
         this.#rooms.delete(room.id);
         this.#roomRemoved(room.id);
@@ -358,6 +372,12 @@ export class Floor extends EnhancedEventEmitter<FloorOwnEvents> {
     );
     this.#rooms.set(room.id, { room, disposers });
     return room;
+  }
+
+  #rememberClosed(roomId: string): void {
+    this.#closedPrivate.add(roomId);
+    if (this.#closedPrivate.size > CLOSED_PRIVATE_KEPT)
+      this.#closedPrivate.delete(this.#closedPrivate.values().next().value as string);
   }
 
   #remoteMark(): { remote?: true } {

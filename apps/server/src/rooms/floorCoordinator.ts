@@ -1,5 +1,6 @@
 import type { PersonRef } from '@tsudoi/protocol';
 import type { Floor, JoinResult } from './floor.js';
+import type { BookDeps, MeetingBooks } from './meetingBooks.js';
 import type { LeaveReason, Room } from './room.js';
 
 /**
@@ -18,4 +19,6 @@ export interface FloorCoordinator {
     roomId: string | undefined,
     reason: LeaveReason,
   ): Promise<Room | undefined>;
+  /** A loaded floor's 1on1 invitations and knocks, shared across nodes (absent: kept in this process). */
+  books?(deps: BookDeps): MeetingBooks;
 }

@@ -115,6 +115,25 @@ describe('Floor as a mirror of the shared floor', () => {
     expect(floor.rooms).toHaveLength(3);
   });
 
+  it('shows a 1on1 room another node opened, extends its guest list, and never brings a closed one back', () => {
+    const id = randomUUID();
+    const def = { id, workspaceId: floor.workspaceId, name: 'u1 & u2', guestList: ['u1', 'u2'] };
+    floor.applyPrivateDefinition(def);
+    floor.applyShared([state(id, person('u1'), person('u2'))], {}, true);
+    expect(floor.room(id)).toMatchObject({ kind: 'oneOnOne', isPrivate: true, size: 2 });
+    expect(floor.room(id).refusalFor('u3')).toBe('private');
+    floor.applyPrivateDefinition({ ...def, guestList: ['u1', 'u2', 'u3'] });
+    expect(floor.room(id).refusalFor('u3')).toBeNull();
+    // Both leave: the room closes here; the same definition arriving late (from the stream) is ignored.
+    floor.applyShared([state(id)], { u1: 'left', u2: 'left' }, true);
+    expect(() => floor.room(id)).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    floor.applyPrivateDefinition(def);
+    expect(floor.rooms.some((r) => r.id === id)).toBe(false);
+    // Another workspace's definition is not taken.
+    floor.applyPrivateDefinition({ ...def, id: randomUUID(), workspaceId: randomUUID() });
+    expect(floor.rooms.filter((r) => r.kind === 'oneOnOne')).toHaveLength(0);
+  });
+
   it('closing a mirror empties rooms as remote (no purge here: the other nodes still hold the floor)', () => {
     floor.applyShared([state(lounge, person('u1'))], {}, false);
     floor.closeMirror();

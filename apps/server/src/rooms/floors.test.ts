@@ -69,7 +69,7 @@ describe('Floors with presence', () => {
     presence.connect(ws, bob, 'b');
     const answered = vi.fn();
     floors.on('inviteAnswered', answered);
-    const inv = invitations.invite(alice, bob.userId);
+    const inv = await invitations.invite(alice, bob.userId);
     presence.signOut(ws, alice.userId);
     expect(answered).toHaveBeenCalledWith(expect.objectContaining({ id: inv.id, state: 'cancelled' }));
   });

@@ -6,6 +6,7 @@ import { FloorError } from './errors.js';
 import { Floor, type JoinResult } from './floor.js';
 import type { FloorCoordinator } from './floorCoordinator.js';
 import { type KnockEvents, Knocks } from './knock.js';
+import type { BookDeps, InvitationBook, KnockBook, MeetingBooks } from './meetingBooks.js';
 import { type OneOnOneEvents, OneOnOneInvitations } from './oneOnOne.js';
 import type { LeaveReason, Room } from './room.js';
 import type { FloorEvents } from './roomEvents.js';
@@ -23,11 +24,11 @@ export interface FloorsDeps {
   coordinator?: FloorCoordinator;
 }
 
-/** A workspace's live floor with its 1on1 invitations and knocks. */
+/** A workspace's live floor with its 1on1 invitations and knocks (shared across nodes when several). */
 export interface WorkspaceFloor {
   readonly floor: Floor;
-  readonly invitations: OneOnOneInvitations;
-  readonly knocks: Knocks;
+  readonly invitations: InvitationBook;
+  readonly knocks: KnockBook;
 }
 
 /** Every event of every workspace, in one place: the gateway, the access log and retention subscribe here. */
@@ -179,18 +180,18 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
       floor.close();
       throw new Error('floors are closed');
     }
-    const timers = this.#timers;
-    const invitations = new OneOnOneInvitations({
+    const bookDeps: BookDeps = {
       floor,
       findOnline: (userId) => {
         const p = presence.get(workspaceId, userId);
         return p && { userId: p.userId, displayName: p.displayName };
       },
-      timers,
-      ttlMs: this.#deps.inviteTtlMs,
+      timers: this.#timers,
+      inviteTtlMs: this.#deps.inviteTtlMs,
+      knockTtlMs: this.#deps.knockTtlMs,
       ...base,
-    });
-    const knocks = new Knocks({ floor, timers, ttlMs: this.#deps.knockTtlMs, ...base });
+    };
+    const { invitations, knocks } = this.#deps.coordinator?.books?.(bookDeps) ?? localBooks(bookDeps);
     const disposers = new Disposers();
     if (detach) disposers.add(detach);
     const forward = <K extends keyof FloorEvents & string>(event: K) =>
@@ -211,4 +212,13 @@ export class Floors extends EnhancedEventEmitter<FloorsEvents> {
     this.#loaded.set(workspaceId, { wf, disposers });
     return wf;
   }
+}
+
+/** One node: the workspace's invitations and knocks live in this process. */
+function localBooks(d: BookDeps): MeetingBooks {
+  const base = { floor: d.floor, clock: d.clock, timers: d.timers, ...(d.newId ? { newId: d.newId } : {}) };
+  return {
+    invitations: new OneOnOneInvitations({ ...base, findOnline: d.findOnline, ttlMs: d.inviteTtlMs }),
+    knocks: new Knocks({ ...base, ttlMs: d.knockTtlMs }),
+  };
 }

@@ -142,13 +142,7 @@ export class Knocks extends EnhancedEventEmitter<KnockEvents> {
   }
 
   #recipients(knock: Knock): string[] {
-    let inside: string[] = [];
-    try {
-      inside = [...this.#deps.floor.room(knock.roomId).participants.keys()];
-    } catch {
-      // The room is gone; only the knocker needs to hear about it.
-    }
-    return [knock.from.userId, ...inside.filter((id) => id !== knock.from.userId)];
+    return knockRecipients(this.#deps.floor, knock);
   }
 
   #take(knockId: string, outcome: KnockOutcome): Knock | undefined {
@@ -173,6 +167,17 @@ export class Knocks extends EnhancedEventEmitter<KnockEvents> {
     for (const { knock } of [...this.#pending.values()])
       if (match(knock)) this.#settle(knock.id, 'cancelled');
   }
+}
+
+/** Who hears about a knock: the knocker and the people inside its room (as this floor shows it). */
+export function knockRecipients(floor: Floor, knock: Readonly<Knock>): string[] {
+  let inside: string[] = [];
+  try {
+    inside = [...floor.room(knock.roomId).participants.keys()];
+  } catch {
+    // The room is gone; only the knocker needs to hear about it.
+  }
+  return [knock.from.userId, ...inside.filter((id) => id !== knock.from.userId)];
 }
 
 /** Wire shapes for the gateway. */

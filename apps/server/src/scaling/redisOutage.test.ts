@@ -8,8 +8,9 @@ import {
   redisAvailable,
   startRedisServer,
 } from '../testing/redisServer.js';
-import { nextEvent, TestSockets } from '../testing/sockets.js';
-import { startTestApp, type TestApp } from '../testing/testApp.js';
+import { nextEvent, type TestSockets } from '../testing/sockets.js';
+import type { TestApp } from '../testing/testApp.js';
+import { startTwoNodes } from '../testing/twoNodes.js';
 import { EventStream, FLOOR_EVENTS_STREAM } from './eventStream.js';
 import { closeRedis, createRedisClient } from './redisClient.js';
 import type { SharedEvent } from './sharedEvents.js';
@@ -66,11 +67,10 @@ describe.skipIf(skip)('two nodes when Redis is down and comes back empty', () =>
   let wsId: string;
 
   beforeAll(async () => {
-    const shared = { REDIS_URL: redis.url, PRESENCE_GRACE_MS: String(GRACE_MS) };
-    nodeA = await startTestApp({ ...shared, NODE_ID: 'outage-a' });
-    nodeB = await startTestApp({ ...shared, ...nodeA.storeEnv, NODE_ID: 'outage-b' });
-    onA = new TestSockets(nodeA.app.url);
-    onB = new TestSockets(nodeB.app.url);
+    // Node B: the same store (same DATA_DIR / Firestore project), the same Redis.
+    ({ nodeA, nodeB, onA, onB } = await startTwoNodes(redis.url, ['outage-a', 'outage-b'], {
+      PRESENCE_GRACE_MS: String(GRACE_MS),
+    }));
     owner = await nodeA.signedInUser('outage-owner@example.com');
     wsId = (await owner.post('/api/workspaces', { name: 'Outage Co' })).body.id;
     aki = await nodeA.joinedMember(owner, wsId, 'outage-aki@example.com');

@@ -7,6 +7,8 @@ import { parseSharedEvent, type SharedEvent } from './sharedEvents.js';
 export interface ScriptResult {
   status: string;
   events: SharedEvent[];
+  /** What a script returns after its events (see each script). */
+  values: unknown[];
 }
 
 /**
@@ -24,8 +26,8 @@ export class ScriptRunner {
 
   /** Runs a script returning `{ status, events }`; a Redis failure becomes UNAVAILABLE. */
   async run(lua: string, args: ReadonlyArray<string | number>): Promise<ScriptResult> {
-    const [status, events] = (await this.raw(lua, args)) as [string, string[]];
-    return { status, events: events.flatMap((e) => parseSharedEvent(e) ?? []) };
+    const [status, events, ...values] = (await this.raw(lua, args)) as [string, string[], ...unknown[]];
+    return { status, events: events.flatMap((e) => parseSharedEvent(e) ?? []), values };
   }
 
   /** The script's raw reply. */

@@ -8,8 +8,9 @@ import {
   redisAvailable,
   startRedisServer,
 } from '../testing/redisServer.js';
-import { nextEvent, TestSockets } from '../testing/sockets.js';
-import { startTestApp, type TestApp } from '../testing/testApp.js';
+import { nextEvent, type TestSockets } from '../testing/sockets.js';
+import type { TestApp } from '../testing/testApp.js';
+import { startTwoNodes } from '../testing/twoNodes.js';
 import { nodeTimings } from './nodePolicy.js';
 import { closeRedis, createRedisClient } from './redisClient.js';
 
@@ -47,12 +48,10 @@ const since = () => {
 beforeAll(async () => {
   if (skip) return;
   redis = await startRedisServer();
-  const shared = { REDIS_URL: redis.url, PRESENCE_GRACE_MS: String(GRACE_MS) };
-  nodeA = await startTestApp({ ...shared, NODE_ID: 'node-a' });
   // Node B: the same store (same DATA_DIR / Firestore project), the same Redis.
-  nodeB = await startTestApp({ ...shared, ...nodeA.storeEnv, NODE_ID: 'node-b' });
-  onA = new TestSockets(nodeA.app.url);
-  onB = new TestSockets(nodeB.app.url);
+  ({ nodeA, nodeB, onA, onB } = await startTwoNodes(redis.url, ['node-a', 'node-b'], {
+    PRESENCE_GRACE_MS: String(GRACE_MS),
+  }));
   owner = await nodeA.signedInUser('nodes-owner@example.com');
   wsId = (await owner.post('/api/workspaces', { name: 'Nodes Co' })).body.id;
   aki = await nodeA.joinedMember(owner, wsId, 'nodes-aki@example.com');

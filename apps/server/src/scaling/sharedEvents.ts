@@ -62,6 +62,9 @@ export const DefEvent = z.object({
     capacity: z.number().int().nullable(),
     archived: z.boolean(),
     createdAt: z.string(),
+    /** A 1on1 room (meetingScripts.ts): who may enter; absent for stored rooms. */
+    kind: z.literal('oneOnOne').optional(),
+    guestList: list(z.string().min(1)).optional(),
   }),
 });
 
@@ -96,6 +99,19 @@ export function parsePresenceView(json: string): PresenceView | undefined {
   try {
     const r = PresenceView.safeParse(JSON.parse(json));
     return r.success ? r.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A 1on1 room's definition as the LOAD script returns it; undefined when malformed or not a 1on1 room. */
+export function parsePrivateRoom(
+  json: string,
+): { id: string; workspaceId: string; name: string; guestList: string[] } | undefined {
+  try {
+    const r = DefEvent.shape.room.safeParse(JSON.parse(json));
+    if (!r.success || r.data.kind !== 'oneOnOne') return undefined;
+    return { ...r.data, guestList: r.data.guestList ?? [] };
   } catch {
     return undefined;
   }

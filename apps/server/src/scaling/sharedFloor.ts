@@ -3,12 +3,15 @@ import { refusalError } from '../rooms/access.js';
 import { FloorError } from '../rooms/errors.js';
 import type { Floor, JoinResult } from '../rooms/floor.js';
 import type { FloorCoordinator } from '../rooms/floorCoordinator.js';
+import type { BookDeps, MeetingBooks } from '../rooms/meetingBooks.js';
 import type { LeaveReason, Room } from '../rooms/room.js';
 import type { Clock } from '../timers.js';
 import { DEFINE, JOIN, LEAVE, LOAD } from './lua/floorScripts.js';
 import type { RedisLogger } from './redisClient.js';
 import type { ScriptRunner } from './scriptRunner.js';
-import { parsePresenceView, parseRoomState, type SharedEvent } from './sharedEvents.js';
+import { parsePresenceView, parsePrivateRoom, parseRoomState, type SharedEvent } from './sharedEvents.js';
+import { SharedInvitations } from './sharedInvitations.js';
+import { SharedKnocks } from './sharedKnocks.js';
 import type { SharedPresence } from './sharedPresence.js';
 import { freshRooms, type RoomSeqs } from './staleness.js';
 
@@ -34,7 +37,7 @@ export interface SharedFloorOptions {
  * Several nodes (R23): who is in which room lives in Redis, decided by atomic scripts (the capacity
  * check and the entry are one step), and every node's `Floor` mirrors it from the event stream. The node
  * that made a change applies it as its own (access log, the purge when the room empties everywhere);
- * the others mirror it as `remote`. Open rooms only: a 1on1 room is private to the node that opened it.
+ * the others mirror it as `remote`. 1on1 rooms too: their definitions are shared (meetingScripts.ts).
  */
 export class SharedFloor implements FloorCoordinator {
   readonly #o: SharedFloorOptions;
@@ -53,15 +56,20 @@ export class SharedFloor implements FloorCoordinator {
     // Registered before the read: events that arrive meanwhile wait, and those newer than it follow it.
     const entry: Mirror = { floor, seqs: new Map(), loadedSeq: 0, pending: [] };
     this.#floors.set(ws, entry);
-    let loaded: [string, string[], string[]];
+    let loaded: [string, string[], string[], string[]];
     try {
-      loaded = (await this.#o.scripts.raw(LOAD, [ws])) as [string, string[], string[]];
+      loaded = (await this.#o.scripts.raw(LOAD, [ws])) as [string, string[], string[], string[]];
     } catch (err) {
       this.#floors.delete(ws);
       throw err;
     }
-    const [seqText, rooms, presence] = loaded;
+    const [seqText, rooms, presence, privateRooms] = loaded;
     entry.loadedSeq = Number(seqText);
+    // 1on1 rooms first: the people in them are in `rooms`.
+    for (const json of privateRooms) {
+      const def = parsePrivateRoom(json);
+      if (def) floor.applyPrivateDefinition(def);
+    }
     const states = rooms.flatMap((json) => parseRoomState(json) ?? []);
     floor.applyShared(states, {}, true);
     this.#o.presence.load(
@@ -85,6 +93,16 @@ export class SharedFloor implements FloorCoordinator {
     };
   }
 
+  /** The workspace's 1on1 invitations and knocks, in Redis like its rooms' people. */
+  books(deps: BookDeps): MeetingBooks {
+    const options = {
+      scripts: this.#o.scripts,
+      apply: (events: readonly SharedEvent[]) => this.apply(events),
+      log: this.#o.log,
+    };
+    return { invitations: new SharedInvitations(deps, options), knocks: new SharedKnocks(deps, options) };
+  }
+
   async join(
     floor: Floor,
     person: PersonRef,
@@ -92,8 +110,7 @@ export class SharedFloor implements FloorCoordinator {
     opts: { listenOnly?: boolean },
   ): Promise<JoinResult> {
     const room = floor.room(roomId);
-    if (room.kind !== 'open') return floor.join(person, roomId, opts);
-    // Archived, closed: refused here. Full: only the shared count knows.
+    // Archived, closed, not on a 1on1 room's guest list: refused here. Full: only the shared count knows.
     const refusal = room.refusalFor(person.userId);
     if (refusal && refusal !== 'full') throw refusalError(refusal, room.capacity);
     const from = floor.roomOf(person.userId);
@@ -111,8 +128,10 @@ export class SharedFloor implements FloorCoordinator {
       JSON.stringify(participant),
       room.capacity === null ? '' : String(room.capacity),
       lo,
+      room.kind === 'oneOnOne' ? '1' : '0',
     ]);
     if (r.status === 'full') throw refusalError('full', room.capacity);
+    if (r.status === 'gone') throw FloorError.roomNotFound();
     this.apply(r.events);
     if (r.status === 'same') return { room, from: undefined, entered: false };
     return { room, from: from === room ? undefined : from, entered: true };
@@ -124,20 +143,18 @@ export class SharedFloor implements FloorCoordinator {
     roomId: string | undefined,
     reason: LeaveReason,
   ): Promise<Room | undefined> {
-    const current = floor.roomOf(userId);
-    if (current && current.kind !== 'open') {
-      // A 1on1 room is this node's own.
-      if (roomId === undefined) return floor.leaveCurrent(userId, reason);
-      return roomId === current.id ? floor.leave(userId, roomId, reason) : undefined;
-    }
+    // Known before the script runs: a 1on1 room closes here as its last person leaves, and this node's own
+    // event may come back through the stream before the script's reply does.
+    const before = roomId === undefined ? floor.roomOf(userId) : floor.rooms.find((x) => x.id === roomId);
     const r = await this.#o.scripts.run(LEAVE, [floor.workspaceId, roomId ?? '', userId, reason]);
+    const left = r.status.startsWith('left:') ? r.status.slice('left:'.length) : undefined;
+    const room = left === before?.id ? before : floor.rooms.find((x) => x.id === left);
     this.apply(r.events);
-    if (!r.status.startsWith('left:')) {
+    if (left === undefined) {
       if (roomId !== undefined && floor.room(roomId).has(userId)) throw FloorError.notInRoom();
       return undefined;
     }
-    const left = r.status.slice('left:'.length);
-    return floor.rooms.find((room) => room.id === left);
+    return room;
   }
 
   /**
@@ -241,8 +258,13 @@ export class SharedFloor implements FloorCoordinator {
       else if (e.k === 'rooms') {
         const fresh = freshRooms(mirror.seqs, e.rooms, e.seq);
         if (fresh.length > 0) mirror.floor.applyShared(fresh, e.reasons, !own);
-      } else if (!own && e.room.workspaceId === e.ws) {
-        // The node that defined the room shows it already.
+      } else if (e.room.workspaceId !== e.ws) {
+        // A definition for another workspace's room: never applied.
+      } else if (e.room.kind === 'oneOnOne') {
+        // Opened by a script (an accepted invitation, an admitted knock): the node that ran it shows it now too.
+        mirror.floor.applyPrivateDefinition({ ...e.room, guestList: e.room.guestList ?? [] });
+      } else if (!own) {
+        // The node that defined a stored room shows it already.
         mirror.floor.applyDefinition(e.room);
       }
     }

@@ -5,9 +5,13 @@ import { PRELUDE } from './prelude.js';
  * returns `{ status, events }` (events: the JSON of what it appended to the stream).
  */
 
-/** ARGV[3..8]: ws, roomId, userId, participant JSON, capacity ('' = none), listenOnly ('1', '0', ''). */
+/**
+ * ARGV[3..9]: ws, roomId, userId, participant JSON, capacity ('' = none), listenOnly ('1', '0', ''),
+ * private ('1': a 1on1 room, which must still exist; status 'gone' when it closed meanwhile).
+ */
 export const JOIN = `${PRELUDE}
 local ws, roomId, userId, person, cap, lo = ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+if ARGV[9] == '1' and redis.call('HEXISTS', privateKey(ws), roomId) == 0 then return { 'gone', events } end
 local current = redis.call('HGET', whereKey(ws), userId)
 local rk = roomKey(ws, roomId)
 if current == roomId then
@@ -24,12 +28,7 @@ if current == roomId then
 end
 -- The capacity check and the entry are one step: of two people taking the last seat, one gets it.
 if cap ~= '' and redis.call('HLEN', rk) >= tonumber(cap) then return { 'full', events } end
-local from = takeOut(ws, userId)
-redis.call('HSET', rk, userId, person)
-redis.call('HSET', whereKey(ws), userId, roomId)
-redis.call('SADD', occupiedKey(ws), roomId)
--- Whoever is in a room is counted on this node too (its heartbeat covers them).
-redis.call('SADD', peopleOfNodeKey(NODE), ws .. '|' .. userId)
+local from = enterRoom(ws, roomId, userId, person)
 local rooms = { roomState(ws, roomId) }
 local reasons = {}
 if from and from ~= roomId then
@@ -75,7 +74,10 @@ emit({ k = 'def', ws = ws, room = cjson.decode(record) })
 return { 'ok', events }
 `;
 
-/** ARGV[3]: ws. The workspace's floor and presence now: `{ seq, rooms JSON[], presence JSON[] }`. */
+/**
+ * ARGV[3]: ws. The workspace's floor and presence now: `{ seq, rooms JSON[], presence JSON[], 1on1 room
+ * definitions JSON[] }`.
+ */
 export const LOAD = `${PRELUDE}
 local ws = ARGV[3]
 local seq = redis.call('GET', P .. 'floor:seq') or '0'
@@ -86,5 +88,5 @@ end
 local flat = redis.call('HGETALL', presenceKey(ws))
 local presence = {}
 for i = 2, #flat, 2 do table.insert(presence, flat[i]) end
-return { seq, rooms, presence }
+return { seq, rooms, presence, redis.call('HVALS', privateKey(ws)) }
 `;

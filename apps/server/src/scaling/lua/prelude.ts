@@ -28,6 +28,10 @@ local function presenceKey(ws) return P .. 'presence:' .. ws end
 local function nodesOfKey(ws, userId) return P .. 'presence:' .. ws .. ':nodes:' .. userId end
 local function peopleOfNodeKey(node) return P .. 'node:' .. node .. ':people' end
 local function aliveKey(node) return P .. 'node:' .. node .. ':alive' end
+-- 1on1 rooms (room id -> definition JSON), pending 1on1 invitations and knocks (id -> JSON).
+local function privateKey(ws) return P .. 'floor:' .. ws .. ':private' end
+local function invitesKey(ws) return P .. 'floor:' .. ws .. ':invites' end
+local function knocksKey(ws) return P .. 'floor:' .. ws .. ':knocks' end
 local NODES = P .. 'nodes'
 
 local function roomState(ws, roomId)
@@ -43,8 +47,23 @@ local function takeOut(ws, userId)
   if not roomId then return nil end
   redis.call('HDEL', whereKey(ws), userId)
   redis.call('HDEL', roomKey(ws, roomId), userId)
-  if redis.call('HLEN', roomKey(ws, roomId)) == 0 then redis.call('SREM', occupiedKey(ws), roomId) end
+  if redis.call('HLEN', roomKey(ws, roomId)) == 0 then
+    redis.call('SREM', occupiedKey(ws), roomId)
+    -- A 1on1 room is a conversation, not a place: once empty it is gone (every mirror closes it as well).
+    redis.call('HDEL', privateKey(ws), roomId)
+  end
   return roomId
+end
+
+-- Puts a person into a room, out of their current one first; returns the room they left, or nil.
+local function enterRoom(ws, roomId, userId, person)
+  local from = takeOut(ws, userId)
+  redis.call('HSET', roomKey(ws, roomId), userId, person)
+  redis.call('HSET', whereKey(ws), userId, roomId)
+  redis.call('SADD', occupiedKey(ws), roomId)
+  -- Whoever is in a room is counted on this node too (its heartbeat covers them).
+  redis.call('SADD', peopleOfNodeKey(NODE), ws .. '|' .. userId)
+  return from
 end
 
 -- Offline everywhere: out of their room (an event for the room first), then the presence event.
