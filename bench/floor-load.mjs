@@ -38,14 +38,17 @@ const PROBE_TIMEOUT_MS = 5_000;
 /** The goals (at 1,000 people on one node, 3,000 over two). */
 const GOALS = { presenceP99Ms: 100, roomMessageP99Ms: 50, arrivalS: 10 };
 
-// PEOPLE_CACHE=<dir> (one node): reuse the people signed up by an earlier run (support/peopleCache.mjs).
-const PEOPLE_CACHE = NODES === 1 ? process.env.PEOPLE_CACHE : undefined;
+// SHARED=1 with NODES=1: the one node on Redis and the Firestore emulator, like each node of NODES=2 (figure 3
+// compares the two on the same path).
+const SHARED = NODES > 1 || process.env.SHARED === '1';
+// PEOPLE_CACHE=<dir> (one plain node): reuse the people signed up by an earlier run (support/peopleCache.mjs).
+const PEOPLE_CACHE = SHARED ? undefined : process.env.PEOPLE_CACHE;
 const cached = PEOPLE_CACHE ? cachedPeople(PEOPLE_CACHE, MEMBERS) : undefined;
 const cluster = await startCluster(
   'load',
   NODES,
   { ...BULK_LIMITS, SOCKETS_PER_USER_MAX: '100' },
-  { prepare: cached ? (dataDir) => seedDataDir(cached.database, dataDir) : undefined },
+  { prepare: cached ? (dataDir) => seedDataDir(cached.database, dataDir) : undefined, shared: SHARED },
 );
 const { nodes } = cluster;
 const sockets = [];
@@ -252,6 +255,7 @@ try {
   const both = (k) => [...latencies[k].same, ...latencies[k].cross];
   const result = {
     nodes: NODES,
+    shared: SHARED,
     people: people.length,
     sockets: sockets.length,
     arrival: {

@@ -74,13 +74,14 @@ export async function startRedis() {
 }
 
 /**
- * `count` nodes named `<name>-a`, `<name>-b`, …: one plain node for count 1, else Redis + the Firestore
- * emulator (a fresh `demo-bench-*` project) + the nodes. Resolves to `{ nodes, stop }`, each node as
+ * `count` nodes named `<name>-a`, `<name>-b`, …: one plain node for count 1 (unless `shared`), else Redis +
+ * the Firestore emulator (a fresh `demo-bench-*` project) + the nodes. `shared` with count 1: one node set up
+ * like a cluster's (Redis and the emulator), to compare one node with two on the same path (figure 3). Resolves to `{ nodes, stop }`, each node as
  * support/server.mjs returns it plus `id`. `env` goes to every node; `prepare(dataDir)` (one node only) runs
  * on the node's empty DATA_DIR before it starts.
  */
-export async function startCluster(name, count, env = {}, { prepare } = {}) {
-  if (count === 1) {
+export async function startCluster(name, count, env = {}, { prepare, shared: asCluster = false } = {}) {
+  if (count === 1 && !asCluster) {
     const node = await startServer(name, env, { prepare });
     return {
       nodes: [{ ...node, id: `${name}-a` }],
