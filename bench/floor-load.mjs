@@ -328,6 +328,10 @@ try {
   failed = missed.presence + missed.chat > 0 || floorErrors.size > 0;
 } catch (err) {
   console.error(err);
+  // What the servers logged at error level (a 500's cause is only in the server's log).
+  for (const n of nodes)
+    for (const line of n.output().split('\n'))
+      if (/"level":(50|60)/.test(line)) console.error(`${n.id}: ${line.slice(0, 2_000)}`);
   failed = true;
 } finally {
   clearTimeout(giveUp);

@@ -57,5 +57,6 @@ export async function startServer(name, env = {}, { startTimeoutMs = 20_000, pre
     child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${out}`)));
   });
-  return { url, pid: child.pid, stop, dataDir };
+  // The server's last 20,000 characters of log, for a failed run's report.
+  return { url, pid: child.pid, stop, dataDir, output: () => out };
 }

@@ -48,6 +48,41 @@ export function describeAccountsInTransactionContract(engine: string, makeStore:
       expect(await accept(false)).toBe(false); // once
     });
 
+    it('sixteen people accepting their invitations to one workspace at once all get in (the 9:00 rush)', async () => {
+      const ws = await newWorkspace(store());
+      const people = await Promise.all(Array.from({ length: 16 }, () => newUser(store())));
+      const invitations = people.map((u) => invitationRecord(ws, { email: u.email }));
+      for (const inv of invitations) await store().accounts.invitations.create(inv);
+      // Meanwhile the admin goes on inviting others (each a transaction of its own, writing an invitation).
+      const more = Array.from({ length: 16 }, (_, i) => invitationRecord(ws, { email: `later${i}@example.com` }));
+      const inviting = Promise.all(
+        more.map((inv) => store().transaction((tx) => tx.accounts.invitations.createOrRefresh(inv, at(1)))),
+      );
+      // What WorkspaceService.acceptInvitation does in its unit of work: find by link, mark, add the member.
+      const accepted = await Promise.all(
+        people.map((u, i) =>
+          store().transaction(async (tx) => {
+            const inv = await tx.accounts.invitations.getByTokenHash(invitations[i]!.tokenHash);
+            if (!inv || inv.acceptedAt !== null) return false;
+            await tx.workspaces.get(ws);
+            await tx.accounts.memberships.get(ws, u.id);
+            if (!(await tx.accounts.invitations.markAccepted(inv.id, at(1)))) return false;
+            await tx.accounts.memberships.add({
+              workspaceId: ws,
+              userId: u.id,
+              role: inv.role,
+              status: 'active',
+              joinedAt: at(1),
+            });
+            return true;
+          }),
+        ),
+      );
+      expect(accepted.every(Boolean)).toBe(true);
+      expect(await store().accounts.memberships.countActive(ws)).toBe(16);
+      expect(await inviting).toHaveLength(16);
+    });
+
     it('a wrong code counted inside a transaction that fails is not counted', async () => {
       const u = await newUser(store());
       const id = await newChallenge(store(), u.id);
