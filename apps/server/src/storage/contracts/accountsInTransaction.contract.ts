@@ -54,7 +54,9 @@ export function describeAccountsInTransactionContract(engine: string, makeStore:
       const invitations = people.map((u) => invitationRecord(ws, { email: u.email }));
       for (const inv of invitations) await store().accounts.invitations.create(inv);
       // Meanwhile the admin goes on inviting others (each a transaction of its own, writing an invitation).
-      const more = Array.from({ length: 16 }, (_, i) => invitationRecord(ws, { email: `later${i}@example.com` }));
+      const more = Array.from({ length: 16 }, (_, i) =>
+        invitationRecord(ws, { email: `later${i}@example.com` }),
+      );
       const inviting = Promise.all(
         more.map((inv) => store().transaction((tx) => tx.accounts.invitations.createOrRefresh(inv, at(1)))),
       );
