@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Store } from '../store.js';
+import type { Invitation, Repos, Store } from '../store.js';
 import {
   at,
   freshStore,
@@ -16,6 +16,19 @@ import {
  * transaction or not at all, and the methods that are atomic on their own join it. Each `fn` reads before
  * it writes (Firestore refuses a read after a write in one transaction).
  */
+/** Marks the invitation accepted and adds its member, in the caller's transaction; false when already used. */
+async function markAndJoin(tx: Repos, inv: Invitation, userId: string): Promise<boolean> {
+  if (!(await tx.accounts.invitations.markAccepted(inv.id, at(1)))) return false;
+  await tx.accounts.memberships.add({
+    workspaceId: inv.workspaceId,
+    userId,
+    role: inv.role,
+    status: 'active',
+    joinedAt: at(1),
+  });
+  return true;
+}
+
 export function describeAccountsInTransactionContract(engine: string, makeStore: () => Promise<Store>) {
   describe(`accounts in a transaction: ${engine}`, () => {
     const store = freshStore(makeStore);
@@ -28,14 +41,7 @@ export function describeAccountsInTransactionContract(engine: string, makeStore:
       await store().accounts.invitations.create(inv);
       const accept = (fail: boolean) =>
         store().transaction(async (tx) => {
-          if (!(await tx.accounts.invitations.markAccepted(inv.id, at(1)))) return false;
-          await tx.accounts.memberships.add({
-            workspaceId: ws,
-            userId: u.id,
-            role: inv.role,
-            status: 'active',
-            joinedAt: at(1),
-          });
+          if (!(await markAndJoin(tx, inv, u.id))) return false;
           if (fail) throw boom;
           return true;
         });
@@ -68,15 +74,7 @@ export function describeAccountsInTransactionContract(engine: string, makeStore:
             if (!inv || inv.acceptedAt !== null) return false;
             await tx.workspaces.get(ws);
             await tx.accounts.memberships.get(ws, u.id);
-            if (!(await tx.accounts.invitations.markAccepted(inv.id, at(1)))) return false;
-            await tx.accounts.memberships.add({
-              workspaceId: ws,
-              userId: u.id,
-              role: inv.role,
-              status: 'active',
-              joinedAt: at(1),
-            });
-            return true;
+            return markAndJoin(tx, inv, u.id);
           }),
         ),
       );
