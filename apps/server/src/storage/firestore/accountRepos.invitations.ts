@@ -60,9 +60,8 @@ export function firestoreInvitations(ctx: FsContext): InvitationRepo {
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0];
   }
 
-  /** The invitation with this id in whichever workspace holds it. */
   /**
-   * The invitation whose never-changing `field` is `value`. In a transaction the query runs outside it and
+   * The invitation (in whichever workspace holds it) whose never-changing `field` is `value`. In a transaction the query runs outside it and
    * the document is then read by reference: a point read locks that one document, whereas a query read in a
    * transaction locks what it scanned, and concurrent accepts time out on each other's locks (seen on the
    * emulator with 16 accepts at once: "ABORTED: Transaction lock timeout", a 500).
@@ -75,7 +74,6 @@ export function firestoreInvitations(ctx: FsContext): InvitationRepo {
     const snap = await c.get(found.ref);
     return snap.exists ? snap : undefined;
   }
-  const byId = (c: FsContext, id: string) => findBy(c, 'id', id);
 
   return {
     async create(inv) {
@@ -145,7 +143,7 @@ export function firestoreInvitations(ctx: FsContext): InvitationRepo {
     },
     markAccepted(id, at) {
       return ctx.atomic(async (c) => {
-        const doc = await byId(c, id);
+        const doc = await findBy(c, 'id', id);
         if (!doc || !isOpen(doc.data())) return false;
         await c.update(doc.ref, { acceptedAt: at });
         return true;
