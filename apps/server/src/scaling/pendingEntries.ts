@@ -1,10 +1,34 @@
 import type { z } from 'zod';
 import type { Clock, TimerHandle, Timers } from '../timers.js';
+import { PENDING } from './lua/meetingScripts.js';
+import type { RedisLogger } from './redisClient.js';
+import type { ScriptRunner } from './scriptRunner.js';
+import type { SharedEvent } from './sharedEvents.js';
 
 /**
  * What the shared invitations and knocks have in common: a pending entry stored in Redis as JSON with `exp`
  * (its expiry in ms, for the scripts), and the expiry timers of the entries this node made.
  */
+
+/** What the shared invitations and knocks are given by `SharedFloor.books`. */
+export interface SharedBookOptions {
+  scripts: ScriptRunner;
+  /** Applies a script's events to this node's mirrors (`SharedFloor.apply`). */
+  apply: (events: readonly SharedEvent[]) => void;
+  log: RedisLogger;
+}
+
+/** A workspace's pending entries of one kind — every one, or only the one with `id` — read back with `parse`. */
+export async function readPending<T>(
+  scripts: ScriptRunner,
+  workspaceId: string,
+  kind: 'invites' | 'knocks',
+  parse: (json: unknown) => T | undefined,
+  id = '',
+): Promise<T[]> {
+  const r = await scripts.run(PENDING, [workspaceId, kind, id]);
+  return ((r.values[0] as unknown[]) ?? []).flatMap((json) => parse(json) ?? []);
+}
 
 /** A stored entry read back: `exp` becomes `expiresAt`, the state is pending; undefined when unreadable. */
 export function parsePending<S extends z.ZodType<{ exp: number }>>(

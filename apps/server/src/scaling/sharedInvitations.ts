@@ -6,18 +6,9 @@ import { FloorError } from '../rooms/errors.js';
 import type { BookDeps, InvitationBook } from '../rooms/meetingBooks.js';
 import { DEFAULT_INVITE_TTL_MS, type Invitation, type OneOnOneEvents } from '../rooms/oneOnOne.js';
 import { privateRoomName } from '../rooms/privateRoom.js';
-import { INVITE, PENDING, SETTLE_INVITE } from './lua/meetingScripts.js';
-import { ExpiryTimers, parsePending } from './pendingEntries.js';
-import type { RedisLogger } from './redisClient.js';
-import type { ScriptRunner } from './scriptRunner.js';
-import type { SharedEvent } from './sharedEvents.js';
-
-export interface SharedBookOptions {
-  scripts: ScriptRunner;
-  /** Applies a script's events to this node's mirrors (`SharedFloor.apply`). */
-  apply: (events: readonly SharedEvent[]) => void;
-  log: RedisLogger;
-}
+import { INVITE, SETTLE_INVITE } from './lua/meetingScripts.js';
+import { ExpiryTimers, parsePending, readPending, type SharedBookOptions } from './pendingEntries.js';
+import type { DefEvent } from './sharedEvents.js';
 
 const Person = z.object({ userId: z.string().min(1), displayName: z.string() });
 /** A pending invitation as stored in Redis (`exp`: its expiry in ms, for the scripts). */
@@ -37,6 +28,9 @@ const OUTCOME = {
   offline: 'cancelled',
   expire: 'expired',
 } as const;
+
+/** A 1on1 room's definition as SETTLE_INVITE stores it and announces it (a `def` event's room). */
+type PrivateRoomRecord = DefEvent['room'];
 
 const parseInvitation = (json: unknown): Invitation | undefined => parsePending(StoredInvitation, json);
 
@@ -92,12 +86,12 @@ export class SharedInvitations extends EnhancedEventEmitter<OneOnOneEvents> impl
   }
 
   async respond(userId: string, inviteId: string, accept: boolean): Promise<Invitation> {
-    let room: string | undefined;
+    let room: PrivateRoomRecord | undefined;
     if (accept) {
       // The room's definition needs the two people: read the invitation (it never changes while pending).
-      const pending = (await this.#pending()).find((i) => i.id === inviteId && i.to.userId === userId);
-      if (!pending) throw FloorError.inviteNotFound();
-      room = JSON.stringify({
+      const [pending] = await this.#pending(inviteId);
+      if (!pending || pending.to.userId !== userId) throw FloorError.inviteNotFound();
+      room = {
         id: (this.#deps.newId ?? randomUUID)(),
         workspaceId: this.#ws,
         name: privateRoomName([pending.from, pending.to]),
@@ -106,7 +100,7 @@ export class SharedInvitations extends EnhancedEventEmitter<OneOnOneEvents> impl
         createdAt: this.#deps.clock().toISOString(),
         kind: 'oneOnOne',
         guestList: [pending.from.userId, pending.to.userId],
-      });
+      };
     }
     const settled = await this.#settle(inviteId, userId, accept ? 'accept' : 'decline', room);
     if (!settled) throw FloorError.inviteNotFound();
@@ -146,9 +140,9 @@ export class SharedInvitations extends EnhancedEventEmitter<OneOnOneEvents> impl
     this.removeAllListeners();
   }
 
-  async #pending(): Promise<Invitation[]> {
-    const r = await this.#o.scripts.run(PENDING, [this.#ws, 'invites']);
-    return ((r.values[0] as unknown[]) ?? []).flatMap((json) => parseInvitation(json) ?? []);
+  /** Every pending invitation of the workspace, or only the one with `id`. */
+  #pending(id?: string): Promise<Invitation[]> {
+    return readPending(this.#o.scripts, this.#ws, 'invites', parseInvitation, id);
   }
 
   #arm(invitation: Invitation): void {
@@ -164,7 +158,7 @@ export class SharedInvitations extends EnhancedEventEmitter<OneOnOneEvents> impl
     inviteId: string,
     actor: string,
     action: Action,
-    room?: string,
+    room?: PrivateRoomRecord,
   ): Promise<Invitation | undefined> {
     const now = this.#deps.clock();
     const r = await this.#o.scripts.run(SETTLE_INVITE, [
@@ -174,7 +168,7 @@ export class SharedInvitations extends EnhancedEventEmitter<OneOnOneEvents> impl
       action,
       now.getTime(),
       now.toISOString(),
-      room ?? '',
+      room ? JSON.stringify(room) : '',
     ]);
     if (r.status !== 'settled') return undefined;
     this.#o.apply(r.events);
@@ -182,7 +176,7 @@ export class SharedInvitations extends EnhancedEventEmitter<OneOnOneEvents> impl
     if (!invitation) return undefined;
     this.#timers.clear(inviteId);
     invitation.state = OUTCOME[action];
-    if (action === 'accept' && room) invitation.roomId = (JSON.parse(room) as { id: string }).id;
+    if (room) invitation.roomId = room.id;
     if (!this.#closed) this.safeEmit('answered', invitation);
     return invitation;
   }

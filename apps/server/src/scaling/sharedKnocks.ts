@@ -6,9 +6,8 @@ import { refusalError } from '../rooms/access.js';
 import { FloorError } from '../rooms/errors.js';
 import { DEFAULT_KNOCK_TTL_MS, type Knock, type KnockEvents, knockRecipients } from '../rooms/knock.js';
 import type { BookDeps, KnockBook } from '../rooms/meetingBooks.js';
-import { CANCEL_KNOCKS, KNOCK, PENDING, SETTLE_KNOCK } from './lua/meetingScripts.js';
-import { ExpiryTimers, parsePending } from './pendingEntries.js';
-import type { SharedBookOptions } from './sharedInvitations.js';
+import { CANCEL_KNOCKS, KNOCK, SETTLE_KNOCK } from './lua/meetingScripts.js';
+import { ExpiryTimers, parsePending, readPending, type SharedBookOptions } from './pendingEntries.js';
 
 const StoredKnock = z.object({
   id: z.string().min(1),
@@ -90,7 +89,7 @@ export class SharedKnocks extends EnhancedEventEmitter<KnockEvents> implements K
 
   /** Someone inside admits (the knocker is moved in) or denies; a full room leaves the knock pending. */
   async respond(responderId: string, knockId: string, admit: boolean): Promise<Knock> {
-    const knock = (await this.#pending()).find((k) => k.id === knockId);
+    const [knock] = await this.#pending(knockId);
     if (!knock) throw FloorError.knockNotFound();
     const room = this.#deps.floor.room(knock.roomId);
     const r = await this.#run(knockId, responderId, admit ? 'admit' : 'deny', room.capacity);
@@ -140,9 +139,9 @@ export class SharedKnocks extends EnhancedEventEmitter<KnockEvents> implements K
     this.removeAllListeners();
   }
 
-  async #pending(): Promise<Knock[]> {
-    const r = await this.#o.scripts.run(PENDING, [this.#ws, 'knocks']);
-    return ((r.values[0] as unknown[]) ?? []).flatMap((json) => parseKnock(json) ?? []);
+  /** Every pending knock of the workspace, or only the one with `id`. */
+  #pending(id?: string): Promise<Knock[]> {
+    return readPending(this.#o.scripts, this.#ws, 'knocks', parseKnock, id);
   }
 
   #run(knockId: string, actor: string, action: Action, capacity: number | null) {

@@ -12,8 +12,8 @@ import { PRELUDE } from './prelude.js';
  * Each returns `{ status, events, ... }` like the floor scripts; what follows `events` is listed per script.
  */
 
-/** Drops the entries of a hash whose `exp` has passed. */
-const DROP_EXPIRED = `
+/** Helpers of these scripts: expired entries dropped, a person entering at `since`, moves announced. */
+const MEETING_HELPERS = `
 local function dropExpired(key, now)
   local flat = redis.call('HGETALL', key)
   local live = {}
@@ -22,6 +22,10 @@ local function dropExpired(key, now)
     if v.exp <= now then redis.call('HDEL', key, flat[i]) else table.insert(live, { flat[i + 1], v }) end
   end
   return live
+end
+
+local function participant(p, since)
+  return cjson.encode({ userId = p.userId, displayName = p.displayName, listenOnly = false, since = since })
 end
 
 local function emitMoves(ws, roomId, moved)
@@ -41,7 +45,7 @@ end
  * ARGV[3..7]: ws, from userId, to userId, the new invitation's JSON, now (ms). Status 'existing' (the
  * pending invitation from → to, returned instead) or 'created'; then the invitation's JSON.
  */
-export const INVITE = `${PRELUDE}${DROP_EXPIRED}
+export const INVITE = `${PRELUDE}${MEETING_HELPERS}
 local ws, fromId, toId, json, now = ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
 for _, e in ipairs(dropExpired(invitesKey(ws), now)) do
   if e[2].from.userId == fromId and e[2].to.userId == toId then return { 'existing', events, e[1] } end
@@ -56,7 +60,7 @@ return { 'created', events, json }
  * the 1on1 room's definition JSON (accept only). Status 'none' (no such pending invitation for this actor)
  * or 'settled'; then the invitation's JSON. Accepting defines the room and moves both people into it.
  */
-export const SETTLE_INVITE = `${PRELUDE}${DROP_EXPIRED}
+export const SETTLE_INVITE = `${PRELUDE}${MEETING_HELPERS}
 local ws, id, actor, action, now, since = ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8]
 local json = redis.call('HGET', invitesKey(ws), id)
 if not json then return { 'none', events } end
@@ -74,8 +78,7 @@ if action == 'accept' then
   emit({ k = 'def', ws = ws, room = room })
   local moved = {}
   for _, p in ipairs({ inv.from, inv.to }) do
-    local person = cjson.encode({ userId = p.userId, displayName = p.displayName, listenOnly = false, since = since })
-    local from = enterRoom(ws, room.id, p.userId, person)
+    local from = enterRoom(ws, room.id, p.userId, participant(p, since))
     if from then moved[p.userId] = from end
   end
   emitMoves(ws, room.id, moved)
@@ -88,7 +91,7 @@ return { 'settled', events, json }
  * is in the room), 'nobody' (the room is empty), 'existing' (their pending knock on this room, returned)
  * or 'created'; then the knock's JSON and, when it replaced a knock on another room, that one's JSON.
  */
-export const KNOCK = `${PRELUDE}${DROP_EXPIRED}
+export const KNOCK = `${PRELUDE}${MEETING_HELPERS}
 local ws, roomId, userId, json, now = ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7])
 if redis.call('HEXISTS', roomKey(ws, roomId), userId) == 1 then return { 'inside', events } end
 if redis.call('HLEN', roomKey(ws, roomId)) == 0 then return { 'nobody', events } end
@@ -111,7 +114,7 @@ return { 'created', events, json, replaced }
  * 'full' (the knock stays pending) or 'settled'; then the knock's JSON. Admitting puts the knocker on a
  * 1on1 room's guest list (a 'def' event) and moves them in.
  */
-export const SETTLE_KNOCK = `${PRELUDE}${DROP_EXPIRED}
+export const SETTLE_KNOCK = `${PRELUDE}${MEETING_HELPERS}
 local ws, id, actor, action, now, since, cap = ARGV[3], ARGV[4], ARGV[5], ARGV[6], tonumber(ARGV[7]), ARGV[8], ARGV[9]
 local json = redis.call('HGET', knocksKey(ws), id)
 if not json then return { 'none', events } end
@@ -136,9 +139,8 @@ if action == 'admit' then
     emit({ k = 'def', ws = ws, room = room })
   end
   redis.call('HDEL', knocksKey(ws), id)
-  local person = cjson.encode({ userId = k.from.userId, displayName = k.from.displayName, listenOnly = false, since = since })
   local moved = {}
-  local from = enterRoom(ws, k.roomId, k.from.userId, person)
+  local from = enterRoom(ws, k.roomId, k.from.userId, participant(k.from, since))
   if from then moved[k.from.userId] = from end
   emitMoves(ws, k.roomId, moved)
 else
@@ -165,8 +167,15 @@ end
 return { 'ok', events, gone }
 `;
 
-/** ARGV[3..4]: ws, 'invites' or 'knocks'. Status 'ok', then the list of pending entries' JSON. */
+/**
+ * ARGV[3..5]: ws, 'invites' or 'knocks', an id ('' = every one). Status 'ok', then the list of pending
+ * entries' JSON (with an id: that one, or none).
+ */
 export const PENDING = `${PRELUDE}
 local key = ARGV[4] == 'invites' and invitesKey(ARGV[3]) or knocksKey(ARGV[3])
+if ARGV[5] ~= '' then
+  local one = redis.call('HGET', key, ARGV[5])
+  return { 'ok', events, one and { one } or {} }
+end
 return { 'ok', events, redis.call('HVALS', key) }
 `;
