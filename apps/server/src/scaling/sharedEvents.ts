@@ -1,5 +1,6 @@
 import { PresenceStatus } from '@tsudoi/protocol';
 import { z } from 'zod';
+import type { PrivateRoomDefinition } from '../rooms/privateRoom.js';
 
 /**
  * What the floor scripts append to the stream `floor:events` (and return to the node that ran them):
@@ -104,14 +105,16 @@ export function parsePresenceView(json: string): PresenceView | undefined {
   }
 }
 
+/** The 1on1 room a definition describes (its guest list filled in), or undefined for a stored room. */
+export function privateRoomOf(room: DefEvent['room']): PrivateRoomDefinition | undefined {
+  return room.kind === 'oneOnOne' ? { ...room, guestList: room.guestList ?? [] } : undefined;
+}
+
 /** A 1on1 room's definition as the LOAD script returns it; undefined when malformed or not a 1on1 room. */
-export function parsePrivateRoom(
-  json: string,
-): { id: string; workspaceId: string; name: string; guestList: string[] } | undefined {
+export function parsePrivateRoom(json: string): PrivateRoomDefinition | undefined {
   try {
     const r = DefEvent.shape.room.safeParse(JSON.parse(json));
-    if (!r.success || r.data.kind !== 'oneOnOne') return undefined;
-    return { ...r.data, guestList: r.data.guestList ?? [] };
+    return r.success ? privateRoomOf(r.data) : undefined;
   } catch {
     return undefined;
   }

@@ -9,7 +9,13 @@ import type { Clock } from '../timers.js';
 import { DEFINE, JOIN, LEAVE, LOAD } from './lua/floorScripts.js';
 import type { RedisLogger } from './redisClient.js';
 import type { ScriptRunner } from './scriptRunner.js';
-import { parsePresenceView, parsePrivateRoom, parseRoomState, type SharedEvent } from './sharedEvents.js';
+import {
+  parsePresenceView,
+  parsePrivateRoom,
+  parseRoomState,
+  privateRoomOf,
+  type SharedEvent,
+} from './sharedEvents.js';
 import { SharedInvitations } from './sharedInvitations.js';
 import { SharedKnocks } from './sharedKnocks.js';
 import type { SharedPresence } from './sharedPresence.js';
@@ -258,14 +264,13 @@ export class SharedFloor implements FloorCoordinator {
       else if (e.k === 'rooms') {
         const fresh = freshRooms(mirror.seqs, e.rooms, e.seq);
         if (fresh.length > 0) mirror.floor.applyShared(fresh, e.reasons, !own);
-      } else if (e.room.workspaceId !== e.ws) {
-        // A definition for another workspace's room: never applied.
-      } else if (e.room.kind === 'oneOnOne') {
-        // Opened by a script (an accepted invitation, an admitted knock): the node that ran it shows it now too.
-        mirror.floor.applyPrivateDefinition({ ...e.room, guestList: e.room.guestList ?? [] });
-      } else if (!own) {
-        // The node that defined a stored room shows it already.
-        mirror.floor.applyDefinition(e.room);
+      } else if (e.room.workspaceId === e.ws) {
+        // (A definition naming another workspace is never applied.)
+        const def = privateRoomOf(e.room);
+        // A 1on1 room was opened by a script (an accepted invitation, an admitted knock): the node that ran
+        // it shows it now too. A stored room: the node that defined it shows it already.
+        if (def) mirror.floor.applyPrivateDefinition(def);
+        else if (!own) mirror.floor.applyDefinition(e.room);
       }
     }
   }
