@@ -37,4 +37,18 @@ describe('runInTransaction', () => {
     await expect(runInTransaction(other.db, async () => 'done')).rejects.toBe(invalid);
     expect(other.runs()).toBe(1);
   });
+
+  it("adds the awaiting code's frames to a database error, keeping the error itself", async () => {
+    // Made the way the client makes them: in a network callback, with no frame of ours.
+    const aborted = await new Promise<Error>((resolve) =>
+      setImmediate(() =>
+        resolve(Object.assign(new Error('10 ABORTED: Transaction lock timeout.'), { code: 10 })),
+      ),
+    );
+    const signUpSomeone = async () => await runInTransaction(flakyDb([aborted]).db, async () => 'done');
+    const err = await signUpSomeone().catch((e: unknown) => e);
+    expect(err).toBe(aborted);
+    expect(aborted.message).toBe('10 ABORTED: Transaction lock timeout.');
+    expect(aborted.stack).toMatch(/transaction awaited at[\s\S]*signUpSomeone/);
+  });
 });

@@ -117,9 +117,23 @@ export async function runInTransaction<T>(db: Firestore, fn: (ctx: FsContext) =>
         maxAttempts: TRANSACTION_ATTEMPTS,
       });
     } catch (err) {
-      if (run >= CLOSED_TRANSACTION_RUNS || !isClosedTransaction(err)) throw err;
+      if (run >= CLOSED_TRANSACTION_RUNS || !isClosedTransaction(err)) throw withCallerFrames(err);
     }
   }
+}
+
+/**
+ * A database error (ABORTED after the last attempt, a refused commit) is made in the client's network
+ * callbacks, so its stack names no line of ours. Its stack gets the frames of the code that awaited this
+ * transaction (an error made here carries the awaiting functions), so a log says which unit failed. The
+ * error itself — its code and message — stays the same object.
+ */
+function withCallerFrames(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const callers = new Error('transaction awaited at').stack?.split('\n').slice(2).join('\n');
+  if (callers && err.stack && !err.stack.includes('transaction awaited at'))
+    err.stack = `${err.stack}\n    --- transaction awaited at ---\n${callers}`;
+  return err;
 }
 
 /** Reads and writes straight against the database; `atomic` opens a transaction. */
