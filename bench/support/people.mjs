@@ -143,14 +143,14 @@ export async function pool(items, limit, fn) {
 
 /**
  * An owner and `members` people who signed up and accepted an invitation to one workspace (team plan
- * above 10 people, enterprise above 500). All mail is read from the server at `url`.
+ * above 10 seats, enterprise above 500; `seats` when more people will be added otherwise). All mail is read
+ * from the server at `url`.
  */
-export async function seedWorkspace(url, members, concurrency) {
+export async function seedWorkspace(url, members, concurrency, seats = members + 1) {
   const mail = new Mailbox(url);
   const owner = await signUp(url, mail, 'owner@bench.example', 'Owner');
   const ws = await owner.c.post('/api/workspaces', { name: 'Bench' });
-  const total = members + 1;
-  if (total > 10) {
+  if (seats > 10) {
     // Plans change only through the operator (needs a server started with BULK_LIMITS).
     const res = await fetch(`${url}/api/ops/workspaces/${ws.id}/plan`, {
       method: 'POST',
@@ -159,7 +159,7 @@ export async function seedWorkspace(url, members, concurrency) {
         'x-ops-reason': 'benchmark workspace',
         'content-type': 'application/json',
       },
-      body: JSON.stringify({ plan: total > 500 ? 'enterprise' : 'team' }),
+      body: JSON.stringify({ plan: seats > 500 ? 'enterprise' : 'team' }),
     });
     if (!res.ok) throw new Error(`operator plan change: ${res.status} ${await res.text()}`);
   }

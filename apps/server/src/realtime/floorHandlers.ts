@@ -1,51 +1,21 @@
 import { ClientPayloads, type PersonRef } from '@tsudoi/protocol';
 import type { AuditLog } from '../audit/auditLog.js';
-import type { MembershipRepo } from '../auth/accountStore.js';
 import type { Presence } from '../presence/presenceTracker.js';
 import type { Floors } from '../rooms/floors.js';
 import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
 import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
 import { handle } from './handle.js';
+import type { MemberDirectory } from './memberDirectory.js';
 import { channels, type SocketIdentity, type TsudoiSocket } from './types.js';
 
 export interface FloorHandlerDeps {
-  memberships: Pick<MembershipRepo, 'listByWorkspace'>;
+  /** The members a snapshot lists (shared among connecting sockets: memberDirectory.ts). */
+  members: Pick<MemberDirectory, 'list'>;
   floors: Floors;
   presence: Presence;
   access: WorkspaceAccess;
   audit: AuditLog;
-}
-
-/**
- * Member lists shared among the sockets of one workspace that connect while a read is in flight (the
- * 9 a.m. rush: a thousand people connecting read the list a few times, not a thousand). Nothing is kept
- * once the read settles, so a later connect always reads the current list.
- */
-export function sharedMemberLists(
-  memberships: Pick<MembershipRepo, 'listByWorkspace'>,
-): Pick<MembershipRepo, 'listByWorkspace'> {
-  const inFlight = new Map<string, ReturnType<MembershipRepo['listByWorkspace']>>();
-  return {
-    listByWorkspace(workspaceId) {
-      let read = inFlight.get(workspaceId);
-      if (!read) {
-        read = memberships.listByWorkspace(workspaceId).finally(() => inFlight.delete(workspaceId));
-        inFlight.set(workspaceId, read);
-      }
-      return read;
-    },
-  };
-}
-
-/** The active members of a workspace, as the floor shows them. */
-export async function workspaceMembers(
-  memberships: Pick<MembershipRepo, 'listByWorkspace'>,
-  workspaceId: string,
-): Promise<PersonRef[]> {
-  return (await memberships.listByWorkspace(workspaceId))
-    .filter((m) => m.status === 'active')
-    .map((m) => ({ userId: m.userId, displayName: m.displayName }));
 }
 
 /**
@@ -134,7 +104,7 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   counted = true;
   socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
   d.presence.connect(ws, me, socket.id);
-  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await workspaceMembers(d.memberships, ws)));
+  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await d.members.list(ws)));
   // Several nodes read these from Redis: while it is out the socket stays (floor, chat and media work on);
   // only the re-shown invitations and knocks are missed, and they could not be answered meanwhile anyway.
   try {

@@ -5,6 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { Server, type ServerOptions } from 'socket.io';
 import type { AuditLog } from '../audit/auditLog.js';
 import type { SecurityEvents } from '../audit/securityEvents.js';
+import type { MembershipRepo } from '../auth/accountStore.js';
 import type { SessionService } from '../auth/sessionService.js';
 import { type ChatRepos, ChatService, type MessageImages } from '../chat/chatService.js';
 import type { Clock } from '../clock.js';
@@ -26,9 +27,10 @@ import { accessRelay, bindSocketAccess } from './accessRelay.js';
 import { registerChatHandlers } from './chatHandlers.js';
 import { registerConnectionCheck } from './connectionCheckHandlers.js';
 import { floorFanout } from './floorFanout.js';
-import { type FloorHandlerDeps, registerFloorHandlers, sharedMemberLists } from './floorHandlers.js';
+import { registerFloorHandlers } from './floorHandlers.js';
 import { handle, reportRateLimits, useLimiter } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
+import { MemberDirectory } from './memberDirectory.js';
 import { engineOriginCheck, handshakeGuard, recordRefusals } from './originCheck.js';
 import { PersonRateLimits, SocketRateLimiter } from './rateLimit.js';
 import { socketAuth } from './socketAuth.js';
@@ -47,7 +49,7 @@ export interface GatewayDeps {
   media: MediaService;
   rtc: RtcListenOptions & MediaNetwork;
   /** Messages and memberships (chat's names, the floor's people). */
-  repos: ChatRepos & Pick<FloorHandlerDeps, 'memberships'>;
+  repos: ChatRepos & { memberships: Pick<MembershipRepo, 'listByWorkspace'> };
   /** Uploaded images a message takes as attachments (R16); without it messages carry text only. */
   images?: MessageImages;
   sessions: SessionService;
@@ -113,8 +115,13 @@ export function createGateway(
     d.sharedLimits,
   );
   const stopFanout = floorFanout(io, d.floors, d.presence, d.media, d.audit, d.nodes !== undefined);
-  // Each connecting socket's floor snapshot lists the workspace's members: concurrent ones share a read.
-  const memberLists = sharedMemberLists(d.repos.memberships);
+  // Each connecting socket's floor snapshot lists the workspace's members: read once for a rush of them.
+  const members = new MemberDirectory(d.repos.memberships);
+  const forgetMembers = (e: { workspaceId: string }) => members.forget(e.workspaceId);
+  const stopMembers = [
+    d.access.subscribe('membershipEnded', forgetMembers),
+    d.access.subscribe('membershipStarted', forgetMembers),
+  ];
   const chat = new ChatService(
     d.repos,
     d.floors,
@@ -187,7 +194,7 @@ export function createGateway(
     });
     registerChatHandlers(socket, id, chat);
     registerFloorHandlers(socket, id, {
-      memberships: memberLists,
+      members,
       floors: d.floors,
       presence: d.presence,
       access: d.access,
@@ -206,6 +213,8 @@ export function createGateway(
         stopRoomEmpty();
         d.purges.off('purged', onPurged);
         stopAccess();
+        for (const stop of stopMembers) stop();
+        members.close();
         // io.close() also closes the HTTP server.
         io.close(() => resolve());
       }),

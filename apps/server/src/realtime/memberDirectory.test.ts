@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MembershipRepo } from '../auth/accountStore.js';
 import { newUser } from '../storage/contracts/accountFixtures.js';
 import { SqliteStore } from '../storage/sqlite/sqliteStore.js';
-import { sharedMemberLists } from './floorHandlers.js';
+import { MEMBER_LIST_TTL_MS, MemberDirectory } from './memberDirectory.js';
 
-describe('sharedMemberLists (floor snapshots in a connect rush)', () => {
+describe('MemberDirectory (floor snapshots in a connect rush)', () => {
   const T0 = '2026-12-01T09:00:00.000Z';
   let store: SqliteStore;
   let reads: string[];
@@ -27,7 +27,10 @@ describe('sharedMemberLists (floor snapshots in a connect rush)', () => {
       status: 'active',
       joinedAt: T0,
     });
+    return id;
   }
+  const names = async (directory: MemberDirectory, ws: string) =>
+    (await directory.list(ws)).map((m) => m.displayName);
 
   beforeEach(async () => {
     store = new SqliteStore(':memory:');
@@ -48,37 +51,65 @@ describe('sharedMemberLists (floor snapshots in a connect rush)', () => {
     };
   });
   afterEach(async () => {
+    vi.useRealTimers();
     await store.close();
   });
 
   it('sockets connecting at once share one read per workspace', async () => {
     const [a, b] = [await workspaceWith(['Aiko', 'Ben']), await workspaceWith(['Chie'])];
-    const lists = sharedMemberLists(repo);
+    const directory = new MemberDirectory(repo);
     const got = await Promise.all([
-      ...Array.from({ length: 20 }, () => lists.listByWorkspace(a)),
-      lists.listByWorkspace(b),
+      ...Array.from({ length: 20 }, () => directory.list(a)),
+      directory.list(b),
     ]);
     expect(reads.sort()).toEqual([a, b].sort());
     expect(got.slice(0, 20).every((l) => l.map((m) => m.displayName).join() === 'Aiko,Ben')).toBe(true);
     expect(got[20]?.map((m) => m.displayName)).toEqual(['Chie']);
   });
 
-  it('keeps nothing once a read settled: the next connect sees who joined meanwhile', async () => {
+  it('lists active members only, by id and name', async () => {
     const ws = await workspaceWith(['Aiko']);
-    const lists = sharedMemberLists(repo);
-    expect((await lists.listByWorkspace(ws)).map((m) => m.displayName)).toEqual(['Aiko']);
+    const ben = await join(ws, 'Ben');
+    await store.accounts.memberships.update(ws, ben, { status: 'disabled' });
+    const listed = await new MemberDirectory(repo).list(ws);
+    expect(listed).toEqual([{ userId: expect.any(String), displayName: 'Aiko' }]);
+  });
+
+  it('keeps a read for the sockets of the next seconds, then reads again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const ws = await workspaceWith(['Aiko']);
+    const directory = new MemberDirectory(repo);
+    expect(await names(directory, ws)).toEqual(['Aiko']);
     await join(ws, 'Ben');
-    expect((await lists.listByWorkspace(ws)).map((m) => m.displayName)).toEqual(['Aiko', 'Ben']);
+    // Within the lifetime a connecting socket gets the kept list (Ben shows with his first presence).
+    vi.advanceTimersByTime(MEMBER_LIST_TTL_MS - 1);
+    expect(await names(directory, ws)).toEqual(['Aiko']);
+    expect(reads).toEqual([ws]);
+    vi.advanceTimersByTime(1);
+    expect(await names(directory, ws)).toEqual(['Aiko', 'Ben']);
     expect(reads).toEqual([ws, ws]);
+  });
+
+  it('a membership that starts or ends clears the kept list at once', async () => {
+    const ws = await workspaceWith(['Aiko']);
+    const directory = new MemberDirectory(repo);
+    expect(await names(directory, ws)).toEqual(['Aiko']);
+    const ben = await join(ws, 'Ben');
+    directory.forget(ws);
+    expect(await names(directory, ws)).toEqual(['Aiko', 'Ben']);
+    await store.accounts.memberships.update(ws, ben, { status: 'disabled' });
+    directory.forget(ws);
+    expect(await names(directory, ws)).toEqual(['Aiko']);
+    expect(reads).toEqual([ws, ws, ws]);
   });
 
   it('a failed read fails the sockets that shared it, and the next connect reads again', async () => {
     const ws = await workspaceWith(['Aiko']);
-    const lists = sharedMemberLists(repo);
+    const directory = new MemberDirectory(repo);
     failNext = true;
-    const shared = await Promise.allSettled([lists.listByWorkspace(ws), lists.listByWorkspace(ws)]);
+    const shared = await Promise.allSettled([directory.list(ws), directory.list(ws)]);
     expect(shared.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    expect((await lists.listByWorkspace(ws)).map((m) => m.displayName)).toEqual(['Aiko']);
+    expect(await names(directory, ws)).toEqual(['Aiko']);
     expect(reads).toEqual([ws, ws]);
   });
 });

@@ -27,6 +27,12 @@ export interface MembershipEnded {
   reason: 'removed' | 'disabled';
 }
 
+/** Someone became an active member of a workspace (joined, or was enabled again). */
+export interface MembershipStarted {
+  workspaceId: string;
+  userId: string;
+}
+
 /** A workspace's access rules changed (its IP allow-list): every open connection to it is decided again. */
 export interface RulesChanged {
   workspaceId: string;
@@ -43,6 +49,7 @@ export interface RuleRefusal {
 
 export interface AccessEvents {
   membershipEnded: [MembershipEnded];
+  membershipStarted: [MembershipStarted];
   rulesChanged: [RulesChanged];
   ruleRefused: [RuleRefusal];
 }
@@ -152,6 +159,11 @@ export class WorkspaceAccess extends EnhancedEventEmitter<AccessEvents> {
   /** Announced by the workspace domain after the store change; listeners end the person's connections. */
   membershipEnded(e: MembershipEnded): void {
     this.safeEmit('membershipEnded', e);
+  }
+
+  /** Announced by the workspace domain after the store change; listeners refresh what lists members. */
+  membershipStarted(e: MembershipStarted): void {
+    this.safeEmit('membershipStarted', e);
   }
 
   /** Announced after a workspace's rules changed in the store; listeners decide its open connections again. */

@@ -234,6 +234,7 @@ export class WorkspaceService {
       { userId: adminId, workspaceId },
       { target: targetId, ...patch },
     );
+    if (patch.status === 'active') this.d.access.membershipStarted({ workspaceId, userId: targetId });
     if (patch.status !== 'disabled') return;
     // Access to this workspace ends at once; other workspaces are untouched (ASVS V8.2.1).
     this.d.access.membershipEnded({ workspaceId, userId: targetId, reason: 'disabled' });
@@ -430,6 +431,7 @@ export class WorkspaceService {
       return inv;
     });
     const role: Role = inv.role;
+    this.d.access.membershipStarted({ workspaceId: inv.workspaceId, userId: user.id });
     await this.d.audit.record(
       'admin.member_joined',
       origin,
