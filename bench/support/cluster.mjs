@@ -120,7 +120,8 @@ export async function startCluster(name, count, env = {}, { prepare, shared: asC
       });
       nodes.push({ ...node, id });
     }
-    return { nodes, redis, stop };
+    // `storeEnv`: the settings that open the nodes' shared store (support/directPeople.mjs).
+    return { nodes, redis, stop, storeEnv: shared };
   } catch (err) {
     await stop();
     throw err;
