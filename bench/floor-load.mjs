@@ -243,19 +243,26 @@ try {
     const joiners = [...rest, ...presenceSenders.filter((i) => i > 0 && !rest.includes(i))];
     const acks = [];
     let errors = 0;
+    /** Refusals by their code ("room:join: ROOM_FULL …" → ROOM_FULL), so a failed burst says why. */
+    const errorCodes = {};
     const cpuBurst = cpu();
     t = performance.now();
     await pool(joiners, ARRIVAL_CONCURRENCY, async (i, k) => {
       const t0 = performance.now();
       await request(sockets[i], 'room:join', { roomId: rooms[k % rooms.length].id }, 30_000).then(
         () => acks.push(performance.now() - t0),
-        () => errors++,
+        (err) => {
+          errors++;
+          const code = String(err.message).split(' ')[1] ?? 'unknown';
+          errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+        },
       );
     });
     const seconds = (performance.now() - t) / 1000;
     burst = {
       joins: acks.length,
       errors,
+      errorCodes,
       seconds: Math.round(seconds * 100) / 100,
       joinsPerSecond: Math.round(acks.length / seconds),
       ackMs: summary(acks),
@@ -331,7 +338,7 @@ try {
       row('arrival: connect → snapshot', result.arrival.snapshotMs, ''),
       `arrival: all ${people.length} people on the floor in ${result.arrival.seconds} s (${result.arrival.connectionsPerSecond} connections/s)   goal ≤ ${GOALS.arrivalS} s ${ok(result.arrival.seconds, GOALS.arrivalS)}`,
       burst
-        ? `join burst: ${burst.joins} room joins in ${burst.seconds} s = ${burst.joinsPerSecond} joins/s (errors ${burst.errors})`
+        ? `join burst: ${burst.joins} room joins in ${burst.seconds} s = ${burst.joinsPerSecond} joins/s (errors ${burst.errors}${burst.errors ? ` ${JSON.stringify(burst.errorCodes)}` : ''})`
         : 'join burst: off',
       `missed: presence ${missed.presence}, chat ${missed.chat}; errors ${JSON.stringify(st.errors)}; server CPU s (steady) ${st.serverCpuSeconds.join(' / ')}; bench loop max ${result.benchLoopDelayMaxMs} ms`,
     ].join('\n'),

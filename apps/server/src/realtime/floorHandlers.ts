@@ -5,13 +5,13 @@ import type { Floors } from '../rooms/floors.js';
 import { toKnockAnswer, toKnockView } from '../rooms/knock.js';
 import { toAnswerView, toInvitationView } from '../rooms/oneOnOne.js';
 import type { WorkspaceAccess } from '../workspaces/access.js';
+import type { FloorSnapshots } from './floorSnapshots.js';
 import { handle } from './handle.js';
-import type { MemberDirectory } from './memberDirectory.js';
 import { channels, type SocketIdentity, type TsudoiSocket } from './types.js';
 
 export interface FloorHandlerDeps {
-  /** The members a snapshot lists (shared among connecting sockets: memberDirectory.ts). */
-  members: Pick<MemberDirectory, 'list'>;
+  /** Sends a connecting socket its floor snapshot (made once for the sockets connecting together). */
+  snapshots: Pick<FloorSnapshots, 'send'>;
   floors: Floors;
   presence: Presence;
   access: WorkspaceAccess;
@@ -104,7 +104,7 @@ export async function registerFloorHandlers(socket: TsudoiSocket, id: SocketIden
   counted = true;
   socket.join([channels.workspace(ws), channels.person(ws, me.userId), channels.user(me.userId)]);
   d.presence.connect(ws, me, socket.id);
-  socket.emit('floor:snapshot', await d.floors.snapshot(ws, await d.members.list(ws)));
+  await d.snapshots.send(ws, socket.id);
   // Several nodes read these from Redis: while it is out the socket stays (floor, chat and media work on);
   // only the re-shown invitations and knocks are missed, and they could not be answered meanwhile anyway.
   try {

@@ -28,6 +28,7 @@ import { registerChatHandlers } from './chatHandlers.js';
 import { registerConnectionCheck } from './connectionCheckHandlers.js';
 import { floorFanout } from './floorFanout.js';
 import { registerFloorHandlers } from './floorHandlers.js';
+import { FloorSnapshots } from './floorSnapshots.js';
 import { handle, reportRateLimits, useLimiter } from './handle.js';
 import { registerMediaHandlers } from './mediaHandlers.js';
 import { MemberDirectory } from './memberDirectory.js';
@@ -122,6 +123,10 @@ export function createGateway(
     d.access.subscribe('membershipEnded', forgetMembers),
     d.access.subscribe('membershipStarted', forgetMembers),
   ];
+  // Sockets connecting together get one snapshot, encoded once (floorSnapshots.ts).
+  const snapshots = new FloorSnapshots(async (ws) => d.floors.snapshot(ws, await members.list(ws)), {
+    send: (socketIds, snapshot) => io.local.to([...socketIds]).emit('floor:snapshot', snapshot),
+  });
   const chat = new ChatService(
     d.repos,
     d.floors,
@@ -194,7 +199,7 @@ export function createGateway(
     });
     registerChatHandlers(socket, id, chat);
     registerFloorHandlers(socket, id, {
-      members,
+      snapshots,
       floors: d.floors,
       presence: d.presence,
       access: d.access,
