@@ -17,6 +17,8 @@ export class LightSocket {
   #acks = new Map();
   #nextAck = 0;
   #onRefused = () => {};
+  /** Why the connection ended, once it has: "websocket <code>", or the server's "disconnect" packet. */
+  closedWith = undefined;
 
   constructor(url, cookie, auth) {
     this.#auth = auth;
@@ -25,7 +27,8 @@ export class LightSocket {
     });
     this.#ws.on('message', (data) => this.#frame(data.toString()));
     this.#ws.on('error', (err) => this.#onRefused(err.message));
-    this.#ws.on('close', () => {
+    this.#ws.on('close', (code) => {
+      this.closedWith ??= `websocket ${code}`;
       for (const fail of this.#acks.values()) fail();
       this.#acks.clear();
     });
@@ -74,6 +77,7 @@ export class LightSocket {
   }
 
   close() {
+    this.closedWith ??= 'closed by the benchmark';
     this.#ws.close();
   }
 
@@ -107,6 +111,10 @@ export class LightSocket {
         this.#acks.get(Number(f.slice(2, i)))?.(JSON.parse(f.slice(i))[0]);
         return;
       }
+      case '1':
+        // 41: the server disconnected this socket from the namespace
+        this.closedWith ??= 'server disconnect';
+        return;
       case '4': {
         // 44{"message":…,"data":{"code":…}}: the handshake was refused
         const err = JSON.parse(f.slice(2));

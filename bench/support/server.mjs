@@ -32,6 +32,14 @@ export async function startServer(name, env = {}, { startTimeoutMs = 20_000, pre
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // BENCH_LOG_DIR=<dir>: every server's whole log goes to <dir>/<name>.log as well (a run's last 20,000
+  // characters are kept in memory either way, for a failed run's report).
+  if (process.env.BENCH_LOG_DIR) {
+    fs.mkdirSync(process.env.BENCH_LOG_DIR, { recursive: true });
+    const file = fs.createWriteStream(path.join(process.env.BENCH_LOG_DIR, `${name}.log`));
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+  }
   let out = '';
   const stop = () =>
     new Promise((resolve) => {
