@@ -74,6 +74,14 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
     d.presence.signOut(workspaceId, userId);
   };
 
+  /**
+   * Whether the person keeps a page on this workspace's floor on any node, besides the sockets just ended
+   * (`ended`: their ids; a socket on another node leaves its channels only once that node has been told).
+   * Another session of theirs, possibly on another node, keeps them in their room and online.
+   */
+  const keepsAPage = async (workspaceId: string, userId: string, ended: ReadonlySet<string>) =>
+    (await io.in(channels.person(workspaceId, userId)).fetchSockets()).some((s) => !ended.has(s.id));
+
   const onMembershipEnded = async (e: MembershipEnded) => {
     // All of the user's sockets are in their user channel from the start; only this workspace's go.
     for (const s of await io.in(channels.user(e.userId)).fetchSockets())
@@ -85,6 +93,7 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
   // address it connected from; the refused ones end now, as a removal would.
   const onRulesChanged = async (e: RulesChanged) => {
     const refused = new Set<string>();
+    const ended = new Set<string>();
     for (const s of await io.fetchSockets()) {
       const id = s.data.identity;
       if (id?.workspaceId !== e.workspaceId) continue;
@@ -95,9 +104,10 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
       if (verdict.allow) continue;
       end(s, refusalEndReason(verdict.reason));
       refused.add(id.user.id);
+      ended.add(s.id);
     }
     for (const userId of refused)
-      if (d.presence.connectionCount(e.workspaceId, userId) === 0) leaveFloor(e.workspaceId, userId);
+      if (!(await keepsAPage(e.workspaceId, userId, ended))) leaveFloor(e.workspaceId, userId);
   };
 
   const onSessionEnded = async (e: SessionEnded) => {
@@ -109,8 +119,9 @@ export function accessRelay(io: TsudoiServer, d: AccessRelayDeps): () => void {
       if (ws) workspaces.add(ws);
       end(s, accessEndReason(e.reason));
     }
-    // The person stays on a floor only while another session of theirs is connected to it.
-    for (const ws of workspaces) if (d.presence.connectionCount(ws, e.userId) === 0) leaveFloor(ws, e.userId);
+    // The person stays on a floor only while another session of theirs is connected to it (on any node).
+    const ended = new Set(sockets.map((s) => s.id));
+    for (const ws of workspaces) if (!(await keepsAPage(ws, e.userId, ended))) leaveFloor(ws, e.userId);
   };
 
   const offs = [

@@ -326,6 +326,42 @@ describe.skipIf(skip)('several nodes serve one workspace as one floor', () => {
     await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(0);
   }, 60_000);
 
+  it('signing out one session on node A leaves the person on the floor while another session has a page on node B', async () => {
+    const fumi = await nodeA.joinedMember(owner, wsId, 'nodes-fumi@example.com');
+    const fumiId = (await fumi.get('/api/session')).body.user.id as string;
+    const onPhone = await nodeA.signedInAgain('nodes-fumi@example.com');
+    const a = await onA.open(owner, wsId);
+    const laptop = await onA.open(fumi, wsId);
+    const phone = await onB.open(onPhone, wsId);
+    const roomId = (await a.s.emitWithAck('room:create', { name: 'Two sessions' })).data.id as string;
+    await expect.poll(() => nodeB.app.floors.peek(wsId)?.floor.rooms.some((r) => r.id === roomId)).toBe(true);
+    expect((await phone.s.emitWithAck('room:join', { roomId })).ok).toBe(true);
+    await expect.poll(() => nodeA.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(1);
+    const offline = vi.fn();
+    onFloorPush(a.s, ({ presence }) => {
+      if (presence.some((p) => p.userId === fumiId && !p.online)) offline();
+    });
+    // The laptop's session ends on node A, where the phone (another session, on node B) has no socket.
+    const ended = nextEvent<{ reason: string }>(laptop.s, 'access:ended');
+    expect((await fumi.post('/api/auth/signout')).status).toBe(200);
+    expect((await ended).reason).toBe('signedOut');
+    // The phone's page stays, and so do its room and presence, on both nodes. A floor change made after the
+    // sign-out took effect comes after anything the sign-out caused (one ordered stream): once it arrives,
+    // an "offline" for Fumi would have arrived before it.
+    const marker = nextPresence(a.s, (p) => p.status.text === 'after the sign-out');
+    expect((await a.s.emitWithAck('presence:set', { state: 'focused', text: 'after the sign-out' })).ok).toBe(
+      true,
+    );
+    await marker;
+    expect(offline).not.toHaveBeenCalled();
+    expect(phone.s.connected).toBe(true);
+    expect((await phone.s.emitWithAck('ping', {})).ok).toBe(true);
+    for (const node of [nodeA, nodeB]) {
+      expect(node.app.floors.peek(wsId)?.floor.room(roomId).size).toBe(1);
+      expect(node.app.scaling?.presence.isOnline(wsId, fumiId)).toBe(true);
+    }
+  }, 60_000);
+
   it("a node that stops without a clean shutdown: its people leave everyone's floor after the grace period, not before", async () => {
     const a = await onA.open(owner, wsId);
     const b = await onB.open(cho, wsId);
