@@ -38,6 +38,27 @@ export function limiterOf(socket: TsudoiSocket): SocketRateLimiter {
 }
 
 /**
+ * Counts one client event against the socket's rate limit. Over the limit: the refusal to answer with
+ * (RATE_LIMITED), reported on the first refusal, and a flooding socket is disconnected; else undefined.
+ * Every path that acts on a client event goes through here (handlers, and the media relay's forwarding).
+ */
+export async function rateLimitRefusal(
+  socket: TsudoiSocket,
+  event: string,
+): Promise<{ ok: false; error: ReturnType<AppError['toBody']> } | undefined> {
+  const verdict = await limiterOf(socket).check(event);
+  if (verdict.ok) return undefined;
+  if (verdict.first || verdict.disconnect) {
+    const r = { event, eventClass: verdict.eventClass, disconnected: verdict.disconnect };
+    const report = reporters.get(socket);
+    if (report) report(r);
+    else socket.data.log?.warn(r, 'socket rate limited');
+  }
+  if (verdict.disconnect) socket.disconnect(true);
+  return { ok: false, error: AppError.rateLimited(verdict.retryAfterMs / 1000).toBody() };
+}
+
+/**
  * Registers a handler for a client event: the event is counted against the socket's rate limit (over the
  * limit: a RATE_LIMITED ack and nothing else; flooding on: disconnected), the payload is parsed with its
  * schema, the handler's result or error becomes the ack. A client that sends no ack callback gets nothing
@@ -51,18 +72,8 @@ export function handle<E extends keyof ClientToServerEvents, S extends z.ZodType
 ): void {
   const listener = async (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<AckData<E>>) => void) : () => {};
-    const verdict = await limiterOf(socket).check(event);
-    if (!verdict.ok) {
-      reply({ ok: false, error: AppError.rateLimited(verdict.retryAfterMs / 1000).toBody() });
-      if (verdict.first || verdict.disconnect) {
-        const r = { event, eventClass: verdict.eventClass, disconnected: verdict.disconnect };
-        const report = reporters.get(socket);
-        if (report) report(r);
-        else socket.data.log?.warn(r, 'socket rate limited');
-      }
-      if (verdict.disconnect) socket.disconnect(true);
-      return;
-    }
+    const refused = await rateLimitRefusal(socket, event);
+    if (refused) return reply(refused);
     try {
       reply({ ok: true, data: await fn(parseInput(schema, payload)) });
     } catch (err) {

@@ -1,6 +1,7 @@
 import type { Ack, MediaElsewhere } from '@tsudoi/protocol';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { AppError, toErrorBody } from '../../errors.js';
+import { rateLimitRefusal } from '../../realtime/handle.js';
 import type { TsudoiSocket } from '../../realtime/types.js';
 
 /** How long the hosting node may take to accept the relay's connection, and to answer a request. */
@@ -70,7 +71,8 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
     });
   };
 
-  const forward = async (event: string, payload: unknown): Promise<Ack<unknown>> => {
+  /** Sends a request the relayed peer makes to the hosting node; its answer is the page's. */
+  const send = async (event: string, payload: unknown): Promise<Ack<unknown>> => {
     const conn = relay?.conn;
     if (!conn?.connected) throw AppError.conflict('Join the room media first.');
     try {
@@ -82,6 +84,13 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
     }
   };
 
+  /**
+   * A relayed request counts against this socket's rate limit as a handled one would (the handlers never
+   * see it): the page's budget and the flood disconnect hold here, not only on the hosting node's relay.
+   */
+  const forward = async (event: string, payload: unknown): Promise<Ack<unknown>> =>
+    (await rateLimitRefusal(socket, event)) ?? send(event, payload);
+
   const relayJoin = async (payload: unknown): Promise<Ack<unknown> | undefined> => {
     const roomKey = deps.roomKey();
     if (!roomKey) {
@@ -91,8 +100,10 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
     let to = await deps.locate(roomKey);
     if (!to) {
       end();
-      return undefined; // hosted here: the handler joins
+      return undefined; // hosted here: the handler joins (and counts it)
     }
+    const refused = await rateLimitRefusal(socket, 'media:join');
+    if (refused) return refused;
     if (!relay || relay.roomKey !== roomKey || relay.nodeId !== to.nodeId || !relay.conn.connected) {
       end();
       let conn: ClientSocket | undefined;
@@ -116,7 +127,7 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
       }
       relay = { conn, roomKey, nodeId: to.nodeId };
     }
-    return forward('media:join', payload);
+    return send('media:join', payload);
   };
 
   /** A request of the relayed peer; after a room change the relay ends and the handler refuses it. */

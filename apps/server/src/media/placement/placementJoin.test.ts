@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,8 +13,9 @@ import type {
 } from '@tsudoi/protocol';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerMediaHandlers } from '../../realtime/mediaHandlers.js';
+import { EVENT_LIMITS, FLOOD_LIMIT } from '../../realtime/rateLimit.js';
 import type { TsudoiServer } from '../../realtime/types.js';
 import { sqlitePlacement } from '../../storage/sqlite/placementRepo.js';
 import { SqliteStore } from '../../storage/sqlite/sqliteStore.js';
@@ -203,6 +205,35 @@ describe('media:join with several nodes sharing one store', () => {
       data: { routerRtpCapabilities: { codecs: expect.any(Array) } },
     });
     expect(b.media.stats()).toMatchObject({ rooms: 1, peers: 1 });
+  });
+
+  it("relayed requests count against the page's own budget on its node: over it, refused there; flooding, disconnected there", async () => {
+    const a = await startNode('node-a', true);
+    const b = await startNode('node-b', true);
+    await talk(client(a.url, 'aiko'), false);
+    const benSocket = client(b.url, 'ben');
+    await talk(benSocket, false); // relayed: the room is on A
+    const renegotiate = vi.fn();
+    benSocket.on('media:renegotiate', renegotiate);
+    const pauseSome = (n: number) =>
+      Promise.all(
+        Array.from({ length: n }, () =>
+          benSocket
+            .timeout(10_000)
+            .emitWithAck('media:pauseConsumer', { consumerId: randomUUID() })
+            .catch(() => undefined),
+        ),
+      );
+    // Past the media budget (300 at once): refused, and answered.
+    const answers = await pauseSome(EVENT_LIMITS.media.capacity + 20);
+    expect(answers.filter((r) => r && !r.ok && r.error.code === 'RATE_LIMITED').length).toBeGreaterThan(0);
+    expect(benSocket.connected).toBe(true);
+    // Then more refusals than the flood limit (500): node B (the page's own) ends the page.
+    const dropped = new Promise((r) => benSocket.once('disconnect', r));
+    void pauseSome(FLOOD_LIMIT.capacity + 50);
+    expect(await dropped).toBe('io server disconnect');
+    // Not the relay to A torn down under the page (that would read as "node lost" to it).
+    expect(renegotiate).not.toHaveBeenCalled();
   });
 
   it('when the host dies, a relayed join waits for its placement to lapse and is hosted here (no retry needed)', async () => {
