@@ -1,6 +1,6 @@
 import type { DocumentData } from 'firebase-admin/firestore';
 import type { Invitation, InvitationRepo } from '../store.js';
-import type { FsContext } from './context.js';
+import { type FsContext, firstOf } from './context.js';
 import { keyId, tenantCollection, tenantDoc } from './paths.js';
 
 /**
@@ -60,20 +60,9 @@ export function firestoreInvitations(ctx: FsContext): InvitationRepo {
       .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))[0];
   }
 
-  /**
-   * The invitation (in whichever workspace holds it) whose never-changing `field` is `value`. In a transaction the query runs outside it and
-   * the document is then read by reference: a point read locks that one document, whereas a query read in a
-   * transaction locks what it scanned, and concurrent accepts time out on each other's locks (seen on the
-   * emulator with 16 accepts at once: "ABORTED: Transaction lock timeout", a 500).
-   */
-  async function findBy(c: FsContext, field: 'id' | 'tokenHash', value: string) {
-    const query = c.db.collectionGroup('invitations').where(field, '==', value).limit(1);
-    if (!c.inTransaction) return (await c.get(query)).docs[0];
-    const found = (await query.get()).docs[0];
-    if (!found) return undefined;
-    const snap = await c.get(found.ref);
-    return snap.exists ? snap : undefined;
-  }
+  /** The invitation (in whichever workspace holds it) whose never-changing `field` is `value`. */
+  const findBy = (c: FsContext, field: 'id' | 'tokenHash', value: string) =>
+    firstOf(c, c.db.collectionGroup('invitations').where(field, '==', value));
 
   return {
     async create(inv) {

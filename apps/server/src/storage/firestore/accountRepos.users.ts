@@ -1,7 +1,7 @@
 import type { DocumentData } from 'firebase-admin/firestore';
 import type { User, UserRepo } from '../store.js';
 import { definedPatch, failureUpdate, updateIfExists } from './accountRepos.shared.js';
-import { type FsContext, isAlreadyExists } from './context.js';
+import { type FsContext, firstOf, isAlreadyExists } from './context.js';
 import { globalDoc, keyId } from './paths.js';
 
 /**
@@ -80,11 +80,9 @@ export function firestoreUsers(ctx: FsContext): UserRepo {
       return snap.exists ? toUser(snap.id, snap.data()!) : undefined;
     },
     async getByEmail(email) {
-      const snap = await ctx.get(
-        ctx.db.collection('users').where('email', '==', email.toLowerCase()).limit(1),
-      );
-      const doc = snap.docs[0];
-      return doc ? toUser(doc.id, doc.data()) : undefined;
+      // Also asked inside sign-up's unit of work (sealedAccounts: an address stored before R19 is taken too).
+      const doc = await firstOf(ctx, ctx.db.collection('users').where('email', '==', email.toLowerCase()));
+      return doc ? toUser(doc.id, doc.data()!) : undefined;
     },
     async update(id, patch) {
       // The email is the account's identity and its reservation: a patch never moves it.

@@ -109,6 +109,23 @@ export function isClosedTransaction(err: unknown): boolean {
 /** Whole-transaction runs after the database closed one under contention ({@link isClosedTransaction}). */
 export const CLOSED_TRANSACTION_RUNS = 3;
 
+/**
+ * The first document `query` finds, for a query on fields that never change once written (an id, a token's
+ * hash, an account's email). In a transaction the query runs outside it and only the document found is then
+ * read, by reference, in it: a query read in a transaction locks what it scanned, and units of work running
+ * at once — sixteen invitations accepted, forty-eight people signing up on two nodes — waited on each
+ * other's locks until the emulator ended them ("ABORTED: Transaction lock timeout", a 500). Nothing is
+ * lost by it: what the query finds cannot stop matching, and the document read in the transaction is locked.
+ */
+export async function firstOf(c: FsContext, query: Query): Promise<DocumentSnapshot | undefined> {
+  if (!c.inTransaction) return (await c.get(query.limit(1))).docs[0];
+  observe(query);
+  const found = (await query.limit(1).get()).docs[0];
+  if (!found) return undefined;
+  const snap = await c.get(found.ref);
+  return snap.exists ? snap : undefined;
+}
+
 /** Runs `fn` on a context bound to a transaction. */
 export async function runInTransaction<T>(db: Firestore, fn: (ctx: FsContext) => Promise<T>): Promise<T> {
   for (let run = 1; ; run++) {
