@@ -41,7 +41,6 @@ export type Presence = Pick<
   | 'isOnline'
   | 'get'
   | 'online'
-  | 'connectionCount'
   | 'close'
   | 'closed'
   | 'subscribe'

@@ -105,11 +105,6 @@ export class SharedPresence extends EnhancedEventEmitter<PresenceEvents> {
     );
   }
 
-  /** This node's sockets of the person (the access relay's "still connected here?"). */
-  connectionCount(workspaceId: string, userId: string): number {
-    return this.#local.connectionCount(workspaceId, userId);
-  }
-
   /**
    * Tells Redis again about everyone this node has: after Redis lost our heartbeat (an outage longer
    * than the grace period, or a Redis restarted empty) the other nodes took them offline.
