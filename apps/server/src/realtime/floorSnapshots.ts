@@ -30,16 +30,17 @@ export class FloorSnapshots {
 
   /** Resolves once the socket's snapshot was sent (rejects when it could not be made). */
   send(workspaceId: string, socketId: string): Promise<void> {
-    let batch = this.#waiting.get(workspaceId);
-    if (!batch) {
-      const fresh: Waiting = { socketIds: [], done: [] };
-      batch = fresh;
-      this.#waiting.set(workspaceId, fresh);
-      this.later(() => void this.#flush(workspaceId, fresh));
-    }
+    const batch = this.#waiting.get(workspaceId) ?? this.#open(workspaceId);
     batch.socketIds.push(socketId);
-    const { done } = batch;
-    return new Promise((resolve, reject) => done.push({ resolve, reject }));
+    return new Promise((resolve, reject) => batch.done.push({ resolve, reject }));
+  }
+
+  /** A new batch for the workspace, made and sent once this turn of the event loop ends. */
+  #open(workspaceId: string): Waiting {
+    const batch: Waiting = { socketIds: [], done: [] };
+    this.#waiting.set(workspaceId, batch);
+    this.later(() => void this.#flush(workspaceId, batch));
+    return batch;
   }
 
   async #flush(workspaceId: string, batch: Waiting): Promise<void> {
