@@ -45,7 +45,7 @@ export function limiterOf(socket: TsudoiSocket): SocketRateLimiter {
 export async function rateLimitRefusal(
   socket: TsudoiSocket,
   event: string,
-): Promise<{ ok: false; error: ReturnType<AppError['toBody']> } | undefined> {
+): Promise<Extract<Ack<never>, { ok: false }> | undefined> {
   const verdict = await limiterOf(socket).check(event);
   if (verdict.ok) return undefined;
   if (verdict.first || verdict.disconnect) {
