@@ -5,7 +5,7 @@
 // See docs/BENCHMARKS.md "Issue 14 load figures — how to measure".
 import os from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { startCluster } from './support/cluster.mjs';
+import { printServerErrors, startCluster } from './support/cluster.mjs';
 import { seedDirect } from './support/directPeople.mjs';
 import { openLightSocket } from './support/lightSocket.mjs';
 import {
@@ -375,10 +375,7 @@ try {
   failed = missed.presence + missed.chat > 0 || floorErrors.size > 0;
 } catch (err) {
   console.error(err);
-  // What the servers logged at error level (a 500's cause is only in the server's log).
-  for (const n of nodes)
-    for (const line of n.output().split('\n'))
-      if (/"level":(50|60)/.test(line)) console.error(`${n.id}: ${line.slice(0, 2_000)}`);
+  printServerErrors(nodes);
   failed = true;
 } finally {
   clearTimeout(giveUp);

@@ -4,7 +4,7 @@
 // lines. The reproduction of session 9's two-node sign-up 500 (docs/BENCHMARKS.md "Figure 3"): before 4f21522,
 // 9 of 96 failed with "ABORTED: Transaction lock timeout".
 //   . ../infra/env.sh && npx turbo run build && cd bench && node signup-rush.mjs   # PEOPLE=96 CONCURRENCY=32 NODES=2
-import { startCluster } from './support/cluster.mjs';
+import { printServerErrors, startCluster } from './support/cluster.mjs';
 import { BULK_LIMITS, Mailbox, pool, signUp } from './support/people.mjs';
 
 const env = (name, dflt) => Number(process.env[name] ?? dflt);
@@ -41,9 +41,6 @@ console.log(
 );
 console.log(`${PEOPLE - failures.length} of ${PEOPLE} people signed up and in, in ${seconds.toFixed(1)} s`);
 for (const f of failures.slice(0, 20)) console.log(f);
-if (failures.length)
-  for (const n of nodes)
-    for (const line of n.output().split('\n'))
-      if (line.includes('"level":50')) console.log(`${n.id}: ${line.slice(0, 4_000)}`);
+if (failures.length) printServerErrors(nodes);
 await cluster.stop();
 process.exit(failures.length ? 1 : 0);

@@ -127,3 +127,13 @@ export async function startCluster(name, count, env = {}, { prepare, shared: asC
     throw err;
   }
 }
+
+/**
+ * Prints what the nodes logged at error level or worse (a 500's cause is only in the server's log), each line
+ * cut at 4,000 characters — enough for a failed transaction's stack with the frames of the code that awaited it.
+ */
+export function printServerErrors(nodes) {
+  for (const n of nodes)
+    for (const line of n.output().split('\n'))
+      if (/"level":(50|60)/.test(line)) console.error(`${n.id}: ${line.slice(0, 4_000)}`);
+}
