@@ -40,7 +40,12 @@ async function rtpSender(plain: types.PlainTransport, ssrc: number) {
     packet.writeUInt32BE(ssrc, 8);
     socket.send(packet, plain.tuple.localPort, '127.0.0.1');
   }, 20);
-  return { stop: () => (clearInterval(timer), socket.close()) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      socket.close();
+    },
+  };
 }
 
 /** A UDP socket a PlainTransport consumer sends to; counts the RTP packets that arrive. */

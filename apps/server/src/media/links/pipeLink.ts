@@ -4,6 +4,9 @@ import type { ProducerAppData } from '../mediaPeer.js';
 import type { RtcListenOptions } from '../transports.js';
 import { type LinkMessage, type LinkPort, parseLinkMessage } from './linkMessages.js';
 
+/** A mirror that closed meanwhile cannot be paused or resumed: nothing to do. */
+const ignore = () => {};
+
 /** Where a pipe transport listens, and what the other end needs to send to it. */
 export interface PipeTuple {
   ip: string;
@@ -157,21 +160,34 @@ export class PipeLink extends EventEmitter<PipeLinkEvents> {
     if (this.#closed) return;
     const m = parseLinkMessage(event, payload);
     if (!m) return; // not ours, or malformed: a newer node's message this one does not know
+    const mirror = (producerId: string) => this.#mirrored.get(producerId);
     switch (m.event) {
       case 'link:produce':
-        return this.#mirror(m.data);
+        this.#mirror(m.data);
+        break;
       case 'link:producerClosed':
-        return void this.#mirrored.get(m.data.producerId)?.then((p) => p?.close());
+        void mirror(m.data.producerId)
+          ?.then((p) => p?.close())
+          .catch(ignore);
+        break;
       case 'link:producerPaused':
-        return void this.#mirrored.get(m.data.producerId)?.then((p) => p?.pause());
+        void mirror(m.data.producerId)
+          ?.then((p) => p?.pause())
+          .catch(ignore);
+        break;
       case 'link:producerResumed':
-        return void this.#mirrored.get(m.data.producerId)?.then((p) => p?.resume());
+        void mirror(m.data.producerId)
+          ?.then((p) => p?.resume())
+          .catch(ignore);
+        break;
       case 'link:want':
-        if (!this.#offered.has(m.data.producerId)) return;
+        if (!this.#offered.has(m.data.producerId)) break;
         this.#wants.set(m.data.producerId, m.data.spatialLayer);
-        return void this.emit('want', m.data.producerId);
+        this.emit('want', m.data.producerId);
+        break;
       case 'link:speaker':
-        return void this.emit('speaker', m.data.peerId);
+        this.emit('speaker', m.data.peerId);
+        break;
     }
   }
 
