@@ -22,6 +22,7 @@ import { webAppRoutes } from './http/webApp.js';
 import { imageWiring } from './images/imageWiring.js';
 import type { DevInbox } from './mail/devInbox.js';
 import { type Mailer, smtpMailer } from './mail/mailer.js';
+import { linkKeysOf } from './media/links/linkToken.js';
 import { MediaService } from './media/mediaService.js';
 import { startPlacement } from './media/placement/placementWiring.js';
 import { webRtcServerPlan } from './media/transports.js';
@@ -388,7 +389,19 @@ export async function startApp(
       const { nodeId, nodeUrl } = config.scaling;
       const ttlMs = config.scaling.placementTtlMs;
       const settings = { ttlMs, heartbeatMs: Math.ceil(ttlMs / 4) };
-      const placement = { repos, media, pool, nodeId, url: nodeUrl ?? url, clock, log: http.log, settings };
+      // A room bigger than one node: its next peers held by other nodes, linked (media/links/).
+      const links = { io: gateway.io, keys: linkKeysOf(config.masterKeys) };
+      const placement = {
+        repos,
+        media,
+        pool,
+        nodeId,
+        url: nodeUrl ?? url,
+        clock,
+        log: http.log,
+        settings,
+        links,
+      };
       disposers.push(await startPlacement(placement));
     }
     // Catch-up on a 01:00 missed while down runs in the background: start-up need not wait for a purge.

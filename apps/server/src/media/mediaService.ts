@@ -1,4 +1,5 @@
 import type { MediaElsewhere } from '@tsudoi/protocol';
+import { AppError } from '../errors.js';
 import type { MediaPeer } from './mediaPeer.js';
 import { RoomMedia, type RoomMediaOptions } from './roomMedia.js';
 import type { RtcListenOptions } from './transports.js';
@@ -12,7 +13,14 @@ export interface MediaStats {
   transports: number;
   producers: number;
   consumers: number;
+  /** Media links to other nodes (a room bigger than one node). */
+  links: number;
+  /** Rooms held here as a satellite of another node's room. */
+  satellites: number;
 }
+
+/** Opens the media link of a satellite room to its host (links/linkChannel.ts). */
+export type LinkToHost = (room: RoomMedia, host: MediaElsewhere) => Promise<void>;
 
 /** Background failures (a room that could not move its router, a fan-out that failed). */
 export type MediaErrorListener = (error: Error, roomKey: string) => void;
@@ -32,6 +40,9 @@ export class MediaService {
   #locateAfterUnreachable:
     | ((roomKey: string, nodeId: string) => Promise<MediaElsewhere | undefined>)
     | undefined;
+  /** This node, and how it links a satellite room to its host (several nodes with media links). */
+  #self: MediaElsewhere | undefined;
+  #linkToHost: LinkToHost | undefined;
   #closed = false;
 
   constructor(
@@ -66,11 +77,21 @@ export class MediaService {
       relay: boolean;
       /** After the hosting node could not be reached: wait for its placement to lapse, then locate again. */
       afterUnreachable?: (roomKey: string, nodeId: string) => Promise<MediaElsewhere | undefined>;
+      /** This node; with `linkToHost`, a full room's next peers may be held by the asking node, linked. */
+      self?: MediaElsewhere;
+      linkToHost?: LinkToHost;
     } = { relay: true },
   ): void {
     this.#locate = locate;
     this.#relay = options.relay;
     this.#locateAfterUnreachable = options.afterUnreachable;
+    this.#self = options.self;
+    this.#linkToHost = options.linkToHost;
+  }
+
+  /** This node as placement names it (undefined with one node). */
+  get self(): MediaElsewhere | undefined {
+    return this.#self;
   }
 
   /** Locates again once `nodeId` (unreachable) has lost its placement, if it is dead; else as `locate`. */
@@ -85,9 +106,52 @@ export class MediaService {
     return this.#locate !== undefined && this.#relay;
   }
 
-  /** Undefined when the room's media is (or may be opened) here; else the node hosting it. */
-  locate(roomKey: string): Promise<MediaElsewhere | undefined> {
-    return this.#locate && !this.#rooms.has(roomKey) ? this.#locate(roomKey) : Promise.resolve(undefined);
+  /**
+   * Undefined when the room's media is (or may be opened) here; else the node hosting it. `via`: the node
+   * relaying this request — when the room is hosted here but full, that node is answered (it holds the
+   * peer as a satellite, linked to this room: docs/SCALING.md "A room bigger than one node").
+   */
+  locate(roomKey: string, via?: MediaElsewhere): Promise<MediaElsewhere | undefined> {
+    const room = this.#rooms.get(roomKey);
+    if (!room) return this.#locate ? this.#locate(roomKey) : Promise.resolve(undefined);
+    const spill =
+      via && this.#linkToHost && room.role === 'host' && room.full && via.nodeId !== this.#self?.nodeId;
+    return Promise.resolve(spill ? via : undefined);
+  }
+
+  /**
+   * The room's host (another node) is full: hold it here as a satellite, linked to the host, so this
+   * node's pages join it here (their next `locate` answers undefined). Shared by concurrent callers.
+   */
+  async holdLinked(roomKey: string, host: MediaElsewhere): Promise<void> {
+    const link = this.#linkToHost;
+    if (!link) throw new AppError('UNAVAILABLE', 'This node cannot hold part of a room.');
+    if (this.#rooms.has(roomKey)) return;
+    let opening = this.#opening.get(roomKey);
+    if (!opening) {
+      opening = (async () => {
+        const room = await RoomMedia.create(roomKey, this.pool, this.rtc, this.options, 'satellite');
+        try {
+          await link(room, host);
+        } catch (err) {
+          room.close();
+          this.onError(err as Error, roomKey);
+          throw new AppError(
+            'UNAVAILABLE',
+            'The node hosting this room cannot be reached; try again shortly.',
+          );
+        }
+        return this.#adopt(roomKey, room);
+      })().finally(() => this.#opening.delete(roomKey));
+      this.#opening.set(roomKey, opening);
+    }
+    await opening;
+  }
+
+  /** The room as hosted here (not a satellite), for another node's media link. */
+  hostedRoom(roomKey: string): RoomMedia | undefined {
+    const room = this.#rooms.get(roomKey);
+    return room?.role === 'host' && !room.closed ? room : undefined;
   }
 
   /** Puts a participant in a room's media (replacing an older connection with the same peer id). */
@@ -99,14 +163,14 @@ export class MediaService {
     }
   }
 
-  /** The room's media is open in this process (for placement: rooms hosted on this node). */
+  /** The room's media is hosted in this process (for placement; a satellite is its host's). */
   hosts(roomKey: string): boolean {
-    return this.#rooms.has(roomKey);
+    return this.#rooms.get(roomKey)?.role === 'host';
   }
 
-  /** Rooms whose media is open in this process. */
+  /** Rooms whose media is hosted in this process (satellites not included). */
   roomKeys(): string[] {
-    return [...this.#rooms.keys()];
+    return [...this.#rooms].filter(([, room]) => room.role === 'host').map(([key]) => key);
   }
 
   /**
@@ -136,9 +200,20 @@ export class MediaService {
   }
 
   stats(): MediaStats {
-    const s: MediaStats = { rooms: 0, peers: 0, routers: 0, transports: 0, producers: 0, consumers: 0 };
+    const s: MediaStats = {
+      rooms: 0,
+      peers: 0,
+      routers: 0,
+      transports: 0,
+      producers: 0,
+      consumers: 0,
+      links: 0,
+      satellites: 0,
+    };
     for (const room of this.#rooms.values()) {
       s.rooms++;
+      s.links += room.links;
+      if (room.role === 'satellite') s.satellites++;
       if (room.routerAlive) s.routers++;
       s.routers += room.spillRouters;
       for (const peer of room.peers.values()) {
@@ -179,6 +254,8 @@ export class MediaService {
       room.close();
       throw new Error('media service is closed');
     }
+    // A satellite whose link already ended (host gone while linking) is not kept.
+    if (room.closed) throw new AppError('UNAVAILABLE', 'The node hosting this room went away; try again.');
     this.#rooms.set(roomKey, room);
     room.on('empty', () => room.close());
     room.on('error', (err) => this.onError(err, roomKey));

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { MediaNewConsumer } from '@tsudoi/protocol';
 import type { types } from 'mediasoup';
+import { openPipe, type PipeLink } from './links/pipeLink.js';
 import { MediaPeer, type ProducerAppData } from './mediaPeer.js';
 import { routerForPeer } from './placement/placementPolicy.js';
 import { RouterSpill } from './placement/routerSpill.js';
@@ -24,6 +25,14 @@ export interface RoomMediaOptions {
   peersPerRouter?: number;
 }
 
+/**
+ * A room bigger than one node (docs/SCALING.md): the node placement chose **hosts** it (its active-speaker
+ * observer hears every microphone) and links to each **satellite** — another node holding part of the
+ * room's peers once the host was full. A satellite's producers are mirrored on the host and the host's
+ * (its own and other satellites') on the satellite, through one media link each (links/pipeLink.ts).
+ */
+export type RoomRole = 'host' | 'satellite';
+
 /** Default: a 25-person talk (mic + camera each) is ~1,200 consumers, about what one worker carries well. */
 export const DEFAULT_PEERS_PER_ROUTER = 25;
 
@@ -44,6 +53,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** Peers on the main router; the others are on the spill routers (other workers, piped). */
   readonly #mainPeers = new Set<string>();
   readonly #spill: RouterSpill;
+  /** Media links to the other nodes holding part of this room (a satellite has one: to its host). */
+  readonly #links = new Set<PipeLink>();
+  /** Producers of peers on other nodes, mirrored on the main router, and the link each came through. */
+  readonly #remote = new Map<string, { producer: types.Producer<ProducerAppData>; link: PipeLink }>();
   #closed = false;
 
   private constructor(
@@ -51,6 +64,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     private readonly pool: MediaWorkerPool,
     private readonly rtc: RtcListenOptions,
     private readonly options: RoomMediaOptions = {},
+    readonly role: RoomRole = 'host',
   ) {
     super();
     this.#router = this.#openRouter();
@@ -65,8 +79,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     pool: MediaWorkerPool,
     rtc: RtcListenOptions,
     options: RoomMediaOptions = {},
+    role: RoomRole = 'host',
   ): Promise<RoomMedia> {
-    const room = new RoomMedia(key, pool, rtc, options);
+    const room = new RoomMedia(key, pool, rtc, options, role);
     await room.#router;
     return room;
   }
@@ -84,6 +99,55 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** Routers this room holds on other workers than its main one (a room bigger than one worker). */
   get spillRouters(): number {
     return this.#spill.size;
+  }
+  /** Media links to other nodes holding part of this room. */
+  get links(): number {
+    return this.#links.size;
+  }
+
+  /**
+   * Every router of this room on this node carries `peersPerRouter` peers and no worker is left to open
+   * another: a next peer would overload a worker here (`routerForPeer` degrades). The host then lets the
+   * asking node take that peer as a satellite (MediaService.locate).
+   */
+  get full(): boolean {
+    const cap = this.options.peersPerRouter ?? DEFAULT_PEERS_PER_ROUTER;
+    const loads = [{ peers: this.#mainPeers.size }, ...this.#spill.loads()];
+    return loads.length >= this.pool.size && loads.every((l) => l.peers >= cap);
+  }
+
+  /** A pipe transport on the main router, for a media link to another node. */
+  async openPipe(): Promise<types.PipeTransport> {
+    return openPipe(await this.#router, this.rtc);
+  }
+
+  /**
+   * Joins a media link to this room: what this node has is offered through it (a host also forwards its
+   * other links' producers: it is the hub), and what comes through is fanned out here. A satellite whose
+   * link ends has lost its host: its pages are told to renegotiate (their next join finds the room's new
+   * home) and it closes.
+   */
+  attachLink(link: PipeLink): void {
+    if (this.#closed || link.closed) {
+      link.close();
+      return;
+    }
+    this.#links.add(link);
+    link.on('producer', (producer) => this.#adoptRemote(link, producer));
+    link.on('want', (producerId) => this.#retuneSender(producerId));
+    link.on('speaker', (peerId) => {
+      if (this.role === 'satellite' && peerId !== this.#activeSpeaker) this.#announceSpeaker(peerId);
+    });
+    link.once('close', () => {
+      this.#links.delete(link);
+      if (this.#closed) return;
+      if (this.role === 'satellite') {
+        for (const peer of this.#peers.values()) peer.notify('media:renegotiate', { reason: 'nodeLost' });
+        this.close();
+      } else if (this.#peers.size === 0 && this.#links.size === 0) this.emit('empty');
+    });
+    for (const producer of this.#offerable(link)) this.#background(link.offer(producer));
+    if (this.role === 'host' && this.#activeSpeaker) link.speaker(this.#activeSpeaker);
   }
 
   /** Adds a peer; one already there with the same id (an older connection) is replaced. */
@@ -114,8 +178,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       else this.#spill.unassign(peerId, router);
       if (this.#peers.get(peerId) !== peer) return;
       this.#peers.delete(peerId);
-      if (this.#activeSpeaker === peerId) this.#announceSpeaker(null);
-      if (this.#peers.size === 0 && !this.#closed) this.emit('empty');
+      if (this.#activeSpeaker === peerId && this.role === 'host') this.#announceSpeaker(null);
+      // A host stays while satellites hang on it (it is their hub); a satellite closes when its last peer goes.
+      if (this.#peers.size === 0 && !this.#closed && (this.role === 'satellite' || this.#links.size === 0))
+        this.emit('empty');
     });
     return peer;
   }
@@ -156,6 +222,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#closed = true;
     for (const peer of [...this.#peers.values()]) peer.close('roomClosed');
     this.#peers.clear();
+    for (const link of [...this.#links]) link.close();
     this.#current?.close();
     this.#spill.close();
     // A router still being opened is closed when it arrives (see #openRouter).
@@ -170,6 +237,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       throw new Error(`room media ${this.key} is closed`);
     }
     this.#current = router;
+    // The host's observer hears the satellites' microphones too (mirrored here) and tells them who speaks.
+    if (this.role === 'satellite') return router;
     const observer = await router.createActiveSpeakerObserver({ interval: 300 });
     this.#observer = observer;
     observer.on('dominantspeaker', ({ producer }) => {
@@ -182,6 +251,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   #announceSpeaker(peerId: string | null): void {
     this.#activeSpeaker = peerId;
     for (const peer of this.#peers.values()) peer.notify('media:activeSpeaker', { peerId });
+    if (this.role === 'host') for (const link of this.#links) link.speaker(peerId);
   }
 
   /**
@@ -190,8 +260,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
    */
   #retuneSender(producerId: string): void {
     if (this.#closed) return;
+    const remote = this.#remote.get(producerId);
+    if (remote) {
+      this.#retuneMirror(remote.producer, remote.link);
+      return;
+    }
     let owner: MediaPeer | undefined;
-    const viewers: ViewerWant[] = [];
+    const viewers: ViewerWant[] = this.#linkWants(producerId);
     for (const peer of this.#peers.values()) {
       const producer = peer.producers.get(producerId);
       if (producer) {
@@ -209,10 +284,58 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     owner.notify('media:senderLayers', { producerId, spatialLayer: layer });
   }
 
-  /** A new producer reaches every other ready peer (pushed); microphones feed the active-speaker observer. */
-  #fanOut(from: MediaPeer, producer: types.Producer<ProducerAppData>): void {
+  /** A camera of another node: its node hears what the viewers here (and, on a host, beyond) want of it. */
+  #retuneMirror(mirror: types.Producer<ProducerAppData>, from: PipeLink): void {
+    if (mirror.appData.source !== 'camera') return;
+    const producerId = mirror.id;
+    const viewers = this.#linkWants(producerId, from);
+    for (const peer of this.#peers.values()) viewers.push(...peer.viewsOf(producerId));
+    const layer = layerToSend(viewers);
+    if (layer === (this.#senderLayers.get(producerId) ?? START_LAYER)) return;
+    this.#senderLayers.set(producerId, layer);
+    from.want(producerId, layer);
+  }
+
+  /** What the other nodes' viewers want of a producer this node sends them (each link: its viewers' top). */
+  #linkWants(producerId: string, except?: PipeLink): ViewerWant[] {
+    const wants: ViewerWant[] = [];
+    for (const link of this.#links) {
+      const spatialLayer = link === except ? undefined : link.wantOf(producerId);
+      if (spatialLayer !== undefined) wants.push({ paused: false, spatialLayer });
+    }
+    return wants;
+  }
+
+  /** What goes through `link`: this node's peers' producers, and on a host every other link's too. */
+  #offerable(link: PipeLink): Array<types.Producer<ProducerAppData>> {
+    const own = [...this.#peers.values()].flatMap((peer) => [...peer.producers.values()]);
+    const forwarded =
+      this.role === 'host'
+        ? [...this.#remote.values()].filter((r) => r.link !== link).map((r) => r.producer)
+        : [];
+    return [...own, ...forwarded];
+  }
+
+  /** Another node's producer arrived through a link: everyone here may consume it, and a host passes it on. */
+  #adoptRemote(link: PipeLink, producer: types.Producer<ProducerAppData>): void {
+    if (this.#closed) return;
+    this.#remote.set(producer.id, { producer, link });
+    producer.observer.once('close', () => {
+      if (this.#remote.get(producer.id)?.producer === producer) this.#remote.delete(producer.id);
+      this.#senderLayers.delete(producer.id);
+    });
+    this.#fanOut(undefined, producer, link);
+  }
+
+  /**
+   * A new producer reaches every other ready peer (pushed) and every link it did not come through (a
+   * satellite sends only its own peers' to its host); microphones feed the active-speaker observer.
+   */
+  #fanOut(from: MediaPeer | undefined, producer: types.Producer<ProducerAppData>, through?: PipeLink): void {
     producer.observer.once('close', () => this.#senderLayers.delete(producer.id));
     if (producer.appData.source === 'mic') this.#observe(producer);
+    for (const link of this.#links)
+      if (link !== through && (this.role === 'host' || !through)) this.#background(link.offer(producer));
     for (const peer of this.#peers.values()) {
       if (peer === from || !peer.ready) continue;
       this.#background(
@@ -233,7 +356,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (this.#activeSpeaker) peer.notify('media:activeSpeaker', { peerId: this.#activeSpeaker });
     const producers = [...this.#peers.values()]
       .filter((other) => other !== peer)
-      .flatMap((other) => [...other.producers.values()]);
+      .flatMap((other) => [...other.producers.values()])
+      .concat([...this.#remote.values()].map((r) => r.producer).filter((p) => !p.closed));
     const made = await Promise.all(
       producers.map((producer) =>
         peer.consume(producer).catch((err: Error) => {

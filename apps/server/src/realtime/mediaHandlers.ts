@@ -3,7 +3,7 @@ import type { types } from 'mediasoup';
 import { AppError } from '../errors.js';
 import type { MediaPeer } from '../media/mediaPeer.js';
 import type { MediaService } from '../media/mediaService.js';
-import { relayMediaElsewhere } from '../media/placement/mediaRelay.js';
+import { relayedBy, relayMediaElsewhere } from '../media/placement/mediaRelay.js';
 import { handle } from './handle.js';
 import type { TsudoiSocket } from './types.js';
 
@@ -45,6 +45,8 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
       roomKey: () => deps.resolvePeer()?.roomKey,
       locate: (roomKey) => deps.media.locate(roomKey),
       afterUnreachable: (roomKey, nodeId) => deps.media.locateAfterUnreachable(roomKey, nodeId),
+      self: deps.media.self,
+      holdLinked: (roomKey, host) => deps.media.holdLinked(roomKey, host),
     });
 
   const drop = () => {
@@ -111,7 +113,7 @@ export function registerMediaHandlers(socket: TsudoiSocket, deps: MediaHandlerDe
     // room's router; joining another room leaves this one first.
     if (current && (current.roomKey !== who.roomKey || current.peer.id !== who.peerId)) drop();
     // Several nodes: a room hosted by another node is joined there (docs/SCALING.md).
-    const elsewhere = await deps.media.locate(who.roomKey);
+    const elsewhere = await deps.media.locate(who.roomKey, relayedBy(socket));
     if (elsewhere) return { routerRtpCapabilities: null, elsewhere };
     current?.detach();
     const peer = await deps.media.join(who.roomKey, who.peerId, { listenOnly: who.listenOnly });

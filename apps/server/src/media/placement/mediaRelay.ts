@@ -1,4 +1,4 @@
-import type { Ack, MediaElsewhere } from '@tsudoi/protocol';
+import type { Ack, MediaElsewhere, MediaJoinResult } from '@tsudoi/protocol';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { AppError, toErrorBody } from '../../errors.js';
 import { rateLimitRefusal } from '../../realtime/handle.js';
@@ -15,6 +15,25 @@ export interface MediaRelayDeps {
   locate: (roomKey: string) => Promise<MediaElsewhere | undefined>;
   /** The named node could not be reached: wait for its placement to lapse if it is dead, then locate again. */
   afterUnreachable: (roomKey: string, nodeId: string) => Promise<MediaElsewhere | undefined>;
+  /** This node: named to the hosting node, which may answer that this node is to hold the peer. */
+  self?: MediaElsewhere | undefined;
+  /** The host is full: hold the room here as its satellite (MediaService.holdLinked). */
+  holdLinked?: (roomKey: string, host: MediaElsewhere) => Promise<void>;
+}
+
+/** Query fields a relay connection names its node with (`relayedBy` on the hosting node). */
+const RELAYED_BY = 'tsudoiRelayNode';
+const RELAYED_BY_URL = 'tsudoiRelayUrl';
+
+/**
+ * The node relaying this socket, as it named itself, if any. Only used to answer that node "hold this
+ * peer yourself" when the room is full here; a page that forges it gets that answer and nothing else.
+ */
+export function relayedBy(socket: TsudoiSocket): MediaElsewhere | undefined {
+  const q = socket.handshake.query;
+  const nodeId = q[RELAYED_BY];
+  const url = q[RELAYED_BY_URL];
+  return typeof nodeId === 'string' && typeof url === 'string' && nodeId && url ? { nodeId, url } : undefined;
 }
 
 /**
@@ -28,8 +47,10 @@ export interface MediaRelayDeps {
  * the page to renegotiate (`media:renegotiate { reason: 'nodeLost' }`), which joins again (and, once the
  * dead node's placement expired, here or on another live node).
  */
+const elsewhereOf = (data: unknown) => (data as MediaJoinResult | undefined)?.elsewhere;
+
 export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps): void {
-  let relay: { conn: ClientSocket; roomKey: string; nodeId: string } | undefined;
+  let relay: { conn: ClientSocket; roomKey: string; to: MediaElsewhere } | undefined;
 
   const end = () => {
     const r = relay;
@@ -45,7 +66,10 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
       const headers = socket.handshake.headers;
       const conn = connect(to.url, {
         auth: socket.handshake.auth,
-        query: socket.handshake.query as Record<string, string>,
+        query: {
+          ...(socket.handshake.query as Record<string, string>),
+          ...(deps.self ? { [RELAYED_BY]: deps.self.nodeId, [RELAYED_BY_URL]: deps.self.url } : {}),
+        },
         transports: ['websocket'],
         extraHeaders: {
           ...(headers.cookie ? { cookie: headers.cookie } : {}),
@@ -104,7 +128,7 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
     }
     const refused = await rateLimitRefusal(socket, 'media:join');
     if (refused) return refused;
-    if (!relay || relay.roomKey !== roomKey || relay.nodeId !== to.nodeId || !relay.conn.connected) {
+    if (!relay || relay.roomKey !== roomKey || relay.to.nodeId !== to.nodeId || !relay.conn.connected) {
       end();
       let conn: ClientSocket | undefined;
       for (let attempt = 0; !conn; attempt++) {
@@ -125,9 +149,18 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
         conn.close();
         throw AppError.conflict('You left.');
       }
-      relay = { conn, roomKey, nodeId: to.nodeId };
+      relay = { conn, roomKey, to };
     }
-    return send('media:join', payload);
+    const answer = await send('media:join', payload);
+    // The host is full and names this node: the room's next peers here are held here, linked to it.
+    const host = relay?.to;
+    const self = deps.self;
+    if (answer.ok && self && host && deps.holdLinked && elsewhereOf(answer.data)?.nodeId === self.nodeId) {
+      end();
+      await deps.holdLinked(roomKey, host);
+      return undefined; // held here now: the handler joins
+    }
+    return answer;
   };
 
   /** A request of the relayed peer; after a room change the relay ends and the handler refuses it. */

@@ -1,3 +1,6 @@
+import type { Server } from 'socket.io';
+import { linkToHost, serveMediaLinks } from '../links/linkChannel.js';
+import type { LinkKeys } from '../links/linkToken.js';
 import type { MediaService } from '../mediaService.js';
 import type { MediaWorkerPool } from '../workerPool.js';
 import type { PlacementSettings } from './placementPolicy.js';
@@ -16,6 +19,11 @@ export interface PlacementWiring {
   settings?: Partial<PlacementSettings>;
   /** Relay media signalling to the hosting node (default); false: answer `elsewhere` and let the client go. */
   relay?: boolean;
+  /**
+   * A room bigger than one node (docs/SCALING.md): with the node's socket server and the link keys (from
+   * the shared master key), a full room's next peers on other nodes are held there, linked to the host.
+   */
+  links?: { io: Server; keys: LinkKeys };
 }
 
 /**
@@ -38,10 +46,18 @@ export async function startPlacement(w: PlacementWiring): Promise<() => Promise<
     log: w.log,
     ...(w.settings ? { settings: w.settings } : {}),
   });
+  const self = { nodeId: w.nodeId, url: w.url };
+  const linkSettings = w.links && { nodeId: w.nodeId, keys: w.links.keys, now: () => w.clock().getTime() };
   w.media.usePlacement((roomKey) => placer.locate(roomKey), {
     relay: w.relay ?? true,
     afterUnreachable: (roomKey, nodeId) => placer.locateAfterUnreachable(roomKey, nodeId),
+    self,
+    ...(linkSettings ? { linkToHost: linkToHost(linkSettings) } : {}),
   });
+  const stopLinks = w.links && linkSettings ? serveMediaLinks(w.links.io, w.media, linkSettings) : () => {};
   await placer.start();
-  return () => placer.stop();
+  return async () => {
+    stopLinks();
+    await placer.stop();
+  };
 }
