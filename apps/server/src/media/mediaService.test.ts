@@ -89,6 +89,8 @@ describe('MediaService', () => {
       transports: 4,
       producers: 4,
       consumers: 4,
+      links: 0,
+      satellites: 0,
     });
     expect(a.newConsumers.map((c) => [c.peerId, c.source, c.kind]).sort()).toEqual([
       ['bob', 'camera', 'video'],
@@ -113,6 +115,8 @@ describe('MediaService', () => {
       transports: 0,
       producers: 0,
       consumers: 0,
+      links: 0,
+      satellites: 0,
     });
     expect(pool.load.reduce((n, l) => n + l.routers, 0)).toBe(0);
   });
@@ -297,6 +301,8 @@ describe('MediaService', () => {
       transports: 0,
       producers: 0,
       consumers: 0,
+      links: 0,
+      satellites: 0,
     });
     expect(pool.load.find((l) => l.routers === 1)?.pid).not.toBe(dead);
 

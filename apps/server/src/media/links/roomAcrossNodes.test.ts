@@ -150,7 +150,10 @@ describe('a room bigger than one node: satellites linked to the host', () => {
       micId: mic.data.producerId,
       cameraId: camera?.ok ? camera.data.producerId : undefined,
       /** Whose producers this page consumes, as `peer:source`, sorted. */
-      hears: () => all().map((n) => `${n.peerId}:${n.source}`).sort(),
+      hears: () =>
+        all()
+          .map((n) => `${n.peerId}:${n.source}`)
+          .sort(),
       consumerOf: (peerId: string, source: string) =>
         all().find((n) => n.peerId === peerId && n.source === source),
       resumed,
@@ -249,7 +252,11 @@ describe('a room bigger than one node: satellites linked to the host', () => {
     await enter(a, 'aiko', { muted: true });
     const tryLink = (auth: Record<string, unknown>) =>
       new Promise<string>((resolve) => {
-        const s = connect(`${a.url}${LINK_NAMESPACE}`, { auth, transports: ['websocket'], reconnection: false });
+        const s = connect(`${a.url}${LINK_NAMESPACE}`, {
+          auth,
+          transports: ['websocket'],
+          reconnection: false,
+        });
         s.once('connect', () => {
           s.close();
           resolve('connected');
@@ -262,7 +269,9 @@ describe('a room bigger than one node: satellites linked to the host', () => {
     const claim = { from: 'node-x', to: 'node-a', roomKey: ROOM };
     const foreign = linkKeysOf(keyring(randomBytes(32)));
     expect(await tryLink({})).toBe('LINK_REFUSED');
-    expect(await tryLink({ ...claim, token: mintLinkToken(foreign, claim, Date.now()) })).toBe('LINK_REFUSED');
+    expect(await tryLink({ ...claim, token: mintLinkToken(foreign, claim, Date.now()) })).toBe(
+      'LINK_REFUSED',
+    );
     const forB = { ...claim, to: 'node-b' };
     expect(await tryLink({ ...claim, token: mintLinkToken(keys, forB, Date.now()) })).toBe('LINK_REFUSED');
     expect(await tryLink({ ...claim, token: mintLinkToken(keys, claim, Date.now()) })).toBe('connected');
