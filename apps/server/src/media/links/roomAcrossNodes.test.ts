@@ -215,6 +215,18 @@ describe('a room bigger than one node: satellites linked to the host', () => {
     await expect.poll(() => aiko.closed).toEqual(['ben']);
     await expect.poll(() => dan.closed).toEqual(['ben']);
     expect(chie.closed).toEqual(['ben']);
+
+    // Lifetimes: B's part empties and closes, its link with it; A, empty itself, stays the hub while C
+    // still holds Dan; once Dan goes, C's part and then A's room close.
+    chie.socket.close();
+    await expect.poll(() => b.media.stats()).toMatchObject({ rooms: 0, satellites: 0, links: 0 });
+    await expect.poll(() => a.media.stats().links).toBe(1);
+    aiko.socket.close();
+    await expect.poll(() => a.media.stats()).toMatchObject({ rooms: 1, peers: 0, links: 1 });
+    expect(a.media.hosts(ROOM)).toBe(true);
+    await expect.poll(() => dan.closed.sort()).toEqual(['aiko', 'ben', 'chie']);
+    dan.socket.close();
+    await expect.poll(() => [a.media.stats().rooms, c.media.stats().rooms]).toEqual([0, 0]);
   });
 
   it("a viewer on the host enlarging a satellite's camera makes its sender add layers (dynacast across nodes)", async () => {

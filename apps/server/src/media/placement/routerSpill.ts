@@ -14,7 +14,7 @@ interface SpillSlot {
  * full (`routerForPeer`), and a producer reaches a consumer on another router through
  * `router.pipeToRouter` (same process: two PipeTransports over loopback, set up once per producer and
  * router; mediasoup forwards pause/resume through the pipe and closes the piped producer with its
- * original). Across nodes the same would need PipeTransports signalled between nodes (docs/SCALING.md).
+ * original). Across nodes a room grows onto satellites linked by PipeTransports (media/links/, docs/SCALING.md).
  */
 export class RouterSpill {
   readonly #slots: SpillSlot[] = [];
