@@ -16,6 +16,9 @@ export interface OpsStats {
     transports: number;
     producers: number;
     consumers: number;
+    /** Media links to other nodes, and rooms held here as a satellite of another node's (issue 14). */
+    links: number;
+    satellites: number;
   };
   mediaWorkerPids: number[];
   mediaWorkerLoad?: Array<{ pid: number; routers: number }>;

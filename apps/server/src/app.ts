@@ -157,7 +157,10 @@ export async function startApp(
       ...(options.createMediaWorker ? { createWorker: options.createMediaWorker } : {}),
     });
     disposers.push(() => pool.close());
-    const media = new MediaService(pool, config.media, undefined, {
+    // Background failures of a room's media (a fan-out, a move after a worker died, a media link) are logged.
+    const onMediaError = (err: Error, roomKey: string) =>
+      http.log.warn({ err, roomKey }, 'media: background failure');
+    const media = new MediaService(pool, config.media, onMediaError, {
       peersPerRouter: config.scaling.peersPerWorker,
     });
     disposers.push(() => media.close());

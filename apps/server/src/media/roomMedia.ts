@@ -135,6 +135,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#links.add(link);
     link.on('producer', (producer) => this.#adoptRemote(link, producer));
     link.on('want', (producerId) => this.#retuneSender(producerId));
+    link.on('error', (err) => this.#background(Promise.reject(err)));
     link.on('speaker', (peerId) => {
       if (this.role === 'satellite' && peerId !== this.#activeSpeaker) this.#announceSpeaker(peerId);
     });

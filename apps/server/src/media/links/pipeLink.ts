@@ -20,6 +20,8 @@ export interface PipeLinkEvents {
   /** The other end's viewers now want this top layer of one of our producers. */
   want: [producerId: string];
   speaker: [peerId: string | null];
+  /** A producer of the other end could not be mirrored here (reported; the link stays). */
+  error: [error: Error];
   /** Idempotent end: the channel or the pipe transport went; everything mirrored here closed with it. */
   close: [];
 }
@@ -209,9 +211,10 @@ export class PipeLink extends EventEmitter<PipeLinkEvents> {
           if (!this.#closed) this.emit('producer', producer as types.Producer<ProducerAppData>);
           return producer as types.Producer<ProducerAppData>;
         },
-        () => {
-          // A producer the other end closed meanwhile, or a pipe that closed: nothing to mirror.
+        (err: Error) => {
           this.#mirrored.delete(m.producerId);
+          // A pipe that closed meanwhile leaves nothing to mirror; anything else is worth a log line.
+          if (!this.#closed) this.emit('error', err);
           return undefined;
         },
       );
