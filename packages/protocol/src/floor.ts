@@ -99,11 +99,25 @@ export type RoomRemoved = z.infer<typeof RoomRemoved>;
  * person that changed (`presence`), instead of one frame per change to every page (docs/FLOOR.md "Pushes").
  * Clients apply `rooms`, then `removedRoomIds`, then `presence`; a room is never in both lists.
  */
+/**
+ * The people who entered, changed or left one big room since the last push (a room of a few people is sent
+ * whole in `rooms`; a room of hundreds would make every push to every page hundreds of entries long).
+ * Applied to the room the page has: `remove` by user id, then `upsert` by user id (replacing, or appended).
+ */
+export const RoomParticipantsChanged = z.object({
+  roomId: EntityId,
+  upsert: z.array(ParticipantView).max(1000),
+  remove: z.array(EntityId).max(1000),
+});
+export type RoomParticipantsChanged = z.infer<typeof RoomParticipantsChanged>;
+
 export const FloorChanged = z.object({
   rooms: z.array(RoomSummary).max(1000),
   removedRoomIds: z.array(EntityId).max(1000),
   /** People whose presence (online, status, name) changed since the last push. */
   presence: z.array(MemberPresence).max(10_000).optional(),
+  /** Participant changes of big rooms the page already has (never of a room in `rooms` of the same push). */
+  participants: z.array(RoomParticipantsChanged).max(1000).optional(),
 });
 export type FloorChanged = z.infer<typeof FloorChanged>;
 

@@ -90,6 +90,104 @@ describe('PendingFloor: what a workspace has not been sent yet', () => {
   });
 });
 
+/** A page's copy of one room, kept from whole rooms and participant changes as the web client does. */
+function applyToPage(page: RoomSummary | undefined, push: FloorPush): RoomSummary | undefined {
+  const rooms =
+    push.event === 'floor:roomUpdated'
+      ? [push.payload]
+      : push.event === 'floor:changed'
+        ? push.payload.rooms
+        : [];
+  let out = rooms.find((r) => r.id === page?.id) ?? page;
+  if (push.event !== 'floor:changed' || !out) return out;
+  for (const change of push.payload.participants ?? []) {
+    if (change.roomId !== out.id) continue;
+    const kept = out.participants
+      .filter((p) => !change.remove.includes(p.userId))
+      .map((p) => change.upsert.find((u) => u.userId === p.userId) ?? p);
+    const added = change.upsert.filter((u) => !kept.some((p) => p.userId === u.userId));
+    out = { ...out, participants: [...kept, ...added] };
+  }
+  return out;
+}
+const ids = (r: RoomSummary | undefined) => (r?.participants.map((p) => p.userId) ?? []).sort();
+
+describe('PendingFloor: big rooms go out as participant changes', () => {
+  const people = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `u${from + i}`);
+
+  it('a room over the limit the pages have: only who entered and who left, in one floor:changed', () => {
+    const p = new PendingFloor(3);
+    p.add({ event: 'floor:roomUpdated', payload: room('a', people(5)) });
+    // First sight of the room: whole (the pages may not have it as it is).
+    expect(p.take()).toEqual({ event: 'floor:roomUpdated', payload: room('a', people(5)) });
+    p.add({ event: 'floor:roomUpdated', payload: room('a', [...people(4, 1), 'u9']) });
+    expect(p.take()).toEqual({
+      event: 'floor:changed',
+      payload: {
+        rooms: [],
+        removedRoomIds: [],
+        participants: [{ roomId: 'a', upsert: room('a', ['u9']).participants, remove: ['u0'] }],
+      },
+    });
+    // A renamed big room goes whole; a room at or under the limit always does.
+    p.add({ event: 'floor:roomUpdated', payload: { ...room('a', people(5)), name: 'Town hall' } });
+    expect(p.take()).toMatchObject({ event: 'floor:roomUpdated', payload: { name: 'Town hall' } });
+    p.add({ event: 'floor:roomUpdated', payload: { ...room('a', people(3)), name: 'Town hall' } });
+    expect(p.take()).toMatchObject({ event: 'floor:roomUpdated' });
+    // Nothing a page would notice (same people again): nothing sent.
+    p.add({ event: 'floor:roomUpdated', payload: { ...room('a', people(4)), name: 'Town hall' } });
+    p.take();
+    p.add({ event: 'floor:roomUpdated', payload: { ...room('a', people(4)), name: 'Town hall' } });
+    expect(p.take()).toBeUndefined();
+  });
+
+  it('a move out of one big room into another is one push naming both', () => {
+    const p = new PendingFloor(2);
+    p.add({
+      event: 'floor:changed',
+      payload: { rooms: [room('a', people(4)), room('b', people(3, 10))], removedRoomIds: [] },
+    });
+    p.take();
+    p.add({
+      event: 'floor:changed',
+      payload: { rooms: [room('a', people(3, 1)), room('b', [...people(3, 10), 'u0'])], removedRoomIds: [] },
+    });
+    const push = p.take();
+    expect(push?.event === 'floor:changed' && push.payload.participants).toEqual([
+      { roomId: 'a', upsert: [], remove: ['u0'] },
+      { roomId: 'b', upsert: room('b', ['u0']).participants, remove: [] },
+    ]);
+  });
+
+  it('every page ends with the room as it is, whenever its snapshot was taken (random churn)', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const p = new PendingFloor(5);
+    let current = room('big', people(12));
+    p.add({ event: 'floor:roomUpdated', payload: current });
+    const pages: Array<RoomSummary | undefined> = [];
+    for (let step = 0; step < 400; step++) {
+      // Someone enters or leaves (a few may come and go between two pushes).
+      const inside = current.participants.map((x) => x.userId);
+      const who = `u${Math.floor(random() * 30)}`;
+      const next = inside.includes(who) ? inside.filter((u) => u !== who) : [...inside, who];
+      current = room('big', next);
+      p.add({ event: 'floor:roomUpdated', payload: current });
+      // A page opens now: its snapshot is the room as it is, between two pushes.
+      if (random() < 0.2) pages.push(current);
+      if (random() < 0.3) {
+        const push = p.take();
+        if (push) for (let i = 0; i < pages.length; i++) pages[i] = applyToPage(pages[i], push);
+        for (const page of pages) expect(ids(page)).toEqual(ids(current));
+      }
+    }
+    expect(pages.length).toBeGreaterThan(20);
+  });
+});
+
 describe('FloorPushQueue: at most one push per interval and workspace', () => {
   function setUp() {
     const time = manualTime();

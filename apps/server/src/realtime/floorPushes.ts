@@ -1,4 +1,10 @@
-import type { FloorChanged, MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import type {
+  FloorChanged,
+  MemberPresence,
+  ParticipantView,
+  RoomParticipantsChanged,
+  RoomSummary,
+} from '@tsudoi/protocol';
 import { systemTimers, type TimerHandle, type Timers } from '../timers.js';
 
 /**
@@ -18,14 +24,37 @@ export type FloorPush =
   | { event: 'floor:presence'; payload: MemberPresence };
 
 /**
- * What a workspace's pages have not been sent yet: the latest state of each room and person that changed
- * (pure; `FloorPushQueue` decides when). Every push carries whole states, never differences, so keeping only
- * the latest one per room and person loses nothing.
+ * A room with at most this many participants is pushed whole; a bigger one as the participants that
+ * changed (`FloorChanged.participants`). A whole room of 300 is ~30 KB in every push to every page: a
+ * join burst into big rooms made pages fall behind until engine.io's ping timeout dropped them
+ * (docs/BENCHMARKS.md "Figure 1's second half"). Small rooms stay whole: their state is about the size
+ * of a change, and whole states are the simplest thing for a page to apply.
+ */
+export const WHOLE_ROOM_MAX = 20;
+
+const sameParticipant = (a: ParticipantView, b: ParticipantView) =>
+  a.displayName === b.displayName && a.listenOnly === b.listenOnly && a.since === b.since;
+const sameRoomInfo = (a: RoomSummary, b: RoomSummary) =>
+  a.name === b.name && a.kind === b.kind && a.capacity === b.capacity && a.archived === b.archived;
+
+/**
+ * What a workspace's pages have not been sent yet (pure; `FloorPushQueue` decides when): the latest state
+ * of each room and person that changed. Rooms up to `wholeRoomMax` participants go out whole. A bigger
+ * room the pages already have goes out as its participant changes against the state last sent: every
+ * participant who differed from it at any moment since (entered, changed, left — even entered and left
+ * again) is named, with their state now or as removed. So a page whose snapshot was taken between two
+ * pushes — it may hold a state the pushes never carried — still ends with the room as it is.
  */
 export class PendingFloor {
   readonly #rooms = new Map<string, RoomSummary>();
   readonly #removed = new Set<string>();
   readonly #presence = new Map<string, MemberPresence>();
+  /** Each room as the pages hold it after the last push (whole or through changes). */
+  readonly #sent = new Map<string, RoomSummary>();
+  /** Per room changed since the last push: participants that differed from `#sent` at some moment. */
+  readonly #touched = new Map<string, Set<string>>();
+
+  constructor(private readonly wholeRoomMax = WHOLE_ROOM_MAX) {}
 
   get empty(): boolean {
     return this.#rooms.size + this.#removed.size + this.#presence.size === 0;
@@ -52,16 +81,36 @@ export class PendingFloor {
 
   /**
    * Everything pending as one push, and forgets it: a single change keeps its own event (what a quiet floor
-   * sends), several become one `floor:changed` (a room is never both updated and removed in it).
+   * sends), several become one `floor:changed` (a room is never both updated and removed in it, nor both
+   * whole and changed).
    */
   take(): FloorPush | undefined {
-    const rooms = [...this.#rooms.values()];
+    const rooms: RoomSummary[] = [];
+    const participants: RoomParticipantsChanged[] = [];
+    for (const room of this.#rooms.values()) {
+      const sent = this.#sent.get(room.id);
+      const touched = this.#touched.get(room.id);
+      if (room.archived) this.#sent.delete(room.id);
+      else this.#sent.set(room.id, room);
+      if (!sent || !sameRoomInfo(sent, room) || room.participants.length <= this.wholeRoomMax) {
+        rooms.push(room);
+        continue;
+      }
+      if (!touched?.size) continue; // the pages hold this state already
+      const inside = new Set(room.participants.map((p) => p.userId));
+      participants.push({
+        roomId: room.id,
+        upsert: room.participants.filter((p) => touched.has(p.userId)),
+        remove: [...touched].filter((userId) => !inside.has(userId)),
+      });
+    }
     const removedRoomIds = [...this.#removed];
     const presence = [...this.#presence.values()];
     this.#rooms.clear();
+    this.#touched.clear();
     this.#removed.clear();
     this.#presence.clear();
-    const count = rooms.length + removedRoomIds.length + presence.length;
+    const count = rooms.length + removedRoomIds.length + presence.length + participants.length;
     if (count === 0) return undefined;
     if (count === 1) {
       if (rooms[0]) return { event: 'floor:roomUpdated', payload: rooms[0] };
@@ -70,17 +119,35 @@ export class PendingFloor {
     }
     return {
       event: 'floor:changed',
-      payload: { rooms, removedRoomIds, ...(presence.length ? { presence } : {}) },
+      payload: {
+        rooms,
+        removedRoomIds,
+        ...(presence.length ? { presence } : {}),
+        ...(participants.length ? { participants } : {}),
+      },
     };
   }
 
   #room(room: RoomSummary): void {
     this.#removed.delete(room.id);
     this.#rooms.set(room.id, room);
+    const sent = this.#sent.get(room.id);
+    if (!sent) return;
+    let touched = this.#touched.get(room.id);
+    if (!touched) this.#touched.set(room.id, (touched = new Set()));
+    const before = new Map(sent.participants.map((p) => [p.userId, p]));
+    for (const p of room.participants) {
+      const was = before.get(p.userId);
+      if (!was || !sameParticipant(was, p)) touched.add(p.userId);
+      before.delete(p.userId);
+    }
+    for (const userId of before.keys()) touched.add(userId);
   }
 
   #remove(roomId: string): void {
     this.#rooms.delete(roomId);
+    this.#touched.delete(roomId);
+    this.#sent.delete(roomId);
     this.#removed.add(roomId);
   }
 }
