@@ -102,7 +102,7 @@ function applyToPage(page: RoomSummary | undefined, push: FloorPush): RoomSummar
   if (push.event !== 'floor:changed' || !out) return out;
   for (const change of push.payload.participants ?? []) {
     if (change.roomId !== out.id) continue;
-    const kept = out.participants
+    const kept: RoomSummary['participants'] = out.participants
       .filter((p) => !change.remove.includes(p.userId))
       .map((p) => change.upsert.find((u) => u.userId === p.userId) ?? p);
     const added = change.upsert.filter((u) => !kept.some((p) => p.userId === u.userId));
