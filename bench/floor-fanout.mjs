@@ -38,8 +38,17 @@ const openFanoutSocket = (url, person, wsId, index, onRoomUpdated) =>
     // A busy floor gathers changes into one floor:changed (apps/server/src/realtime/floorPushes.ts).
     s.on('floor:changed', (c) => {
       for (const room of c.rooms) onRoomUpdated(index, room);
+      // A big room the page has comes as participant changes (apps/server/src/realtime/floorPushes.ts).
+      for (const d of c.participants ?? []) onRoomUpdated(index, { id: d.roomId, change: d });
     });
   });
+
+/** Whether `userId` is in the room after this update: a whole room says; a change may not name them. */
+function insideAfter(room, userId) {
+  if (!room.change) return room.participants.some((p) => p.userId === userId);
+  if (room.change.upsert.some((p) => p.userId === userId)) return true;
+  return room.change.remove.includes(userId) ? false : undefined;
+}
 
 /* ---------- the run ---------- */
 
@@ -82,7 +91,7 @@ try {
     const now = performance.now();
     const e = current;
     if (!e || index === e.from || e.arrived[index] !== undefined || room.id !== e.roomId) return;
-    if (room.participants.some((p) => p.userId === e.userId) !== e.inside) return;
+    if (insideAfter(room, e.userId) !== e.inside) return;
     e.arrived[index] = now - e.t0;
     if (++e.count === e.expected) e.done();
   };

@@ -1,4 +1,4 @@
-import type { FloorChanged, MemberPresence, RoomSummary } from '@tsudoi/protocol';
+import type { FloorChanged, MemberPresence, RoomParticipantsChanged, RoomSummary } from '@tsudoi/protocol';
 import type { Socket } from 'socket.io-client';
 
 /** A floor push unpacked, whichever event carried it. */
@@ -6,6 +6,8 @@ export interface FloorPushContent {
   rooms: RoomSummary[];
   removedRoomIds: string[];
   presence: MemberPresence[];
+  /** Big rooms' participant changes (realtime/floorPushes.ts `WHOLE_ROOM_MAX`). */
+  participants: RoomParticipantsChanged[];
 }
 
 /**
@@ -14,7 +16,7 @@ export interface FloorPushContent {
  * person's presence or a room must look there too.
  */
 export function floorPushContent(event: string, payload: unknown): FloorPushContent | undefined {
-  const none: FloorPushContent = { rooms: [], removedRoomIds: [], presence: [] };
+  const none: FloorPushContent = { rooms: [], removedRoomIds: [], presence: [], participants: [] };
   switch (event) {
     case 'floor:roomUpdated':
       return { ...none, rooms: [payload as RoomSummary] };
@@ -24,7 +26,12 @@ export function floorPushContent(event: string, payload: unknown): FloorPushCont
       return { ...none, presence: [payload as MemberPresence] };
     case 'floor:changed': {
       const c = payload as FloorChanged;
-      return { rooms: c.rooms, removedRoomIds: c.removedRoomIds, presence: c.presence ?? [] };
+      return {
+        rooms: c.rooms,
+        removedRoomIds: c.removedRoomIds,
+        presence: c.presence ?? [],
+        participants: c.participants ?? [],
+      };
     }
     default:
       return undefined;
@@ -60,4 +67,9 @@ export function nextPresence(s: Socket, where: (p: MemberPresence) => boolean = 
 /** The next room update pushed to the socket that satisfies `where` (alone or gathered with other changes). */
 export function nextRoom(s: Socket, where: (r: RoomSummary) => boolean = () => true) {
   return nextIn(s, (c) => c.rooms, where);
+}
+
+/** The next participant change of a big room pushed to the socket that satisfies `where`. */
+export function nextParticipants(s: Socket, where: (c: RoomParticipantsChanged) => boolean = () => true) {
+  return nextIn(s, (c) => c.participants, where);
 }

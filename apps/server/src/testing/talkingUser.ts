@@ -70,6 +70,14 @@ export class TalkingUser {
     this.socket.on('floor:changed', (c: FloorChanged) => {
       for (const r of c.rooms) this.floor.set(r.id, r);
       for (const id of c.removedRoomIds) this.floor.delete(id);
+      // A big room's participant changes (the web client's floorModel applies them the same way).
+      for (const d of c.participants ?? []) {
+        const r = this.floor.get(d.roomId);
+        if (!r) continue;
+        const changed = new Set([...d.remove, ...d.upsert.map((p) => p.userId)]);
+        const kept = r.participants.filter((p) => !changed.has(p.userId));
+        this.floor.set(r.id, { ...r, participants: [...kept, ...d.upsert] });
+      }
     });
     this.socket.on('media:newConsumer', (c: MediaNewConsumer) => this.#heard(c));
     this.socket.on('media:producerPaused', (p: MediaProducerState) => this.#setPaused(p, true));

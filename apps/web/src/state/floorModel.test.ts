@@ -121,6 +121,33 @@ describe('floor model', () => {
     expect(applyChanged(s, { rooms: [], removedRoomIds: [] }).members).toBe(before);
   });
 
+  it("a big room's participant changes: who left goes, who entered joins last, who changed is replaced in place", () => {
+    let s = loaded([room(A, 'Alpha', [BOB, CAROL]), room(B, 'Beta')]);
+    s = applyChanged(s, {
+      rooms: [],
+      removedRoomIds: [],
+      participants: [
+        { roomId: A, upsert: [person(ME), { ...person(CAROL), listenOnly: true }], remove: [BOB] },
+        // A change for a room this page does not have is ignored (its next snapshot has it).
+        { roomId: '00000000-0000-4000-8000-0000000000ff', upsert: [person(BOB)], remove: [] },
+      ],
+    });
+    expect(s.rooms[A]?.participants.map((p) => [p.userId, p.listenOnly])).toEqual([
+      [CAROL, true],
+      [ME, false],
+    ]);
+    expect(selectMyRoom(s)?.id).toBe(A);
+    expect(roomOf(s, BOB)).toBeUndefined();
+    expect(Object.keys(s.rooms).sort()).toEqual([A, B].sort());
+    // Removing someone who is not there, or entering twice, changes nothing else.
+    s = applyChanged(s, {
+      rooms: [],
+      removedRoomIds: [],
+      participants: [{ roomId: A, upsert: [person(ME)], remove: [BOB] }],
+    });
+    expect(s.rooms[A]?.participants.map((p) => p.userId)).toEqual([CAROL, ME]);
+  });
+
   it('an archived or removed room leaves the floor', () => {
     let s = loaded();
     s = applyRoomUpdated(s, room(A, 'Alpha', [], { archived: true }));

@@ -8,6 +8,7 @@ import type {
   OneOnOneAnswered,
   OneOnOneInvitation,
   OneOnOneOutcome,
+  RoomParticipantsChanged,
   RoomSummary,
 } from '@tsudoi/protocol';
 
@@ -90,11 +91,27 @@ export function applyChanged(state: FloorState, change: FloorChanged): FloorStat
     else rooms[room.id] = room;
   }
   for (const roomId of change.removedRoomIds) delete rooms[roomId];
+  for (const c of change.participants ?? []) {
+    const room = rooms[c.roomId];
+    if (room) rooms[c.roomId] = withParticipantChanges(room, c);
+  }
   const changed = pruneKnocks({ ...state, rooms });
   if (!change.presence?.length) return changed;
   const members = { ...state.members };
   for (const member of change.presence) members[member.userId] = member;
   return { ...changed, members };
+}
+
+/**
+ * A big room's participant changes (the server sends those instead of the whole room): who left goes,
+ * who changed is replaced where they are, who entered comes last (the order people entered in).
+ */
+function withParticipantChanges(room: RoomSummary, c: RoomParticipantsChanged): RoomSummary {
+  const upsert = new Map(c.upsert.map((p) => [p.userId, p]));
+  const remove = new Set(c.remove);
+  const kept = room.participants.filter((p) => !remove.has(p.userId)).map((p) => upsert.get(p.userId) ?? p);
+  const there = new Set(kept.map((p) => p.userId));
+  return { ...room, participants: [...kept, ...c.upsert.filter((p) => !there.has(p.userId))] };
 }
 
 export function applyRoomRemoved(state: FloorState, roomId: string): FloorState {

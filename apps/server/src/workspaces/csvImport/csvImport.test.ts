@@ -1,25 +1,14 @@
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog } from '../../audit/auditLog.js';
 import type { Store } from '../../storage/store.js';
 import type { ApiClient } from '../../testing/apiClient.js';
 import { INJECTED } from '../../testing/failingTx.js';
+import { setPlan } from '../../testing/plans.js';
 import { upload } from '../../testing/rawUpload.js';
 import { startTestApp, type TestApp } from '../../testing/testApp.js';
-import { changePlan } from '../planChange.js';
-import type { Plan } from '../workspaceRepo.js';
 
 // R15: an Enterprise admin imports people from a CSV — a preview that writes nothing, then one
 // all-or-nothing apply whose invitations are mailed after the commit; every other plan is refused.
-
-async function setPlan(t: TestApp, workspaceId: string, plan: Plan): Promise<void> {
-  const { store } = t.app;
-  const audit = new AuditLog(
-    { accessLog: store.accessLog, memberships: store.accounts.memberships },
-    () => new Date(),
-  );
-  await changePlan({ tx: store, audit }, workspaceId, plan, { ip: null, userAgent: 'test operator' });
-}
 
 /**
  * Makes the store's next transaction fail in the middle of an import: the invitations are written inside
