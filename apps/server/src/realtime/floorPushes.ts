@@ -133,8 +133,8 @@ export class PendingFloor {
     this.#rooms.set(room.id, room);
     const sent = this.#sent.get(room.id);
     if (!sent) return;
-    let touched = this.#touched.get(room.id);
-    if (!touched) this.#touched.set(room.id, (touched = new Set()));
+    const touched = this.#touched.get(room.id) ?? new Set<string>();
+    this.#touched.set(room.id, touched);
     const before = new Map(sent.participants.map((p) => [p.userId, p]));
     for (const p of room.participants) {
       const was = before.get(p.userId);
