@@ -1,36 +1,13 @@
 import type { types } from 'mediasoup';
 import * as mediasoup from 'mediasoup';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cameraRtp, micRtp } from '../testing/rtpParameters.js';
 import type { MediaPeer, MediaPeerEvents } from './mediaPeer.js';
 import { MediaService } from './mediaService.js';
 import { MediaWorkerPool } from './workerPool.js';
 
 const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 42000, maxPort: 42999 };
 const ROOM = MediaService.roomKey('ws1', 'room1');
-
-// The RTP parameters a browser would send, so producers and consumers run on real workers without one.
-let ssrc = 10_000;
-function audioRtp(): types.RtpParameters {
-  return {
-    mid: `mic${ssrc}`,
-    codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
-    headerExtensions: [],
-    encodings: [{ ssrc: ssrc++ }],
-    rtcp: { cname: 'test' },
-  };
-}
-function videoRtp(): types.RtpParameters {
-  return {
-    mid: `camera${ssrc}`,
-    codecs: [
-      { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {} },
-      { mimeType: 'video/rtx', payloadType: 97, clockRate: 90000, parameters: { apt: 96 } },
-    ],
-    headerExtensions: [],
-    encodings: [0, 1, 2].map(() => ({ ssrc: ssrc++, rtx: { ssrc: ssrc++ } })),
-    rtcp: { cname: 'test' },
-  };
-}
 
 function collect<E extends keyof MediaPeerEvents>(peer: MediaPeer, event: E): Array<MediaPeerEvents[E][0]> {
   const seen: Array<MediaPeerEvents[E][0]> = [];
@@ -54,12 +31,12 @@ async function talk(peer: MediaPeer, send: string, opts: { camera?: boolean; mut
   const mic = await peer.produce({
     transportId: send,
     kind: 'audio',
-    rtpParameters: audioRtp(),
+    rtpParameters: micRtp(),
     source: 'mic',
     paused: opts.muted ?? false,
   });
   const camera = opts.camera
-    ? await peer.produce({ transportId: send, kind: 'video', rtpParameters: videoRtp(), source: 'camera' })
+    ? await peer.produce({ transportId: send, kind: 'video', rtpParameters: cameraRtp(), source: 'camera' })
     : undefined;
   return { mic, camera };
 }
@@ -206,7 +183,7 @@ describe('MediaService', () => {
     await expect.poll(() => l.newConsumers.length).toBe(1);
     await expect(l.peer.createTransport('send')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(
-      l.peer.produce({ transportId: 'x', kind: 'audio', rtpParameters: audioRtp(), source: 'mic' }),
+      l.peer.produce({ transportId: 'x', kind: 'audio', rtpParameters: micRtp(), source: 'mic' }),
     ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect(media.stats()).toMatchObject({ transports: 3, producers: 1, consumers: 1 });
   });
@@ -214,7 +191,7 @@ describe('MediaService', () => {
   it('refuses a source of the wrong kind and a second producer of a source until the first is closed', async () => {
     const a = await enter(media, 'alice');
     await expect(
-      a.peer.produce({ transportId: a.send, kind: 'video', rtpParameters: videoRtp(), source: 'mic' }),
+      a.peer.produce({ transportId: a.send, kind: 'video', rtpParameters: cameraRtp(), source: 'mic' }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     const first = await talk(a.peer, a.send);
     await expect(talk(a.peer, a.send)).rejects.toMatchObject({ code: 'MEDIA_LIMIT' });

@@ -17,6 +17,7 @@ import { registerMediaHandlers } from '../../realtime/mediaHandlers.js';
 import type { TsudoiServer } from '../../realtime/types.js';
 import { sqlitePlacement } from '../../storage/sqlite/placementRepo.js';
 import { SqliteStore } from '../../storage/sqlite/sqliteStore.js';
+import { cameraRtp, micRtp } from '../../testing/rtpParameters.js';
 import { MediaService } from '../mediaService.js';
 import { startPlacement } from '../placement/placementWiring.js';
 import { MediaWorkerPool } from '../workerPool.js';
@@ -26,24 +27,6 @@ import { type LinkKeys, linkKeysOf, mintLinkToken } from './linkToken.js';
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 47000, maxPort: 47999 };
 const ROOM = MediaService.roomKey('ws1', 'all-hands');
-let ssrc = 120_000;
-const micRtp = () => ({
-  mid: `mic${ssrc}`,
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
-  headerExtensions: [],
-  encodings: [{ ssrc: ssrc++ }],
-  rtcp: { cname: 'across' },
-});
-const cameraRtp = () => ({
-  mid: `camera${ssrc}`,
-  codecs: [
-    { mimeType: 'video/VP8', payloadType: 96, clockRate: 90000, parameters: {} },
-    { mimeType: 'video/rtx', payloadType: 97, clockRate: 90000, parameters: { apt: 96 } },
-  ],
-  headerExtensions: [],
-  encodings: [0, 1, 2].map(() => ({ ssrc: ssrc++, rtx: { ssrc: ssrc++ } })),
-  rtcp: { cname: 'across' },
-});
 
 const keyring = (key: Buffer) => ({ current: { id: 'k', key }, previous: [], developmentDefault: false });
 
@@ -130,7 +113,7 @@ describe('a room bigger than one node: satellites linked to the host', () => {
     const mic = await c.emitWithAck('media:produce', {
       transportId: send,
       kind: 'audio',
-      rtpParameters: micRtp(),
+      rtpParameters: micRtp('across'),
       source: 'mic',
       paused: options.muted,
     });
@@ -139,7 +122,7 @@ describe('a room bigger than one node: satellites linked to the host', () => {
       ? await c.emitWithAck('media:produce', {
           transportId: send,
           kind: 'video',
-          rtpParameters: cameraRtp(),
+          rtpParameters: cameraRtp('across'),
           source: 'camera',
         })
       : undefined;

@@ -19,6 +19,7 @@ import { EVENT_LIMITS, FLOOD_LIMIT } from '../../realtime/rateLimit.js';
 import type { TsudoiServer } from '../../realtime/types.js';
 import { sqlitePlacement } from '../../storage/sqlite/placementRepo.js';
 import { SqliteStore } from '../../storage/sqlite/sqliteStore.js';
+import { micRtp } from '../../testing/rtpParameters.js';
 import { MediaService } from '../mediaService.js';
 import { MediaWorkerPool } from '../workerPool.js';
 import { startPlacement } from './placementWiring.js';
@@ -26,14 +27,6 @@ import { startPlacement } from './placementWiring.js';
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 45000, maxPort: 45999 };
 const ROOM = MediaService.roomKey('ws1', 'room1');
-let ssrc = 90_000;
-const micRtp = () => ({
-  mid: `mic${ssrc}`,
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
-  headerExtensions: [],
-  encodings: [{ ssrc: ssrc++ }],
-  rtcp: { cname: 'relay' },
-});
 
 /** One Tsudoi node as far as media goes: its MediaService, placement and socket server. */
 interface Node {
@@ -121,7 +114,7 @@ describe('media:join with several nodes sharing one store', () => {
     const mic = await c.emitWithAck('media:produce', {
       transportId: joined.data.transports.send.id,
       kind: 'audio',
-      rtpParameters: micRtp(),
+      rtpParameters: micRtp('relay'),
       source: 'mic',
       paused: muted,
     });

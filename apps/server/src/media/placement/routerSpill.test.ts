@@ -1,20 +1,11 @@
-import type { types } from 'mediasoup';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { micRtp } from '../../testing/rtpParameters.js';
 import type { MediaPeer, MediaPeerEvents } from '../mediaPeer.js';
 import { MediaService } from '../mediaService.js';
 import { MediaWorkerPool } from '../workerPool.js';
 
 const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 44000, maxPort: 44999 };
 const ROOM = MediaService.roomKey('ws1', 'big-room');
-
-let ssrc = 50_000;
-const audioRtp = (): types.RtpParameters => ({
-  mid: `mic${ssrc}`,
-  codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2, parameters: {} }],
-  headerExtensions: [],
-  encodings: [{ ssrc: ssrc++ }],
-  rtcp: { cname: 'spill' },
-});
 
 function collect<E extends keyof MediaPeerEvents>(peer: MediaPeer, event: E): Array<MediaPeerEvents[E][0]> {
   const seen: Array<MediaPeerEvents[E][0]> = [];
@@ -35,7 +26,7 @@ async function enterAndTalk(media: MediaService, peerId: string, muted: boolean)
   const mic = await peer.produce({
     transportId: send.id,
     kind: 'audio',
-    rtpParameters: audioRtp(),
+    rtpParameters: micRtp('spill'),
     source: 'mic',
     paused: muted,
   });
