@@ -71,7 +71,7 @@ describe.skipIf(skip)('a room bigger than one node (two apps, Redis, one store)'
       [...u.hears.values()]
         .map(
           (h) =>
-            `${h.peerId === ids['Aiko'] ? 'aiko' : h.peerId === ids['across-ben'] ? 'ben' : 'cho'}${h.paused ? ' (muted)' : ''}`,
+            `${h.peerId === ids.Aiko ? 'aiko' : h.peerId === ids['across-ben'] ? 'ben' : 'cho'}${h.paused ? ' (muted)' : ''}`,
         )
         .sort();
     await expect

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -10,16 +8,13 @@ import type {
   MediaSenderLayers,
   ServerToClientEvents,
 } from '@tsudoi/protocol';
-import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerMediaHandlers } from '../../realtime/mediaHandlers.js';
-import type { TsudoiServer } from '../../realtime/types.js';
 import { sqlitePlacement } from '../../storage/sqlite/placementRepo.js';
 import { SqliteStore } from '../../storage/sqlite/sqliteStore.js';
+import { type MediaNode, startMediaNode } from '../../testing/mediaNodes.js';
 import { cameraRtp, micRtp } from '../../testing/rtpParameters.js';
 import { MediaService } from '../mediaService.js';
-import { startPlacement } from '../placement/placementWiring.js';
 import { MediaWorkerPool } from '../workerPool.js';
 import { LINK_NAMESPACE } from './linkChannel.js';
 import { type LinkKeys, linkKeysOf, mintLinkToken } from './linkToken.js';
@@ -30,14 +25,6 @@ const ROOM = MediaService.roomKey('ws1', 'all-hands');
 
 const keyring = (key: Buffer) => ({ current: { id: 'k', key }, previous: [], developmentDefault: false });
 
-/** One Tsudoi node as far as media goes: its MediaService (one router per room: 1 peer fills it). */
-interface Node {
-  id: string;
-  media: MediaService;
-  url: string;
-  close(): Promise<void>;
-}
-
 /**
  * A room bigger than one node (docs/SCALING.md): every node here holds one peer per room before it is
  * full, so the second person on another node is held there, linked to the host by PipeTransports.
@@ -46,53 +33,28 @@ describe('a room bigger than one node: satellites linked to the host', () => {
   let dir: string;
   let store: SqliteStore;
   let keys: LinkKeys;
-  const nodes: Node[] = [];
+  const nodes: MediaNode[] = [];
   const clients: Client[] = [];
 
-  async function startNode(id: string): Promise<Node> {
+  async function startNode(id: string): Promise<MediaNode> {
     // Its own worker, as a node on its own machine would have (one worker holds each mediasoup id once).
     const pool = await MediaWorkerPool.start({ size: 1 });
     const errors: Error[] = [];
-    const media = new MediaService(pool, rtc, (err) => errors.push(err), { peersPerRouter: 1 });
-    const server = http.createServer();
-    const io: TsudoiServer = new Server(server);
-    io.on('connection', (socket) =>
-      registerMediaHandlers(socket, {
-        media,
-        resolvePeer: () => ({ roomKey: ROOM, peerId: String(socket.handshake.query.who), listenOnly: false }),
-      }),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const stop = await startPlacement({
-      repos: sqlitePlacement(store.db),
-      settings: { ttlMs: 2_000, heartbeatMs: 500 },
-      media,
-      pool,
-      nodeId: id,
-      url,
-      clock: () => new Date(),
-      log: { warn: () => {} },
-      links: { io: io as unknown as Server, keys },
-    });
-    const node = {
-      id,
-      media,
-      url,
-      async close() {
-        await stop();
-        await io.close();
-        media.close();
-        pool.close();
-        expect(errors.map((e) => e.message)).toEqual([]);
-      },
+    const onError = (err: Error) => errors.push(err);
+    const options = { nodeId: id, db: store.db, pool, rtc, roomKey: ROOM, ttlMs: 2_000 };
+    const node = await startMediaNode({ ...options, peersPerRouter: 1, links: keys, onError });
+    const close = node.close;
+    node.close = async () => {
+      await close();
+      pool.close();
+      expect(errors.map((e) => e.message)).toEqual([]);
     };
     nodes.push(node);
     return node;
   }
 
   /** A page on `node`: joins (transports with the answer), gets ready and sends a microphone (and camera). */
-  async function enter(node: Node, who: string, options: { muted: boolean; camera?: boolean }) {
+  async function enter(node: MediaNode, who: string, options: { muted: boolean; camera?: boolean }) {
     const c: Client = connect(node.url, { query: { who }, transports: ['websocket'] });
     clients.push(c);
     const pushed: MediaNewConsumer[] = [];

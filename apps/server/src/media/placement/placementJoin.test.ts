@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -11,31 +9,19 @@ import type {
   MediaNewConsumer,
   ServerToClientEvents,
 } from '@tsudoi/protocol';
-import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerMediaHandlers } from '../../realtime/mediaHandlers.js';
 import { EVENT_LIMITS, FLOOD_LIMIT } from '../../realtime/rateLimit.js';
-import type { TsudoiServer } from '../../realtime/types.js';
 import { sqlitePlacement } from '../../storage/sqlite/placementRepo.js';
 import { SqliteStore } from '../../storage/sqlite/sqliteStore.js';
+import { type MediaNode, startMediaNode } from '../../testing/mediaNodes.js';
 import { micRtp } from '../../testing/rtpParameters.js';
 import { MediaService } from '../mediaService.js';
 import { MediaWorkerPool } from '../workerPool.js';
-import { startPlacement } from './placementWiring.js';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 const rtc = { listenIp: '127.0.0.1', announcedAddress: undefined, minPort: 45000, maxPort: 45999 };
 const ROOM = MediaService.roomKey('ws1', 'room1');
-
-/** One Tsudoi node as far as media goes: its MediaService, placement and socket server. */
-interface Node {
-  media: MediaService;
-  url: string;
-  close(): Promise<void>;
-  /** Stops like a killed process: no more heartbeats, sockets gone, nothing released. */
-  crash(): Promise<void>;
-}
 
 /** Short, so a crashed node's placement lapses quickly in these tests. */
 const TTL_MS = 800;
@@ -44,51 +30,19 @@ describe('media:join with several nodes sharing one store', () => {
   let dir: string;
   let store: SqliteStore;
   let pool: MediaWorkerPool;
-  const nodes: Node[] = [];
+  const nodes: MediaNode[] = [];
   const clients: Client[] = [];
 
-  async function startNode(nodeId: string, relay = false): Promise<Node> {
-    const media = new MediaService(pool, rtc);
-    const server = http.createServer();
-    const io: TsudoiServer = new Server(server);
-    io.on('connection', (socket) =>
-      registerMediaHandlers(socket, {
-        media,
-        resolvePeer: () => ({ roomKey: ROOM, peerId: String(socket.handshake.query.who), listenOnly: false }),
-      }),
-    );
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const repos = sqlitePlacement(store.db);
-    let alive = true;
-    const heartbeat = repos.nodes.heartbeat;
-    repos.nodes.heartbeat = (n) => (alive ? heartbeat(n) : Promise.resolve());
-    const stop = await startPlacement({
-      repos,
-      settings: { ttlMs: TTL_MS, heartbeatMs: TTL_MS / 4 },
-      media,
-      pool,
+  async function startNode(nodeId: string, relay = false): Promise<MediaNode> {
+    const node = await startMediaNode({
       nodeId,
-      url,
-      clock: () => new Date(),
-      log: { warn: () => {} },
+      db: store.db,
+      pool,
+      rtc,
+      roomKey: ROOM,
+      ttlMs: TTL_MS,
       relay,
     });
-    const node = {
-      media,
-      url,
-      async close() {
-        await stop();
-        await io.close();
-        media.close();
-      },
-      async crash() {
-        alive = false;
-        io.disconnectSockets(true);
-        await new Promise<void>((r) => io.close(() => r()));
-        media.close();
-      },
-    };
     nodes.push(node);
     return node;
   }
