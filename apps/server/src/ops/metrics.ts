@@ -76,6 +76,16 @@ export class OpsMetrics {
       'SFU producers (microphones and cameras sent).',
       (s) => s.media.stats().producers,
     );
+    live(
+      'tsudoi_media_links',
+      'Media links to other nodes (rooms bigger than one node: PipeTransports per link).',
+      (s) => s.media.stats().links,
+    );
+    live(
+      'tsudoi_media_satellite_rooms',
+      'Rooms this node holds part of for another node that hosts them (it was full).',
+      (s) => s.media.stats().satellites,
+    );
     live('tsudoi_media_workers', 'Running mediasoup workers.', (s) => s.pool.size);
     new Gauge({
       name: 'tsudoi_media_worker_routers',

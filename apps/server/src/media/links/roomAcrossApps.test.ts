@@ -11,6 +11,7 @@ import type { TestApp } from '../../testing/testApp.js';
 import { startTwoNodes } from '../../testing/twoNodes.js';
 
 const skip = !redisAvailable();
+const OPS_TOKEN = 'ops-token-room-across-apps';
 if (skip) console.warn(REDIS_MISSING);
 
 /**
@@ -35,6 +36,7 @@ describe.skipIf(skip)('a room bigger than one node (two apps, Redis, one store)'
     ({ nodeA, nodeB } = await startTwoNodes(redis.url, ['node-a', 'node-b'], {
       MEDIA_WORKERS: '1',
       MEDIA_PEERS_PER_WORKER: '1',
+      OPS_TOKEN,
     }));
     aiko = await nodeA.signedInUser('across-aiko@example.com', undefined, 'Aiko');
     wsId = (await aiko.post('/api/workspaces', { name: 'All Hands Co' })).body.id;
@@ -86,5 +88,16 @@ describe.skipIf(skip)('a room bigger than one node (two apps, Redis, one store)'
     expect(nodeB.app.media.stats()).toMatchObject({ peers: 2, links: 1, satellites: 1 });
     expect(nodeA.app.media.hosts(`${wsId}:${roomId}`)).toBe(true);
     expect(nodeB.app.media.hosts(`${wsId}:${roomId}`)).toBe(false);
+    // What an operator's scrape shows on each node.
+    const metrics = async (t: TestApp) => {
+      const res = await fetch(`${t.app.url}/api/ops/metrics`, {
+        headers: { authorization: `Bearer ${OPS_TOKEN}` },
+      });
+      const text = await res.text();
+      const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1]);
+      return { links: value('tsudoi_media_links'), satellites: value('tsudoi_media_satellite_rooms') };
+    };
+    expect(await metrics(nodeA)).toEqual({ links: 1, satellites: 0 });
+    expect(await metrics(nodeB)).toEqual({ links: 1, satellites: 1 });
   }, 60_000);
 });
