@@ -1,13 +1,15 @@
 import type { Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
-import { layerForTileHeight } from '../../apps/web/src/media/mediaPolicy';
+import { CAMERA_FPS, layerForTileHeight, WARM_LAYER_FPS } from '../../apps/web/src/media/mediaPolicy';
 import { type ApiUser, apiSignUp, apiWorkspace } from '../support/apiAccounts';
 import { createRoom, dropIn, expectDecoding, expectInRoom, openFloor } from '../support/media';
 import { startServer, type TestServer } from '../support/server';
 import { expect, test } from '../support/test';
 
-// Dynacast (issues 9 and 14): a camera encodes only the simulcast layers its viewers' tiles take. The sender
-// starts with the lowest layer, adds the larger ones when a viewer's tile grows and drops them when it shrinks.
+// Dynacast (issues 9 and 14): a camera encodes the simulcast layers its viewers' tiles take at full rate and
+// keeps the next one up warm (a few frames a second, so a growing tile gets it at once); the layers above are
+// off. The sender starts with the lowest layer, adds the larger ones when a viewer's tile grows and drops them
+// when it shrinks.
 let server: TestServer;
 let mail: SmtpSink;
 let users: ApiUser[];
@@ -35,6 +37,8 @@ test.afterAll(async () => {
 interface Layer {
   rid: string;
   active: boolean;
+  /** The frame rate the page asked this encoding for (full, or warm for the layer above the ones taken). */
+  maxFramerate: number | null;
   bytesSent: number;
   /** Why the browser's encoder holds this layer back ('cpu' on a starved machine, 'none' otherwise). */
   limitedBy: string;
@@ -57,6 +61,7 @@ function cameraLayers(page: Page): Promise<Layer[]> {
     return sender.getParameters().encodings.map((e) => ({
       rid: e.rid ?? '',
       active: e.active !== false,
+      maxFramerate: e.maxFramerate ?? null,
       bytesSent: sent.get(e.rid ?? '')?.bytes ?? 0,
       limitedBy: sent.get(e.rid ?? '')?.limitedBy ?? 'none',
     }));
@@ -71,17 +76,21 @@ async function layerWanted(viewer: Page, peerId: string): Promise<number> {
   return layerForTileHeight(height) ?? 0;
 }
 
-/** Waits until exactly layers 0…top are on at the sender and the layers above it send nothing more. */
+/**
+ * Waits until layers 0…top run at full rate at the sender, layer top + 1 runs warm and the layers above it
+ * are off and send nothing more.
+ */
 async function expectSending(sender: Page, top: number): Promise<number> {
   const started = Date.now();
+  const rate = (i: number) => (i <= top ? CAMERA_FPS : i === top + 1 ? WARM_LAYER_FPS : 'off');
   await expect
-    .poll(async () => (await cameraLayers(sender)).map((l) => l.active), {
-      message: `sender encodes layers 0…${top}`,
+    .poll(async () => (await cameraLayers(sender)).map((l) => (l.active ? l.maxFramerate : 'off')), {
+      message: `sender encodes layers 0…${top}, the next one warm`,
       timeout: 15_000,
     })
-    .toEqual([0, 1, 2].map((i) => i <= top));
+    .toEqual([0, 1, 2].map(rate));
   const switched = Date.now() - started;
-  if (top < 2) {
+  if (top + 1 < 2) {
     // Switched off: its byte count stands still (two samples a second apart).
     const before = await cameraLayers(sender);
     await expect

@@ -4,7 +4,7 @@ import { problemKey } from '../i18n/problemKey';
 import { RequestError } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
 import type { LocalTracks } from './localTracks';
-import { CAMERA_ENCODINGS, SCREEN_ENCODINGS } from './mediaPolicy';
+import { cameraEncodingsUpTo, SCREEN_ENCODINGS } from './mediaPolicy';
 import { type MediaSignal, Superseded } from './mediaSignal';
 import { trace } from './mediaTrace';
 
@@ -95,7 +95,7 @@ export class LocalProducers {
       ...(source === 'camera'
         ? {
             // Only the lowest layer at first: the others start when a viewer's tile needs them.
-            encodings: CAMERA_ENCODINGS.map((e, i) => ({ ...e, active: i <= CAMERA_START_LAYER })),
+            encodings: cameraEncodingsUpTo(CAMERA_START_LAYER),
             codecOptions: { videoGoogleStartBitrate: 1000 },
           }
         : source === 'screen'
@@ -123,7 +123,23 @@ export class LocalProducers {
       return;
     }
     trace('senderLayers', `${spatialLayer}`);
-    await producer.setMaxSpatialLayer(spatialLayer).catch(() => {});
+    const sender = producer.rtpSender;
+    if (!sender || producer.closed) return;
+    // Layers 0…spatialLayer at full rate, the next one warm, the rest off (mediaPolicy.ts).
+    const want = cameraEncodingsUpTo(spatialLayer);
+    const params = sender.getParameters();
+    params.encodings = params.encodings.map((e, i) => {
+      const w = want[i];
+      if (!w) return e;
+      const { maxFramerate, ...rest } = e;
+      return {
+        ...rest,
+        active: w.active ?? true,
+        ...(w.maxBitrate === undefined ? {} : { maxBitrate: w.maxBitrate }),
+        ...(w.maxFramerate === undefined ? { maxFramerate } : { maxFramerate: w.maxFramerate }),
+      };
+    });
+    await sender.setParameters(params).catch(() => {});
   }
 
   /** Stops a source: its track, its producer and the server's. */

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CAMERA_ENCODINGS,
+  CAMERA_FPS,
+  cameraEncodingsUpTo,
   canShareScreen,
   layerForTileHeight,
   rejoinDelayMs,
@@ -21,6 +23,25 @@ describe('media policy', () => {
     expect(camera + 64_000).toBeLessThanOrEqual(2_000_000);
     // Three remote top layers plus their audio fit the 6 Mbps downlink with room for a screen.
     expect(3 * ((CAMERA_ENCODINGS[2]?.maxBitrate ?? 0) + 64_000) + 1_200_000).toBeLessThanOrEqual(6_000_000);
+  });
+
+  it('runs the layers viewers take, keeps the next one warm (slow and capped) and the rest off', () => {
+    const shape = (top: number) =>
+      cameraEncodingsUpTo(top).map((e) => [e.rid, e.active, e.maxFramerate ?? null, e.maxBitrate]);
+    expect(shape(0)).toEqual([
+      ['r0', true, CAMERA_FPS, 150_000],
+      ['r1', true, 5, 100_000],
+      ['r2', false, null, 1_000_000],
+    ]);
+    expect(shape(1)).toEqual([
+      ['r0', true, CAMERA_FPS, 150_000],
+      ['r1', true, CAMERA_FPS, 400_000],
+      ['r2', true, 5, 100_000],
+    ]);
+    expect(cameraEncodingsUpTo(2).every((e) => e.active && e.maxFramerate === CAMERA_FPS)).toBe(true);
+    // Small tiles everywhere: the warm layer keeps a sender well under the 500 kbps goal (+ 64 kbps audio).
+    const small = cameraEncodingsUpTo(0).filter((e) => e.active);
+    expect(small.reduce((sum, e) => sum + (e.maxBitrate ?? 0), 0) + 64_000).toBeLessThanOrEqual(500_000);
   });
 
   it('reports screen sharing unsupported without getDisplayMedia (iPad)', () => {

@@ -11,6 +11,30 @@ export const CAMERA_ENCODINGS: RtpEncodingParameters[] = [
   { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_000_000, scalabilityMode: 'L1T3' },
 ];
 
+/** A camera's frame rate for the layers its viewers take. */
+export const CAMERA_FPS = 30;
+/**
+ * The layer just above the ones viewers take keeps running, slowly (dynacast, issue 14): a layer switched on
+ * from nothing waited 1.7–2 s for its first bytes (Chromium's bandwidth estimate, kept low while only the
+ * lower layers flowed, held it back), while a running one is there for the SFU to switch a growing tile to at
+ * once. At 5 fps and at most 100 kbps it adds little upstream (the small-tile goal is ≤ 500 kbps).
+ */
+export const WARM_LAYER_FPS = 5;
+export const WARM_LAYER_MAX_BITRATE = 100_000;
+
+/**
+ * The camera's encodings when viewers take layers 0…`top`: those at full rate, the next one warm (slow,
+ * capped), the rest off.
+ */
+export function cameraEncodingsUpTo(top: number): RtpEncodingParameters[] {
+  return CAMERA_ENCODINGS.map((e, i) => {
+    if (i <= top) return { ...e, active: true, maxFramerate: CAMERA_FPS };
+    if (i > top + 1) return { ...e, active: false };
+    const maxBitrate = Math.min(e.maxBitrate ?? WARM_LAYER_MAX_BITRATE, WARM_LAYER_MAX_BITRATE);
+    return { ...e, active: true, maxFramerate: WARM_LAYER_FPS, maxBitrate };
+  });
+}
+
 /** A screen is one sharp layer: text must stay readable, motion may stutter. */
 export const SCREEN_ENCODINGS: RtpEncodingParameters[] = [{ maxBitrate: 1_200_000 }];
 
