@@ -286,3 +286,51 @@ test('closing all of a user’s tabs removes them after the grace period', async
   await expect(inRoom(others[0]!, 'Quiet room', users.bob)).toBeVisible();
   await expect(memberRow(others[0]!, users.bob)).toHaveAttribute('data-online', 'true');
 });
+
+test('an admin who types the next room before the first is confirmed keeps what she typed', async ({
+  browser,
+}) => {
+  // The new room reaches the floor (a broadcast) before the answer to `room:create`; here that answer is held
+  // back until the admin has started typing the next room, so the form must not wipe her typing when it comes.
+  const context = await browserFor(browser, users.alice);
+  let releaseAnswer: () => void = () => {};
+  const answerHeld = new Promise<void>((heard) => {
+    void context.routeWebSocket(/\/socket\.io\//, (ws) => {
+      const server = ws.connectToServer();
+      let createId: string | undefined;
+      ws.onMessage((frame) => {
+        const create = typeof frame === 'string' ? /^42(?:\/[^,]*,)?(\d+)\["room:create"/.exec(frame) : null;
+        if (create && !createId) createId = create[1];
+        server.send(frame);
+      });
+      server.onMessage((frame) => {
+        const answer = typeof frame === 'string' ? /^43(?:\/[^,]*,)?(\d+)\[/.exec(frame) : null;
+        if (answer && answer[1] === createId) {
+          releaseAnswer = () => ws.send(frame);
+          heard();
+        } else ws.send(frame);
+      });
+    });
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/w/${workspaceId}`);
+  await expect(page.getByTestId('floor')).toBeVisible();
+  // After the tests above Alice is still in her 1on1; the create form is on the overview, shown in no room.
+  const leave = page.getByRole('main').getByRole('button', { name: 'Leave' });
+  await expect(page.getByTestId('floor-overview').or(leave)).toBeVisible();
+  if (await leave.isVisible()) await leave.click();
+  const roomName = page.getByLabel('Room name', { exact: true });
+  await roomName.fill('Queue A');
+  await page.getByRole('button', { name: 'Create room' }).click();
+  await expect(roomCard(page, 'Queue A')).toBeVisible();
+  await answerHeld;
+  await expect(page.getByRole('button', { name: 'Create room' })).toBeDisabled();
+  await roomName.fill('Queue B');
+  releaseAnswer();
+  await expect(page.getByRole('status').filter({ hasText: 'Room “Queue A” created.' })).toBeVisible();
+  await expect(roomName).toHaveValue('Queue B');
+  await page.getByRole('button', { name: 'Create room' }).click();
+  await expect(roomCard(page, 'Queue B')).toBeVisible();
+  await expect(roomName).toHaveValue('');
+  await context.close();
+});

@@ -3,14 +3,15 @@ import { useState } from 'react';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
 import { FormError } from '../useAction';
+import { draftAfterCreate, EMPTY_ROOM_DRAFT, type RoomDraft } from './roomDraft';
 import { useFloorAction } from './useFloorAction';
 
 /** Admins: a new room with a name and an optional capacity. The room appears through `floor:roomUpdated`. */
 export function CreateRoomForm() {
   const t = useT();
   const { busy, error, run } = useFloorAction();
-  const [name, setName] = useState('');
-  const [capacity, setCapacity] = useState('');
+  const [draft, setDraft] = useState<RoomDraft>(EMPTY_ROOM_DRAFT);
+  const { name, capacity } = draft;
   const [notice, setNotice] = useState<string | undefined>();
   return (
     <form
@@ -19,14 +20,14 @@ export function CreateRoomForm() {
       onSubmit={(e) => {
         e.preventDefault();
         setNotice(undefined);
+        const submitted = draft;
         void run(async () => {
           const room = await request('room:create', {
             name: name.trim(),
             capacity: capacity ? Number(capacity) : null,
           });
           setNotice(t('floor.create.done', { room: room.name }));
-          setName('');
-          setCapacity('');
+          setDraft((current) => draftAfterCreate(current, submitted));
         });
       }}
     >
@@ -39,7 +40,7 @@ export function CreateRoomForm() {
             required
             maxLength={60}
             value={name}
-            onChange={(e) => setName(e.target.value)}
+            onChange={(e) => setDraft((d) => ({ ...d, name: e.target.value }))}
           />
         </label>
         <label>
@@ -52,7 +53,7 @@ export function CreateRoomForm() {
             step={1}
             inputMode="numeric"
             value={capacity}
-            onChange={(e) => setCapacity(e.target.value)}
+            onChange={(e) => setDraft((d) => ({ ...d, capacity: e.target.value }))}
           />
         </label>
         <button type="submit" disabled={busy || !name.trim()}>
