@@ -1,6 +1,7 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
+import { holdAnswer } from '../support/heldAnswers';
 import { startServer, type TestServer } from '../support/server';
 import { expect, test } from '../support/test';
 import { expectStays } from '../support/waits';
@@ -293,25 +294,7 @@ test('an admin who types the next room before the first is confirmed keeps what 
   // The new room reaches the floor (a broadcast) before the answer to `room:create`; here that answer is held
   // back until the admin has started typing the next room, so the form must not wipe her typing when it comes.
   const context = await browserFor(browser, users.alice);
-  let releaseAnswer: () => void = () => {};
-  const answerHeld = new Promise<void>((heard) => {
-    void context.routeWebSocket(/\/socket\.io\//, (ws) => {
-      const server = ws.connectToServer();
-      let createId: string | undefined;
-      ws.onMessage((frame) => {
-        const create = typeof frame === 'string' ? /^42(?:\/[^,]*,)?(\d+)\["room:create"/.exec(frame) : null;
-        if (create && !createId) createId = create[1];
-        server.send(frame);
-      });
-      server.onMessage((frame) => {
-        const answer = typeof frame === 'string' ? /^43(?:\/[^,]*,)?(\d+)\[/.exec(frame) : null;
-        if (answer && answer[1] === createId) {
-          releaseAnswer = () => ws.send(frame);
-          heard();
-        } else ws.send(frame);
-      });
-    });
-  });
+  const answer = await holdAnswer(context, 'room:create');
   const page = await context.newPage();
   await page.goto(`${server.url}/w/${workspaceId}`);
   await expect(page.getByTestId('floor')).toBeVisible();
@@ -323,10 +306,10 @@ test('an admin who types the next room before the first is confirmed keeps what 
   await roomName.fill('Queue A');
   await page.getByRole('button', { name: 'Create room' }).click();
   await expect(roomCard(page, 'Queue A')).toBeVisible();
-  await answerHeld;
+  await answer.held;
   await expect(page.getByRole('button', { name: 'Create room' })).toBeDisabled();
   await roomName.fill('Queue B');
-  releaseAnswer();
+  answer.release();
   await expect(page.getByRole('status').filter({ hasText: 'Room “Queue A” created.' })).toBeVisible();
   await expect(roomName).toHaveValue('Queue B');
   await page.getByRole('button', { name: 'Create room' }).click();

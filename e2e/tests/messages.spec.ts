@@ -1,6 +1,7 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
+import { holdAnswer } from '../support/heldAnswers';
 import { startServer, type TestServer } from '../support/server';
 import { storedMessages } from '../support/storeProbe';
 import { expect, test } from '../support/test';
@@ -179,4 +180,32 @@ test('a group conversation with a title reaches every member live', async () => 
     ]);
     await expect(threadButton(page, 'Launch team').getByTestId('unread-badge')).toHaveCount(0);
   }
+});
+
+test('the box empties as a message goes, so the next one can be typed before the first is confirmed', async ({
+  browser,
+}) => {
+  const { alice } = pages;
+  // Carol on a second device whose answer to the first `chat:send` is held back for as long as the test likes.
+  const context = await browserFor(browser, users.carol);
+  const answer = await holdAnswer(context, 'chat:send');
+  const carol = await context.newPage();
+  await carol.goto(`${server.url}/w/${workspaceId}`);
+  await threadButton(carol, 'Launch team').click();
+  const conversation = threads(carol).getByTestId('thread-conversation');
+  const input = conversation.getByLabel('Message', { exact: true });
+  await input.pressSequentially('Slides are up');
+  await input.press('Enter');
+  await expect(input).toHaveValue('');
+  await answer.held;
+  await input.pressSequentially('Room 3 at ten');
+  answer.release();
+  const aliceSees = threads(alice).getByTestId('thread-conversation').getByTestId('chat-text');
+  await expect(aliceSees).toHaveText(['Kick-off tomorrow', 'Slides are up']);
+  await expect(conversation.getByTestId('chat-text')).toHaveText(['Kick-off tomorrow', 'Slides are up']);
+  await expect(input).toHaveValue('Room 3 at ten');
+  await input.press('Enter');
+  await expect(aliceSees).toHaveText(['Kick-off tomorrow', 'Slides are up', 'Room 3 at ten']);
+  await expect(input).toHaveValue('');
+  await context.close();
 });

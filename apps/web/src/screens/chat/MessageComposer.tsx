@@ -1,6 +1,7 @@
 import { type ConversationRef, IMAGE_LIMITS, MESSAGE_MAX_LENGTH } from '@tsudoi/protocol';
 import { ImagePlus, X } from 'lucide-react';
 import { type DragEvent, type KeyboardEvent, useId, useRef, useState } from 'react';
+import { textAfterFailedSend } from '../../chat/composerText';
 import { type ErrorWording, errorText } from '../../i18n/errorText';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
@@ -31,19 +32,22 @@ export function MessageComposer({ to, wording }: { to: ConversationRef; wording?
     if (empty || busy || images.uploading) return;
     setBusy(true);
     setError(undefined);
+    const sent = text;
+    // The box empties at once: the next message can be typed while this one is on its way.
+    setText('');
     try {
       const imageIds = images.imageIds;
       chatActions.sent(
         await request('chat:send', {
           to,
-          text: text.trim() ? text : '',
+          text: sent.trim() ? sent : '',
           ...(imageIds.length ? { imageIds } : {}),
         }),
       );
-      setText('');
       images.clear();
     } catch (err) {
-      // The text stays in the box so nothing typed is lost.
+      // The text comes back into the box so nothing typed is lost.
+      setText((current) => textAfterFailedSend(current, sent));
       setError(errorText(t, err, wording));
     } finally {
       setBusy(false);
