@@ -4,6 +4,7 @@ import { api } from '../api/http';
 import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/useT';
 import { Avatar } from './common/Avatar';
+import { draftAfterSubmit } from './submittedDraft';
 import { FormError, useAction } from './useAction';
 
 /** Members of a workspace; admins also invite, unlock and see invitations. */
@@ -63,10 +64,16 @@ export function Members({ workspaceId, isAdmin }: { workspaceId: string; isAdmin
         <form
           onSubmit={(e) => {
             e.preventDefault();
+            const sent = email;
             void run(async () => {
-              await api('POST', `/api/workspaces/${workspaceId}/invitations`, { email, role: 'member' });
-              setNotice(t('ws.invited', { email }));
-              setEmail('');
+              await api('POST', `/api/workspaces/${workspaceId}/invitations`, {
+                email: sent,
+                role: 'member',
+              });
+              setNotice(t('ws.invited', { email: sent }));
+              setEmail(
+                (current) => draftAfterSubmit({ email: current }, { email: sent }, { email: '' }).email,
+              );
               await reload();
             });
           }}

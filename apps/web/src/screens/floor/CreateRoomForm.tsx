@@ -2,15 +2,17 @@ import { MAX_ROOM_CAPACITY } from '@tsudoi/protocol';
 import { useState } from 'react';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
+import { draftAfterSubmit } from '../submittedDraft';
 import { FormError } from '../useAction';
-import { draftAfterCreate, EMPTY_ROOM_DRAFT, type RoomDraft } from './roomDraft';
 import { useFloorAction } from './useFloorAction';
 
 /** Admins: a new room with a name and an optional capacity. The room appears through `floor:roomUpdated`. */
+const EMPTY_ROOM_DRAFT = { name: '', capacity: '' };
+
 export function CreateRoomForm() {
   const t = useT();
   const { busy, error, run } = useFloorAction();
-  const [draft, setDraft] = useState<RoomDraft>(EMPTY_ROOM_DRAFT);
+  const [draft, setDraft] = useState(EMPTY_ROOM_DRAFT);
   const { name, capacity } = draft;
   const [notice, setNotice] = useState<string | undefined>();
   return (
@@ -27,7 +29,7 @@ export function CreateRoomForm() {
             capacity: capacity ? Number(capacity) : null,
           });
           setNotice(t('floor.create.done', { room: room.name }));
-          setDraft((current) => draftAfterCreate(current, submitted));
+          setDraft((current) => draftAfterSubmit(current, submitted, EMPTY_ROOM_DRAFT));
         });
       }}
     >
