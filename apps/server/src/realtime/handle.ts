@@ -58,6 +58,18 @@ export async function rateLimitRefusal(
   return { ok: false, error: AppError.rateLimited(verdict.retryAfterMs / 1000).toBody() };
 }
 
+/** Event payloads already counted on their way to the handler (see {@link countedAlready}). */
+const countedPayloads = new WeakSet<object>();
+
+/**
+ * Says that this event (its payload, as the socket received it) was already counted against the rate limit
+ * by a middleware that then hands it to the handler after all (the media relay, when the room turns out to be
+ * held here): the handler does not count it again.
+ */
+export function countedAlready(payload: unknown): void {
+  if (payload !== null && typeof payload === 'object') countedPayloads.add(payload);
+}
+
 /**
  * Registers a handler for a client event: the event is counted against the socket's rate limit (over the
  * limit: a RATE_LIMITED ack and nothing else; flooding on: disconnected), the payload is parsed with its
@@ -72,7 +84,8 @@ export function handle<E extends keyof ClientToServerEvents, S extends z.ZodType
 ): void {
   const listener = async (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<AckData<E>>) => void) : () => {};
-    const refused = await rateLimitRefusal(socket, event);
+    const counted = payload !== null && typeof payload === 'object' && countedPayloads.delete(payload);
+    const refused = counted ? undefined : await rateLimitRefusal(socket, event);
     if (refused) return reply(refused);
     try {
       reply({ ok: true, data: await fn(parseInput(schema, payload)) });

@@ -7,7 +7,9 @@ import { type MediaErrorListener, MediaService } from '../media/mediaService.js'
 import { startPlacement } from '../media/placement/placementWiring.js';
 import type { RtcListenOptions } from '../media/transports.js';
 import type { MediaWorkerPool } from '../media/workerPool.js';
+import { useLimiter } from '../realtime/handle.js';
 import { registerMediaHandlers } from '../realtime/mediaHandlers.js';
+import { SocketRateLimiter } from '../realtime/rateLimit.js';
 import type { TsudoiServer } from '../realtime/types.js';
 import { sqlitePlacement } from '../storage/sqlite/placementRepo.js';
 
@@ -39,6 +41,8 @@ export interface MediaNodeOptions {
   /** Media links (a room bigger than one node), signed with these keys. */
   links?: LinkKeys;
   onError?: MediaErrorListener;
+  /** The clock of every socket's rate limiter (a frozen one lets a test count what a budget allows). */
+  limiterClock?: () => number;
 }
 
 export async function startMediaNode(o: MediaNodeOptions): Promise<MediaNode> {
@@ -50,7 +54,8 @@ export async function startMediaNode(o: MediaNodeOptions): Promise<MediaNode> {
   );
   const server = http.createServer();
   const io: TsudoiServer = new Server(server);
-  io.on('connection', (socket) =>
+  io.on('connection', (socket) => {
+    if (o.limiterClock) useLimiter(socket, new SocketRateLimiter(o.limiterClock));
     registerMediaHandlers(socket, {
       media,
       resolvePeer: () => ({
@@ -58,8 +63,8 @@ export async function startMediaNode(o: MediaNodeOptions): Promise<MediaNode> {
         peerId: String(socket.handshake.query.who),
         listenOnly: false,
       }),
-    }),
-  );
+    });
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const repos = sqlitePlacement(o.db);

@@ -1,7 +1,7 @@
 import type { Ack, MediaElsewhere, MediaJoinResult } from '@tsudoi/protocol';
 import type { Socket as ClientSocket } from 'socket.io-client';
 import { AppError, toErrorBody } from '../../errors.js';
-import { rateLimitRefusal } from '../../realtime/handle.js';
+import { countedAlready, rateLimitRefusal } from '../../realtime/handle.js';
 import type { TsudoiSocket } from '../../realtime/types.js';
 
 /** How long the hosting node may take to accept the relay's connection, and to answer a request. */
@@ -142,7 +142,10 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
               'The node hosting this room cannot be reached; try again shortly.',
             );
           to = await deps.afterUnreachable(roomKey, to.nodeId);
-          if (!to) return undefined; // taken over here: the handler joins
+          if (!to) {
+            countedAlready(payload);
+            return undefined; // taken over here: the handler joins (counted once, above)
+          }
         }
       }
       if (!socket.connected) {
@@ -158,7 +161,8 @@ export function relayMediaElsewhere(socket: TsudoiSocket, deps: MediaRelayDeps):
     if (answer.ok && self && host && deps.holdLinked && elsewhereOf(answer.data)?.nodeId === self.nodeId) {
       end();
       await deps.holdLinked(roomKey, host);
-      return undefined; // held here now: the handler joins
+      countedAlready(payload);
+      return undefined; // held here now: the handler joins (counted once, above)
     }
     return answer;
   };

@@ -33,7 +33,7 @@ describe('media:join with several nodes sharing one store', () => {
   const nodes: MediaNode[] = [];
   const clients: Client[] = [];
 
-  async function startNode(nodeId: string, relay = false): Promise<MediaNode> {
+  async function startNode(nodeId: string, relay = false, limiterClock?: () => number): Promise<MediaNode> {
     const node = await startMediaNode({
       nodeId,
       db: store.db,
@@ -42,6 +42,7 @@ describe('media:join with several nodes sharing one store', () => {
       roomKey: ROOM,
       ttlMs: TTL_MS,
       relay,
+      ...(limiterClock ? { limiterClock } : {}),
     });
     nodes.push(node);
     return node;
@@ -200,6 +201,29 @@ describe('media:join with several nodes sharing one store', () => {
     expect(Date.now() - askedAt).toBeLessThan(TTL_MS + 2_000);
     expect(b.media.stats()).toMatchObject({ rooms: 1, peers: 1 });
     expect((await sqlitePlacement(store.db).placements.get(ROOM))?.nodeId).toBe('node-b');
+  });
+
+  it("a relayed join that ends up hosted here (the host died) counts once against the page's budget", async () => {
+    const a = await startNode('node-a', true);
+    // B's buckets never refill: the test can count exactly what the media set-up budget lets through.
+    const b = await startNode('node-b', true, () => 0);
+    await talk(client(a.url, 'aiko'), true);
+    const benSocket = client(b.url, 'ben');
+    await talk(benSocket, false); // media:join and media:produce, relayed to A: two set-up events
+    const renegotiate = new Promise((r) => benSocket.once('media:renegotiate', r));
+    nodes.splice(nodes.indexOf(a), 1);
+    await a.crash();
+    await renegotiate;
+    // The relay counts this join, finds A gone and hands it to B's own handler: one count, not two.
+    expect(await benSocket.emitWithAck('media:join', {})).toMatchObject({ ok: true });
+    expect(b.media.stats()).toMatchObject({ rooms: 1, peers: 1 });
+    let accepted = 0;
+    for (;;) {
+      const r = await benSocket.emitWithAck('media:closeProducer', { producerId: randomUUID() });
+      if (!r.ok && r.error.code === 'RATE_LIMITED') break;
+      accepted++;
+    }
+    expect(accepted).toBe(EVENT_LIMITS.mediaSetup.capacity - 3);
   });
 
   it('when the host stops cleanly its rooms are free: the other node hosts the next join', async () => {
