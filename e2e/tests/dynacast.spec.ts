@@ -91,13 +91,20 @@ async function expectSending(sender: Page, top: number): Promise<number> {
     .toEqual([0, 1, 2].map(rate));
   const switched = Date.now() - started;
   if (top + 1 < 2) {
-    // Switched off: its byte count stands still (two samples a second apart).
-    const before = await cameraLayers(sender);
+    // Switched off: its byte count stands still between two samples a second apart. Consecutive samples: the
+    // encoder may finish a frame or two after `active` went false, so the count is compared with the last
+    // sample, not with the first (which a late frame would leave behind for good).
+    let before = (await cameraLayers(sender))[2]!.bytesSent;
     await expect
-      .poll(async () => (await cameraLayers(sender))[2]!.bytesSent - before[2]!.bytesSent, {
-        message: 'the top layer sends nothing',
-        intervals: [1_000],
-      })
+      .poll(
+        async () => {
+          const now = (await cameraLayers(sender))[2]!.bytesSent;
+          const grew = now - before;
+          before = now;
+          return grew;
+        },
+        { message: 'the top layer sends nothing', intervals: [1_000] },
+      )
       .toBe(0);
   }
   // The highest active layer really flows — unless the browser itself holds it back: for want of CPU (WebRTC's
