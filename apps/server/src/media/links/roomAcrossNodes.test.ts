@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +10,7 @@ import type {
 } from '@tsudoi/protocol';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EVENT_LIMITS } from '../../realtime/rateLimit.js';
 import { sqlitePlacement } from '../../storage/sqlite/placementRepo.js';
 import { SqliteStore } from '../../storage/sqlite/sqliteStore.js';
 import { type MediaNode, startMediaNode } from '../../testing/mediaNodes.js';
@@ -36,13 +37,19 @@ describe('a room bigger than one node: satellites linked to the host', () => {
   const nodes: MediaNode[] = [];
   const clients: Client[] = [];
 
-  async function startNode(id: string): Promise<MediaNode> {
+  async function startNode(id: string, limiterClock?: () => number): Promise<MediaNode> {
     // Its own worker, as a node on its own machine would have (one worker holds each mediasoup id once).
     const pool = await MediaWorkerPool.start({ size: 1 });
     const errors: Error[] = [];
     const onError = (err: Error) => errors.push(err);
     const options = { nodeId: id, db: store.db, pool, rtc, roomKey: ROOM, ttlMs: 2_000 };
-    const node = await startMediaNode({ ...options, peersPerRouter: 1, links: keys, onError });
+    const node = await startMediaNode({
+      ...options,
+      peersPerRouter: 1,
+      links: keys,
+      onError,
+      ...(limiterClock ? { limiterClock } : {}),
+    });
     const close = node.close;
     node.close = async () => {
       await close();
@@ -172,6 +179,24 @@ describe('a room bigger than one node: satellites linked to the host', () => {
     await expect.poll(() => dan.closed.sort()).toEqual(['aiko', 'ben', 'chie']);
     dan.socket.close();
     await expect.poll(() => [a.media.stats().rooms, c.media.stats().rooms]).toEqual([0, 0]);
+  });
+
+  it("a join held on a satellite counts once against the page's media set-up budget", async () => {
+    const a = await startNode('node-a');
+    // B's buckets never refill: the test can count exactly what the budget lets through.
+    const b = await startNode('node-b', () => 0);
+    await enter(a, 'aiko', { muted: true });
+    // Ben's join is relayed to A (counted there, on B), comes back "hold it here" and is joined by B's own
+    // handler; then his microphone: two set-up events, not three.
+    const ben = await enter(b, 'ben', { muted: false });
+    expect(b.media.stats()).toMatchObject({ satellites: 1, peers: 1 });
+    let accepted = 0;
+    for (;;) {
+      const r = await ben.socket.emitWithAck('media:closeProducer', { producerId: randomUUID() });
+      if (!r.ok && r.error.code === 'RATE_LIMITED') break;
+      accepted++;
+    }
+    expect(accepted).toBe(EVENT_LIMITS.mediaSetup.capacity - 2);
   });
 
   it("a viewer on the host enlarging a satellite's camera makes its sender add layers (dynacast across nodes)", async () => {
