@@ -39,3 +39,37 @@ export async function holdAnswer(context: BrowserContext, event: string): Promis
   });
   return { held, release: () => deliver?.() };
 }
+
+/** How many answers to each request event a context's pages have received. */
+export interface AnswerWatch {
+  answered(event: string): number;
+}
+
+/**
+ * Routes a context's socket.io WebSocket through the test, passing every frame untouched, and counts the
+ * answers (ack frames) the pages receive per request event — so a test can wait until a request the page
+ * makes on its own (marking a thread read) has been carried out, before it reloads. Call before the page
+ * opens its socket.
+ */
+export async function watchAnswers(context: BrowserContext): Promise<AnswerWatch> {
+  const counts = new Map<string, number>();
+  await context.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const server = ws.connectToServer();
+    const asked = new Map<string, string>();
+    ws.onMessage((frame) => {
+      const request = typeof frame === 'string' ? /^42(?:\/[^,]*,)?(\d+)\["([^"]+)"/.exec(frame) : null;
+      if (request) asked.set(request[1]!, request[2]!);
+      server.send(frame);
+    });
+    server.onMessage((frame) => {
+      const answer = typeof frame === 'string' ? /^43(?:\/[^,]*,)?(\d+)\[/.exec(frame) : null;
+      const event = answer ? asked.get(answer[1]!) : undefined;
+      if (answer && event) {
+        asked.delete(answer[1]!);
+        counts.set(event, (counts.get(event) ?? 0) + 1);
+      }
+      ws.send(frame);
+    });
+  });
+  return { answered: (event) => counts.get(event) ?? 0 };
+}

@@ -1,7 +1,7 @@
 import type { BrowserContext, Locator, Page } from '@playwright/test';
 import { SmtpSink } from '../../apps/server/src/testing/smtpSink';
 import { type ApiUser, apiSignUp, apiWorkspace, browserFor } from '../support/apiAccounts';
-import { holdAnswer } from '../support/heldAnswers';
+import { type AnswerWatch, holdAnswer, watchAnswers } from '../support/heldAnswers';
 import { startServer, type TestServer } from '../support/server';
 import { storedMessages } from '../support/storeProbe';
 import { expect, test } from '../support/test';
@@ -12,6 +12,8 @@ let workspaceId: string;
 const users: Record<'alice' | 'bob' | 'carol', ApiUser> = {} as never;
 const contexts: BrowserContext[] = [];
 const pages: Record<'alice' | 'bob' | 'carol', Page> = {} as never;
+/** The answers Alice's page has received, by request (to wait for a read it marks on its own). */
+let aliceAnswers: AnswerWatch;
 
 const roomCard = (page: Page, name: string): Locator =>
   page.getByTestId('room').filter({ has: page.getByRole('heading', { name, exact: true }) });
@@ -49,6 +51,7 @@ test.beforeAll(async ({ browser }) => {
   workspaceId = await apiWorkspace(mail, users.alice, 'Chat Lab', [users.bob, users.carol]);
   for (const key of ['alice', 'bob', 'carol'] as const) {
     const context = await browserFor(browser, users[key]);
+    if (key === 'alice') aliceAnswers = await watchAnswers(context);
     contexts.push(context);
     pages[key] = await context.newPage();
     await pages[key].goto(`${server.url}/w/${workspaceId}`);
@@ -152,8 +155,11 @@ test('a workspace message arrives live with an unread badge that clears once it 
   // While the conversation is open, a reply arrives live and is read at once.
   await say(hers, 'Sure!');
   await expect(conversation.getByTestId('chat-text')).toHaveText([/Lunch at noon/, 'Sure!']);
+  const readsBefore = aliceAnswers.answered('thread:read');
   await say(conversation, 'See you');
   await expect(hers.getByTestId('chat-text')).toHaveText([/Lunch at noon/, 'Sure!', 'See you']);
+  // Alice's page marks it read by itself once the server counts it unread for her (no badge after that).
+  await expect.poll(() => aliceAnswers.answered('thread:read')).toBeGreaterThan(readsBefore);
   await expect(threadButton(alice, 'Bob').getByTestId('unread-badge')).toHaveCount(0);
 
   // The read is remembered by the server.
