@@ -113,6 +113,16 @@ test('three people talk: video and audio both ways, mute at the SFU, screen shar
       { timeout: 10_000 },
     );
   }
+  // Chie mutes as well: nobody is ringed as speaking, anywhere on the three pages (the SFU's observer still
+  // names her, having heard nobody since), and unmuting rings her again on the others' pages.
+  await chie.getByTestId('toggle-mic').click();
+  for (const page of pages) await expect(page.locator('[data-speaking="true"]')).toHaveCount(0);
+  await chie.getByTestId('toggle-mic').click();
+  for (const page of [aiko, ben])
+    await expect(page.locator(`[data-testid="tile"][data-peer="${c.userId}"]`)).toHaveAttribute(
+      'data-speaking',
+      'true',
+    );
 
   // Aiko shares her screen: a third video stream from her on both other pages.
   await aiko.getByTestId('toggle-screen').click();

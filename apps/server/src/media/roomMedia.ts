@@ -47,6 +47,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   #current: types.Router | undefined;
   /** Created with the router, closed with it. */
   #observer: types.ActiveSpeakerObserver | undefined;
+  /** The microphone the observer last named dominant (host only). */
+  #dominant: types.Producer<ProducerAppData> | undefined;
+  /** The peer the room shows as speaking: the dominant microphone's, unless it is muted. */
   #activeSpeaker: string | null = null;
   /** The top simulcast layer each camera's sender was last told to encode (absent: START_LAYER). */
   readonly #senderLayers = new Map<string, number>();
@@ -209,6 +212,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       return;
     }
     if (this.#closed) return;
+    this.#dominant = undefined;
     this.#activeSpeaker = null;
     for (const peer of this.#peers.values()) {
       peer.reset();
@@ -243,10 +247,21 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     const observer = await router.createActiveSpeakerObserver({ interval: 300 });
     this.#observer = observer;
     observer.on('dominantspeaker', ({ producer }) => {
-      const { peerId } = producer.appData as ProducerAppData;
-      if (peerId !== this.#activeSpeaker) this.#announceSpeaker(peerId);
+      this.#dominant = producer as types.Producer<ProducerAppData>;
+      this.#showSpeaker();
     });
     return router;
+  }
+
+  /**
+   * Shows the observer's dominant speaker, but nobody while their microphone is muted: the observer keeps a
+   * muted speaker dominant until someone else out-talks them (or for good when nobody else talks), which
+   * left a muted person ringed as speaking. Unmuting shows them again at once, as the observer still names them.
+   */
+  #showSpeaker(): void {
+    const mic = this.#dominant;
+    const peerId = mic && !mic.closed && !mic.paused ? mic.appData.peerId : null;
+    if (peerId !== this.#activeSpeaker) this.#announceSpeaker(peerId);
   }
 
   #announceSpeaker(peerId: string | null): void {
@@ -373,6 +388,11 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   #observe(producer: types.Producer<ProducerAppData>): void {
     const observer = this.#observer;
     if (!observer || observer.closed) return;
+    const followMute = () => {
+      if (producer.id === this.#dominant?.id) this.#showSpeaker();
+    };
+    producer.observer.on('pause', followMute);
+    producer.observer.on('resume', followMute);
     // A microphone on a spill router is piped to the main router, where the observer listens.
     this.#background(
       this.#router
