@@ -131,6 +131,24 @@ test('two people talk in a room; once both have left nobody sees the messages an
     await roomCard(page, 'Lounge').getByRole('button', { name: 'Leave' }).click();
 });
 
+/**
+ * Records every unread mark the page shows from now on (badges, counts, a count in the tab title), however
+ * briefly: a MutationObserver sees each render, where polling could miss one between two looks.
+ */
+async function watchUnreadMarks(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { __unreadMarks: string[] }).__unreadMarks = seen;
+    const look = () => {
+      for (const el of document.querySelectorAll('.badge.unread, .count-badge'))
+        seen.push(`badge: ${el.textContent}`);
+      if (/^\(\d/.test(document.title)) seen.push(`title: ${document.title}`);
+    };
+    new MutationObserver(look).observe(document, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { __unreadMarks: string[] }).__unreadMarks);
+}
+
 test('a workspace message arrives live with an unread badge that clears once it is read', async () => {
   const { alice, bob } = pages;
   await expect(threads(alice).getByText('No conversations yet.', { exact: false })).toBeVisible();
@@ -156,10 +174,13 @@ test('a workspace message arrives live with an unread badge that clears once it 
   await say(hers, 'Sure!');
   await expect(conversation.getByTestId('chat-text')).toHaveText([/Lunch at noon/, 'Sure!']);
   const readsBefore = aliceAnswers.answered('thread:read');
+  const marks = await watchUnreadMarks(alice);
   await say(conversation, 'See you');
   await expect(hers.getByTestId('chat-text')).toHaveText([/Lunch at noon/, 'Sure!', 'See you']);
-  // Alice's page marks it read by itself once the server counts it unread for her (no badge after that).
+  // Alice's page marks it read by itself once the server counts it unread for her — and until then the
+  // open conversation already counts as read: no badge, count or "(1)" in the title, not even for a moment.
   await expect.poll(() => aliceAnswers.answered('thread:read')).toBeGreaterThan(readsBefore);
+  expect(await marks()).toEqual([]);
   await expect(threadButton(alice, 'Bob').getByTestId('unread-badge')).toHaveCount(0);
 
   // The read is remembered by the server.

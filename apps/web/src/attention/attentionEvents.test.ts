@@ -122,7 +122,10 @@ describe('chatEvents', () => {
       [message('m1', ALICE, 'Alice', 'ランチ行きますか?')],
     );
     expect(chatEvents(before, after, ME)).toMatchObject([
-      { kind: 'directMessage', from: { displayName: 'Alice' }, text: 'ランチ行きますか?' },
+      { kind: 'directMessage', from: { displayName: 'Alice' }, text: 'ランチ行きますか?', onScreen: false },
+    ]);
+    expect(chatEvents(before, { ...after, viewing: ROOM }, ME)).toMatchObject([
+      { kind: 'directMessage', onScreen: true },
     ]);
   });
 

@@ -22,6 +22,8 @@ export type AttentionEvent =
       thread: ThreadView;
       from: PersonRef | undefined;
       text: string | undefined;
+      /** The thread is open on this page (the message is on screen if the page is in front). */
+      onScreen: boolean;
     }
   | { kind: 'roomEntry'; key: string; person: PersonRef; roomId: string; roomName: string };
 
@@ -85,6 +87,7 @@ export function chatEvents(prev: ChatState, next: ChatState, me: string | null):
       thread,
       from: latest?.sender ?? thread.members.find((m) => m.userId !== me),
       text: latest?.text,
+      onScreen: thread.id === next.viewing,
     });
   }
   return events;

@@ -58,6 +58,14 @@ describe('decideAttention', () => {
     expect(decideAttention('roomEntry', front)).toEqual({ notify: false, sound: false });
   });
 
+  it('a message in the conversation open on a page in front is being read: neither; in the background: both', () => {
+    expect(decideAttention('directMessage', { ...background, inFront: true }, true)).toEqual({
+      notify: false,
+      sound: false,
+    });
+    expect(decideAttention('directMessage', background, true)).toEqual({ notify: true, sound: true });
+  });
+
   it('notifies only when the browser allows it; the sound does not depend on it', () => {
     for (const permission of ['default', 'denied', 'unsupported'] as const)
       expect(decideAttention('oneOnOne', { ...background, permission })).toEqual({

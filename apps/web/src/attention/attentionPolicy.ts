@@ -55,13 +55,18 @@ const NOTHING: AttentionDecision = { notify: false, sound: false };
  * Decides for one event. In order:
  * - `focused` is "do not disturb": no sound and no notification of any kind (the page still lists the
  *   invitation or knock, and the tab title still counts what is unread);
+ * - `onScreen` (a message in the conversation open on the page) in front: the person is reading it, nothing;
  * - `meeting`: notifications stay, sounds do not (a chime would go into the other meeting's microphone);
  * - in front, the page itself shows the event: no notification; a sound for the kinds that ring in front;
  * - in the background: a notification (when allowed by the browser) and a sound;
  * - the person's per-kind settings switch either off.
  */
-export function decideAttention(kind: AttentionKind, ctx: AttentionContext): AttentionDecision {
-  if (ctx.status === 'focused') return NOTHING;
+export function decideAttention(
+  kind: AttentionKind,
+  ctx: AttentionContext,
+  onScreen = false,
+): AttentionDecision {
+  if (ctx.status === 'focused' || (onScreen && ctx.inFront)) return NOTHING;
   const wanted = ctx.settings[kind];
   const notify = !ctx.inFront && ctx.permission === 'granted' && wanted.notify;
   const sound = ctx.status !== 'meeting' && (!ctx.inFront || RINGS_IN_FRONT.has(kind)) && wanted.sound;

@@ -15,6 +15,7 @@ import {
   selectMessages,
   selectThreads,
   selectUnreadTotal,
+  shownUnread,
   useChatStore,
 } from './chatStore';
 
@@ -103,6 +104,20 @@ describe('chat reducers', () => {
     expect(s.threads[THREAD]?.unread).toBe(0);
     expect(selectUnreadTotal(s)).toBe(1);
     expect(applyRead(s, THREAD)).toBe(s);
+  });
+
+  it('counts nothing unread in the thread open on the page, until it is closed again', () => {
+    const s = applyThreads(emptyChat(), [
+      thread({ unread: 2 }),
+      thread({ id: OTHER_ROOM, type: 'group', title: 'Team', unread: 1, lastMessageAt: T1 }),
+    ]);
+    const viewing = { ...s, viewing: THREAD };
+    expect(selectUnreadTotal(viewing)).toBe(1);
+    expect(shownUnread(viewing.threads[THREAD] as ThreadView, viewing.viewing)).toBe(0);
+    expect(shownUnread(viewing.threads[OTHER_ROOM] as ThreadView, viewing.viewing)).toBe(1);
+    // The server's count is kept: the page still asks to read it, and closing shows what is left.
+    expect(viewing.threads[THREAD]?.unread).toBe(2);
+    expect(selectUnreadTotal({ ...viewing, viewing: null })).toBe(3);
   });
 });
 

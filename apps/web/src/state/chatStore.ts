@@ -17,6 +17,11 @@ export interface ChatState {
   threads: Record<string, ThreadView>;
   /** False until the first thread list of this connection. */
   threadsLoaded: boolean;
+  /**
+   * The thread open on this page: what arrives in it is on screen and is marked read by the page, so it
+   * counts as read here at once (no badge or chime for the moment until the server answers the read).
+   */
+  viewing: string | null;
 }
 
 export const emptyChat = (): ChatState => ({
@@ -25,6 +30,7 @@ export const emptyChat = (): ChatState => ({
   loaded: {},
   threads: {},
   threadsLoaded: false,
+  viewing: null,
 });
 
 /** Oldest first; messages sent in the same millisecond keep a stable order by id. */
@@ -123,9 +129,13 @@ export const selectThreads = (s: ChatState): ThreadView[] =>
     (a, b) => (b.lastMessageAt ?? '').localeCompare(a.lastMessageAt ?? '') || a.id.localeCompare(b.id),
   );
 
-/** All my unread thread messages. */
+/** A thread's unread count as the page shows it: none for the thread open on screen. */
+export const shownUnread = (thread: ThreadView, viewing: string | null): number =>
+  thread.id === viewing ? 0 : thread.unread;
+
+/** All my unread thread messages, as shown. */
 export const selectUnreadTotal = (s: ChatState): number =>
-  Object.values(s.threads).reduce((n, t) => n + t.unread, 0);
+  Object.values(s.threads).reduce((n, t) => n + shownUnread(t, s.viewing), 0);
 
 /** The messages of the open workspace page; written only by the actions below. */
 export const useChatStore = create<ChatState>()(() => emptyChat());
@@ -143,6 +153,8 @@ export const chatActions = {
     apply((s) => applyHistory(s, conversationId, kind, messages)),
   threads: (threads: readonly ThreadView[]) => apply((s) => applyThreads(s, threads)),
   read: (threadId: string) => apply((s) => applyRead(s, threadId)),
+  /** The thread now open on this page (null: none). */
+  view: (threadId: string | null) => apply((s) => (s.viewing === threadId ? s : { ...s, viewing: threadId })),
   /** A thread I opened (the `thread:open` ack). */
   opened: (thread: ThreadView) => apply((s) => applyThreadUpdated(s, thread)),
   /** My own message, from the `chat:send` ack (the live push of it is then a no-op). */

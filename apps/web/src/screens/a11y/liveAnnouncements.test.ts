@@ -26,6 +26,7 @@ const dm: AttentionEvent = {
   thread: { id: 't1' } as never,
   from: undefined,
   text: 'hi',
+  onScreen: false,
 };
 
 describe('nextAnnouncements', () => {

@@ -70,7 +70,7 @@ export class AttentionWatcher {
       if (this.#seen.has(event.key)) continue;
       this.#seen.add(event.key);
       attentionSettingsActions.engaged();
-      const decision = decideAttention(event.kind, ctx);
+      const decision = decideAttention(event.kind, ctx, event.kind === 'directMessage' && event.onScreen);
       if (decision.notify) this.#notifier.show(event);
       // One sound per store change: several events at once (a reconnect) do not play over each other.
       if (decision.sound && !sounded) {

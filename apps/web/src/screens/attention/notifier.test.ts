@@ -16,7 +16,7 @@ const events: AttentionEvent[] = [
     knock: { knockId: 'k', roomId: 'r', from: ALICE, expiresAt: at },
     roomName: 'Lounge',
   },
-  { kind: 'directMessage', key: 'c', thread, from: ALICE, text: 'x'.repeat(200) },
+  { kind: 'directMessage', key: 'c', thread, from: ALICE, text: 'x'.repeat(200), onScreen: false },
   { kind: 'roomEntry', key: 'd', person: ALICE, roomId: 'r', roomName: 'Lounge' },
 ];
 
@@ -52,6 +52,7 @@ describe('notificationText', () => {
       thread,
       from: undefined,
       text: undefined,
+      onScreen: false,
     };
     expect(notificationText(bare)).toEqual({
       title: 'Message from Someone',

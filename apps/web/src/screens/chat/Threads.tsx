@@ -2,7 +2,13 @@ import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { chatSession } from '../../chat/chatSession';
 import { useT } from '../../i18n/useT';
-import { selectThreads, selectUnreadTotal, useChatStore } from '../../state/chatStore';
+import {
+  chatActions,
+  selectThreads,
+  selectUnreadTotal,
+  shownUnread,
+  useChatStore,
+} from '../../state/chatStore';
 import { useFloorStore } from '../../state/floorSlice';
 import { NewThreadForm } from './NewThreadForm';
 import { ThreadConversation } from './ThreadConversation';
@@ -16,9 +22,15 @@ export function Threads() {
   const threads = useChatStore(useShallow(selectThreads));
   const loaded = useChatStore((s) => s.threadsLoaded);
   const total = useChatStore(selectUnreadTotal);
+  const viewing = useChatStore((s) => s.viewing);
   const [openId, setOpenId] = useState<string | null>(null);
   useEffect(() => chatSession().sync(), []);
   const open = threads.find((th) => th.id === openId);
+  const openNow = open?.id ?? null;
+  useEffect(() => {
+    chatActions.view(openNow);
+    return () => chatActions.view(null);
+  }, [openNow]);
   return (
     <section className="card chat threads" aria-labelledby="threads-title" data-testid="threads">
       <h2 id="threads-title">
@@ -48,7 +60,7 @@ export function Threads() {
                     onClick={() => setOpenId(th.id)}
                   >
                     <span>{threadName(th, me)}</span>
-                    {th.unread > 0 && (
+                    {shownUnread(th, viewing) > 0 && (
                       <span className="badge unread" data-testid="unread-badge">
                         {t('threads.unread', { count: th.unread })}
                       </span>
