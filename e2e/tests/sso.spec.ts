@@ -113,11 +113,32 @@ test('with SSO required a password sign-in is refused, and the break-glass owner
   browser,
 }) => {
   test.setTimeout(60_000);
+  // Mei (a password member) has the floor open when SSO becomes required.
+  const meiContext = await browser.newContext({
+    storageState: await member.api.storageState(),
+    locale: 'en-US',
+  });
+  const mei = await meiContext.newPage();
+  await mei.goto(`${server.url}/w/${workspaceId}`);
+  await expect(mei.getByTestId('connection')).toHaveAttribute('data-state', 'online', { timeout: 20_000 });
+
   const { admin, section } = await ssoSettings(browser);
   await section.getByLabel('Require single sign-on: refuse password sign-in').check();
   await section.getByLabel('Keep password + email code sign-in for me (the owner) for emergencies').check();
   await section.getByRole('button', { name: 'Save' }).click();
   await expect(section.getByRole('status')).toHaveText('Saved.');
+
+  // Her page leaves the workspace at once and says why; coming back is refused the same way, not retried
+  // (before: the page stayed until a reconnect, then showed "Connecting…" for good).
+  const notice = mei.getByTestId('access-notice');
+  await expect(notice).toHaveAttribute('data-reason', 'ssoRequired', { timeout: 5_000 });
+  await expect(notice).toContainText('now requires signing in with your company account');
+  await expect(mei.getByTestId('floor')).toHaveCount(0);
+  await mei.goto(`${server.url}/w/${workspaceId}`);
+  await expect(mei.getByTestId('access-notice')).toHaveAttribute('data-reason', 'ssoRequired', {
+    timeout: 30_000,
+  });
+  await meiContext.close();
 
   const person = await (await browser.newContext({ locale: 'en-US' })).newPage();
   await person.goto(server.url);

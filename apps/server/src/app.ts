@@ -35,7 +35,7 @@ import type { PurgedConversation } from './retention/purger.js';
 import { RetentionScheduler } from './retention/scheduler.js';
 import { Floors } from './rooms/floors.js';
 import type { Scaling } from './scaling/scaling.js';
-import { ssoRequiredRule } from './sso/ssoRequiredRule.js';
+import { ssoRequiredRule, ssoSessionScopeRule } from './sso/ssoRequiredRule.js';
 import { ssoRoutes } from './sso/ssoRoutes.js';
 import { SsoService } from './sso/ssoService.js';
 import { backupEngineOf } from './storage/backupEngine.js';
@@ -212,6 +212,7 @@ export async function startApp(
     // Enterprise rules beyond membership and role, checked at every edge; their refusals are logged.
     access.addRule(ipAllowListRule);
     access.addRule(ssoRequiredRule);
+    access.addRule(ssoSessionScopeRule);
     access.subscribe('ruleRefused', (e) =>
       http.securityEvents.record({
         type: 'access_refused',
@@ -295,6 +296,7 @@ export async function startApp(
       users: accounts.users,
       memberships: accounts.memberships,
       sessions,
+      access,
       audit,
       clock,
       dataKeys,

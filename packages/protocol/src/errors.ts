@@ -29,6 +29,11 @@ export const ERROR_CODES = {
   SSO_FAILED: 401,
   /** This workspace signs in through its identity provider: password sign-in is refused (R11). */
   SSO_REQUIRED: 403,
+  /**
+   * The session came through another workspace's identity provider: an IdP vouches for its own workspace
+   * only, so this workspace needs a sign-in of its own.
+   */
+  SSO_SESSION_ELSEWHERE: 403,
   /** The pasted IdP metadata cannot be used (not SAML metadata, DTD/entities, no certificate, ...). */
   SSO_METADATA_INVALID: 400,
   /** The workspace has no (enabled) SSO configuration. */

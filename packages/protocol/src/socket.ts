@@ -54,6 +54,8 @@ export const ACCESS_END_REASONS = [
   'ipNotAllowed',
   /** The workspace was deleted (closed, awaiting erasure): this workspace only. */
   'workspaceClosed',
+  /** The workspace now requires sign-in through its identity provider, and this session did not come that way. */
+  'ssoRequired',
 ] as const;
 export const AccessEnded = z.object({ reason: z.enum(ACCESS_END_REASONS) });
 export type AccessEnded = z.infer<typeof AccessEnded>;

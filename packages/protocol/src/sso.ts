@@ -22,7 +22,7 @@ export const UpdateSsoConfigRequest = z.object({
   certificates: z.array(Certificate).min(1).max(SSO_MAX_CERTIFICATES).optional(),
   enabled: z.boolean().default(true),
   required: z.boolean().default(false),
-  breakGlassUserId: z.string().max(64).nullable().default(null),
+  breakGlassUserId: z.uuid().nullable().default(null),
   /**
    * Email domains routed to this IdP from the sign-in page ("Sign in with your company" by email). Each
    * must be the domain of a verified address of an active owner or admin, not a public mail domain, and

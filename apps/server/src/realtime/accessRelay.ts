@@ -46,6 +46,8 @@ export function refusalEndReason(reason: AccessRefusalReason): AccessEndReason {
       return 'disabled';
     case 'workspaceClosed':
       return 'workspaceClosed';
+    case 'ssoRequired':
+      return 'ssoRequired';
     default:
       return 'removed';
   }

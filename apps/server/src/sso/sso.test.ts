@@ -8,6 +8,7 @@ import { AuditLog } from '../audit/auditLog.js';
 import type { ApiClient } from '../testing/apiClient.js';
 import { upload } from '../testing/rawUpload.js';
 import { decodeResponse, encodeResponse, idpLogin, postAcs, TestIdp } from '../testing/samlIdp.js';
+import { nextEvent, TestSockets } from '../testing/sockets.js';
 import { startTestApp, type TestApp } from '../testing/testApp.js';
 import { changePlan } from '../workspaces/planChange.js';
 
@@ -70,7 +71,8 @@ beforeAll(async () => {
   admin = await t.signedInUser('owner@acme.test');
   wsId = await newWorkspace('Acme');
   await enterprise(wsId);
-  await configured(wsId);
+  // New people join through the IdP only at a domain routed to the workspace (owner@acme.test proves it).
+  await configured(wsId, { domains: ['acme.test'] });
 }, 60_000);
 
 afterAll(async () => {
@@ -163,6 +165,50 @@ describe('SP-initiated sign-in', () => {
     const second = await idpLogin(again, wsId, 'alice', 'alicepass');
     expect((await postAcs(again, second.acsUrl, second.samlResponse)).location).toBe(`/w/${wsId}`);
     expect((await again.get('/api/session')).body.user.id).toBe(session.user.id);
+  });
+
+  it('makes no account for an address at a domain not routed to the workspace', async () => {
+    // The IdP of a workspace that routes no domain vouches for carol@acme.test: no account is made for her
+    // (else any workspace's IdP could take anyone's address and lock its owner out of sign-up).
+    const ws = await newWorkspace('No domain');
+    await enterprise(ws);
+    await configured(ws);
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, ws, 'carol', 'carolpass');
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe('/signin?sso_error=SSO_FAILED');
+    expect(await lastSsoEvent(ws)).toMatchObject({
+      type: 'sso.signin_failed',
+      detail: { reason: 'domainNotRouted' },
+    });
+    expect(await t.app.store.accounts.users.getByEmail('carol@acme.test')).toBeUndefined();
+    expect((await browser.get('/api/session')).status).toBe(401);
+  });
+
+  it("a session from one workspace's IdP enters that workspace only, not the person's others", async () => {
+    // Alice (an IdP member of Acme, above) is also a member of another workspace. Acme's IdP vouches for
+    // Acme only: its session must not open the other one (else whoever runs Acme's IdP acts there as her).
+    const other = await newWorkspace('Elsewhere');
+    const aliceAccount = await t.app.store.accounts.users.getByEmail('alice@acme.test');
+    await t.app.store.accounts.memberships.add({
+      workspaceId: other,
+      userId: aliceAccount!.id,
+      role: 'member',
+      status: 'active',
+      joinedAt: new Date().toISOString(),
+    });
+    const browser = t.client();
+    const { acsUrl, samlResponse } = await idpLogin(browser, wsId, 'alice', 'alicepass');
+    expect((await postAcs(browser, acsUrl, samlResponse)).location).toBe(`/w/${wsId}`);
+    expect((await browser.get(`/api/workspaces/${wsId}`)).status).toBe(200);
+    const refused = await browser.get(`/api/workspaces/${other}`);
+    expect([refused.status, refused.body.code]).toEqual([403, 'SSO_SESSION_ELSEWHERE']);
+    const sockets = new TestSockets(t.app.url);
+    try {
+      await expect(sockets.open(browser, other)).rejects.toBe('SSO_SESSION_ELSEWHERE');
+      await sockets.open(browser, wsId);
+    } finally {
+      sockets.closeAll();
+    }
   });
 
   it('does not take over an existing account that is not a member of the workspace', async () => {
@@ -446,6 +492,9 @@ describe('SSO required', () => {
       breakGlassUserId: memberId,
     });
     expect(notOwner.body.fields).toEqual({ breakGlassUserId: 'notOwner' });
+    // Not an id at all: a validation error (on Firestore a '/' in it used to reach the store: 500).
+    const notAnId = await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: 'a/b' });
+    expect([notAnId.status, notAnId.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     const on = await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: ownerId });
     expect(on.body).toMatchObject({ required: true, breakGlassUserId: ownerId });
 
@@ -489,6 +538,32 @@ describe('SSO required', () => {
     expect((await owner.get(`/api/workspaces/${ws}`)).body.code).toBe('SSO_REQUIRED');
     // Alice (a member through SSO) cannot switch it off.
     expect((await browser.put(`/api/workspaces/${ws}/sso`, { required: false })).body.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('SSO switched to required while people are connected', () => {
+  it("ends the open sockets of password sessions at once, saying why; the break-glass owner's stays", async () => {
+    const ws = await newWorkspace('Switched on');
+    await enterprise(ws);
+    await configured(ws);
+    const member = await t.joinedMember(admin, ws, 'member3@acme.test');
+    const ownerId = (await admin.get('/api/session')).body.user.id as string;
+    const sockets = new TestSockets(t.app.url);
+    try {
+      const theirs = await sockets.open(member, ws);
+      const mine = await sockets.open(admin, ws);
+      const told = nextEvent<{ reason: string }>(theirs.s, 'access:ended');
+      const gone = new Promise((resolve) => theirs.s.once('disconnect', resolve));
+      const on = await admin.put(`/api/workspaces/${ws}/sso`, { required: true, breakGlassUserId: ownerId });
+      expect(on.status).toBe(200);
+      expect(await told).toEqual({ reason: 'ssoRequired' });
+      await gone;
+      // A reconnect is refused the same way (the page leaves the workspace instead of retrying).
+      await expect(sockets.open(member, ws)).rejects.toBe('SSO_REQUIRED');
+      expect(mine.s.connected).toBe(true);
+    } finally {
+      sockets.closeAll();
+    }
   });
 });
 

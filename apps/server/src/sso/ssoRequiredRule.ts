@@ -44,6 +44,23 @@ export const ssoRequiredRule: AccessRule = (req) => {
 };
 
 /**
+ * An IdP vouches for its own workspace only: a session it established (`saml:<its workspace>`) enters that
+ * workspace and no other. Without this, an Enterprise admin who controls their workspace's IdP could assert
+ * the address of someone who is also a member elsewhere and act there as them (skipping that workspace's
+ * password, email code and MFA).
+ */
+export const ssoSessionScopeRule: AccessRule = (req) => {
+  if (req.via === 'service' || !req.session?.method.startsWith('saml:')) return undefined;
+  if (req.session.method === samlMethod(req.workspaceId)) return undefined;
+  return {
+    allow: false,
+    reason: 'ssoElsewhere',
+    code: 'SSO_SESSION_ELSEWHERE',
+    message: 'You signed in through another workspace’s identity provider: sign in again to open this one.',
+  };
+};
+
+/**
  * Pure: a password sign-in is refused when every active workspace of the account requires SSO of it
  * (no workspace, or one that does not, and the sign-in goes on; the rule above guards the others).
  */

@@ -34,6 +34,11 @@ const WsParams = z.object({ workspaceId: z.uuid() });
 const BROWSER_COOKIE = 'tsudoi_sso';
 const DiscoverQuery = z.object({ email: z.string().trim().min(3).max(254) });
 const DISCOVER_PER_IP_PER_MINUTE = 30;
+/**
+ * SSO sign-in starts and ACS posts per client address: anonymous, and each stores a request or writes the
+ * access log. Generous, because a whole office arriving at 9:00 may share one address (10 a second).
+ */
+export const SSO_SIGNIN_PER_IP_PER_MINUTE = 600;
 
 export interface SsoRouteDeps {
   sso: SsoService;
@@ -102,7 +107,17 @@ export function ssoRoutes(app: FastifyInstance, d: SsoRouteDeps): void {
     return reply.type('application/samlmetadata+xml; charset=utf-8').send(xml);
   });
 
+  const signinLimiter = new RateLimiter(
+    SSO_SIGNIN_PER_IP_PER_MINUTE,
+    60_000,
+    d.sharedLimits ? { limits: d.sharedLimits, name: 'sso-signin' } : undefined,
+  );
+  /** Whether this address may start or finish one more SSO sign-in now. */
+  const signinAllowed = async (req: FastifyRequest) =>
+    (await signinLimiter.take(originOf(req).ip ?? '', Date.now())) === 0;
+
   app.get('/api/sso/:workspaceId/login', async (req, reply) => {
+    if (!(await signinAllowed(req))) return toSignin(reply, 'RATE_LIMITED');
     const workspaceId = workspaceOf(req);
     const nonce = newToken();
     try {
@@ -126,6 +141,7 @@ export function ssoRoutes(app: FastifyInstance, d: SsoRouteDeps): void {
       method: CSRF_EXEMPT_ROUTE.method,
       url: CSRF_EXEMPT_ROUTE.url,
       handler: async (req, reply) => {
+        if (!(await signinAllowed(req))) return toSignin(reply, 'RATE_LIMITED');
         const workspaceId = workspaceOf(req);
         const body = (req.body ?? {}) as Record<string, unknown>;
         const samlResponse = typeof body.SAMLResponse === 'string' ? body.SAMLResponse : undefined;

@@ -12,6 +12,7 @@ import type { SessionService } from '../auth/sessionService.js';
 import type { Clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import type { UnitOfWork } from '../unitOfWork.js';
+import type { WorkspaceAccess } from '../workspaces/access.js';
 import { workspaceAllowsIp } from '../workspaces/ipAllowList.js';
 import { PLAN_FEATURES } from '../workspaces/planPolicy.js';
 import { resolveSecurity } from '../workspaces/security.js';
@@ -52,6 +53,8 @@ export interface SsoDeps {
   users: Pick<UserRepo, 'getByEmail' | 'getById'>;
   memberships: Pick<MembershipRepo, 'get' | 'listByWorkspace'>;
   sessions: SessionService;
+  /** Saving the settings re-checks the workspace's open sockets ("SSO required" ends password sessions' access). */
+  access: Pick<WorkspaceAccess, 'rulesChanged'>;
   audit: AuditLog;
   clock: Clock;
   /** R19: the workspace's SAML SP private key is stored sealed under its data key. */
@@ -168,6 +171,8 @@ export class SsoService {
       if (claim) await tx.sso.routeDomains(workspaceId, claim);
       return cfg;
     });
+    // Open sockets that no longer pass (a password session once SSO is required) lose access at once.
+    this.d.access.rulesChanged({ workspaceId });
     await this.d.audit.record(
       'admin.sso_changed',
       origin,
@@ -340,7 +345,10 @@ export class SsoService {
 
   /**
    * The member the IdP asserts: an existing account only when it is already an active member of this
-   * workspace; a new email gets an account (no password, verified by the IdP) and membership together.
+   * workspace; a new email gets an account (no password, verified by the IdP) and membership together —
+   * only at a domain routed to this workspace (an admin proved a mailbox there). Otherwise a workspace's IdP
+   * could create accounts for anyone's address, locking its owner out of sign-up, and then claim the
+   * domain through such an "admin".
    */
   async #memberFor(
     ws: Workspace,
@@ -348,7 +356,11 @@ export class SsoService {
     name: string | undefined,
   ): Promise<
     | { ok: true; userId: string; created: boolean }
-    | { ok: false; reason: 'notMember' | 'disabled' | 'memberLimit'; userId: string | null }
+    | {
+        ok: false;
+        reason: 'notMember' | 'disabled' | 'memberLimit' | 'domainNotRouted';
+        userId: string | null;
+      }
   > {
     const existing = await this.d.users.getByEmail(email);
     if (existing) {
@@ -357,6 +369,9 @@ export class SsoService {
       if (m.status !== 'active') return { ok: false, reason: 'disabled', userId: existing.id };
       return { ok: true, userId: existing.id, created: false };
     }
+    const domain = domainOfEmail(email);
+    if (!domain || (await this.d.sso.workspaceForDomain(domain)) !== ws.id)
+      return { ok: false, reason: 'domainNotRouted', userId: null };
     const members = await this.d.memberships.listByWorkspace(ws.id);
     if (members.filter((m) => m.status === 'active').length >= PLAN_FEATURES[ws.plan].maxMembers)
       return { ok: false, reason: 'memberLimit', userId: null };

@@ -28,7 +28,7 @@ export const SSO_MESSAGES = {
     'sso.metadata.tooLarge': 'メタデータのファイルが大きすぎます（200 KB まで）。',
     'sso.domains': 'SSO でサインインするメールドメイン（1 行に 1 つ）',
     'sso.domains.hint':
-      'サインイン画面で「会社のアカウントで続ける」にこのドメインのメールアドレスを入れた人を、この IdP に案内します。オーナーか管理者が確認済みのメールアドレスを持つドメインだけ登録できます。',
+      'サインイン画面で「会社のアカウントで続ける」にこのドメインのメールアドレスを入れた人を、この IdP に案内します。オーナーか管理者が確認済みのメールアドレスを持つドメインだけ登録できます。Tsudoi を初めて使う人が IdP 経由でメンバーになれるのは、これらのドメインのアドレスの場合だけです（ほかの人は招待か CSV インポートで追加します）。',
     'sso.domains.invalid': '{domain}: ドメイン名ではありません。',
     'sso.domains.publicMail': '{domain}: 誰でも作れるメールサービスのドメインは登録できません。',
     'sso.domains.notVerified':
@@ -57,6 +57,12 @@ export const SSO_MESSAGES = {
     'err.SSO_NOT_CONFIGURED': 'このワークスペースではシングルサインオンが設定されていません。',
     'err.SSO_DOMAIN_TAKEN': 'このドメインは別のワークスペースがすでに SSO に使っています。',
     'err.SSO_NO_BREAK_GLASS': '緊急用のオーナーなしで SSO を必須にするには確認が必要です。',
+    'err.SSO_SESSION_ELSEWHERE':
+      '別のワークスペースのシングルサインオンでサインインしています。このワークスペースにはあらためてサインインしてください。',
+    'ended.workspace.ssoRequired':
+      'このワークスペースは会社のアカウント（シングルサインオン）でのサインインが必要になりました。会社のアカウントでサインインし直してください。ほかのワークスペースはこれまでどおり使えます。',
+    'ended.workspace.ssoElsewhere':
+      '別のワークスペースのシングルサインオンでサインインしています。このワークスペースを開くには、サインアウトしてから、ここで使うアカウントでサインインしてください。',
   },
   en: {
     'shell.settings.sso': 'Single sign-on',
@@ -86,7 +92,7 @@ export const SSO_MESSAGES = {
     'sso.metadata.tooLarge': 'The metadata file is too large (200 KB at most).',
     'sso.domains': 'Email domains that sign in with SSO (one per line)',
     'sso.domains.hint':
-      'People who enter an address at one of these domains under “Continue with your company” on the sign-in page are sent to this IdP. Only domains where an owner or admin has a verified address can be added.',
+      'People who enter an address at one of these domains under “Continue with your company” on the sign-in page are sent to this IdP. Only domains where an owner or admin has a verified address can be added. People new to Tsudoi become members through the IdP only with an address at one of these domains; others join by invitation or CSV import.',
     'sso.domains.invalid': '{domain}: not a domain name.',
     'sso.domains.publicMail': '{domain}: a public mail service’s domain cannot be added.',
     'sso.domains.notVerified': '{domain}: no owner or admin has a verified address at this domain.',
@@ -112,5 +118,11 @@ export const SSO_MESSAGES = {
     'err.SSO_NOT_CONFIGURED': 'This workspace has no single sign-on.',
     'err.SSO_DOMAIN_TAKEN': 'This domain already signs in to another workspace with SSO.',
     'err.SSO_NO_BREAK_GLASS': 'Requiring SSO without an emergency owner needs a confirmation.',
+    'err.SSO_SESSION_ELSEWHERE':
+      'You signed in through another workspace’s single sign-on: sign in again to open this workspace.',
+    'ended.workspace.ssoRequired':
+      'This workspace now requires signing in with your company account (single sign-on). Sign in with it again to open the workspace. Your other workspaces are not affected.',
+    'ended.workspace.ssoElsewhere':
+      'You signed in through another workspace’s single sign-on. To open this workspace, sign out and sign in with the account you use here.',
   },
 } as const;

@@ -32,6 +32,22 @@ describe('accessOutcome (what the page does when the server ends its workspace s
     });
   });
 
+  it('SSO now required, or a session from another workspace’s IdP: leave this workspace only, saying why', () => {
+    expect(accessOutcome({ kind: 'accessEnded', reason: 'ssoRequired' })).toEqual({
+      leave: 'workspace',
+      reason: 'ssoRequired',
+    });
+    // Refused at the handshake (before: retried every few seconds, "Connecting…" for good).
+    expect(accessOutcome({ kind: 'refused', code: 'SSO_REQUIRED' })).toEqual({
+      leave: 'workspace',
+      reason: 'ssoRequired',
+    });
+    expect(accessOutcome({ kind: 'refused', code: 'SSO_SESSION_ELSEWHERE' })).toEqual({
+      leave: 'workspace',
+      reason: 'ssoElsewhere',
+    });
+  });
+
   it('every session reason: back to sign-in, with that reason', () => {
     for (const reason of [
       'signedOut',

@@ -6,16 +6,30 @@ import type { AccessEndReason } from '@tsudoi/protocol';
  */
 export type SocketEnd =
   | { kind: 'accessEnded'; reason: AccessEndReason }
-  | { kind: 'refused'; code: 'UNAUTHENTICATED' | 'NOT_FOUND' | 'IP_NOT_ALLOWED' }
+  | { kind: 'refused'; code: RefusalCode }
   | { kind: 'dropped' };
 
+/** Handshake refusals that end a workspace page (the others are retried or answered otherwise). */
+export const ENDING_REFUSALS = [
+  'UNAUTHENTICATED',
+  'NOT_FOUND',
+  'IP_NOT_ALLOWED',
+  'SSO_REQUIRED',
+  'SSO_SESSION_ELSEWHERE',
+] as const;
+export type RefusalCode = (typeof ENDING_REFUSALS)[number];
+
+/** Ends of this workspace only: the session, and the person's other workspaces, go on. */
+const WORKSPACE_ENDS = ['removed', 'disabled', 'ipNotAllowed', 'workspaceClosed', 'ssoRequired'] as const;
+type WorkspaceEnd = (typeof WORKSPACE_ENDS)[number];
+
 /** This workspace only: the session, and the person's other workspaces, go on. */
-export type WorkspaceLoss = 'removed' | 'disabled' | 'ipNotAllowed' | 'workspaceClosed' | 'noAccess';
+export type WorkspaceLoss = WorkspaceEnd | 'noAccess' | 'ssoElsewhere';
 /** The session ended: every workspace goes, the sign-in screen explains why. */
-export type SessionLoss = Exclude<
-  AccessEndReason,
-  'removed' | 'disabled' | 'ipNotAllowed' | 'workspaceClosed'
->;
+export type SessionLoss = Exclude<AccessEndReason, WorkspaceEnd>;
+
+const endsWorkspace = (reason: AccessEndReason): reason is WorkspaceEnd =>
+  (WORKSPACE_ENDS as readonly string[]).includes(reason);
 
 /** What the page does: leave the workspace, leave the session, or first ask the server which. */
 export type AccessOutcome =
@@ -27,16 +41,21 @@ export type AccessOutcome =
 export function accessOutcome(end: SocketEnd): AccessOutcome {
   switch (end.kind) {
     case 'accessEnded':
-      return end.reason === 'removed' ||
-        end.reason === 'disabled' ||
-        end.reason === 'ipNotAllowed' ||
-        end.reason === 'workspaceClosed'
+      return endsWorkspace(end.reason)
         ? { leave: 'workspace', reason: end.reason }
         : { leave: 'session', reason: end.reason };
     case 'refused':
-      if (end.code === 'NOT_FOUND') return { leave: 'workspace', reason: 'noAccess' };
-      if (end.code === 'IP_NOT_ALLOWED') return { leave: 'workspace', reason: 'ipNotAllowed' };
-      return { leave: 'session', reason: 'sessionEnded' };
+      switch (end.code) {
+        case 'NOT_FOUND':
+          return { leave: 'workspace', reason: 'noAccess' };
+        case 'IP_NOT_ALLOWED':
+          return { leave: 'workspace', reason: 'ipNotAllowed' };
+        case 'SSO_REQUIRED':
+          return { leave: 'workspace', reason: 'ssoRequired' };
+        case 'SSO_SESSION_ELSEWHERE':
+          return { leave: 'workspace', reason: 'ssoElsewhere' };
+      }
+      return { leave: 'session', reason: 'sessionEnded' }; // UNAUTHENTICATED
     case 'dropped':
       return { leave: 'unknown' };
   }

@@ -8,7 +8,7 @@ import {
 } from '@tsudoi/protocol';
 import { io, type Socket } from 'socket.io-client';
 import { type ConnectionStatus, connectionActions } from '../state/store';
-import type { SocketEnd } from './accessEndPolicy';
+import { ENDING_REFUSALS, type RefusalCode, type SocketEnd } from './accessEndPolicy';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -21,12 +21,10 @@ export class RequestError extends Error {
 }
 
 /** Why the server refused a workspace socket (`connect_error` data.code). */
-export type Refusal =
-  | 'PROTOCOL_OUTDATED'
-  | 'UNAUTHENTICATED'
-  | 'NOT_FOUND'
-  | 'IP_NOT_ALLOWED'
-  | 'TOO_MANY_CONNECTIONS';
+export type Refusal = 'PROTOCOL_OUTDATED' | RefusalCode | 'TOO_MANY_CONNECTIONS';
+
+const isEndingRefusal = (code: string | undefined): code is RefusalCode =>
+  (ENDING_REFUSALS as readonly (string | undefined)[]).includes(code);
 
 interface WorkspaceConnection {
   workspaceId: string;
@@ -55,13 +53,7 @@ const refusalOf = (err: Error): string | undefined =>
   (err as Error & { data?: { code?: string } }).data?.code;
 
 /** Refusals the page answers itself (reload, sign-in, leave, "too many tabs"): never retried blindly. */
-const FINAL_REFUSALS = new Set([
-  'PROTOCOL_OUTDATED',
-  'UNAUTHENTICATED',
-  'NOT_FOUND',
-  'IP_NOT_ALLOWED',
-  'TOO_MANY_CONNECTIONS',
-]);
+const FINAL_REFUSALS = new Set<string>(['PROTOCOL_OUTDATED', ...ENDING_REFUSALS, 'TOO_MANY_CONNECTIONS']);
 const RETRY_FIRST_MS = 500;
 const RETRY_MAX_MS = 5_000;
 
@@ -108,17 +100,13 @@ function watch(s: ClientSocket, onEnded?: (end: SocketEnd) => void): void {
     if (code === 'PROTOCOL_OUTDATED') {
       outdated = true;
       s.disconnect();
-    } else if (
-      (code === 'UNAUTHENTICATED' ||
-        code === 'NOT_FOUND' ||
-        code === 'IP_NOT_ALLOWED' ||
-        code === 'TOO_MANY_CONNECTIONS') &&
-      s === workspace?.socket
-    ) {
-      // A refused handshake is not retried by socket.io; the page decides what to do. A reconnect
-      // refused because access ended (no session, no membership) ends the page like `access:ended`.
+    } else if (code === 'TOO_MANY_CONNECTIONS' && s === workspace?.socket) {
       refused = code;
-      if (code !== 'TOO_MANY_CONNECTIONS') onEnded?.({ kind: 'refused', code });
+    } else if (isEndingRefusal(code) && s === workspace?.socket) {
+      // A refused handshake is not retried by socket.io; the page decides what to do. A reconnect
+      // refused because access ended (no session, no membership, SSO) ends the page like `access:ended`.
+      refused = code;
+      onEnded?.({ kind: 'refused', code });
     }
     publishStatus();
   });
