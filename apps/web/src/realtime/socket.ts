@@ -52,6 +52,16 @@ function publishStatus(): void {
 const refusalOf = (err: Error): string | undefined =>
   (err as Error & { data?: { code?: string } }).data?.code;
 
+/**
+ * Seconds until a refused handshake may pass: set on TOO_MANY_CONNECTIONS when the refusal was a handshake
+ * *rate* (an office behind one address reconnecting after a server restart), absent when the person has too
+ * many tabs open (which only closing one mends).
+ */
+const retryAfterOf = (err: Error): number | undefined => {
+  const wait = (err as Error & { data?: { retryAfter?: unknown } }).data?.retryAfter;
+  return typeof wait === 'number' && wait > 0 ? wait : undefined;
+};
+
 /** Refusals the page answers itself (reload, sign-in, leave, "too many tabs"): never retried blindly. */
 const FINAL_REFUSALS = new Set<string>(['PROTOCOL_OUTDATED', ...ENDING_REFUSALS, 'TOO_MANY_CONNECTIONS']);
 const RETRY_FIRST_MS = 500;
@@ -88,11 +98,16 @@ function watch(s: ClientSocket, onEnded?: (end: SocketEnd) => void): void {
   });
   s.on('connect_error', (err) => {
     const code = refusalOf(err);
-    if (!s.active && !FINAL_REFUSALS.has(code ?? '')) {
+    const rateWait = code === 'TOO_MANY_CONNECTIONS' ? retryAfterOf(err) : undefined;
+    if (!s.active && (!FINAL_REFUSALS.has(code ?? '') || rateWait !== undefined)) {
       // A handshake refused for a reason that may pass (a check that failed on a busy or just-restarted
-      // server, an unknown code): socket.io gives such a socket up for good, so the page tries again itself,
-      // after a growing delay, while this is still the page's socket.
-      const delay = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** refusedRetries++);
+      // server, an unknown code, a handshake rate): socket.io gives such a socket up for good, so the page
+      // tries again itself — after the wait the server named (spread over a second, so an office behind one
+      // address does not come back at once) or a growing delay — while this is still the page's socket.
+      const delay =
+        rateWait !== undefined
+          ? rateWait * 1_000 + Math.random() * 1_000
+          : Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** refusedRetries++);
       setTimeout(() => {
         if (!s.active && (s === workspace?.socket || s === anonymous)) s.connect();
       }, delay);
@@ -100,7 +115,7 @@ function watch(s: ClientSocket, onEnded?: (end: SocketEnd) => void): void {
     if (code === 'PROTOCOL_OUTDATED') {
       outdated = true;
       s.disconnect();
-    } else if (code === 'TOO_MANY_CONNECTIONS' && s === workspace?.socket) {
+    } else if (code === 'TOO_MANY_CONNECTIONS' && rateWait === undefined && s === workspace?.socket) {
       refused = code;
     } else if (isEndingRefusal(code) && s === workspace?.socket) {
       // A refused handshake is not retried by socket.io; the page decides what to do. A reconnect
