@@ -22,6 +22,22 @@ test('the app loads, connects over socket.io and switches language', async ({ pa
   await expect(page.getByRole('heading', { level: 2 }).first()).toHaveText(chosen ?? '');
 });
 
+test('a server that cannot be reached at first: the page says so instead of staying blank, and gets in once it can', async ({
+  page,
+}) => {
+  // What a proxy answers while the server restarts: not JSON, a 502 page.
+  await page.route('**/api/session', (route) =>
+    route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' }),
+  );
+  await page.goto(server.url);
+  const unreachable = page.getByTestId('session-unreachable');
+  await expect(unreachable).toContainText('Tsudoi cannot be reached');
+  await page.unroute('**/api/session');
+  await unreachable.getByRole('button', { name: 'Try again now' }).click();
+  await expect(page.getByRole('button', { name: 'Sign in', exact: true })).toBeVisible();
+  await expect(unreachable).toHaveCount(0);
+});
+
 test('a client page route is served the app, an unknown API path a JSON 404', async ({ request }) => {
   const page = await request.get(`${server.url}/w/some-workspace`);
   expect(page.status()).toBe(200);

@@ -8,6 +8,7 @@ import { ConnectionCheck } from './screens/ConnectionCheck';
 import { MaintenanceBanner } from './screens/common/MaintenanceBanner';
 import { Invitation } from './screens/Invitation';
 import { ForgotPassword, ResetPassword } from './screens/PasswordReset';
+import { SessionUnreachable } from './screens/SessionUnreachable';
 import { OtpForm, SignIn } from './screens/SignIn';
 import { SignUp, VerifyEmail } from './screens/SignUp';
 import { ConnectionState } from './screens/shell/ConnectionState';
@@ -29,6 +30,7 @@ function Screen() {
   if (path === '/verify') return <VerifyEmail />;
   if (path === '/reset-password') return <ResetPassword />;
   if (session.status === 'loading') return null;
+  if (session.status === 'unreachable') return <SessionUnreachable />;
   if (session.status === 'otp') return <OtpForm email={session.email} />;
   if (session.status === 'signed-out') {
     if (path === '/forgot') return <ForgotPassword />;
@@ -61,7 +63,7 @@ export function App() {
   const path = useRoute((r) => r.path);
   useEffect(() => {
     getSocket();
-    void sessionActions.load();
+    void sessionActions.start();
   }, []);
   // A workspace page fills the window with its own header (the app shell).
   const shellWs = workspaceOf(path);

@@ -1,6 +1,6 @@
 import type { ChatMessageView, ConversationRef, ThreadView } from '@tsudoi/protocol';
 import { type ClientSocket, requestOn, workspaceSocket } from '../realtime/socket';
-import { chatActions, useChatStore } from '../state/chatStore';
+import { chatActions, THREAD_LIST, useChatStore } from '../state/chatStore';
 import { selectMyRoom, useFloorStore } from '../state/floorSlice';
 
 type Listener = (...args: never[]) => void;
@@ -54,6 +54,15 @@ export class ChatSession<S extends ChatSocket = ChatSocket> {
     if (roomId && this.#ready) this.#loadRoom(roomId);
   }
 
+  /**
+   * Loads the thread list and my room's history again (after a failure shown with a retry). While the
+   * socket is down this waits: the next connection reloads both anyway.
+   */
+  retry(): void {
+    const socket = this.#socket;
+    if (socket && this.#ready) this.#connected(socket);
+  }
+
   /** Idempotent: stops watching and forgets every message. */
   close(): void {
     if (this.#closed) return;
@@ -94,7 +103,9 @@ export class ChatSession<S extends ChatSocket = ChatSocket> {
       .then((threads) => {
         if (socket === this.#socket) chatActions.threads(threads);
       })
-      .catch(() => {});
+      .catch(() => {
+        if (socket === this.#socket) chatActions.loadFailed(THREAD_LIST);
+      });
     const held = useChatStore.getState().roomId;
     this.sync(); // loads the room I entered meanwhile
     if (held && held === useChatStore.getState().roomId) this.#loadRoom(held);
@@ -109,7 +120,9 @@ export class ChatSession<S extends ChatSocket = ChatSocket> {
         // A room left meanwhile is ignored by the store.
         if (socket === this.#socket) chatActions.history(roomId, 'room', messages);
       })
-      .catch(() => {});
+      .catch(() => {
+        if (socket === this.#socket) chatActions.loadFailed(roomId);
+      });
   }
 }
 

@@ -48,6 +48,11 @@ export const MESSAGES = {
     'signin.email': 'メールアドレス',
     'signin.password': 'パスワード',
     'signin.submit': 'サインイン',
+    'session.unreachable.title': 'Tsudoi に接続できません',
+    'session.unreachable.body':
+      'サーバーの再起動中か、ネットワークがつながっていない可能性があります。数秒ごとに自動で再試行します。',
+    'session.unreachable.retry': '今すぐ再試行',
+    'session.unreachable.trying': '再試行しています…',
     'conn.online': 'サーバーに接続しました',
     'conn.offline': 'サーバーに接続しています…',
     'conn.outdated': '新しいバージョンがあります。ページを再読み込みしてください。',
@@ -164,6 +169,11 @@ export const MESSAGES = {
     'signin.email': 'Email',
     'signin.password': 'Password',
     'signin.submit': 'Sign in',
+    'session.unreachable.title': 'Tsudoi cannot be reached',
+    'session.unreachable.body':
+      'The server may be restarting, or your network is down. Tsudoi tries again every few seconds.',
+    'session.unreachable.retry': 'Try again now',
+    'session.unreachable.trying': 'Trying again…',
     'conn.online': 'Connected to the server',
     'conn.offline': 'Connecting to the server…',
     'conn.outdated': 'A new version is available. Please reload the page.',

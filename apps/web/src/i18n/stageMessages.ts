@@ -22,6 +22,7 @@ export const STAGE_MESSAGES = {
     'controls.err.busy':
       'カメラまたはマイクをほかのアプリが使っています。そのアプリを閉じてからお試しください。',
     'controls.err.share': '画面共有を開始できませんでした。',
+    'controls.err.unmute': 'ミュートを解除できませんでした（まだミュート中です）。',
     'devices.title': 'カメラとマイクの確認',
     'devices.help':
       '映像と音の大きさを確かめてから入室できます。選んだデバイスはこのブラウザーに保存されます。',
@@ -63,6 +64,7 @@ export const STAGE_MESSAGES = {
     'controls.err.noDevice': 'No camera or microphone found. Check that it is connected.',
     'controls.err.busy': 'Another app is using the camera or microphone. Close it and try again.',
     'controls.err.share': 'Could not start sharing your screen.',
+    'controls.err.unmute': 'Could not unmute: you are still muted.',
     'devices.title': 'Check your camera and microphone',
     'devices.help':
       'See yourself and your sound level before you drop in. Your choice is remembered in this browser.',

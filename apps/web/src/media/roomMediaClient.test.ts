@@ -122,6 +122,21 @@ describe('RoomMediaClient', () => {
     expect(useMediaStore.getState().muted).toBe(true);
   });
 
+  it('an unmute the SFU does not take leaves the button muted (nobody hears me), and says why', async () => {
+    let refuse = true;
+    const server = fakeServer((event) =>
+      event === 'media:resumeProducer' && refuse ? Promise.reject(new Error('UNAVAILABLE')) : undefined,
+    );
+    client = new RoomMediaClient(server.signal, devices, createDevice);
+    mediaActions.set({ muted: true });
+    await client.join();
+    await expect(client.setMuted(false)).rejects.toThrow('UNAVAILABLE');
+    expect(useMediaStore.getState().muted).toBe(true);
+    refuse = false;
+    await client.setMuted(false);
+    expect(useMediaStore.getState().muted).toBe(false);
+  });
+
   it('a listen-only join produces nothing and opens no microphone', async () => {
     const server = fakeServer();
     client = new RoomMediaClient(server.signal, devices, createDevice);

@@ -144,7 +144,13 @@ export class RoomMediaClient {
       mic.pause();
       await this.signal.request('media:pauseProducer', { producerId: mic.id });
     } else {
-      await this.signal.request('media:resumeProducer', { producerId: mic.id });
+      try {
+        await this.signal.request('media:resumeProducer', { producerId: mic.id });
+      } catch (err) {
+        // Nobody hears me (the SFU still holds the microphone paused): the button must say muted again.
+        mediaActions.set({ muted: true });
+        throw err;
+      }
       // Asked again and still unmuted: the user may have muted while the request was in flight.
       if (!useMediaStore.getState().muted) mic.resume();
     }

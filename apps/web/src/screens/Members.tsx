@@ -1,6 +1,7 @@
 import type { InvitationView, MemberView } from '@tsudoi/protocol';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/http';
+import { errorText } from '../i18n/errorText';
 import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/useT';
 import { Avatar } from './common/Avatar';
@@ -15,6 +16,8 @@ export function Members({ workspaceId, isAdmin }: { workspaceId: string; isAdmin
   const [email, setEmail] = useState('');
   const [notice, setNotice] = useState<string | undefined>();
   const { busy, error, run } = useAction();
+  /** Why the lists could not be loaded (an empty list would look like nobody is here). */
+  const [loadFailure, setLoadFailure] = useState<unknown>();
   const reload = useCallback(async () => {
     setMembers(
       (await api<{ members: MemberView[] }>('GET', `/api/workspaces/${workspaceId}/members`)).members,
@@ -26,9 +29,10 @@ export function Members({ workspaceId, isAdmin }: { workspaceId: string; isAdmin
       );
       setInvitations(r.invitations);
     }
+    setLoadFailure(undefined);
   }, [workspaceId, isAdmin]);
   useEffect(() => {
-    void reload();
+    reload().catch((err: unknown) => setLoadFailure(err ?? new Error()));
   }, [reload]);
   return (
     <section className="card" aria-labelledby="members-title">
@@ -93,7 +97,7 @@ export function Members({ workspaceId, isAdmin }: { workspaceId: string; isAdmin
           </button>
         </form>
       )}
-      <FormError message={error} />
+      <FormError message={loadFailure ? errorText(t, loadFailure) : error} />
       {notice && <p role="status">{notice}</p>}
       {isAdmin && invitations.length > 0 && (
         <>

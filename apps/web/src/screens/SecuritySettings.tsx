@@ -1,6 +1,7 @@
 import type { PasswordRules, WorkspaceDetail } from '@tsudoi/protocol';
 import { useEffect, useState } from 'react';
 import { api } from '../api/http';
+import { errorText } from '../i18n/errorText';
 import type { MessageKey } from '../i18n/messages';
 import { useT } from '../i18n/useT';
 import { sessionActions } from '../state/session';
@@ -25,14 +26,23 @@ export function SecuritySettings({ workspaceId }: { workspaceId: string }) {
   const [mfa, setMfa] = useState(false);
   const [saved, setSaved] = useState(false);
   const { busy, error, run } = useAction();
+  const [loadFailure, setLoadFailure] = useState<unknown>();
   useEffect(() => {
-    api<WorkspaceDetail>('GET', `/api/workspaces/${workspaceId}`).then((d) => {
-      setDetail(d);
-      setRules(d.security.password);
-      setMfa(d.security.mfaRequired);
-    });
+    api<WorkspaceDetail>('GET', `/api/workspaces/${workspaceId}`)
+      .then((d) => {
+        setDetail(d);
+        setRules(d.security.password);
+        setMfa(d.security.mfaRequired);
+      })
+      .catch((err: unknown) => setLoadFailure(err ?? new Error()));
   }, [workspaceId]);
-  if (!detail || !rules) return null;
+  if (!detail || !rules)
+    return loadFailure ? (
+      <div className="card">
+        <h3>{t('settings.title')}</h3>
+        <FormError message={errorText(t, loadFailure)} />
+      </div>
+    ) : null;
   const mfaAllowed = detail.features.requireMfaForAll;
   return (
     <div className="card">

@@ -16,6 +16,7 @@ import {
   selectThreads,
   selectUnreadTotal,
   shownUnread,
+  THREAD_LIST,
   useChatStore,
 } from './chatStore';
 
@@ -172,5 +173,33 @@ describe('chat session', () => {
     expect(socket.eventNames()).toEqual([]);
     socket.emit('thread:updated', thread({ unread: 5 }));
     expect(useChatStore.getState().threads).toEqual({});
+  });
+
+  it('a thread list or room history that fails to load is marked failed, and a retry that works clears it', async () => {
+    const socket = new FakeSocket();
+    let failing = true;
+    const session = new ChatSession<FakeSocket>({
+      socket: () => socket,
+      myRoomId: () => ROOM,
+      floorLoaded: () => true,
+      subscribe: () => () => {},
+      listThreads: async () => {
+        if (failing) throw new Error('TIMEOUT');
+        return [thread({ unread: 1 })];
+      },
+      history: async () => {
+        if (failing) throw new Error('TIMEOUT');
+        return [msg(T1)];
+      },
+    });
+    await expect.poll(() => useChatStore.getState().failed).toEqual({ [THREAD_LIST]: true, [ROOM]: true });
+    expect(useChatStore.getState().threadsLoaded).toBe(false);
+
+    failing = false;
+    session.retry();
+    await expect.poll(() => useChatStore.getState().failed).toEqual({});
+    expect(useChatStore.getState().threadsLoaded).toBe(true);
+    expect(selectMessages(ROOM)(useChatStore.getState())).toHaveLength(1);
+    session.close();
   });
 });

@@ -22,7 +22,18 @@ export interface ChatState {
    * counts as read here at once (no badge or chime for the moment until the server answers the read).
    */
   viewing: string | null;
+  /** What could not be loaded (the thread list, or the room's history) until it loads: shown with a retry. */
+  failed: Record<string, true>;
 }
+
+/** The key of the thread list in {@link ChatState.failed} (conversation ids are uuids). */
+export const THREAD_LIST = 'threads';
+
+const without = (record: Record<string, true>, key: string): Record<string, true> => {
+  if (!(key in record)) return record;
+  const { [key]: _gone, ...rest } = record;
+  return rest;
+};
 
 export const emptyChat = (): ChatState => ({
   roomId: null,
@@ -31,6 +42,7 @@ export const emptyChat = (): ChatState => ({
   threads: {},
   threadsLoaded: false,
   viewing: null,
+  failed: {},
 });
 
 /** Oldest first; messages sent in the same millisecond keep a stable order by id. */
@@ -74,7 +86,15 @@ export function applyHistory(
     ...state,
     messages: { ...state.messages, [conversationId]: mergeMessages(list, history) },
     loaded: { ...state.loaded, [conversationId]: true },
+    failed: without(state.failed, conversationId),
   };
+}
+
+/** Loading the thread list or my room's history failed (a room left meanwhile is ignored). */
+export function applyLoadFailed(state: ChatState, key: string): ChatState {
+  if (key !== THREAD_LIST && key !== state.roomId) return state;
+  if (state.failed[key]) return state;
+  return { ...state, failed: { ...state.failed, [key]: true } };
 }
 
 /** Messages were deleted on the server (room emptied, retention): all of them, or those sent up to `upTo`. */
@@ -95,12 +115,18 @@ export function applyRoom(state: ChatState, roomId: string | null): ChatState {
     delete messages[state.roomId];
     delete loaded[state.roomId];
   }
-  return { ...state, roomId, messages, loaded };
+  const failed = state.roomId ? without(state.failed, state.roomId) : state.failed;
+  return { ...state, roomId, messages, loaded, failed };
 }
 
 /** The full thread list (on every connection): replaces the threads, keeps loaded messages. */
 export function applyThreads(state: ChatState, threads: readonly ThreadView[]): ChatState {
-  return { ...state, threads: Object.fromEntries(threads.map((t) => [t.id, t])), threadsLoaded: true };
+  return {
+    ...state,
+    threads: Object.fromEntries(threads.map((t) => [t.id, t])),
+    threadsLoaded: true,
+    failed: without(state.failed, THREAD_LIST),
+  };
 }
 
 /** A thread was opened or changed (new message, my unread count). */
@@ -152,6 +178,8 @@ export const chatActions = {
   history: (conversationId: string, kind: 'room' | 'thread', messages: readonly ChatMessageView[]) =>
     apply((s) => applyHistory(s, conversationId, kind, messages)),
   threads: (threads: readonly ThreadView[]) => apply((s) => applyThreads(s, threads)),
+  /** The thread list (THREAD_LIST) or a room's history could not be loaded. */
+  loadFailed: (key: string) => apply((s) => applyLoadFailed(s, key)),
   read: (threadId: string) => apply((s) => applyRead(s, threadId)),
   /** The thread now open on this page (null: none). */
   view: (threadId: string | null) => apply((s) => (s.viewing === threadId ? s : { ...s, viewing: threadId })),

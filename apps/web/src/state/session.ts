@@ -4,6 +4,8 @@ import { ApiError, api } from '../api/http';
 
 type SessionState =
   | { status: 'loading' }
+  /** The first look at the session failed (server restarting, network down): shown with a retry. */
+  | { status: 'unreachable' }
   | { status: 'signed-out' }
   | { status: 'otp'; email: string; expiresAt: string }
   | { status: 'signed-in'; info: SessionInfo };
@@ -72,6 +74,17 @@ let signingOut = false;
 export const isSigningOut = (): boolean => signingOut;
 
 export const sessionActions = {
+  /**
+   * The page's first look at the session. A failure other than "not signed in" leaves the page
+   * `unreachable` (it says so and tries again) instead of blank.
+   */
+  async start(): Promise<void> {
+    try {
+      await sessionActions.load();
+    } catch {
+      useSession.setState({ status: 'unreachable' }, true);
+    }
+  },
   async load(): Promise<void> {
     try {
       const info = await api<SessionInfo>('GET', '/api/session');

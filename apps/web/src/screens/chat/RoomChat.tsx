@@ -3,6 +3,7 @@ import { chatSession } from '../../chat/chatSession';
 import { useT } from '../../i18n/useT';
 import { selectMessages, useChatStore } from '../../state/chatStore';
 import { selectMyRoom, useFloorStore } from '../../state/floorSlice';
+import { LoadFailed } from './LoadFailed';
 import { MessageComposer } from './MessageComposer';
 import { MessageList } from './MessageList';
 import './chat.css';
@@ -19,6 +20,7 @@ export function RoomChat() {
   const roomId = useChatStore((s) => (room && s.roomId === room.id ? room.id : null));
   const messages = useChatStore(selectMessages(roomId));
   const loaded = useChatStore((s) => (roomId ? s.loaded[roomId] === true : false));
+  const failed = useChatStore((s) => (roomId ? s.failed[roomId] === true : false));
   useEffect(() => chatSession().sync(), []);
   if (!room) return null;
   return (
@@ -30,13 +32,14 @@ export function RoomChat() {
     >
       <h2 id="room-chat-title">{t('chat.room.title', { room: room.name })}</h2>
       <p className="hint">{t('chat.room.hint')}</p>
+      {failed && <LoadFailed what="chat.err.load" />}
       {messages.length === 0 &&
         (loaded ? (
           <p className="muted" data-testid="chat-empty">
             {t('chat.empty')}
           </p>
         ) : (
-          <p role="status">{t('chat.loading')}</p>
+          !failed && <p role="status">{t('chat.loading')}</p>
         ))}
       <MessageList messages={messages} me={me} label={t('chat.log', { name: room.name })} />
       <MessageComposer

@@ -7,9 +7,11 @@ import {
   selectThreads,
   selectUnreadTotal,
   shownUnread,
+  THREAD_LIST,
   useChatStore,
 } from '../../state/chatStore';
 import { useFloorStore } from '../../state/floorSlice';
+import { LoadFailed } from './LoadFailed';
 import { NewThreadForm } from './NewThreadForm';
 import { ThreadConversation } from './ThreadConversation';
 import { threadName } from './threadName';
@@ -23,6 +25,7 @@ export function Threads() {
   const loaded = useChatStore((s) => s.threadsLoaded);
   const total = useChatStore(selectUnreadTotal);
   const viewing = useChatStore((s) => s.viewing);
+  const failed = useChatStore((s) => s.failed[THREAD_LIST] === true);
   const [openId, setOpenId] = useState<string | null>(null);
   useEffect(() => chatSession().sync(), []);
   const open = threads.find((th) => th.id === openId);
@@ -45,7 +48,11 @@ export function Threads() {
       <div className="threads-layout">
         <div>
           {!loaded ? (
-            <p role="status">{t('threads.loading')}</p>
+            failed ? (
+              <LoadFailed what="threads.err.load" />
+            ) : (
+              <p role="status">{t('threads.loading')}</p>
+            )
           ) : threads.length === 0 ? (
             <p className="muted">{t('threads.none')}</p>
           ) : (

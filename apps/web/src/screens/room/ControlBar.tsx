@@ -70,11 +70,18 @@ export function ControlBar() {
     void Promise.resolve(work()).catch((err: unknown) => {
       // Closing the browser's share picker is a choice, not a failure.
       if (failure === 'controls.err.share' && (err as Error)?.name === 'NotAllowedError') return;
+      // A device's own problem; else what failed, followed by the server's reason (MEDIA_LIMIT, UNAVAILABLE…).
       const key = deviceErrorKey(err);
-      setProblem(t(key === 'err.generic' && failure ? failure : key));
+      const server = errorText(t, err);
+      const reason = server === t('err.generic') ? [] : [server];
+      if (key !== 'err.generic') setProblem(t(key));
+      else setProblem([failure ? t(failure) : null, ...reason].filter(Boolean).join(' ') || t(key));
     });
   };
-  const toggleMic = () => run(() => mediaClient()?.setMuted(!useMediaStore.getState().muted));
+  const toggleMic = () => {
+    const unmuting = useMediaStore.getState().muted;
+    run(() => mediaClient()?.setMuted(!unmuting), unmuting ? 'controls.err.unmute' : undefined);
+  };
   const toggleCamera = () => run(() => mediaClient()?.setCameraOn(!useMediaStore.getState().cameraOn));
   const toggleShare = () =>
     run(
