@@ -58,6 +58,11 @@ export const ERROR_CODES = {
   IMAGE_TOO_MANY_PIXELS: 413,
   /** The bytes do not decode as the image they claim to be, or carry markup or script (a polyglot). */
   IMAGE_INVALID: 400,
+  /**
+   * An image attached to a message is no longer waiting to be sent: it expired (an hour after upload), was
+   * sent already, or is not the sender's. Attach it again.
+   */
+  IMAGE_GONE: 410,
   NOT_FOUND: 404,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,

@@ -95,7 +95,7 @@ export class ImageService {
    */
   async takeForMessage(ws: string, senderId: string, ids: readonly string[]): Promise<Attachment[]> {
     const recs = await this.d.images.takePending(ws, senderId, ids);
-    if (!recs) throw AppError.notFound('Image not found.');
+    if (!recs) throw new AppError('IMAGE_GONE', 'The image expired or was sent already: attach it again.');
     return recs.flatMap((r) => [
       { id: r.id, blobKey: imageBlobKey(ws, r.id) },
       { id: `${r.id}.thumb`, blobKey: thumbBlobKey(ws, r.id) },

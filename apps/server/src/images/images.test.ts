@@ -185,7 +185,7 @@ describe('message images (R6–R8)', () => {
     // Only the uploader can send their pending image.
     expect(
       await b.emitWithAck('chat:send', { to: { kind: 'room', roomId }, text: '', imageIds: [id] }),
-    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    ).toMatchObject({ ok: false, error: { code: 'IMAGE_GONE' } });
     const got = nextEvent<ChatMessageView>(b, 'chat:message', (m) => (m.images?.length ?? 0) > 0);
     const sent = await a.emitWithAck('chat:send', { to: { kind: 'room', roomId }, text: '', imageIds: [id] });
     expect(sent).toMatchObject({ ok: true, data: { images: [{ id }] } });
@@ -193,7 +193,7 @@ describe('message images (R6–R8)', () => {
     // Sent once: it is the message's now.
     expect(
       await a.emitWithAck('chat:send', { to: { kind: 'room', roomId }, text: 'again', imageIds: [id] }),
-    ).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    ).toMatchObject({ ok: false, error: { code: 'IMAGE_GONE' } });
     const history = await b.emitWithAck('chat:history', { to: { kind: 'room', roomId } });
     expect(history.data.messages[0].images).toEqual([{ id }]);
     const full = await raw(ben, `/api/workspaces/${wsId}/images/${id}`);

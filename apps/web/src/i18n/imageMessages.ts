@@ -25,6 +25,8 @@ export const IMAGE_MESSAGES = {
     'err.IMAGE_TYPE_NOT_ALLOWED':
       'この種類のファイルはアップロードできません。JPEG・PNG・WebP・GIF の画像を選んでください。',
     'err.IMAGE_TOO_LARGE': '画像が大きすぎます（10 MB まで）。',
+    'err.IMAGE_GONE':
+      '添付した画像の有効期限が切れたか、すでに送信されています。画像を添付し直してください（文章は残っています）。',
     'err.IMAGE_TOO_MANY_PIXELS': '画像の画素数が多すぎます（4,000 万画素まで）。',
     'err.IMAGE_INVALID': '画像として読み込めないか、画像以外のデータを含んでいます。',
   },
@@ -53,6 +55,8 @@ export const IMAGE_MESSAGES = {
     'err.IMAGE_TYPE_NOT_ALLOWED':
       'This kind of file cannot be uploaded. Choose a JPEG, PNG, WebP or GIF image.',
     'err.IMAGE_TOO_LARGE': 'The image is too large (10 MB at most).',
+    'err.IMAGE_GONE':
+      'The attached image expired or was sent already. Attach it again (your text is still here).',
     'err.IMAGE_TOO_MANY_PIXELS': 'The image has too many pixels (40 megapixels at most).',
     'err.IMAGE_INVALID':
       'This file cannot be read as an image, or it contains something that is not an image.',

@@ -20,6 +20,8 @@ export const IMPORT_MESSAGES = {
     'import.col.department': '部署',
     'import.col.problems': '問題',
     'import.ok': 'OK',
+    'import.err.conflict':
+      '確認のあいだに、ファイルのアドレスのどれかが別の方法で招待されました。何も変更していません。もう一度インポートしてください。',
     'import.role.admin': '管理者',
     'import.role.member': 'メンバー',
     'import.apply': '{n} 人を招待',
@@ -66,6 +68,8 @@ export const IMPORT_MESSAGES = {
     'import.col.role': 'Role',
     'import.col.department': 'Department',
     'import.col.problems': 'Problems',
+    'import.err.conflict':
+      'One of the file’s addresses was invited another way while you were checking. Nothing was changed: import the file again.',
     'import.ok': 'OK',
     'import.role.admin': 'Admin',
     'import.role.member': 'Member',

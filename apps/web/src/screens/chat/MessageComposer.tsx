@@ -4,7 +4,7 @@ import { type DragEvent, type KeyboardEvent, useId, useRef, useState } from 'rea
 import { textAfterFailedSend } from '../../chat/composerText';
 import { type ErrorWording, errorText } from '../../i18n/errorText';
 import { useT } from '../../i18n/useT';
-import { request } from '../../realtime/socket';
+import { RequestError, request } from '../../realtime/socket';
 import { chatActions } from '../../state/chatStore';
 import { useFloorStore } from '../../state/floorSlice';
 import { FormError } from '../useAction';
@@ -49,6 +49,8 @@ export function MessageComposer({ to, wording }: { to: ConversationRef; wording?
       // The text comes back into the box so nothing typed is lost.
       setText((current) => textAfterFailedSend(current, sent));
       setError(errorText(t, err, wording));
+      // The server no longer holds the attached images: sending them again would fail the same way.
+      if (err instanceof RequestError && err.body.code === 'IMAGE_GONE') images.clear();
     } finally {
       setBusy(false);
     }

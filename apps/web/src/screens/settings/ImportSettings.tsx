@@ -43,7 +43,7 @@ export function ImportSettings({ ws }: SectionProps) {
   const fail = (err: unknown) => {
     const reason = err instanceof ApiError ? err.body.fields?.file : undefined;
     const key = `import.file.${reason}` as MessageKey;
-    setError(reason && key in MESSAGES.en ? t(key) : errorText(t, err));
+    setError(reason && key in MESSAGES.en ? t(key) : errorText(t, err, { CONFLICT: 'import.err.conflict' }));
   };
 
   const choose = async (file: File | undefined) => {
