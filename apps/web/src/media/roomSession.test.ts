@@ -43,6 +43,7 @@ function setup() {
   const enterRoom = vi.fn(async (_s: FakeSocket, r: MyRoom) => {
     room = r;
   });
+  const onRestoreFailed = vi.fn();
   const session = new RoomSession<FakeSocket>({
     socket: () => socket,
     myRoom: () => room,
@@ -54,6 +55,7 @@ function setup() {
     },
     createClient: () => client as unknown as SessionMediaClient,
     enterRoom,
+    onRestoreFailed,
   });
   const flush = () => new Promise((r) => setTimeout(r, 0));
   /** The server's view changes (an event or a snapshot): the floor store notifies. */
@@ -61,7 +63,7 @@ function setup() {
     room = r;
     notify();
   };
-  return { socket, session, client, enterRoom, floor, flush, rooms };
+  return { socket, session, client, enterRoom, onRestoreFailed, floor, flush, rooms };
 }
 
 describe('RoomSession', () => {
@@ -115,6 +117,26 @@ describe('RoomSession', () => {
     // The user leaves later on this connection: nothing brings them back.
     s.floor(undefined);
     expect(s.enterRoom).toHaveBeenCalledTimes(1);
+  });
+
+  it('a re-entry the room refuses (full meanwhile) is reported once, for the page to say so', async () => {
+    const s = setup();
+    s.socket.connect();
+    s.socket.snapshot();
+    s.floor({ roomId: 'r1', listenOnly: false });
+    s.socket.drop();
+    const full = new Error('CONFLICT');
+    s.enterRoom.mockRejectedValueOnce(full);
+    s.socket.connect();
+    s.floor(undefined);
+    s.socket.snapshot();
+    await s.flush();
+    expect(s.onRestoreFailed).toHaveBeenCalledWith('r1', full);
+    // Not tried again on the next floor change: the person decides.
+    s.floor(undefined);
+    await s.flush();
+    expect(s.enterRoom).toHaveBeenCalledTimes(1);
+    expect(s.onRestoreFailed).toHaveBeenCalledTimes(1);
   });
 
   it('does not re-enter a room that no longer exists', async () => {

@@ -1,5 +1,6 @@
 import { type ClientSocket, RequestError, requestOn, workspaceSocket } from '../realtime/socket';
 import { selectMyRoom, useFloorStore } from '../state/floorSlice';
+import { lostRoomActions } from '../state/lostRoom';
 import type { MediaSignal } from './mediaSignal';
 import { trace } from './mediaTrace';
 import { RoomMediaClient } from './roomMediaClient';
@@ -48,6 +49,8 @@ export interface RoomSessionDeps<S extends SessionSocket = SessionSocket> {
   createClient: (socket: S) => SessionMediaClient;
   /** Re-enters a room on the floor (after a server restart forgot who was where). */
   enterRoom: (socket: S, room: MyRoom) => Promise<unknown>;
+  /** Re-entering my room after a dropped connection was refused (full, private now…): the page says so. */
+  onRestoreFailed?: (roomId: string, err: unknown) => void;
 }
 
 interface Joined extends MyRoom {
@@ -119,8 +122,11 @@ export class RoomSession<S extends SessionSocket = SessionSocket> {
     // In a room before the connection dropped and not any more: the server restarted or let me go.
     this.#lastRoom = { ...last, socketId: socket.id };
     trace('enterRoom');
-    this.deps.enterRoom(socket, { roomId: last.roomId, listenOnly: last.listenOnly }).catch(() => {
+    this.deps.enterRoom(socket, { roomId: last.roomId, listenOnly: last.listenOnly }).catch((err) => {
       if (this.#lastRoom?.roomId === last.roomId) this.#lastRoom = undefined;
+      // Still in no room on this connection (the person did not go elsewhere meanwhile): say why.
+      if (!this.#closed && socket === this.#socket && !this.deps.myRoom())
+        this.deps.onRestoreFailed?.(last.roomId, err);
     });
   }
 
@@ -225,6 +231,8 @@ export function roomSession(): RoomSession<ClientSocket> {
         roomId: room.roomId,
         ...(room.listenOnly ? { listenOnly: true } : {}),
       }),
+    onRestoreFailed: (roomId, err) =>
+      lostRoomActions.show(useFloorStore.getState().rooms[roomId]?.name ?? '', err),
   });
   return session;
 }

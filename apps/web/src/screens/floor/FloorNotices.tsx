@@ -1,7 +1,9 @@
+import { errorText } from '../../i18n/errorText';
 import type { MessageKey } from '../../i18n/messages';
 import { useT } from '../../i18n/useT';
 import { request } from '../../realtime/socket';
-import { floorActions, useFloorStore } from '../../state/floorSlice';
+import { floorActions, selectMyRoom, useFloorStore } from '../../state/floorSlice';
+import { lostRoomActions, useLostRoom } from '../../state/lostRoom';
 import { FormError } from '../useAction';
 import { useFloorAction } from './useFloorAction';
 
@@ -11,6 +13,24 @@ export function FloorNotices() {
     <div className="notices">
       <OutgoingInvitation />
       <MyKnock />
+      <LostRoomNotice />
+    </div>
+  );
+}
+
+/** I could not get back into my room after the connection dropped: said, with the server's reason. */
+function LostRoomNotice() {
+  const t = useT();
+  const lost = useLostRoom((s) => s.lost);
+  const inRoom = useFloorStore((s) => selectMyRoom(s) !== undefined);
+  if (!lost || inRoom) return null;
+  const reason = errorText(t, lost.error, { CONFLICT: 'floor.err.full', FORBIDDEN: 'floor.err.private' });
+  return (
+    <div className="notice row" data-testid="lost-room">
+      <p role="alert">{t('floor.lostRoom', { room: lost.roomName, reason })}</p>
+      <button type="button" className="link" onClick={lostRoomActions.dismiss}>
+        {t('floor.dismiss')}
+      </button>
     </div>
   );
 }
