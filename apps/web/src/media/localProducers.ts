@@ -4,7 +4,7 @@ import { problemKey } from '../i18n/problemKey';
 import { RequestError } from '../realtime/socket';
 import { mediaActions, useMediaStore } from '../state/mediaSlice';
 import type { LocalTracks } from './localTracks';
-import { cameraEncodingsUpTo, SCREEN_ENCODINGS } from './mediaPolicy';
+import { cameraEncodingsUpTo, SCREEN_ENCODINGS, WARM_LAYER_AFTER_MS } from './mediaPolicy';
 import { type MediaSignal, Superseded } from './mediaSignal';
 import { trace } from './mediaTrace';
 
@@ -27,6 +27,8 @@ export class LocalProducers {
   readonly #producers = new Map<MediaSource, Producer>();
   /** `media:senderLayers` that came before its producer's `produce` answer (a busy page). */
   readonly #earlyLayers = new Map<string, number>();
+  /** Per camera producer: the layers viewers take now, and when its warm layer may start (see mediaPolicy). */
+  readonly #cameraLayers = new Map<string, { top: number; warmFrom: number }>();
 
   constructor(
     private readonly ctx: ProduceContext,
@@ -95,7 +97,7 @@ export class LocalProducers {
       ...(source === 'camera'
         ? {
             // Only the lowest layer at first: the others start when a viewer's tile needs them.
-            encodings: cameraEncodingsUpTo(CAMERA_START_LAYER),
+            encodings: cameraEncodingsUpTo(CAMERA_START_LAYER, false),
             codecOptions: { videoGoogleStartBitrate: 1000 },
           }
         : source === 'screen'
@@ -107,9 +109,24 @@ export class LocalProducers {
     if (gen !== this.ctx.generation() || send.closed) return producer.close();
     this.#producers.set(source, producer);
     producer.on('transportclose', () => this.#producers.delete(source));
+    if (source === 'camera') this.#warmLater(producer);
     const early = this.#earlyLayers.get(producer.id);
     this.#earlyLayers.delete(producer.id);
     if (early !== undefined) void this.encodeUpTo(producer.id, early);
+  }
+
+  /** The camera's warm layer starts WARM_LAYER_AFTER_MS after it was produced (see mediaPolicy). */
+  #warmLater(producer: Producer): void {
+    const layers = { top: CAMERA_START_LAYER, warmFrom: Date.now() + WARM_LAYER_AFTER_MS };
+    this.#cameraLayers.set(producer.id, layers);
+    const timer = setTimeout(() => {
+      layers.warmFrom = 0;
+      if (!producer.closed) void this.encodeUpTo(producer.id, layers.top);
+    }, WARM_LAYER_AFTER_MS);
+    producer.observer.once('close', () => {
+      clearTimeout(timer);
+      this.#cameraLayers.delete(producer.id);
+    });
   }
 
   /**
@@ -126,7 +143,9 @@ export class LocalProducers {
     const sender = producer.rtpSender;
     if (!sender || producer.closed) return;
     // Layers 0…spatialLayer at full rate, the next one warm, the rest off (mediaPolicy.ts).
-    const want = cameraEncodingsUpTo(spatialLayer);
+    const layers = this.#cameraLayers.get(producerId);
+    if (layers) layers.top = spatialLayer;
+    const want = cameraEncodingsUpTo(spatialLayer, !layers || Date.now() >= layers.warmFrom);
     const params = sender.getParameters();
     params.encodings = params.encodings.map((e, i) => {
       const w = want[i];

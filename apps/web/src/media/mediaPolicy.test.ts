@@ -44,6 +44,15 @@ describe('media policy', () => {
     expect(small.reduce((sum, e) => sum + (e.maxBitrate ?? 0), 0) + 64_000).toBeLessThanOrEqual(500_000);
   });
 
+  it('has no warm layer in a camera’s first seconds: the taken layers only', () => {
+    expect(cameraEncodingsUpTo(0, false).map((e) => [e.rid, e.active])).toEqual([
+      ['r0', true],
+      ['r1', false],
+      ['r2', false],
+    ]);
+    expect(cameraEncodingsUpTo(1, false).map((e) => e.active)).toEqual([true, true, false]);
+  });
+
   it('reports screen sharing unsupported without getDisplayMedia (iPad)', () => {
     expect(canShareScreen(undefined)).toBe(false);
     expect(canShareScreen({})).toBe(false);

@@ -21,15 +21,22 @@ export const CAMERA_FPS = 30;
  */
 export const WARM_LAYER_FPS = 5;
 export const WARM_LAYER_MAX_BITRATE = 100_000;
+/**
+ * A camera's first seconds run without the warm layer: a warm layer set from the start (at produce, or
+ * within the first second when the viewers' word comes) sometimes stalled the whole camera for 8–12 s after
+ * a server restart (media-restart.spec: 5 of ~100 restarts with it, 0 of 50 without; the receivers got 4
+ * frames in 8 s). Enlarging a tile happens later in a talk, where the warm layer is what makes it quick.
+ */
+export const WARM_LAYER_AFTER_MS = 4_000;
 
 /**
  * The camera's encodings when viewers take layers 0…`top`: those at full rate, the next one warm (slow,
- * capped), the rest off.
+ * capped) unless `warm` is false, the rest off.
  */
-export function cameraEncodingsUpTo(top: number): RtpEncodingParameters[] {
+export function cameraEncodingsUpTo(top: number, warm = true): RtpEncodingParameters[] {
   return CAMERA_ENCODINGS.map((e, i) => {
     if (i <= top) return { ...e, active: true, maxFramerate: CAMERA_FPS };
-    if (i > top + 1) return { ...e, active: false };
+    if (i > top + 1 || !warm) return { ...e, active: false };
     const maxBitrate = Math.min(e.maxBitrate ?? WARM_LAYER_MAX_BITRATE, WARM_LAYER_MAX_BITRATE);
     return { ...e, active: true, maxFramerate: WARM_LAYER_FPS, maxBitrate };
   });
