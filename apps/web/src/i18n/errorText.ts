@@ -14,11 +14,16 @@ const bodyOf = (err: unknown): ErrorBody | undefined =>
 
 /** A user-facing sentence for any error (HTTP or socket request), in the current language. */
 export function errorText(t: T, err: unknown, wording: ErrorWording = {}): string {
+  return knownErrorText(t, err, wording) ?? t('err.generic');
+}
+
+/** The sentence for an error the server named with a code this page knows; undefined for anything else. */
+export function knownErrorText(t: T, err: unknown, wording: ErrorWording = {}): string | undefined {
   const body = bodyOf(err);
-  if (!body) return t('err.generic');
+  if (!body) return undefined;
   const { code, fields, retryAfter } = body;
   const key = wording[code] ?? (`err.${code}` as MessageKey);
-  if (!(key in MESSAGES.ja)) return t('err.generic');
+  if (!(key in MESSAGES.ja)) return undefined;
   if (code === 'PASSWORD_POLICY') {
     const detail = Object.entries(fields ?? {})
       .map(([p, limit]) => t(`pw.${p}` as MessageKey, { n: limit }))

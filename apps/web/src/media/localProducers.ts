@@ -27,8 +27,8 @@ export class LocalProducers {
   readonly #producers = new Map<MediaSource, Producer>();
   /** `media:senderLayers` that came before its producer's `produce` answer (a busy page). */
   readonly #earlyLayers = new Map<string, number>();
-  /** Per camera producer: the layers viewers take now, and when its warm layer may start (see mediaPolicy). */
-  readonly #cameraLayers = new Map<string, { top: number; warmFrom: number }>();
+  /** Per camera producer: the layers viewers take now, and whether its warm layer may run yet (see mediaPolicy). */
+  readonly #cameraLayers = new Map<string, { top: number; warm: boolean }>();
 
   constructor(
     private readonly ctx: ProduceContext,
@@ -117,10 +117,10 @@ export class LocalProducers {
 
   /** The camera's warm layer starts WARM_LAYER_AFTER_MS after it was produced (see mediaPolicy). */
   #warmLater(producer: Producer): void {
-    const layers = { top: CAMERA_START_LAYER, warmFrom: Date.now() + WARM_LAYER_AFTER_MS };
+    const layers = { top: CAMERA_START_LAYER, warm: false };
     this.#cameraLayers.set(producer.id, layers);
     const timer = setTimeout(() => {
-      layers.warmFrom = 0;
+      layers.warm = true;
       if (!producer.closed) void this.encodeUpTo(producer.id, layers.top);
     }, WARM_LAYER_AFTER_MS);
     producer.observer.once('close', () => {
@@ -145,7 +145,7 @@ export class LocalProducers {
     // Layers 0…spatialLayer at full rate, the next one warm, the rest off (mediaPolicy.ts).
     const layers = this.#cameraLayers.get(producerId);
     if (layers) layers.top = spatialLayer;
-    const want = cameraEncodingsUpTo(spatialLayer, !layers || Date.now() >= layers.warmFrom);
+    const want = cameraEncodingsUpTo(spatialLayer, layers?.warm ?? true);
     const params = sender.getParameters();
     params.encodings = params.encodings.map((e, i) => {
       const w = want[i];

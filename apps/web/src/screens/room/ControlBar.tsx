@@ -1,7 +1,7 @@
 import { Keyboard, LogOut, Mic, MicOff, MonitorUp, MonitorX, Settings2, Video, VideoOff } from 'lucide-react';
 import { useState, useSyncExternalStore } from 'react';
 import { useHotkeys } from 'react-hotkeys-hook';
-import { errorText } from '../../i18n/errorText';
+import { errorText, knownErrorText } from '../../i18n/errorText';
 import type { MessageKey } from '../../i18n/messages';
 import { useT } from '../../i18n/useT';
 import { mediaClient } from '../../media/roomSession';
@@ -72,10 +72,9 @@ export function ControlBar() {
       if (failure === 'controls.err.share' && (err as Error)?.name === 'NotAllowedError') return;
       // A device's own problem; else what failed, followed by the server's reason (MEDIA_LIMIT, UNAVAILABLE…).
       const key = deviceErrorKey(err);
-      const server = errorText(t, err);
-      const reason = server === t('err.generic') ? [] : [server];
-      if (key !== 'err.generic') setProblem(t(key));
-      else setProblem([failure ? t(failure) : null, ...reason].filter(Boolean).join(' ') || t(key));
+      if (key !== 'err.generic') return setProblem(t(key));
+      const said = [failure && t(failure), knownErrorText(t, err)].filter(Boolean).join(' ');
+      setProblem(said || t(key));
     });
   };
   const toggleMic = () => {
